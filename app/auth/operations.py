@@ -1,0 +1,102 @@
+"""Sign-in, bearer tokens and user creation; shared by the pages, the API and the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import current_app
+from limits import parse
+from sqlalchemy import select
+
+from app.errors import DomainError, Invalid, Unauthorized
+from app.extensions import db, limiter
+from app.timeutil import utcnow
+
+from .models import STAFF_ROLES, ApiToken, Center, Role, User
+
+
+class TooManyAttempts(DomainError):
+    status = 429
+    code = "too_many_attempts"
+
+
+def get_or_create_center(name: str) -> Center:
+    name = name.strip()
+    if not name:
+        raise Invalid("机构名称不能为空", field="center")
+    center = db.session.scalar(select(Center).where(Center.name == name))
+    if center is None:
+        center = Center(name=name)
+        db.session.add(center)
+        db.session.flush()
+    return center
+
+
+def create_user(
+    username: str, password: str, role: str, *, center: str | None = None, name: str | None = None
+) -> User:
+    """Create a user; staff roles and center admins must name their center."""
+    username = (username or "").strip()
+    if not username:
+        raise Invalid("用户名不能为空", field="username")
+    if len(password or "") < 6:
+        raise Invalid("密码至少 6 位", field="password")
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise Invalid(f"未知角色 {role!r}", field="role") from None
+    if role_value in STAFF_ROLES and not center:
+        raise Invalid(f"角色 {role_value.value} 必须属于一个机构（--center）", field="center")
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise Invalid(f"用户名 {username} 已存在", field="username")
+    user = User(username=username, role=role_value, name=name or "")
+    user.set_password(password)
+    if center:
+        user.center = get_or_create_center(center)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _limits() -> tuple:
+    config = current_app.config
+    return parse(config["LOGIN_FAILURE_LIMIT_ACCOUNT"]), parse(config["LOGIN_FAILURE_LIMIT_CLIENT"])
+
+
+def authenticate(username: str, password: str, client: str) -> User:
+    """Return the user or raise; failures are counted per account and per client (429 past the limit)."""
+    account_limit, client_limit = _limits()
+    strategy = limiter.limiter
+    username = (username or "").strip()
+    if not strategy.test(account_limit, "login-account", username) or not strategy.test(
+        client_limit, "login-client", client
+    ):
+        raise TooManyAttempts("登录失败次数过多，请稍后再试")
+    user = db.session.scalar(select(User).where(User.username == username)) if username else None
+    if user is None or not user.active or not user.check_password(password or ""):
+        strategy.hit(account_limit, "login-account", username)
+        strategy.hit(client_limit, "login-client", client)
+        raise Unauthorized("用户名或密码错误", code="bad_credentials")
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        ApiToken(user_id=user.id, digest=_digest(token), created_at=now, expires_at=now + current_app.config["API_TOKEN_TTL"])
+    )
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.digest == _digest(token)))
+    if row is None or row.expires_at <= utcnow() or not row.user.active:
+        return None
+    return row.user

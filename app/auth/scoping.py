@@ -1,0 +1,27 @@
+"""One helper scopes every center admin's queries to their center, so a forgotten filter
+cannot leak another center's data."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select
+
+from app.errors import NotFound
+
+from .models import Role, User
+
+
+def scope_to_center(query: Select, user: User, center_column) -> Select:
+    """Restrict ``query`` to ``user``'s center unless the user is a platform admin."""
+    if user.role == Role.admin:
+        return query
+    if user.center_id is None:
+        return query.where(False)
+    return query.where(center_column == user.center_id)
+
+
+def ensure_same_center(user: User, center_id: int | None) -> None:
+    """404 (not 403: existence must not leak) for a record of another center."""
+    if user.role == Role.admin:
+        return
+    if center_id is None or user.center_id != center_id:
+        raise NotFound("记录不存在")

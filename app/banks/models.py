@@ -1,0 +1,1 @@
+"""Models of the banks domain (to be filled by its issue)."""

@@ -1,0 +1,1 @@
+"""Models of the eligibility domain (to be filled by its issue)."""

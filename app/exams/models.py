@@ -1,0 +1,1 @@
+"""Models of the exams domain (to be filled by its issue)."""

@@ -1,0 +1,11 @@
+"""Every model module, imported once so that the metadata (and Alembic) sees every table."""
+
+from app.auth import models as auth_models  # noqa: F401
+from app.banks import models as banks_models  # noqa: F401
+from app.eligibility import models as eligibility_models  # noqa: F401
+from app.exams import models as exams_models  # noqa: F401
+from app.papers import models as papers_models  # noqa: F401
+from app.practical import models as practical_models  # noqa: F401
+from app.results import models as results_models  # noqa: F401
+from app.sessions import models as sessions_models  # noqa: F401
+from app.standards import models as standards_models  # noqa: F401

@@ -1,0 +1,36 @@
+"""The site navigation: (endpoint, label, roles). An entry shows only when its endpoint exists
+and the user has one of its roles, so a domain adds its pages by naming them here."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_login import current_user
+
+ALL = ("candidate", "grader", "proctor", "reviewer", "center_admin", "admin")
+STAFF = ("center_admin", "admin")
+
+NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("main.index", "首页", ALL),
+    ("standards.index", "职业标准", ALL),
+    ("eligibility.profile", "我的申报资料", ("candidate",)),
+    ("eligibility.my_applications", "我的申报", ("candidate",)),
+    ("eligibility.review_queue", "申报审核", STAFF),
+    ("banks.items", "题库", STAFF),
+    ("papers.index", "组卷", STAFF),
+    ("sessions.index", "考试批次", STAFF),
+    ("exams.my_exams", "我的考试", ("candidate",)),
+    ("exams.proctor_rooms", "监考", ("proctor", "center_admin", "admin")),
+    ("practical.my_sheets", "评分", ("grader", "reviewer")),
+    ("results.index", "成绩与证书", STAFF),
+]
+
+
+def nav_items() -> list[tuple[str, str]]:
+    if not current_user.is_authenticated:
+        return []
+    role = current_user.role.value
+    return [
+        (endpoint, label)
+        for endpoint, label, roles in NAV_ITEMS
+        if role in roles and endpoint in current_app.view_functions
+    ]

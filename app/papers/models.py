@@ -1,0 +1,1 @@
+"""Models of the papers domain (to be filled by its issue)."""

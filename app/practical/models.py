@@ -1,0 +1,1 @@
+"""Models of the practical domain (to be filled by its issue)."""

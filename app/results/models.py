@@ -1,0 +1,1 @@
+"""Models of the results domain (to be filled by its issue)."""

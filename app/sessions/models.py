@@ -1,0 +1,1 @@
+"""Models of the sessions domain (to be filled by its issue)."""

@@ -1,0 +1,53 @@
+"""The validated standards of the running app (loaded once in ``create_app``)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.errors import Invalid, NotFound
+from app.extensions import db
+
+from .models import StandardRecord
+from .schema import Standard
+
+
+def all_standards() -> dict[str, Standard]:
+    return current_app.extensions["standards"]
+
+
+def get_standard(standard_id: str, *, field: str | None = None) -> Standard:
+    """The standard, or 404 (or 422 naming ``field`` when it comes from a request body)."""
+    standard = all_standards().get(standard_id)
+    if standard is None:
+        if field:
+            raise Invalid(f"未知标准 {standard_id!r}", field=field)
+        raise NotFound(f"未知标准 {standard_id!r}")
+    return standard
+
+
+def get_level(standard: Standard, level_id: str, *, field: str = "level"):
+    level = standard.level(level_id)
+    if level is None:
+        raise Invalid(f"标准 {standard.id} 没有等级 {level_id!r}（可选：{'、'.join(standard.level_ids)}）", field=field)
+    return level
+
+
+def sync_standard_records() -> int:
+    """Upsert one row per standard; returns how many rows changed."""
+    changed = 0
+    for standard in all_standards().values():
+        checksum = hashlib.sha256(standard.model_dump_json().encode()).hexdigest()
+        record = db.session.scalar(select(StandardRecord).where(StandardRecord.id == standard.id))
+        if record is None:
+            db.session.add(
+                StandardRecord(id=standard.id, name=standard.name, version=standard.version, checksum=checksum)
+            )
+            changed += 1
+        elif record.checksum != checksum:
+            record.name, record.version, record.checksum = standard.name, standard.version, checksum
+            changed += 1
+    db.session.flush()
+    return changed

@@ -1,0 +1,189 @@
+"""The schema every file in ``exam_templates/`` must satisfy.
+
+The standards are the ground truth of the platform; a file that does not match this schema
+stops start-up (see ``loader.py``) so that a typo can never become a wrong weight, ratio or
+clause at run time. Models forbid unknown keys for the same reason.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Component = Literal["theory", "practical", "review"]
+COMPONENTS: tuple[str, ...] = ("theory", "practical", "review")
+
+# Rows of a theory weight table that are 基本要求 rather than 职业功能.
+BASIC_ROWS = ("职业道德", "职业道德和职业素养", "基础知识")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Level(Strict):
+    id: str
+    title: str
+    training_hours: int | None = Field(default=None, ge=0)
+
+
+class ProctorRule(Strict):
+    candidates_per_proctor: int = Field(gt=0)
+    min_per_room: int = Field(ge=1)
+
+
+class GraderRule(Strict):
+    candidates_per_grader: int = Field(gt=0)
+    min_panel: int = Field(ge=1)
+    odd: bool
+
+
+class ReviewerRule(Strict):
+    min_panel: int = Field(ge=1)
+    odd: bool
+
+
+class MinMinutes(Strict):
+    theory: int | None = Field(default=None, gt=0)
+    practical: int | None = Field(default=None, gt=0)
+    review: int | None = Field(default=None, gt=0)
+
+
+class Assessment(Strict):
+    pass_mark: float | None = Field(default=None, ge=0, le=100)
+    components: dict[str, list[Component]]
+    components_derived: bool = False
+    min_minutes: MinMinutes
+    proctors: ProctorRule | None = None
+    graders: GraderRule | None = None
+    reviewers: ReviewerRule | None = None
+    min_stations: int | None = Field(default=None, ge=1)
+    # Clause of the standard each rule comes from, e.g. {"pass_mark": "1.9.2"}.
+    clauses: dict[str, str] = {}
+    # Free text of 评价方式 per component, as the standard words it.
+    methods: dict[str, str] = {}
+
+
+class Requirement(Strict):
+    code: str
+    text: str
+
+
+class WorkContent(Strict):
+    code: str
+    name: str
+    skills: list[Requirement]
+    knowledge: list[Requirement] = []
+
+
+class WorkFunction(Strict):
+    code: str
+    name: str
+    contents: list[WorkContent] = Field(min_length=1)
+
+
+class KnowledgeTopic(Strict):
+    code: str
+    title: str
+    items: list[str] = []
+
+
+class BasicRequirements(Strict):
+    clause: str
+    ethics_title: str
+    code_of_conduct: list[str]
+    professional_qualities: list[str] = []
+    basic_knowledge: list[KnowledgeTopic]
+
+
+class Clause(Strict):
+    clause: int = Field(ge=1)
+    text: str
+    # The machine-readable rule; its vocabulary is checked by scoring.eligibility.validate_rule.
+    rule: dict | None = None
+
+
+class RelatedMajors(Strict):
+    school_type: str
+    program: str
+    majors: list[str]
+
+
+class ApplicableMajors(Strict):
+    catalog: str
+    school_type: str
+    majors: list[str]
+
+
+class Standard(Strict):
+    id: str
+    name: str
+    kind: str
+    version: str
+    source: str
+    definition: str
+    levels: list[Level] = Field(min_length=1)
+    related_occupations: list[str] = []
+    related_majors: list[RelatedMajors] = []
+    applicable_majors: list[ApplicableMajors] = []
+    eligibility: dict[str, list[Clause]] = {}
+    assessment: Assessment
+    theory_weights: dict[str, dict[str, int]]
+    skill_weights: dict[str, dict[str, int]]
+    weights_source: Literal["standard", "derived"]
+    weights_note: str | None = None
+    basic_requirements: BasicRequirements | None = None
+    work_requirements: dict[str, list[WorkFunction]]
+
+    @property
+    def level_ids(self) -> list[str]:
+        return [level.id for level in self.levels]
+
+    def level(self, level_id: str) -> Level | None:
+        return next((lv for lv in self.levels if lv.id == level_id), None)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Standard:
+        ids = self.level_ids
+        if len(set(ids)) != len(ids):
+            raise ValueError("levels: duplicate level id")
+        keyed = {
+            "eligibility": self.eligibility,
+            "assessment.components": self.assessment.components,
+            "theory_weights": self.theory_weights,
+            "skill_weights": self.skill_weights,
+            "work_requirements": self.work_requirements,
+        }
+        for name, mapping in keyed.items():
+            unknown = set(mapping) - set(ids)
+            if unknown:
+                raise ValueError(f"{name}: unknown level {sorted(unknown)}")
+        for name in ("assessment.components", "theory_weights", "skill_weights", "work_requirements"):
+            missing = set(ids) - set(keyed[name])
+            if missing:
+                raise ValueError(f"{name}: missing level {sorted(missing)}")
+        for table_name in ("theory_weights", "skill_weights"):
+            for level_id, table in getattr(self, table_name).items():
+                total = sum(table.values())
+                if total != 100:
+                    raise ValueError(f"{table_name}.{level_id}: weights add up to {total}, not 100")
+                if any(v <= 0 for v in table.values()):
+                    raise ValueError(f"{table_name}.{level_id}: a row of 0 must be left out (standard '-')")
+        for level_id, functions in self.work_requirements.items():
+            names = [f.name for f in functions]
+            skill_rows = list(self.skill_weights[level_id])
+            if sorted(names) != sorted(skill_rows):
+                raise ValueError(
+                    f"work_requirements.{level_id}: functions {names} differ from skill_weights rows {skill_rows}"
+                )
+            theory_rows = [r for r in self.theory_weights[level_id] if r not in BASIC_ROWS]
+            if sorted(theory_rows) != sorted(names):
+                raise ValueError(
+                    f"theory_weights.{level_id}: rows {theory_rows} differ from work functions {names}"
+                )
+        for level_id, clauses in self.eligibility.items():
+            numbers = [c.clause for c in clauses]
+            if numbers != list(range(1, len(numbers) + 1)):
+                raise ValueError(f"eligibility.{level_id}: clauses must be numbered 1..n, got {numbers}")
+        return self
