@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app import api, models  # noqa: F401  (models: every table known to the metadata and Alembic)
@@ -118,8 +119,18 @@ def register_request_boundary(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
 
-    titles = {400: "请求错误", 401: "未登录", 403: "无权访问", 404: "页面不存在", 405: "方法不允许",
-              409: "状态冲突", 413: "文件过大", 422: "输入有误", 429: "请求过多", 500: "服务器错误"}
+    titles = {
+        400: "请求错误",
+        401: "未登录",
+        403: "无权访问",
+        404: "页面不存在",
+        405: "方法不允许",
+        409: "状态冲突",
+        413: "文件过大",
+        422: "输入有误",
+        429: "请求过多",
+        500: "服务器错误",
+    }
 
     def wants_json() -> bool:
         return request.path.startswith("/api/")
@@ -129,18 +140,22 @@ def register_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         if wants_json():
             return domain_error_response(exc)
-        return render_template("errors.html", code=exc.status, title=titles.get(exc.status, "错误"),
-                               message=exc.message), exc.status
+        return render_template(
+            "errors.html", code=exc.status, title=titles.get(exc.status, "错误"), message=exc.message
+        ), exc.status
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException):
         db.session.rollback()
         code = exc.code or 500
+        if isinstance(exc, CSRFError):
+            exc.description = "表单已过期或缺少安全令牌（CSRF），请刷新页面后重试。"
         if wants_json():
             name = (exc.name or "error").lower().replace(" ", "_")
             return error_response(code, name, exc.description or exc.name or "")
-        return render_template("errors.html", code=code, title=titles.get(code, exc.name),
-                               message=exc.description), code
+        return render_template(
+            "errors.html", code=code, title=titles.get(code, exc.name), message=exc.description
+        ), code
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

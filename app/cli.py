@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from flask_migrate import upgrade
 
 from app.auth.models import Role
@@ -29,7 +30,7 @@ def register_commands(app: Flask) -> None:
         changed = init_db()
         click.echo(f"数据库已就绪；职业标准 {changed} 项已更新。")
 
-    users = click.Group("users", help="用户管理。")
+    users = AppGroup("users", help="用户管理。")
     app.cli.add_command(users)
 
     @users.command("create")

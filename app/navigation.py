@@ -12,6 +12,7 @@ STAFF = ("center_admin", "admin")
 NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("main.index", "首页", ALL),
     ("standards.index", "职业标准", ALL),
+    ("auth.staff", "机构人员", STAFF),
     ("eligibility.profile", "我的申报资料", ("candidate",)),
     ("eligibility.my_applications", "我的申报", ("candidate",)),
     ("eligibility.review_queue", "申报审核", STAFF),

@@ -46,7 +46,7 @@ def weights_chart(title: str, levels: list[str], tables: dict[str, dict[str, dic
     setup_cjk_font()
     panels = list(tables.items())
     fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 5), squeeze=False)
-    for ax, (panel_title, table) in zip(axes[0], panels):
+    for ax, (panel_title, table) in zip(axes[0], panels, strict=True):
         rows: list[str] = []
         for level in levels:
             for row in table.get(level, {}):

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     candidate = "candidate"
     grader = "grader"
     proctor = "proctor"

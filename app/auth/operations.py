@@ -33,9 +33,7 @@ def get_or_create_center(name: str) -> Center:
     return center
 
 
-def create_user(
-    username: str, password: str, role: str, *, center: str | None = None, name: str | None = None
-) -> User:
+def create_user(username: str, password: str, role: str, *, center: str | None = None, name: str | None = None) -> User:
     """Create a user; staff roles and center admins must name their center."""
     username = (username or "").strip()
     if not username:
@@ -89,7 +87,9 @@ def issue_token(user: User) -> str:
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(
-        ApiToken(user_id=user.id, digest=_digest(token), created_at=now, expires_at=now + current_app.config["API_TOKEN_TTL"])
+        ApiToken(
+            user_id=user.id, digest=_digest(token), created_at=now, expires_at=now + current_app.config["API_TOKEN_TTL"]
+        )
     )
     db.session.flush()
     return token

@@ -5,12 +5,17 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
 
 from app.errors import DomainError
+from app.extensions import db
 
+from .decorators import roles_required
 from .forms import LoginForm
+from .models import User
 from .operations import authenticate
+from .scoping import scope_to_center
 
 bp = Blueprint("auth", __name__)
 
@@ -45,3 +50,11 @@ def login():
 def logout():
     logout_user()
     return redirect(url_for("auth.login"))
+
+
+@bp.get("/staff")
+@roles_required("center_admin", "admin")
+def staff():
+    """The center's people; a center admin sees only their own center."""
+    query = scope_to_center(select(User).order_by(User.role, User.username), current_user, User.center_id)
+    return render_template("auth/staff.html", users=db.session.scalars(query).all())

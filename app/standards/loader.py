@@ -42,9 +42,7 @@ def load_standard_file(path: Path) -> Standard:
     try:
         standard = Standard.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{_format_loc(err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
-        )
+        problems = "; ".join(f"{_format_loc(err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False))
         raise TemplateError(f"{path.name}: {problems}") from exc
     if standard.id != path.stem:
         raise TemplateError(f"{path.name}: id: '{standard.id}' does not match the file name")

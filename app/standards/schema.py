@@ -179,9 +179,7 @@ class Standard(Strict):
                 )
             theory_rows = [r for r in self.theory_weights[level_id] if r not in BASIC_ROWS]
             if sorted(theory_rows) != sorted(names):
-                raise ValueError(
-                    f"theory_weights.{level_id}: rows {theory_rows} differ from work functions {names}"
-                )
+                raise ValueError(f"theory_weights.{level_id}: rows {theory_rows} differ from work functions {names}")
         for level_id, clauses in self.eligibility.items():
             numbers = [c.clause for c in clauses]
             if numbers != list(range(1, len(numbers) + 1)):

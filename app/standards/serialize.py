@@ -22,9 +22,7 @@ def standard_detail(standard: Standard) -> dict:
         "name": standard.name,
         "version": standard.version,
         "kind": standard.kind,
-        "levels": [
-            {"id": lv.id, "title": lv.title, "training_hours": lv.training_hours} for lv in standard.levels
-        ],
+        "levels": [{"id": lv.id, "title": lv.title, "training_hours": lv.training_hours} for lv in standard.levels],
         "assessment": {
             "pass_mark": _number(rules.pass_mark),
             "components": {lv: list(rules.components[lv]) for lv in standard.level_ids},

@@ -1,0 +1,57 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := APP_ENV=development $(VENV)/bin/flask --app wsgi
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install run db lint format test test-sqlite test-postgres browser bench clean
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(STAMP)
+
+## The SQLite database with the standards and the demo data (repeatable).
+db: install
+	$(FLASK) init-db
+	$(FLASK) demo
+
+## Serve on http://127.0.0.1:5000
+run: db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Debian's Chromium for the browser tests (browsers cannot be downloaded by Playwright here).
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else echo "Chromium missing: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+test-sqlite: install browser
+	$(VENV)/bin/pytest
+
+## The same suite against a real PostgreSQL server (started by tests/postgres.sh).
+test-postgres: install
+	TEST_DATABASE_URL=$$(tests/postgres.sh start) $(VENV)/bin/pytest -m "not browser"
+
+test: lint test-sqlite test-postgres
+
+bench: install
+	$(PY) bench/assembly.py
+	$(PY) bench/exam_load.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache
