@@ -34,11 +34,12 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## Debian's Chromium for the browser tests (browsers cannot be downloaded by Playwright here).
+## Debian's Chromium (and a CJK font for its screenshots) for the browser tests:
+## browsers cannot be downloaded by Playwright here.
 browser:
-	@test -x $(CHROMIUM) || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
-	  else echo "Chromium missing: sudo apt-get install chromium" >&2; exit 1; fi; }
+	@{ test -x $(CHROMIUM) && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
+	  else echo "Missing: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi; }
 
 test-sqlite: install browser
 	$(VENV)/bin/pytest

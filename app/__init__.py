@@ -4,6 +4,7 @@ beyond reading and validating the standards (a malformed standard stops start-up
 from __future__ import annotations
 
 import os
+import secrets
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -53,11 +54,20 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _check_secret(app: Flask) -> None:
+    """SECRET_KEY is required to serve outside development and testing. The CLI commands (init-db,
+    users create, demo) use no sessions, so a missing key only refuses requests, with a clear error."""
+    if app.config.get("SECRET_KEY"):
+        return
     development = app.config.get("TESTING") or app.debug or app.config["ENV_NAME"] in {"development", "testing"}
-    if not app.config.get("SECRET_KEY"):
-        if not development:
-            raise RuntimeError("SECRET_KEY must be set outside development and testing (环境变量 SECRET_KEY)")
+    if development:
         app.config["SECRET_KEY"] = DEVELOPMENT_SECRET
+        return
+    app.config["SECRET_KEY"] = secrets.token_hex(32)  # never used to serve: every request is refused below
+    app.logger.error("SECRET_KEY is not set: requests will be refused (设置环境变量 SECRET_KEY)")
+
+    @app.before_request
+    def refuse_without_secret():
+        raise RuntimeError("SECRET_KEY must be set outside development and testing (环境变量 SECRET_KEY)")
 
 
 def register_standards(app: Flask) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import func, select
 
 from app import create_app
@@ -103,3 +105,25 @@ def test_demo_refuses_a_database_with_other_users(app):
     runner.invoke(args=["users", "create", "--username", "someone", "--password", PASSWORD, "--role", "candidate"])
     result = runner.invoke(args=["demo"])
     assert result.exit_code != 0 and "空数据库" in result.output
+
+
+def test_cli_commands_run_without_secret_key_in_production(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("APP_ENV", "production")
+    """`flask --app wsgi init-db` works on a production box before SECRET_KEY is set; serving does not."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "APP_ENV"}}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'prod.db'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "init-db"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    production = create_app({"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"]})
+    response = production.test_client().get("/healthz")
+    assert response.status_code == 500
