@@ -163,3 +163,14 @@ def test_590008_detail_is_derived_and_has_no_conditions(client, headers):
         for level in ("初级", "中级", "高级"):
             assert sum(s[table][level].values()) == 100
             assert set(s[table][level]) == {"政务管理", "居（村）务治理", "社区服务"}
+
+
+def test_eligibility_clauses_per_level(client, headers):
+    """1.9.1 of each standard: the number of 申报条件 clauses per level, and a verbatim text."""
+    s = client.get("/api/v1/standards/3-01-01-04", headers=headers).get_json()
+    assert {lv: len(c) for lv, c in s["eligibility"].items()} == {"五级": 2, "四级": 3, "三级": 6, "二级": 5, "一级": 3}
+    assert s["eligibility"]["四级"][0] == {"clause": 1, "text": "累计从事本职业或相关职业工作满5年。"}
+    assert [c["clause"] for c in s["eligibility"]["三级"]] == [1, 2, 3, 4, 5, 6]
+    t = client.get("/api/v1/standards/3-01-04-03", headers=headers).get_json()
+    assert {lv: len(c) for lv, c in t["eligibility"].items()} == {"五级": 4, "四级": 4, "三级": 4}
+    assert "连续从事本职业工作半年及以上" in t["eligibility"]["五级"][1]["text"]
