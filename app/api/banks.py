@@ -1,3 +1,32 @@
-"""/api/v1 routes of this domain (to be filled by its issue)."""
+"""/api/v1/banks — question banks (api-contract: Question banks)."""
 
-from . import bp  # noqa: F401
+from flask import jsonify, request
+
+from app.banks import operations as ops
+from app.standards.registry import get_standard
+
+from . import bp
+from .common import api_auth, json_body
+
+
+@bp.post("/banks/<standard_id>/items")
+@api_auth("center_admin", "admin")
+def import_bank_items(standard_id: str):
+    get_standard(standard_id)
+    body = json_body()
+    imported = ops.import_items(standard_id, body.get("items"))
+    return jsonify({"imported": imported}), 201
+
+
+@bp.get("/banks/<standard_id>/items")
+@api_auth("center_admin", "admin")
+def list_bank_items(standard_id: str):
+    items = ops.list_items(
+        standard_id,
+        level=request.args.get("level") or None,
+        area=request.args.get("area") or None,
+        item_type=request.args.get("type") or None,
+        text=request.args.get("q") or None,
+        include_retired=request.args.get("retired") in {"1", "true"},
+    )
+    return jsonify({"items": [item.to_dict() for item in items]})

@@ -1,3 +1,31 @@
-"""/api/v1 routes of this domain (to be filled by its issue)."""
+"""/api/v1/papers — paper assembly (api-contract: Paper assembly)."""
 
-from . import bp  # noqa: F401
+from flask import jsonify
+
+from app.papers import operations as ops
+
+from . import bp
+from .common import api_auth, api_user, json_body
+
+
+@bp.post("/papers/assemble")
+@api_auth("center_admin", "admin")
+def assemble_papers():
+    body = json_body()
+    papers = ops.assemble_papers(
+        body.get("standard"),
+        body.get("level"),
+        body.get("forms", 1),
+        body.get("max_overlap"),
+        body.get("seed"),
+        sections=body.get("sections"),
+        difficulty=body.get("difficulty"),
+        user=api_user(),
+    )
+    return jsonify({"papers": [paper.to_dict() for paper in papers]}), 201
+
+
+@bp.get("/papers/<int:paper_id>")
+@api_auth("center_admin", "admin")
+def get_paper(paper_id: int):
+    return jsonify(ops.get_paper(paper_id, api_user()).to_dict())
