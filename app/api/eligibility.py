@@ -1,3 +1,60 @@
-"""/api/v1 routes of this domain (to be filled by its issue)."""
+"""/api/v1 routes of 申报: eligibility checks and applications (api-contract.md, Eligibility, Applications)."""
 
-from . import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from app.eligibility import operations as ops
+
+from . import bp
+from .common import api_auth, api_user, json_body
+
+
+def _optional_body() -> dict:
+    """approve may come without a body; a body that is there must be a JSON object (else 400)."""
+    if not request.get_data(cache=True):
+        return {}
+    return json_body()
+
+
+@bp.post("/eligibility")
+@api_auth()
+def check_eligibility():
+    return jsonify(ops.check_eligibility(json_body()))
+
+
+@bp.post("/applications")
+@api_auth("candidate")
+def create_application():
+    body = json_body()
+    application = ops.create_application(api_user(), body.get("standard"), body.get("level"), body.get("candidate"))
+    return jsonify(ops.serialize_application(application)), 201
+
+
+@bp.get("/applications")
+@api_auth("candidate", "center_admin", "admin")
+def list_applications():
+    applications = ops.list_applications(api_user())
+    return jsonify({"applications": [ops.serialize_application(a) for a in applications]})
+
+
+@bp.get("/applications/<int:application_id>")
+@api_auth("candidate", "center_admin", "admin")
+def get_application(application_id: int):
+    return jsonify(ops.serialize_application(ops.get_application(api_user(), application_id)))
+
+
+@bp.post("/applications/<int:application_id>/approve")
+@api_auth("center_admin", "admin")
+def approve_application(application_id: int):
+    body = _optional_body()
+    application = ops.decide(api_user(), application_id, approve=True, reason=body.get("reason"))
+    return jsonify(ops.serialize_application(application))
+
+
+@bp.post("/applications/<int:application_id>/reject")
+@api_auth("center_admin", "admin")
+def reject_application(application_id: int):
+    body = _optional_body()
+    application = ops.decide(api_user(), application_id, approve=False, reason=body.get("reason"))
+    return jsonify(ops.serialize_application(application))

@@ -1,1 +1,112 @@
-"""Models of the eligibility domain (to be filled by its issue)."""
+"""申报: a candidate's profile, their evidence files, and applications with their decisions.
+
+An application freezes what was decided on: the profile snapshot, the engine's result and the
+evidence list at the time of applying, so a later edit of the profile changes no past decision.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import Center, User
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+
+class ApplicationStatus(enum.StrEnum):
+    """eligible/ineligible: the engine's verdict, awaiting review; approved/rejected: decided (final)."""
+
+    eligible = "eligible"
+    ineligible = "ineligible"
+    approved = "approved"
+    rejected = "rejected"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def decided(self) -> bool:
+        return self in (ApplicationStatus.approved, ApplicationStatus.rejected)
+
+
+STATUS_LABELS = {
+    ApplicationStatus.eligible: "待审核（符合条件）",
+    ApplicationStatus.ineligible: "待审核（不符合条件）",
+    ApplicationStatus.approved: "已批准",
+    ApplicationStatus.rejected: "已驳回",
+}
+
+
+class CandidateProfile(db.Model):
+    """The one profile a candidate keeps, in the contract's ``candidate`` shape (dates as strings)."""
+
+    __tablename__ = "candidate_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class EvidenceFile(db.Model):
+    """An uploaded PDF/JPEG/PNG, stored under UPLOAD_FOLDER by a random name (never the user's)."""
+
+    __tablename__ = "evidence_files"
+    __table_args__ = (
+        CheckConstraint("size > 0", name="size_positive"),
+        CheckConstraint("content_type IN ('application/pdf', 'image/jpeg', 'image/png')", name="type_allowed"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (
+        CheckConstraint(
+            "(status IN ('approved', 'rejected') AND decided_at IS NOT NULL AND decided_by_id IS NOT NULL)"
+            " OR (status IN ('eligible', 'ineligible') AND decided_at IS NULL AND decided_by_id IS NULL)",
+            name="decision_consistent",
+        ),
+        CheckConstraint("status <> 'approved' OR eligible", name="approved_is_eligible"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The candidate's center when applying (None: a candidate without one).
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"), index=True)
+    standard_id: Mapped[str] = mapped_column(ForeignKey("standards.id"))
+    level: Mapped[str] = mapped_column(String(20))
+    status: Mapped[ApplicationStatus] = mapped_column(db.Enum(ApplicationStatus, native_enum=False, length=20))
+    eligible: Mapped[bool] = mapped_column()
+    as_of: Mapped[date] = mapped_column(Date)
+    profile: Mapped[dict] = mapped_column(JSON)
+    result: Mapped[dict] = mapped_column(JSON)
+    evidence: Mapped[list] = mapped_column(JSON, default=list)  # [{id, label, name}] at application time
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The deciding center admin's center (records who took a center-less candidate's application).
+    decided_center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    center: Mapped[Center | None] = relationship(foreign_keys=[center_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    decided_center: Mapped[Center | None] = relationship(foreign_keys=[decided_center_id])

@@ -1,8 +1,228 @@
-"""Operations of the eligibility domain (申报): work in progress."""
+"""Operations of 申报: checks, applications and their decisions, the candidate's profile.
+
+Operations only flush; the request boundary commits. Pages and API call the same functions.
+"""
 
 from __future__ import annotations
 
+from datetime import date, timedelta, timezone
+
+from sqlalchemy import Select, and_, or_, select
+
+from app.auth.models import Role, User
+from app.errors import Conflict, Invalid, NotFound
+from app.extensions import db
+from app.standards.registry import get_level, get_standard
+from app.standards.schema import Standard
+from app.timeutil import utcnow
+from scoring.eligibility import evaluate
+from scoring.eligibility_profile import Profile, ProfileError, parse_date, parse_profile, profile_to_json
+
+from .models import Application, ApplicationStatus, CandidateProfile, EvidenceFile
+
+CHINA = timezone(timedelta(hours=8))
+
+
+def today() -> date:
+    """The calendar date in China by the server's clock: the default ``as_of``."""
+    return utcnow().astimezone(CHINA).date()
+
+
+# ---------------------------------------------------------------- checking
+
+
+def resolve_level(standard_id: object, level: object) -> Standard:
+    """The standard of a request body, 422 naming ``standard`` or ``level`` when unknown."""
+    if not isinstance(standard_id, str):
+        raise Invalid("standard：必须填写标准编码（文本）", field="standard")
+    standard = get_standard(standard_id, field="standard")
+    if not isinstance(level, str):
+        raise Invalid("level：必须填写等级（文本）", field="level")
+    get_level(standard, level, field="level")
+    return standard
+
+
+def parse_as_of(value: object) -> date:
+    if value is None:
+        return today()
+    try:
+        return parse_date(value, "as_of")
+    except ProfileError as exc:
+        raise Invalid(exc.message, field="as_of") from None
+
+
+def parse_candidate(candidate: object, as_of: date) -> Profile:
+    """The profile, or 422 naming the field ("candidate.work[1].end") and the list index."""
+    try:
+        return parse_profile(candidate, as_of)
+    except ProfileError as exc:
+        raise Invalid(exc.message, field=exc.field, index=exc.index) from None
+
+
+def run_engine(standard: Standard, level: str, profile: Profile, as_of: date) -> dict:
+    return evaluate(
+        [c.model_dump() for c in standard.eligibility.get(level, [])],
+        profile,
+        as_of,
+        occupation=standard.name,
+        related_occupations=standard.related_occupations,
+        related_majors=[m.model_dump() for m in standard.related_majors],
+        training_hours={lv.id: lv.training_hours for lv in standard.levels},
+    )
+
+
+def check_eligibility(body: dict) -> dict:
+    """POST /eligibility: the engine's verdict for any standard, level, profile and date."""
+    standard = resolve_level(body.get("standard"), body.get("level"))
+    as_of = parse_as_of(body.get("as_of"))
+    profile = parse_candidate(body.get("candidate"), as_of)
+    return run_engine(standard, body["level"], profile, as_of)
+
+
+# ---------------------------------------------------------------- applications
+
+
+def create_application(user: User, standard_id: object, level: object, candidate: object) -> Application:
+    """Snapshot the profile, the engine's result (as of today) and the evidence list; pending review."""
+    standard = resolve_level(standard_id, level)
+    as_of = today()
+    profile = parse_candidate(candidate, as_of)
+    result = run_engine(standard, level, profile, as_of)
+    evidence = db.session.scalars(
+        select(EvidenceFile).where(EvidenceFile.user_id == user.id).order_by(EvidenceFile.id)
+    ).all()
+    application = Application(
+        user_id=user.id,
+        center_id=user.center_id,
+        standard_id=standard.id,
+        level=level,
+        status=ApplicationStatus.eligible if result["eligible"] else ApplicationStatus.ineligible,
+        eligible=result["eligible"],
+        as_of=as_of,
+        profile=profile_to_json(profile),
+        result=result,
+        evidence=[{"id": f.id, "label": f.label, "name": f.original_name} for f in evidence],
+    )
+    db.session.add(application)
+    db.session.flush()
+    return application
+
+
+def _reviewable(user: User):
+    """Where a center admin may look: their center's candidates, and candidates without a center
+    unless another center has already decided on them."""
+    if user.center_id is None:
+        mine = Application.center_id.is_(None) & Application.decided_center_id.is_(None)
+        return mine
+    return or_(
+        Application.center_id == user.center_id,
+        and_(
+            Application.center_id.is_(None),
+            or_(Application.decided_center_id.is_(None), Application.decided_center_id == user.center_id),
+        ),
+    )
+
+
+def visible_applications(user: User) -> Select:
+    """Applications this user may see, newest first: a candidate their own; a center admin their
+    center's (see ``_reviewable``); an admin all; anyone else none."""
+    query = select(Application).order_by(Application.created_at.desc(), Application.id.desc())
+    if user.role == Role.admin:
+        return query
+    if user.role == Role.center_admin:
+        return query.where(_reviewable(user))
+    if user.role == Role.candidate:
+        return query.where(Application.user_id == user.id)
+    return query.where(False)
+
+
+def list_applications(user: User) -> list[Application]:
+    return list(db.session.scalars(visible_applications(user)))
+
+
+def get_application(user: User, application_id: int) -> Application:
+    """The application, or 404 when it does not exist or is not this user's to see."""
+    application = db.session.scalar(visible_applications(user).where(Application.id == application_id))
+    if application is None:
+        raise NotFound("申报记录不存在")
+    return application
+
+
+def decide(user: User, application_id: int, *, approve: bool, reason: object) -> Application:
+    """Approve or reject once (409 after); an ineligible application cannot be approved (409)."""
+    if user.role not in (Role.center_admin, Role.admin):
+        raise NotFound("申报记录不存在")
+    application = get_application(user, application_id)
+    if reason is not None and not isinstance(reason, str):
+        raise Invalid("reason：应为文本", field="reason")
+    reason = (reason or "").strip()
+    if application.status.decided:
+        raise Conflict(f"该申报已{application.status.label}，不能再次审核")
+    if approve and not application.eligible:
+        raise Conflict("该申报不符合申报条件，不能批准")
+    if not approve and not reason:
+        raise Invalid("reason：驳回须填写理由", field="reason")
+    application.status = ApplicationStatus.approved if approve else ApplicationStatus.rejected
+    application.decided_at = utcnow()
+    application.decided_by_id = user.id
+    application.decided_center_id = user.center_id
+    application.decision_reason = reason
+    db.session.flush()
+    return application
+
 
 def has_approved_application(user_id: int, standard_id: str, level: str) -> bool:
-    """Whether the candidate holds an approved application for this standard and level."""
-    return False
+    """Whether the candidate holds an approved application for this standard and level (enrolment gate)."""
+    found = db.session.scalar(
+        select(Application.id)
+        .where(
+            Application.user_id == user_id,
+            Application.standard_id == standard_id,
+            Application.level == level,
+            Application.status == ApplicationStatus.approved,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def serialize_application(application: Application) -> dict:
+    decision = None
+    if application.status.decided:
+        decision = {
+            "by": application.decided_by.username if application.decided_by else None,
+            "at": application.decided_at.isoformat() if application.decided_at else None,
+            "center": application.decided_center.name if application.decided_center else None,
+            "reason": application.decision_reason,
+        }
+    return {
+        "id": application.id,
+        "status": application.status.value,
+        "eligibility": application.result,
+        "standard": application.standard_id,
+        "level": application.level,
+        "candidate": application.user.username,
+        "as_of": application.as_of.isoformat(),
+        "created_at": application.created_at.isoformat(),
+        "decision": decision,
+    }
+
+
+# ---------------------------------------------------------------- the candidate's profile
+
+
+def get_profile_data(user: User) -> dict:
+    profile = db.session.scalar(select(CandidateProfile).where(CandidateProfile.user_id == user.id))
+    return dict(profile.data) if profile else {}
+
+
+def save_profile(user: User, candidate: dict) -> Profile:
+    """Validate (as of today) and store the candidate's one profile."""
+    parsed = parse_candidate(candidate, today())
+    profile = db.session.scalar(select(CandidateProfile).where(CandidateProfile.user_id == user.id))
+    if profile is None:
+        profile = CandidateProfile(user_id=user.id)
+        db.session.add(profile)
+    profile.data = profile_to_json(parsed)
+    db.session.flush()
+    return parsed

@@ -1,0 +1,114 @@
+"""Evidence files (证明材料): PDF, JPEG or PNG only, judged by their first bytes rather than the
+name or the browser's claim; stored outside the web root under a random name; shown only to the
+owner, platform admins and the admins of a center that reviews one of the owner's applications."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.auth.models import Role, User
+from app.errors import Conflict, Invalid, NotFound
+from app.extensions import db
+
+from .models import Application, EvidenceFile
+from .operations import visible_applications
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAGIC = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) from the magic bytes, or None for anything else."""
+    for magic, content_type, ext in MAGIC:
+        if head.startswith(magic):
+            return content_type, ext
+    return None
+
+
+def evidence_dir() -> str:
+    return os.path.join(current_app.config["UPLOAD_FOLDER"], "evidence")
+
+
+def store_evidence(user: User, label: str, filename: str, stream: BinaryIO) -> EvidenceFile:
+    label = (label or "").strip()
+    if not label:
+        raise Invalid("label：请填写材料名称", field="label")
+    limit = max_bytes()
+    content = stream.read(limit + 1)
+    if not content:
+        raise Invalid("file：文件为空", field="file")
+    if len(content) > limit:
+        raise Invalid(f"file：文件超过 {limit // (1024 * 1024)} MB", field="file")
+    kind = sniff(content[:8])
+    if kind is None:
+        raise Invalid("file：只接受 PDF、JPEG 或 PNG 文件", field="file")
+    content_type, ext = kind
+    stored_name = f"{secrets.token_hex(16)}.{ext}"
+    record = EvidenceFile(
+        user_id=user.id,
+        label=label[:200],
+        original_name=os.path.basename(filename or "")[:255] or stored_name,
+        stored_name=stored_name,
+        content_type=content_type,
+        size=len(content),
+    )
+    db.session.add(record)
+    db.session.flush()
+    os.makedirs(evidence_dir(), exist_ok=True)
+    with open(os.path.join(evidence_dir(), stored_name), "wb") as out:
+        out.write(content)
+    return record
+
+
+def list_evidence(user: User) -> list[EvidenceFile]:
+    return list(
+        db.session.scalars(select(EvidenceFile).where(EvidenceFile.user_id == user.id).order_by(EvidenceFile.id))
+    )
+
+
+def _cited(file: EvidenceFile) -> bool:
+    applications = db.session.scalars(select(Application).where(Application.user_id == file.user_id))
+    return any(item.get("id") == file.id for a in applications for item in a.evidence or [])
+
+
+def can_view(user: User, file: EvidenceFile) -> bool:
+    if user.id == file.user_id or user.role == Role.admin:
+        return True
+    if user.role != Role.center_admin:
+        return False
+    reviewable = db.session.scalars(visible_applications(user).where(Application.user_id == file.user_id))
+    return any(item.get("id") == file.id for a in reviewable for item in a.evidence or [])
+
+
+def get_evidence(user: User, file_id: int) -> tuple[EvidenceFile, str]:
+    """(record, path on disk); 404 for anyone who may not see it."""
+    file = db.session.get(EvidenceFile, file_id)
+    if file is None or not can_view(user, file):
+        raise NotFound("文件不存在")
+    return file, os.path.join(evidence_dir(), file.stored_name)
+
+
+def delete_evidence(user: User, file_id: int) -> None:
+    file = db.session.get(EvidenceFile, file_id)
+    if file is None or file.user_id != user.id:
+        raise NotFound("文件不存在")
+    if _cited(file):
+        raise Conflict("该材料已随申报提交，不能删除")
+    path = os.path.join(evidence_dir(), file.stored_name)
+    db.session.delete(file)
+    db.session.flush()
+    if os.path.exists(path):
+        os.remove(path)
