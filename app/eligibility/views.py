@@ -1,5 +1,256 @@
-"""Pages of the eligibility domain (to be filled by its issue)."""
+"""Pages of 申报: the candidate's profile and evidence, the clause-by-clause check, applying,
+the candidate's applications, and the center admins' review queue. Views parse input, check the
+role and call one operation; the rules live in ``operations`` and ``scoring.eligibility``."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from app.auth.decorators import roles_required
+from app.errors import DomainError, Invalid
+from app.standards.registry import all_standards
+
+from . import evidence as evidence_ops
+from . import operations as ops
+from .forms import (
+    SECTIONS,
+    DecisionForm,
+    EvidenceForm,
+    ProfileForm,
+    candidate_to_form_data,
+    form_to_candidate,
+)
 
 bp = Blueprint("eligibility", __name__, url_prefix="/eligibility")
+
+_PATH_RE = re.compile(r"^candidate\.(\w+)(?:\[(\d+)\]\.(\w+))?$")
+
+
+@bp.app_template_filter("elig_datetime")
+def format_datetime(value) -> str:
+    return value.astimezone(ops.CHINA).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _targets() -> list[tuple[str, str]]:
+    """Every (standard, level) a candidate can check, as ``id:level`` choices."""
+    return [(f"{s.id}:{lv.id}", f"{s.id} {s.name} · {lv.title}") for s in all_standards().values() for lv in s.levels]
+
+
+def _split_target(target: str) -> tuple[str, str]:
+    standard_id, _, level = (target or "").partition(":")
+    return standard_id, level
+
+
+def _level_title(standard_id: str, level: str) -> str:
+    standard = all_standards().get(standard_id)
+    lv = standard.level(level) if standard else None
+    return f"{standard.name} · {lv.title}" if standard and lv else f"{standard_id} {level}"
+
+
+def _clause_texts(standard_id: str, level: str) -> dict[int, str]:
+    standard = all_standards().get(standard_id)
+    if standard is None:
+        return {}
+    return {c.clause: c.text for c in standard.eligibility.get(level, [])}
+
+
+def _attach_error(form: ProfileForm, exc: Invalid) -> None:
+    """Show the engine's message next to the field it names (candidate.work[1].end)."""
+    match = _PATH_RE.match(exc.details.get("field") or "")
+    if not match:
+        return
+    section, index, name = match.groups()
+    field = getattr(form, section, None)
+    if field is None:
+        return
+    if index is not None:
+        index = int(index)
+        if index >= len(field.entries):
+            return
+        field = getattr(field.entries[index].form, name, None)
+        if field is None:
+            return
+    field.errors = [*field.errors, exc.message] if isinstance(field.errors, list) else [exc.message]
+
+
+def _render_profile(form: ProfileForm, status: int = 200):
+    return (
+        render_template(
+            "eligibility/profile.html",
+            form=form,
+            sections={key: heading for key, (heading, _row) in SECTIONS.items()},
+            evidence_form=EvidenceForm(formdata=None),
+            evidence=evidence_ops.list_evidence(current_user),
+        ),
+        status,
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@roles_required("candidate")
+def profile():
+    if request.method == "GET":
+        return _render_profile(
+            ProfileForm(formdata=None, data=candidate_to_form_data(ops.get_profile_data(current_user)))
+        )
+    form = ProfileForm()
+    if not form.validate():
+        if form.csrf_token.errors:
+            abort(400, "表单已过期，请刷新后重试")
+        flash("请检查标出的字段", "error")
+        return _render_profile(form, 422)
+    action = request.form.get("action", "save")
+    if action.startswith("add:") and action[4:] in SECTIONS:
+        getattr(form, action[4:]).append_entry()
+        return _render_profile(form)
+    if action.startswith("remove:"):
+        _, section, index = (action.split(":") + ["", ""])[:3]
+        candidate = form_to_candidate(form)
+        if section in SECTIONS and index.isdigit() and int(index) < len(candidate[section]):
+            del candidate[section][int(index)]
+        return _render_profile(ProfileForm(formdata=None, data=candidate_to_form_data(candidate)))
+    try:
+        ops.save_profile(current_user, form_to_candidate(form))
+    except Invalid as exc:
+        _attach_error(form, exc)
+        flash(f"未保存：{exc.message}", "error")
+        return _render_profile(form, 422)
+    flash("申报资料已保存", "success")
+    return redirect(url_for("eligibility.profile"))
+
+
+@bp.post("/evidence")
+@roles_required("candidate")
+def upload_evidence():
+    form = EvidenceForm()
+    if not form.validate():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(f"上传失败：{error}", "error")
+        return redirect(url_for("eligibility.profile"))
+    try:
+        stored = evidence_ops.store_evidence(
+            current_user, form.label.data, form.file.data.filename, form.file.data.stream
+        )
+    except Invalid as exc:
+        flash(f"上传失败：{exc.message}", "error")
+        return redirect(url_for("eligibility.profile"))
+    flash(f"已上传：{stored.label}", "success")
+    return redirect(url_for("eligibility.profile"))
+
+
+@bp.post("/evidence/<int:file_id>/delete")
+@roles_required("candidate")
+def delete_evidence(file_id: int):
+    try:
+        evidence_ops.delete_evidence(current_user, file_id)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("已删除材料", "success")
+    return redirect(url_for("eligibility.profile"))
+
+
+@bp.get("/evidence/<int:file_id>")
+@login_required
+def evidence_file(file_id: int):
+    record, path = evidence_ops.get_evidence(current_user, file_id)
+    response = send_file(path, mimetype=record.content_type, download_name=record.original_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/check")
+@roles_required("candidate")
+def check():
+    targets = _targets()
+    target = request.args.get("target") or targets[0][0]
+    standard_id, level = _split_target(target)
+    result, error = None, None
+    try:
+        standard = ops.resolve_level(standard_id, level)
+        as_of = ops.today()
+        result = ops.run_engine(standard, level, ops.parse_candidate(ops.get_profile_data(current_user), as_of), as_of)
+    except Invalid as exc:
+        error = exc.message
+    return render_template(
+        "eligibility/check.html",
+        targets=targets,
+        target=target,
+        title=_level_title(standard_id, level),
+        texts=_clause_texts(standard_id, level),
+        result=result,
+        error=error,
+        as_of=ops.today(),
+    )
+
+
+@bp.post("/apply")
+@roles_required("candidate")
+def apply():
+    standard_id, level = _split_target(request.form.get("target", ""))
+    try:
+        application = ops.create_application(current_user, standard_id, level, ops.get_profile_data(current_user))
+    except Invalid as exc:
+        flash(f"未能提交申报：{exc.message}", "error")
+        return redirect(url_for("eligibility.check", target=request.form.get("target", "")))
+    flash(f"已提交申报（{application.status.label}），请等待机构审核", "success")
+    return redirect(url_for("eligibility.application_detail", application_id=application.id))
+
+
+@bp.get("/applications")
+@roles_required("candidate")
+def my_applications():
+    return render_template(
+        "eligibility/applications.html", applications=ops.list_applications(current_user), level_title=_level_title
+    )
+
+
+@bp.get("/review")
+@roles_required("center_admin", "admin")
+def review_queue():
+    applications = ops.list_applications(current_user)
+    pending = [a for a in applications if not a.status.decided]
+    decided = [a for a in applications if a.status.decided]
+    return render_template("eligibility/review_queue.html", pending=pending, decided=decided, level_title=_level_title)
+
+
+@bp.get("/applications/<int:application_id>")
+@login_required
+def application_detail(application_id: int):
+    application = ops.get_application(current_user, application_id)
+    reviewer = current_user.role.value in ("center_admin", "admin")
+    return render_template(
+        "eligibility/application.html",
+        a=application,
+        title=_level_title(application.standard_id, application.level),
+        texts=_clause_texts(application.standard_id, application.level),
+        reviewer=reviewer,
+        form=DecisionForm(formdata=None) if reviewer and not application.status.decided else None,
+    )
+
+
+@bp.post("/applications/<int:application_id>/decide")
+@roles_required("center_admin", "admin")
+def decide(application_id: int):
+    form = DecisionForm()
+    if not form.validate():
+        abort(400, "表单已过期，请刷新后重试")
+    action = request.form.get("action")
+    if action not in ("approve", "reject"):
+        abort(400, "未知操作")
+    try:
+        application = ops.decide(current_user, application_id, approve=action == "approve", reason=form.reason.data)
+    except Invalid as exc:
+        flash(exc.message, "error")
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        flash(exc.message, "error")
+    else:
+        flash(f"已{application.status.label}", "success")
+    return redirect(url_for("eligibility.application_detail", application_id=application_id))

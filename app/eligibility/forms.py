@@ -1,0 +1,141 @@
+"""Forms of the 申报 pages. Rows hold strings: the profile is validated once, by
+``scoring.eligibility_profile.parse_profile``, whose messages name the row and the field."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from scoring.eligibility_profile import CERTIFICATE_LEVELS, PROGRAMS, SCHOOLS, STATUS_LABELS, TITLE_RANKS
+
+DATE = {"type": "date", "placeholder": "YYYY-MM-DD"}
+
+
+class WorkRow(Form):
+    occupation = StringField("职业（工种）", validators=[Length(max=100)])
+    start = StringField("开始日期", render_kw=DATE)
+    end = StringField("结束日期（仍在岗留空）", render_kw=DATE)
+
+
+class CertificateRow(Form):
+    occupation = StringField("证书职业", validators=[Length(max=100)])
+    level = SelectField("等级", choices=list(CERTIFICATE_LEVELS))
+    issued = StringField("发证日期", render_kw=DATE)
+
+
+class EducationRow(Form):
+    school = SelectField("学校类型", choices=list(SCHOOLS))
+    program = SelectField("层次", choices=list(PROGRAMS))
+    major = StringField("专业", validators=[Length(max=100)])
+    status = SelectField("状态", choices=list(STATUS_LABELS.items()))
+    graduated = StringField("毕业日期", render_kw=DATE)
+    assessed = BooleanField("经评估论证")
+
+
+class TitleRow(Form):
+    rank = SelectField("职称级别", choices=list(TITLE_RANKS))
+    matches_field = BooleanField("符合专业对应关系")
+    obtained = StringField("取得日期", render_kw=DATE)
+
+
+class TrainingRow(Form):
+    level = SelectField("培训等级", choices=list(CERTIFICATE_LEVELS))
+    hours = StringField("标准学时", render_kw={"inputmode": "decimal"})
+    completion_certificate = BooleanField("取得结业证书")
+    completed = StringField("结业日期", render_kw=DATE)
+
+
+SECTIONS = {
+    "work": ("工作经历", WorkRow),
+    "certificates": ("职业资格（职业技能等级）证书", CertificateRow),
+    "education": ("学历", EducationRow),
+    "titles": ("职称", TitleRow),
+    "training": ("预备培训", TrainingRow),
+}
+
+
+class ProfileForm(FlaskForm):
+    birth_date = StringField("出生日期", render_kw=DATE)
+    work = FieldList(FormField(WorkRow))
+    certificates = FieldList(FormField(CertificateRow))
+    education = FieldList(FormField(EducationRow))
+    titles = FieldList(FormField(TitleRow))
+    training = FieldList(FormField(TrainingRow))
+
+
+class EvidenceForm(FlaskForm):
+    label = StringField("材料名称", validators=[DataRequired("请填写材料名称"), Length(max=200)])
+    file = FileField("文件（PDF、JPEG 或 PNG）", validators=[FileRequired("请选择文件")])
+
+
+class DecisionForm(FlaskForm):
+    reason = TextAreaField("审核意见（驳回时必填）", validators=[Length(max=2000)])
+
+
+def _none_if_blank(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _number(value: str | None):
+    text = (value or "").strip()
+    if not text:
+        return 0
+    try:
+        return float(text)
+    except ValueError:
+        return text  # parse_profile names the field
+
+
+def form_to_candidate(form: ProfileForm) -> dict:
+    """The contract's ``candidate`` object from the form's rows (blank dates as null)."""
+    candidate: dict = {"birth_date": _none_if_blank(form.birth_date.data)}
+    candidate["work"] = [
+        {"occupation": r.occupation.data, "start": _none_if_blank(r.start.data), "end": _none_if_blank(r.end.data)}
+        for r in form.work
+    ]
+    candidate["certificates"] = [
+        {"occupation": r.occupation.data, "level": r.level.data, "issued": _none_if_blank(r.issued.data)}
+        for r in form.certificates
+    ]
+    candidate["education"] = [
+        {
+            "school": r.school.data,
+            "program": r.program.data,
+            "major": r.major.data or "",
+            "status": r.status.data,
+            "graduated": _none_if_blank(r.graduated.data),
+            "assessed": bool(r.assessed.data),
+        }
+        for r in form.education
+    ]
+    candidate["titles"] = [
+        {"rank": r.rank.data, "matches_field": bool(r.matches_field.data), "obtained": _none_if_blank(r.obtained.data)}
+        for r in form.titles
+    ]
+    candidate["training"] = [
+        {
+            "level": r.level.data,
+            "hours": _number(r.hours.data),
+            "completion_certificate": bool(r.completion_certificate.data),
+            "completed": _none_if_blank(r.completed.data),
+        }
+        for r in form.training
+    ]
+    return candidate
+
+
+def candidate_to_form_data(candidate: dict) -> dict:
+    """Stored profile → form data (None dates as blanks, hours as text)."""
+    data = {"birth_date": candidate.get("birth_date") or ""}
+    for key in SECTIONS:
+        rows = []
+        for row in candidate.get(key) or []:
+            row = {k: ("" if v is None else v) for k, v in row.items()}
+            if "hours" in row:
+                row["hours"] = f"{row['hours']:g}" if isinstance(row["hours"], int | float) else row["hours"]
+            rows.append(row)
+        data[key] = rows
+    return data
