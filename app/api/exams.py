@@ -1,3 +1,153 @@
-"""/api/v1 routes of this domain (to be filled by its issue)."""
+"""/api/v1 machine exam (机考): attempt, answers, submit, status; proctors' room actions.
 
-from . import bp  # noqa: F401
+Every handler reads the clock first (``timeutil.utcnow()``): a write is judged by when it arrived.
+A 200 to an answer save is sent only after the request boundary has committed it.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from app import timeutil
+from app.errors import Invalid
+from app.exams import operations as ops
+
+from . import bp
+from .common import api_auth, api_user, json_body
+
+
+def attempt_json(attempt, now) -> dict:
+    return {
+        "attempt_id": attempt.id,
+        "status": attempt.status.value,
+        "deadline": ops.iso(ops.deadline_of(attempt.enrollment.session, attempt.enrollment_id)),
+        "server_time": ops.iso(now),
+        "questions": ops.questions_for(attempt),
+        "answers": ops.answers_of(attempt),
+    }
+
+
+@bp.post("/sessions/<int:session_id>/attempt")
+@api_auth("candidate")
+def start_attempt(session_id: int):
+    now = timeutil.utcnow()
+    attempt = ops.start_attempt(session_id, api_user(), now)
+    return jsonify(attempt_json(attempt, now)), 201
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@api_auth()
+def get_attempt(attempt_id: int):
+    now = timeutil.utcnow()
+    attempt = ops.own_attempt(attempt_id, api_user())
+    return jsonify(ops.attempt_view(attempt, now))
+
+
+@bp.put("/attempts/<int:attempt_id>/answers/<int:qid>")
+@api_auth()
+def save_answer(attempt_id: int, qid: int):
+    now = timeutil.utcnow()
+    attempt = ops.own_attempt(attempt_id, api_user())
+    data = json_body()
+    if "answer" not in data:
+        raise Invalid("缺少 answer", field="answer")
+    saved_at = ops.save_answer(attempt, qid, data["answer"], now)
+    return jsonify(
+        {
+            "saved_at": ops.iso(saved_at),
+            "server_time": ops.iso(now),
+            "deadline": ops.iso(ops.deadline_of(attempt.enrollment.session, attempt.enrollment_id)),
+        }
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@api_auth()
+def submit(attempt_id: int):
+    now = timeutil.utcnow()
+    attempt = ops.submit(ops.own_attempt(attempt_id, api_user()), now)
+    return jsonify({"status": attempt.status.value, "score": attempt.score})
+
+
+# ---------------------------------------------------------------- proctors
+
+
+def _row_json(row: dict) -> dict:
+    return {
+        "username": row["username"],
+        "name": row["name"],
+        "seat": row["seat"],
+        "ticket_no": row["ticket_no"],
+        "form": row["form"] or None,
+        "state": row["state"],
+        "answered": row["answered"],
+        "questions": row["questions"],
+        "last_contact": ops.iso(row["last_contact"]),
+        "deadline": ops.iso(row["deadline"]),
+        "actions": [
+            {
+                "kind": a.kind.value,
+                "minutes": a.minutes,
+                "reason": a.reason,
+                "by": a.actor.username,
+                "at": ops.iso(a.created_at),
+            }
+            for a in row["actions"]
+        ],
+    }
+
+
+@bp.get("/rooms/<int:room_id>/status")
+@api_auth("proctor", "center_admin", "admin")
+def room_status(room_id: int):
+    now = timeutil.utcnow()
+    room = ops.get_room(room_id, api_user())
+    return jsonify(
+        {
+            "room": room.id,
+            "name": room.name,
+            "server_time": ops.iso(now),
+            "candidates": [_row_json(r) for r in ops.room_status(room, now)],
+        }
+    )
+
+
+def _action_json(action) -> dict:
+    return {
+        "id": action.id,
+        "kind": action.kind.value,
+        "minutes": action.minutes,
+        "reason": action.reason,
+        "by": action.actor.username,
+        "at": ops.iso(action.created_at),
+    }
+
+
+@bp.post("/sessions/<int:session_id>/candidates/<username>/extension")
+@api_auth("proctor", "center_admin", "admin")
+def grant_extension(session_id: int, username: str):
+    now = timeutil.utcnow()
+    enrollment = ops.candidate_in_session(session_id, username, api_user())
+    data = json_body()
+    action = ops.grant_extension(enrollment, data.get("minutes"), data.get("reason"), api_user(), now)
+    body = _action_json(action)
+    body["deadline"] = ops.iso(ops.deadline_of(enrollment.session, enrollment.id))
+    return jsonify(body), 201
+
+
+@bp.post("/sessions/<int:session_id>/candidates/<username>/incidents")
+@api_auth("proctor", "center_admin", "admin")
+def record_incident(session_id: int, username: str):
+    now = timeutil.utcnow()
+    enrollment = ops.candidate_in_session(session_id, username, api_user())
+    action = ops.record_incident(enrollment, json_body().get("reason"), api_user(), now)
+    return jsonify(_action_json(action)), 201
+
+
+@bp.post("/sessions/<int:session_id>/candidates/<username>/force-close")
+@api_auth("proctor", "center_admin", "admin")
+def force_close(session_id: int, username: str):
+    now = timeutil.utcnow()
+    enrollment = ops.candidate_in_session(session_id, username, api_user())
+    attempt = ops.force_close(enrollment, json_body().get("reason"), api_user(), now)
+    return jsonify({"status": attempt.status.value, "score": attempt.score})

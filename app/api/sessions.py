@@ -1,3 +1,145 @@
-"""/api/v1 routes of this domain (to be filled by its issue)."""
+"""/api/v1 sessions (考试批次): create, rooms, staff, candidates, readiness, papers, lifecycle.
 
-from . import bp  # noqa: F401
+Thin: parse, check permission, call one operation in app.sessions.operations, render.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from app.exams import operations as exam_ops
+from app.sessions import operations as ops
+from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
+
+from . import bp
+from .common import api_auth, api_user, json_body
+
+ADMINS = ("center_admin", "admin")
+
+
+def session_json(session: ExamSession, *, full: bool = False) -> dict:
+    body = {
+        "id": session.id,
+        "name": session.name,
+        "standard": session.standard_id,
+        "level": session.level,
+        "status": session.status.value,
+        "theory_start": session.theory_start.isoformat(),
+        "theory_end": session.theory_end.isoformat(),
+        "theory_minutes": session.theory_minutes,
+        "practical_minutes": session.practical_minutes,
+        "review_minutes": session.review_minutes,
+        "center": session.center.name,
+    }
+    if full:
+        body["rooms"] = [room_json(r) for r in session.rooms]
+        body["staff"] = [staff_json(s) for s in session.staff]
+        body["candidates"] = [candidate_json(e) for e in session.enrollments]
+        body["papers"] = [{"form": f.form_label, "paper_id": f.paper_id} for f in session.forms]
+    return body
+
+
+def room_json(room: Room) -> dict:
+    return {
+        "id": room.id,
+        "name": room.name,
+        "kind": room.kind.value,
+        "capacity": room.capacity,
+        "stations": room.stations,
+    }
+
+
+def staff_json(s: StaffAssignment) -> dict:
+    return {"id": s.id, "username": s.user.username, "role": s.role.value, "room": s.room_id, "panel": s.panel}
+
+
+def candidate_json(e: Enrollment) -> dict:
+    return {
+        "id": e.id,
+        "username": e.user.username,
+        "room": e.room_id,
+        "seat": e.seat,
+        "ticket_no": e.ticket_no,
+        "form": e.form_label or None,
+        "paper_id": e.paper_id,
+    }
+
+
+def _session(session_id: int) -> ExamSession:
+    session = ops.get_session(session_id, api_user())
+    ops.sync_clock(session)
+    return session
+
+
+@bp.post("/sessions")
+@api_auth(*ADMINS)
+def create_session():
+    session = ops.create_session(api_user(), json_body())
+    return jsonify({"id": session.id, "status": session.status.value}), 201
+
+
+@bp.get("/sessions")
+@api_auth(*ADMINS)
+def list_sessions():
+    sessions = ops.list_sessions(api_user())
+    for s in sessions:
+        ops.sync_clock(s)
+    return jsonify({"sessions": [session_json(s) for s in sessions]})
+
+
+@bp.get("/sessions/<int:session_id>")
+@api_auth(*ADMINS)
+def get_session(session_id: int):
+    return jsonify(session_json(_session(session_id), full=True))
+
+
+@bp.post("/sessions/<int:session_id>/rooms")
+@api_auth(*ADMINS)
+def add_room(session_id: int):
+    room = ops.add_room(_session(session_id), json_body())
+    return jsonify(room_json(room)), 201
+
+
+@bp.post("/sessions/<int:session_id>/staff")
+@api_auth(*ADMINS)
+def add_staff(session_id: int):
+    assignment = ops.add_staff(_session(session_id), json_body())
+    return jsonify(staff_json(assignment)), 201
+
+
+@bp.post("/sessions/<int:session_id>/candidates")
+@api_auth(*ADMINS)
+def add_candidate(session_id: int):
+    data = json_body()
+    enrollment = ops.enroll(_session(session_id), data.get("username"), data.get("room"))
+    return jsonify(candidate_json(enrollment)), 201
+
+
+@bp.get("/sessions/<int:session_id>/readiness")
+@api_auth(*ADMINS)
+def readiness(session_id: int):
+    return jsonify(ops.readiness(_session(session_id)))
+
+
+@bp.post("/sessions/<int:session_id>/papers")
+@api_auth(*ADMINS)
+def assign_papers(session_id: int):
+    session = _session(session_id)
+    forms = ops.assign_papers(session, json_body(), api_user())
+    return jsonify(
+        {
+            "status": session.status.value,
+            "papers": [{"id": f.paper_id, "form": f.form_label} for f in forms],
+            "candidates": [candidate_json(e) for e in session.enrollments],
+        }
+    ), 201
+
+
+@bp.post("/sessions/<int:session_id>/status")
+@api_auth(*ADMINS)
+def advance(session_id: int):
+    """Move the session along its lifecycle by hand: {"status": "scoring"} (409 when illegal)."""
+    session = _session(session_id)
+    exam_ops.sweep()  # attempts past their deadline are closed before the session moves on
+    session = ops.advance(session, json_body().get("status"))
+    return jsonify({"id": session.id, "status": session.status.value})

@@ -1,1 +1,207 @@
-"""Models of the sessions domain (to be filled by its issue)."""
+"""Exam sessions (考试批次): rooms, staff, enrolled candidates and the paper forms they sit.
+
+A session has a small explicit lifecycle (``SessionStatus``); every change of state goes through
+``ExamSession.transition`` so that an illegal jump raises one ``Conflict`` (409).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import Center, User
+from app.errors import Conflict
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+
+class SessionStatus(enum.StrEnum):
+    draft = "draft"
+    scheduled = "scheduled"
+    theory_open = "theory_open"
+    theory_closed = "theory_closed"
+    scoring = "scoring"
+    published = "published"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    SessionStatus.draft: "草稿",
+    SessionStatus.scheduled: "已排考",
+    SessionStatus.theory_open: "理论考试进行中",
+    SessionStatus.theory_closed: "理论考试已结束",
+    SessionStatus.scoring: "评分中",
+    SessionStatus.published: "成绩已发布",
+}
+
+# The only legal moves; everything else is a 409.
+TRANSITIONS: dict[SessionStatus, set[SessionStatus]] = {
+    SessionStatus.draft: {SessionStatus.scheduled},
+    SessionStatus.scheduled: {SessionStatus.theory_open},
+    SessionStatus.theory_open: {SessionStatus.theory_closed},
+    SessionStatus.theory_closed: {SessionStatus.scoring},
+    SessionStatus.scoring: {SessionStatus.published},
+    SessionStatus.published: set(),
+}
+ORDER = list(SessionStatus)
+
+
+class RoomKind(enum.StrEnum):
+    theory = "theory"
+    practical = "practical"
+
+
+class StaffRole(enum.StrEnum):
+    proctor = "proctor"
+    grader = "grader"
+    reviewer = "reviewer"
+
+
+STAFF_LABELS = {StaffRole.proctor: "监考人员", StaffRole.grader: "考评人员", StaffRole.reviewer: "综合评审委员"}
+
+
+class ExamSession(db.Model):
+    __tablename__ = "exam_sessions"
+    __table_args__ = (
+        CheckConstraint("theory_minutes IS NULL OR theory_minutes > 0", name="theory_minutes_positive"),
+        CheckConstraint("practical_minutes IS NULL OR practical_minutes > 0", name="practical_minutes_positive"),
+        CheckConstraint("review_minutes IS NULL OR review_minutes > 0", name="review_minutes_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    standard_id: Mapped[str] = mapped_column(ForeignKey("standards.id"))
+    level: Mapped[str] = mapped_column(String(20))
+    theory_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    theory_minutes: Mapped[int | None]
+    practical_minutes: Mapped[int | None]
+    review_minutes: Mapped[int | None]
+    status: Mapped[SessionStatus] = mapped_column(
+        db.Enum(SessionStatus, native_enum=False, length=20), default=SessionStatus.draft
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    center: Mapped[Center] = relationship()
+    rooms: Mapped[list[Room]] = relationship(back_populates="session", order_by="Room.id")
+    staff: Mapped[list[StaffAssignment]] = relationship(back_populates="session", order_by="StaffAssignment.id")
+    enrollments: Mapped[list[Enrollment]] = relationship(back_populates="session", order_by="Enrollment.id")
+    forms: Mapped[list[SessionPaper]] = relationship(back_populates="session", order_by="SessionPaper.form")
+
+    @property
+    def theory_end(self) -> datetime:
+        """End of the theory window (the base deadline before any extension)."""
+        return self.theory_start + timedelta(minutes=self.theory_minutes or 0)
+
+    def transition(self, target: SessionStatus) -> None:
+        """Guarded move to ``target``; an illegal move raises Conflict (409)."""
+        if target not in TRANSITIONS[self.status]:
+            raise Conflict(
+                f"考试批次状态不能从「{self.status.label}」变为「{target.label}」",
+                code="illegal_transition",
+                details={"status": self.status.value, "target": target.value},
+            )
+        self.status = target
+
+    def reached(self, status: SessionStatus) -> bool:
+        return ORDER.index(self.status) >= ORDER.index(status)
+
+
+class Room(db.Model):
+    __tablename__ = "session_rooms"
+    __table_args__ = (
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("stations IS NULL OR stations >= 0", name="stations_nonnegative"),
+        UniqueConstraint("session_id", "name", name="uq_session_rooms_session_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_sessions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[RoomKind] = mapped_column(db.Enum(RoomKind, native_enum=False, length=20))
+    capacity: Mapped[int]
+    stations: Mapped[int | None]
+
+    session: Mapped[ExamSession] = relationship(back_populates="rooms")
+
+    @property
+    def kind_label(self) -> str:
+        return "理论考场" if self.kind == RoomKind.theory else "操作技能考核场所"
+
+
+class StaffAssignment(db.Model):
+    __tablename__ = "session_staff"
+    __table_args__ = (UniqueConstraint("session_id", "user_id", "role", name="uq_session_staff_session_user_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_sessions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[StaffRole] = mapped_column(db.Enum(StaffRole, native_enum=False, length=20))
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("session_rooms.id", ondelete="SET NULL"))
+    panel: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[ExamSession] = relationship(back_populates="staff")
+    user: Mapped[User] = relationship()
+    room: Mapped[Room | None] = relationship()
+
+
+class SessionPaper(db.Model):
+    """One assembled form (卷别 A, B, …) of the session's theory paper."""
+
+    __tablename__ = "session_papers"
+    __table_args__ = (
+        CheckConstraint("form >= 0", name="form_nonnegative"),
+        UniqueConstraint("session_id", "form", name="uq_session_papers_session_form"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_sessions.id", ondelete="CASCADE"), index=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id"))
+    form: Mapped[int]
+
+    session: Mapped[ExamSession] = relationship(back_populates="forms")
+
+    @property
+    def form_label(self) -> str:
+        return form_label(self.form)
+
+
+def form_label(form: int | None) -> str:
+    return "" if form is None else chr(ord("A") + form) if form < 26 else f"F{form + 1}"
+
+
+class Enrollment(db.Model):
+    """A candidate on the roster: seated in a room, holding an admission ticket and one paper form."""
+
+    __tablename__ = "session_candidates"
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id", name="uq_session_candidates_session_user"),
+        UniqueConstraint("room_id", "seat", name="uq_session_candidates_room_seat"),
+        CheckConstraint("seat IS NULL OR seat > 0", name="seat_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_sessions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("session_rooms.id", ondelete="SET NULL"))
+    seat: Mapped[int | None]
+    ticket_no: Mapped[str] = mapped_column(String(32), unique=True)
+    paper_id: Mapped[int | None] = mapped_column(ForeignKey("papers.id"))
+    form: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[ExamSession] = relationship(back_populates="enrollments")
+    user: Mapped[User] = relationship()
+    room: Mapped[Room | None] = relationship()
+
+    @property
+    def form_label(self) -> str:
+        return form_label(self.form)

@@ -1,0 +1,90 @@
+"""Pure rules of the machine exam: the candidate's own order, answer shapes, objective scoring.
+
+No Flask and no database, so that they are tested in milliseconds. Answers travel in the
+candidate's letters (``A`` = the first option *as shown to them*); ``perm`` maps a shown position
+back to the option's position in the bank item.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass
+
+LETTERS = string.ascii_uppercase
+
+
+@dataclass(frozen=True)
+class Question:
+    qid: int
+    type: str  # single | multiple | judge
+    options: int  # number of options (0 for judge)
+
+
+def layout(seed: str, questions: list[Question]) -> list[dict]:
+    """The candidate's order of questions and of each question's options, reproducible from ``seed``."""
+    rng = random.Random(seed)
+    order = list(questions)
+    rng.shuffle(order)
+    result = []
+    for q in order:
+        perm = list(range(q.options))
+        rng.shuffle(perm)
+        result.append({"qid": q.qid, "type": q.type, "perm": perm})
+    return result
+
+
+def normalize(kind: str, options: int, value):
+    """The answer as stored, or ValueError naming what is wrong. ``None`` (or an empty choice) clears it."""
+    if value is None:
+        return None
+    if kind == "judge":
+        if not isinstance(value, bool):
+            raise ValueError("判断题的答案必须是 true 或 false")
+        return value
+    valid = LETTERS[:options]
+    if kind == "single":
+        if not isinstance(value, str) or len(value.strip()) != 1 or value.strip().upper() not in valid:
+            raise ValueError(f"单选题的答案必须是 {valid[0]}–{valid[-1]} 中的一个字母")
+        return value.strip().upper()
+    if kind == "multiple":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError('多选题的答案必须是字母列表，如 ["A", "C"]')
+        letters = sorted({v.strip().upper() for v in value})
+        if any(letter not in valid or len(letter) != 1 for letter in letters):
+            raise ValueError(f"多选题的答案只能是 {valid[0]}–{valid[-1]} 中的字母")
+        return letters or None
+    raise ValueError(f"未知题型 {kind!r}")
+
+
+def to_original(kind: str, value, perm: list[int]):
+    """Map an answer in the candidate's letters to the bank item's letters."""
+    if value is None or kind == "judge":
+        return value
+    if kind == "single":
+        return LETTERS[perm[LETTERS.index(value)]]
+    return sorted(LETTERS[perm[LETTERS.index(v)]] for v in value)
+
+
+def _key(kind: str, key):
+    if kind == "multiple":
+        return sorted(str(k).strip().upper() for k in key)
+    if kind == "single":
+        return str(key).strip().upper()
+    if isinstance(key, str):
+        return key.strip().lower() in {"true", "t", "1", "对", "正确", "√"}
+    return bool(key)
+
+
+def is_correct(kind: str, key, answer) -> bool:
+    """Objective scoring: a multiple-choice item scores only when exactly right (no partial credit)."""
+    if answer is None:
+        return False
+    return _key(kind, key) == answer
+
+
+def score(marks: list[tuple[float, bool]]) -> tuple[float, float, float]:
+    """(points earned, paper total, score out of 100 = earned / total × 100) from (points, correct) pairs."""
+    total = float(sum(points for points, _ in marks))
+    earned = float(sum(points for points, correct in marks if correct))
+    return earned, total, (earned / total * 100.0 if total else 0.0)

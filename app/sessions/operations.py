@@ -1,0 +1,517 @@
+"""Session operations shared by the pages and the API: plan, staff, enrol, seat, assemble, advance.
+
+Operations only flush; the request boundary commits. Every rule that comes from a standard is
+read from the registry (``Standard.assessment``), never written here as a number.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import BytesIO
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy import func, select
+
+from app import timeutil
+from app.auth.models import Center, Role, User
+from app.auth.scoping import ensure_same_center, scope_to_center
+from app.eligibility.operations import has_approved_application
+from app.errors import Conflict, Invalid, NotFound
+from app.exams.models import Attempt, AttemptStatus
+from app.extensions import db
+from app.papers.operations import assemble_papers
+from app.standards.registry import get_level, get_standard
+from app.standards.schema import Standard
+
+from . import readiness as readiness_rules
+from .models import (
+    Enrollment,
+    ExamSession,
+    Room,
+    RoomKind,
+    SessionPaper,
+    SessionStatus,
+    StaffAssignment,
+    StaffRole,
+)
+
+COMPONENT_MINUTES = {"theory": "theory_minutes", "practical": "practical_minutes", "review": "review_minutes"}
+# Opening and closing follow the clock; publishing belongs to POST /sessions/<id>/publish.
+MANUAL_TARGETS = {SessionStatus.theory_closed, SessionStatus.scoring}
+CLOSED = {SessionStatus.theory_closed, SessionStatus.scoring, SessionStatus.published}
+
+
+# ---------------------------------------------------------------- parsing helpers
+
+
+def parse_datetime(value, field: str) -> datetime:
+    """ISO 8601 with an offset; a naive time is ambiguous on an exam day and is refused."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise Invalid(
+                f"{field} 不是合法的日期时间（ISO 8601，含时区，如 2026-12-01T09:00:00+08:00）", field=field
+            ) from None
+    else:
+        raise Invalid(f"{field} 必须是日期时间字符串", field=field)
+    if parsed.tzinfo is None:
+        raise Invalid(f"{field} 必须带时区偏移（如 +08:00）", field=field)
+    return parsed
+
+
+def _int(value, field: str, *, minimum: int, required: bool = True) -> int | None:
+    if value is None:
+        if required:
+            raise Invalid(f"{field} 必填", field=field)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"{field} 必须是整数", field=field)
+    if value < minimum:
+        raise Invalid(f"{field} 不能小于 {minimum}", field=field)
+    return value
+
+
+def _text(value, field: str, *, max_length: int = 200) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid(f"{field} 不能为空", field=field)
+    if len(value.strip()) > max_length:
+        raise Invalid(f"{field} 不能超过 {max_length} 个字符", field=field)
+    return value.strip()
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def standard_of(session: ExamSession) -> Standard:
+    return get_standard(session.standard_id)
+
+
+def components_of(session: ExamSession) -> list[str]:
+    return list(standard_of(session).assessment.components.get(session.level, []))
+
+
+def _durations(standard: Standard, level: str, data: dict) -> dict[str, int | None]:
+    """Minutes per component; 422 below the standard's minimum (1.9.4), components the level lacks ignored."""
+    components = standard.assessment.components.get(level, [])
+    minutes: dict[str, int | None] = {}
+    for component, key in COMPONENT_MINUTES.items():
+        if component not in components:
+            minutes[key] = None  # contract: minutes for a component the level lacks are ignored
+            continue
+        value = _int(data.get(key), key, minimum=1)
+        minimum = getattr(standard.assessment.min_minutes, component)
+        if minimum is not None and value < minimum:
+            clause = standard.assessment.clauses.get("min_minutes", "1.9.4")
+            raise Invalid(
+                f"{readiness_rules.COMPONENT_NAMES[component]}时长 {value} 分钟少于标准规定的 {minimum} 分钟（{clause}）",
+                field=key,
+                code="duration_too_short",
+            )
+        minutes[key] = value
+    return minutes
+
+
+def _center_for(user: User, data: dict) -> int:
+    if user.role == Role.admin:
+        name = data.get("center")
+        center = db.session.scalar(select(Center).where(Center.name == name)) if isinstance(name, str) else None
+        if center is None:
+            raise Invalid("平台管理员创建考试批次须指定已有的机构（center）", field="center")
+        return center.id
+    if user.center_id is None:
+        raise Invalid("当前用户不属于任何机构", field="center")
+    return user.center_id
+
+
+def create_session(user: User, data: dict) -> ExamSession:
+    name = _text(data.get("name"), "name")
+    standard = get_standard(data.get("standard") if isinstance(data.get("standard"), str) else "", field="standard")
+    level = data.get("level")
+    get_level(standard, level if isinstance(level, str) else "", field="level")
+    start = parse_datetime(data.get("theory_start"), "theory_start")
+    minutes = _durations(standard, level, data)
+    session = ExamSession(
+        center_id=_center_for(user, data),
+        name=name,
+        standard_id=standard.id,
+        level=level,
+        theory_start=start,
+        status=SessionStatus.draft,
+        created_by_id=user.id,
+        **minutes,
+    )
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def update_session(session: ExamSession, data: dict) -> ExamSession:
+    """Edit name, start and durations while nothing has been sat yet."""
+    if session.reached(SessionStatus.theory_open):
+        raise Conflict("理论考试已开始，不能再修改考试时间", code="session_started")
+    standard = standard_of(session)
+    session.name = _text(data.get("name"), "name")
+    session.theory_start = parse_datetime(data.get("theory_start"), "theory_start")
+    for key, value in _durations(standard, session.level, data).items():
+        setattr(session, key, value)
+    db.session.flush()
+    return session
+
+
+def get_session(session_id: int, user: User) -> ExamSession:
+    """The session, or 404 — also for another center's session (existence must not leak)."""
+    session = db.session.get(ExamSession, session_id)
+    if session is None:
+        raise NotFound("考试批次不存在")
+    ensure_same_center(user, session.center_id)
+    return session
+
+
+def list_sessions(user: User) -> list[ExamSession]:
+    query = scope_to_center(select(ExamSession).order_by(ExamSession.theory_start.desc()), user, ExamSession.center_id)
+    return list(db.session.scalars(query))
+
+
+def sync_clock(session: ExamSession, now: datetime | None = None) -> ExamSession:
+    """Lazy time-driven moves: a scheduled session opens at theory_start and closes at its end.
+
+    Extensions are personal (the attempt's deadline), so the session closes on the base window.
+    """
+    now = now or timeutil.utcnow()
+    if session.status == SessionStatus.scheduled and now >= session.theory_start:
+        session.transition(SessionStatus.theory_open)
+    if session.status == SessionStatus.theory_open and now >= session.theory_end:
+        session.transition(SessionStatus.theory_closed)
+    return session
+
+
+def is_closed(session: ExamSession, now: datetime | None = None) -> bool:
+    sync_clock(session, now)
+    return session.status in CLOSED
+
+
+# ---------------------------------------------------------------- rooms and staff
+
+
+def add_room(session: ExamSession, data: dict) -> Room:
+    if is_closed(session):
+        raise Conflict("考试批次已结束，不能再增加考场", code="session_closed")
+    name = _text(data.get("name"), "name", max_length=100)
+    kind = data.get("kind")
+    if kind not in {k.value for k in RoomKind}:
+        raise Invalid("kind 必须是 theory 或 practical", field="kind")
+    capacity = _int(data.get("capacity"), "capacity", minimum=1)
+    stations = _int(data.get("stations"), "stations", minimum=0, required=False)
+    if any(r.name == name for r in session.rooms):
+        raise Invalid(f"考场名称「{name}」已存在", field="name")
+    room = Room(session=session, name=name, kind=RoomKind(kind), capacity=capacity, stations=stations)
+    db.session.add(room)
+    db.session.flush()
+    return room
+
+
+def _room_of(session: ExamSession, room_id, field: str = "room") -> Room | None:
+    if room_id is None:
+        return None
+    if isinstance(room_id, bool) or not isinstance(room_id, int):
+        raise Invalid("room 必须是本批次考场的 id 或 null", field=field)
+    room = db.session.get(Room, room_id)
+    if room is None or room.session_id != session.id:
+        raise Invalid(f"考场 {room_id} 不属于本考试批次", field=field)
+    return room
+
+
+def _user_named(username, field: str = "username") -> User:
+    if not isinstance(username, str) or not username.strip():
+        raise Invalid("username 不能为空", field=field)
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise Invalid(f"用户 {username} 不存在", field=field)
+    return user
+
+
+def add_staff(session: ExamSession, data: dict) -> StaffAssignment:
+    if session.status == SessionStatus.published:
+        raise Conflict("成绩已发布，不能再调整人员", code="session_published")
+    user = _user_named(data.get("username"))
+    if user.role in {Role.candidate, Role.admin}:
+        raise Invalid(f"用户 {user.username} 不是本机构的工作人员", field="username")
+    if user.center_id != session.center_id:
+        raise Invalid(f"用户 {user.username} 不属于本考试批次的机构", field="username")
+    role = data.get("role")
+    if role not in {r.value for r in StaffRole}:
+        raise Invalid("role 必须是 proctor、grader 或 reviewer", field="role")
+    room = _room_of(session, data.get("room"))
+    panel = data.get("panel")
+    if panel is not None and (not isinstance(panel, str) or len(panel.strip()) > 100):
+        raise Invalid("panel 必须是小组名称或 null", field="panel")
+    panel = panel.strip() or None if isinstance(panel, str) else None
+    if role == StaffRole.proctor.value and room is not None and room.kind != RoomKind.theory:
+        raise Invalid("监考人员须安排在理论考场", field="room")
+    existing = db.session.scalar(
+        select(StaffAssignment).where(
+            StaffAssignment.session_id == session.id,
+            StaffAssignment.user_id == user.id,
+            StaffAssignment.role == StaffRole(role),
+        )
+    )
+    if existing is not None:
+        raise Conflict(f"{user.username} 已是本批次的{role}", code="already_assigned")
+    assignment = StaffAssignment(
+        session=session,
+        user=user,
+        role=StaffRole(role),
+        room=room,
+        panel=panel if role == StaffRole.grader.value else None,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def remove_staff(session: ExamSession, assignment_id: int) -> None:
+    assignment = db.session.get(StaffAssignment, assignment_id)
+    if assignment is None or assignment.session_id != session.id:
+        raise NotFound("人员安排不存在")
+    if session.status == SessionStatus.published:
+        raise Conflict("成绩已发布，不能再调整人员", code="session_published")
+    db.session.delete(assignment)
+    db.session.flush()
+
+
+def staff_of(session: ExamSession, role: StaffRole) -> list[StaffAssignment]:
+    return [s for s in session.staff if s.role == role]
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def _next_seat(room: Room) -> int:
+    top = db.session.scalar(select(func.max(Enrollment.seat)).where(Enrollment.room_id == room.id))
+    return (top or 0) + 1
+
+
+def _ticket_no(session: ExamSession) -> str:
+    count = db.session.scalar(select(func.count()).select_from(Enrollment).where(Enrollment.session_id == session.id))
+    return f"{session.theory_start:%y%m%d}{session.id:04d}{(count or 0) + 1:04d}"
+
+
+def _form_for(enrollment: Enrollment, index: int, forms: int) -> int:
+    """Seat n sits form (n-1) mod k: adjacent seats in a room always differ when k >= 2."""
+    position = (enrollment.seat - 1) if enrollment.seat else index
+    return position % forms
+
+
+def _check_enrollable(session: ExamSession, user: User) -> None:
+    if user.role != Role.candidate:
+        raise Invalid(f"用户 {user.username} 不是考生", field="username")
+    if is_closed(session):
+        raise Conflict("考试批次已结束，不能再报名", code="session_closed")
+    if db.session.scalar(
+        select(Enrollment.id).where(Enrollment.session_id == session.id, Enrollment.user_id == user.id)
+    ):
+        raise Conflict(f"考生 {user.username} 已在本批次", code="already_enrolled")
+    if not has_approved_application(user.id, session.standard_id, session.level):
+        raise Conflict(
+            f"考生 {user.username} 没有 {session.standard_id} {session.level} 已审核通过的申报",
+            code="not_approved",
+        )
+
+
+def enroll(session: ExamSession, username, room_id=None) -> Enrollment:
+    """Enrol one candidate (only with an approved application — else 409) and seat them."""
+    user = _user_named(username)
+    room = _room_of(session, room_id)
+    _check_enrollable(session, user)
+    seat = _next_seat(room) if room is not None else None
+    enrollment = Enrollment(session=session, user=user, room=room, seat=seat, ticket_no=_ticket_no(session))
+    db.session.add(enrollment)
+    db.session.flush()
+    forms = session.forms
+    if forms:
+        index = len(session.enrollments) - 1
+        chosen = forms[_form_for(enrollment, index, len(forms))]
+        enrollment.form, enrollment.paper_id = chosen.form, chosen.paper_id
+        db.session.flush()
+    return enrollment
+
+
+def read_roster(content: bytes) -> list[dict]:
+    """Rows of an Excel roster: column 用户名 (username) and optional 考场 (room name)."""
+    try:
+        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise Invalid(f"无法读取 Excel 文件：{exc}", field="file") from None
+    sheet = workbook.worksheets[0]
+    rows = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = ["" if v is None else str(v).strip() for v in (values or ())]
+        if not any(cells):
+            continue
+        if number == 1 and cells[0] in {"用户名", "username", "账号"}:
+            continue
+        rows.append({"row": number, "username": cells[0], "room": cells[1] if len(cells) > 1 else ""})
+    workbook.close()
+    return rows
+
+
+def import_roster(session: ExamSession, content: bytes) -> list[Enrollment]:
+    """All rows or none: every bad row is listed in the error's details and nothing is stored."""
+    rows = read_roster(content)
+    if not rows:
+        raise Invalid("名单为空", field="file")
+    rooms = {r.name: r for r in session.rooms}
+    errors, seen, plan = [], set(), []
+    for row in rows:
+        try:
+            if row["username"] in seen:
+                raise Invalid(f"用户 {row['username']} 在名单中重复出现", field="username")
+            seen.add(row["username"])
+            user = _user_named(row["username"])
+            room = None
+            if row["room"]:
+                room = rooms.get(row["room"])
+                if room is None:
+                    raise Invalid(f"考场「{row['room']}」不存在", field="room")
+            _check_enrollable(session, user)
+            plan.append((user.username, room.id if room else None))
+        except (Invalid, Conflict) as exc:
+            errors.append({"row": row["row"], "username": row["username"], "message": exc.message})
+    if errors:
+        raise Invalid(f"名单中有 {len(errors)} 行有误，未导入任何考生", field="file", details={"rows": errors})
+    return [enroll(session, username, room_id) for username, room_id in plan]
+
+
+def remove_candidate(session: ExamSession, enrollment_id: int) -> None:
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.session_id != session.id:
+        raise NotFound("考生不在本批次")
+    if session.reached(SessionStatus.theory_open):
+        raise Conflict("理论考试已开始，不能再移除考生", code="session_started")
+    db.session.delete(enrollment)
+    db.session.flush()
+
+
+def enrollment_of(session: ExamSession, user: User) -> Enrollment | None:
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.session_id == session.id, Enrollment.user_id == user.id)
+    )
+
+
+# ---------------------------------------------------------------- readiness
+
+
+def plan_of(session: ExamSession) -> readiness_rules.SessionPlan:
+    standard = standard_of(session)
+    seated: dict[int, int] = {}
+    for e in session.enrollments:
+        if e.room_id is not None:
+            seated[e.room_id] = seated.get(e.room_id, 0) + 1
+    proctors: dict[int, int] = {}
+    for s in staff_of(session, StaffRole.proctor):
+        if s.room_id is not None:
+            proctors[s.room_id] = proctors.get(s.room_id, 0) + 1
+    return readiness_rules.SessionPlan(
+        components=components_of(session),
+        minutes={c: getattr(session, key) for c, key in COMPONENT_MINUTES.items()},
+        candidates=len(session.enrollments),
+        unseated=sum(1 for e in session.enrollments if e.room_id is None),
+        rooms=[
+            readiness_rules.RoomPlan(
+                r.name, r.kind.value, r.capacity, r.stations, seated.get(r.id, 0), proctors.get(r.id, 0)
+            )
+            for r in session.rooms
+        ],
+        grader_panels=[s.panel for s in staff_of(session, StaffRole.grader)],
+        reviewers=len(staff_of(session, StaffRole.reviewer)),
+        papers=len(session.forms),
+        without_paper=sum(1 for e in session.enrollments if e.paper_id is None),
+        clause=dict(standard.assessment.clauses),
+    )
+
+
+def readiness(session: ExamSession) -> dict:
+    problems = readiness_rules.check(plan_of(session), standard_of(session).assessment)
+    return {"ready": not problems, "problems": problems}
+
+
+# ---------------------------------------------------------------- papers
+
+
+def assign_papers(session: ExamSession, data: dict, user: User) -> list[SessionPaper]:
+    """Assemble the forms and give every enrolled candidate one; neighbours sit different forms.
+
+    A session whose papers are assigned is scheduled (api-contract: Sessions).
+    """
+    sync_clock(session)
+    if session.status not in {SessionStatus.draft, SessionStatus.scheduled, SessionStatus.theory_open}:
+        raise Conflict("理论考试已结束，不能再组卷", code="session_closed")
+    if db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.session_id == session.id)):
+        raise Conflict("已有考生开始作答，不能重新组卷", code="attempts_started")
+    papers = assemble_papers(
+        session.standard_id,
+        session.level,
+        data.get("forms"),
+        data.get("max_overlap"),
+        data.get("seed"),
+        sections=data.get("sections"),
+        difficulty=data.get("difficulty"),
+        user=user,
+    )
+    return attach_papers(session, papers)
+
+
+def attach_papers(session: ExamSession, papers: list) -> list[SessionPaper]:
+    """Make ``papers`` the session's forms and give every enrolled candidate one.
+
+    Seat n of a room sits form (n-1) mod k, so neighbours (adjacent seats) differ when k >= 2.
+    """
+    for old in list(session.forms):
+        db.session.delete(old)
+    db.session.flush()
+    session.forms.clear()
+    assigned = []
+    for number, paper in enumerate(papers):
+        form = SessionPaper(session=session, paper_id=paper.id, form=number)
+        db.session.add(form)
+        assigned.append(form)
+    db.session.flush()
+    unseated = [e for e in session.enrollments if e.seat is None]
+    for enrollment in session.enrollments:
+        index = unseated.index(enrollment) if enrollment.seat is None else 0
+        chosen = assigned[_form_for(enrollment, index, len(assigned))]
+        enrollment.form, enrollment.paper_id = chosen.form, chosen.paper_id
+    if session.status == SessionStatus.draft:
+        session.transition(SessionStatus.scheduled)
+    db.session.flush()
+    return assigned
+
+
+# ---------------------------------------------------------------- lifecycle
+
+
+def advance(session: ExamSession, target: str, now: datetime | None = None) -> ExamSession:
+    """A manual move along the lifecycle (guarded; 409 when illegal or too early)."""
+    try:
+        status = SessionStatus(target)
+    except ValueError:
+        raise Invalid(f"未知状态 {target!r}", field="status") from None
+    if status not in MANUAL_TARGETS:
+        raise Conflict(f"不能手动把考试批次设为「{status.label}」", code="illegal_transition")
+    now = now or timeutil.utcnow()
+    sync_clock(session, now)
+    if status == SessionStatus.theory_closed and now < session.theory_end:
+        raise Conflict("理论考试时间尚未结束", code="too_early")
+    if status == SessionStatus.scoring and db.session.scalar(
+        select(func.count())
+        .select_from(Attempt)
+        .where(Attempt.session_id == session.id, Attempt.status == AttemptStatus.in_progress)
+    ):
+        raise Conflict("还有考生在作答（含延时），不能开始评分", code="attempts_open")
+    session.transition(status)
+    db.session.flush()
+    return session

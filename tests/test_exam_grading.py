@@ -1,0 +1,73 @@
+"""Pure machine-exam rules: reproducible per-candidate order, answer shapes, objective scoring."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.exams import grading
+from app.exams.grading import Question
+
+QUESTIONS = [Question(i, "single" if i % 3 else "judge", 4 if i % 3 else 0) for i in range(1, 31)]
+
+
+def test_layout_is_reproducible_and_differs_between_attempts():
+    first = grading.layout("attempt-1", QUESTIONS)
+    assert first == grading.layout("attempt-1", QUESTIONS)
+    assert first != grading.layout("attempt-2", QUESTIONS)
+    assert sorted(e["qid"] for e in first) == list(range(1, 31))
+    for entry in first:
+        n = 0 if entry["qid"] % 3 == 0 else 4
+        assert sorted(entry["perm"]) == list(range(n))
+
+
+def test_to_original_maps_shown_letters_back():
+    perm = [2, 0, 3, 1]  # shown A is original C, shown B is original A ...
+    assert grading.to_original("single", "A", perm) == "C"
+    assert grading.to_original("multiple", ["B", "D"], perm) == ["A", "B"]
+    assert grading.to_original("judge", False, []) is False
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "value", "expected"),
+    [
+        ("single", 4, "b", "B"),
+        ("multiple", 4, ["C", "a", "C"], ["A", "C"]),
+        ("judge", 0, True, True),
+        ("multiple", 4, [], None),
+        ("single", 4, None, None),
+    ],
+)
+def test_normalize_accepts(kind, options, value, expected):
+    assert grading.normalize(kind, options, value) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "value"),
+    [
+        ("single", 4, "E"),
+        ("single", 4, ["A"]),
+        ("single", 4, "AB"),
+        ("multiple", 4, "A"),
+        ("multiple", 3, ["D"]),
+        ("judge", 0, "true"),
+        ("judge", 0, 1),
+    ],
+)
+def test_normalize_rejects(kind, options, value):
+    with pytest.raises(ValueError):
+        grading.normalize(kind, options, value)
+
+
+def test_multiple_scores_only_when_exactly_right():
+    assert grading.is_correct("multiple", ["A", "C"], ["A", "C"])
+    assert not grading.is_correct("multiple", ["A", "C"], ["A"])  # partial = 0
+    assert not grading.is_correct("multiple", ["A", "C"], ["A", "B", "C"])
+    assert grading.is_correct("single", "B", "B") and not grading.is_correct("single", "B", None)
+    assert grading.is_correct("judge", False, False) and not grading.is_correct("judge", True, False)
+
+
+def test_score_is_points_earned_over_paper_total_times_100():
+    earned, total, score = grading.score([(1, True), (2, False), (2, True), (1, False)])
+    assert (earned, total) == (3.0, 6.0)
+    assert score == pytest.approx(50.0)
+    assert grading.score([(1, True), (2, False)])[2] == pytest.approx(100 / 3)
