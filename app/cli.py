@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 
 from app.auth.models import Role
 from app.auth.operations import create_user
+from app.banks.cli import register_banks_cli
 from app.demo import load_demo
 from app.errors import DomainError
 from app.extensions import db
@@ -24,6 +25,8 @@ def init_db() -> int:
 
 
 def register_commands(app: Flask) -> None:
+    register_banks_cli(app)
+
     @app.cli.command("init-db")
     def init_db_command():
         """创建或升级数据库结构并载入职业标准（可重复执行）。"""

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.auth.operations import create_user
+from app.banks.demo import demo_banks
 from app.eligibility.demo import demo_eligibility
 from app.errors import Conflict
 from app.extensions import db
@@ -64,7 +65,7 @@ def demo_users() -> dict[str, User]:
 
 
 # Each domain appends its step; a step takes the users made above.
-DEMO_STEPS = [demo_eligibility]
+DEMO_STEPS = [demo_eligibility, demo_banks]
 
 
 def load_demo() -> str:

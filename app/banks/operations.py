@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select
 
 from app.errors import Invalid, NotFound
 from app.extensions import db
@@ -44,13 +44,16 @@ def upsert_items(standard: Standard, items: list[dict]) -> int:
         chunk = ids[chunk_start : chunk_start + 500]
         for row in db.session.scalars(select(Item).where(Item.standard_id == standard.id, Item.external_id.in_(chunk))):
             existing[row.external_id] = row
+    new = []
     for data in items:
         row = existing.get(data["external_id"])
         if row is None:
-            db.session.add(Item(standard_id=standard.id, **data))
+            new.append({"standard_id": standard.id, "retired": False, "usage_count": 0, **data})
         else:
             for key, value in data.items():
                 setattr(row, key, value)
+    if new:
+        db.session.execute(insert(Item), new)  # ORM bulk insert: one executemany, not one flush per row
     db.session.flush()
     return len(items)
 
