@@ -24,6 +24,8 @@ STATUS_LABELS = {"graduated": "已毕业", "final_year": "在读应届毕业生"
 TITLE_RANKS = {"初级": 1, "中级": 2, "高级": 3, "副高": 3, "正高": 3}
 # National skill levels, lowest first: a certificate of a higher level includes the lower ones.
 CERTIFICATE_LEVELS = ("五级", "四级", "三级", "二级", "一级")
+# The titles of the same levels (五级/初级工 …), accepted for the level ids.
+LEVEL_ALIASES = {"初级工": "五级", "中级工": "四级", "高级工": "三级", "技师": "二级", "高级技师": "一级"}
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -85,6 +87,14 @@ class Profile:
     education: tuple[Education, ...] = ()
     titles: tuple[Title, ...] = ()
     training: tuple[Training, ...] = ()
+
+
+def normalize_level(level: str) -> str:
+    """ "五级/初级工" and "初级工" → "五级"; anything else unchanged."""
+    head = level.split("/")[0].strip()
+    if head in CERTIFICATE_LEVELS:
+        return head
+    return LEVEL_ALIASES.get(level, level)
 
 
 def parse_date(value: object, path: str, index: int | None = None) -> date:
@@ -188,7 +198,7 @@ def parse_profile(candidate: object, as_of: date, path: str = "candidate") -> Pr
     certificates = []
     for i, raw in enumerate(_rows(candidate, "certificates", path)):
         r = _Reader(raw, f"{path}.certificates[{i}]", i, as_of)
-        certificates.append(Certificate(r.text("occupation"), r.text("level"), r.date("issued")))
+        certificates.append(Certificate(r.text("occupation"), normalize_level(r.text("level")), r.date("issued")))
 
     education = []
     for i, raw in enumerate(_rows(candidate, "education", path)):
@@ -215,7 +225,7 @@ def parse_profile(candidate: object, as_of: date, path: str = "candidate") -> Pr
         r = _Reader(raw, f"{path}.training[{i}]", i, as_of)
         training.append(
             Training(
-                r.text("level"),
+                normalize_level(r.text("level")),
                 r.number("hours"),
                 r.flag("completion_certificate"),
                 r.date("completed", required=False),

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from scoring.eligibility import evaluate
-from scoring.eligibility_profile import parse_profile
+from scoring.eligibility_profile import ProfileError, parse_profile
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "exam_templates"
 AS_OF = date(2026, 11, 22)
@@ -650,3 +650,44 @@ def test_earliest_date_is_exact_on_random_profiles() -> None:
             assert not check(std_id, level, cand, when - timedelta(days=1))["eligible"], (cand, level, when)
             checked += 1
     assert checked > 30
+
+
+def test_level_titles_are_read_as_level_ids() -> None:
+    cand = {"certificates": [cert(SHE, "五级/初级工", "2020-01-01")], "work": [job(SHE, "2020-01-01")]}
+    assert clause("3-01-01-04", "四级", 2, cand)["met"]
+    cand = {"training": [training("初级工", 30)]}
+    assert clause("3-01-04-03", "五级", 1, cand)["met"]
+
+
+def test_higher_certificate_and_title_include_the_lower() -> None:
+    # A 中级 title after which 1 year was worked meets 三级 (3) (初级职称后满1年).
+    cand = {"titles": [title("中级", "2025-01-01")], "work": [job(SHE, "2025-01-01")]}
+    assert clause("3-01-01-04", "三级", 3, cand)["met"]
+    # A 四级 certificate meets "取得五级证书后" of 四级 (2).
+    cand = {"certificates": [cert(SHE, "四级", "2020-01-01")], "work": [job(SHE, "2020-01-01")]}
+    assert clause("3-01-01-04", "四级", 2, cand)["met"]
+
+
+@pytest.mark.parametrize(
+    ("candidate", "field", "index"),
+    [
+        ({"birth_date": "1990-02-30"}, "candidate.birth_date", None),
+        ({"birth_date": "2027-01-01"}, "candidate.birth_date", None),
+        ({"work": [job(SHE, "2020-01-01"), job(SHE, "2021-01-01", "2020-12-31")]}, "candidate.work[1].end", 1),
+        ({"work": [job(SHE, "2020-01-01", "2026-11-23")]}, "candidate.work[0].end", 0),
+        ({"work": [{"occupation": SHE}]}, "candidate.work[0].start", 0),
+        ({"work": [{"occupation": "", "start": "2020-01-01"}]}, "candidate.work[0].occupation", 0),
+        ({"work": ["x"]}, "candidate.work[0]", 0),
+        ({"education": [edu("普通高等学校", "博士")]}, "candidate.education[0].program", 0),
+        ({"education": [edu("普通高等学校", "本科", status="done")]}, "candidate.education[0].status", 0),
+        ({"education": [{**edu("普通高等学校", "本科"), "assessed": "true"}]}, "candidate.education[0].assessed", 0),
+        ({"titles": [title("特级", "2020-01-01")]}, "candidate.titles[0].rank", 0),
+        ({"training": [{"level": "五级", "hours": -1}]}, "candidate.training[0].hours", 0),
+        ({"training": [{"level": "五级", "hours": True}]}, "candidate.training[0].hours", 0),
+        ({"certificates": "none"}, "candidate.certificates", None),
+    ],
+)
+def test_bad_profiles_name_the_field(candidate: dict, field: str, index: int | None) -> None:
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(candidate, AS_OF)
+    assert (caught.value.field, caught.value.index) == (field, index)

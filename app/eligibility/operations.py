@@ -24,8 +24,9 @@ CHINA = timezone(timedelta(hours=8))
 
 
 def today() -> date:
-    """The calendar date in China by the server's clock: the default ``as_of``."""
-    return utcnow().astimezone(CHINA).date()
+    """The server's local calendar date by Python's clock (``date.today()``, but through
+    ``utcnow`` so that tests can move time): the default ``as_of`` and every application's."""
+    return utcnow().astimezone().date()
 
 
 # ---------------------------------------------------------------- checking
