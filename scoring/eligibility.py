@@ -35,7 +35,8 @@ Counting (README "申报条件的计算规则"): a closed job counts from its st
 an ongoing job up to the day before ``as_of`` (so 满N年 falls on the Nth anniversary of the start,
 like an age); N years/months are calendar years/months added with ``relativedelta`` (a month end
 or 29 Feb with no counterpart falls on the month's last day, 民法典 第二百零二条); 累计 lays the
-merged days end to end from the first counted day; 连续 takes the longest merged stretch.
+merged stretches end to end (the most recent first, each earlier one's years, months and days
+added on); 连续 takes the longest merged stretch.
 """
 
 from __future__ import annotations
@@ -241,12 +242,31 @@ def merge(stretches: list[Stretch], until: date) -> list[tuple[date, date]]:
     return [(s, e) for s, e in merged]
 
 
-def cumulative(stretches: list[Stretch], until: date) -> tuple[date | None, int]:
-    """(first counted day, number of distinct days worked) — 累计 after merging overlaps."""
+def cumulative(stretches: list[Stretch], until: date) -> tuple[date, date] | None:
+    """累计: (start, reached) — the merged stretches laid end to end: from the most recent
+    stretch's start, its own end, then each earlier stretch's length in years, months and days
+    added on (most recent first). One stretch gives its own end, so 满N年 falls on its Nth
+    anniversary; 2 whole years plus 3 whole years reach exactly 5 years. ``reached`` never goes
+    back as an ongoing job (always the most recent stretch) runs on, which makes the count
+    monotone in time. None without any work."""
     blocks = merge(stretches, until)
     if not blocks:
-        return None, 0
-    return blocks[0][0], sum((e - s).days for s, e in blocks)
+        return None
+    start, reached = blocks[-1]
+    for s, e in reversed(blocks[:-1]):
+        reached = reached + relativedelta(e, s)
+    return start, reached
+
+
+def first_date(holds, low: date, high: date) -> date:
+    """The first day in [low, high] on which the monotone predicate ``holds`` (true at ``high``), by bisection."""
+    while low < high:
+        middle = low + (high - low) // 2
+        if holds(middle):
+            high = middle
+        else:
+            low = middle + ONE_DAY
+    return low
 
 
 # ---------------------------------------------------------------- evaluation
@@ -471,17 +491,25 @@ def _work(spec: dict, profile: Profile, ctx: Context) -> Outcome:
 
     need = format_requirement(spec["min"])
     if spec["mode"] == "cumulative":
-        first, days = cumulative(stretches, as_of)
-        done = format_duration(relativedelta(first + timedelta(days=days), first)) if first else "0天"
+
+        def counted(until: date) -> tuple[date, date] | None:
+            return cumulative(stretches, until)
+
+        def enough(until: date) -> bool:
+            span = counted(until)
+            return span is not None and span[1] >= add_duration(span[0], spec["min"])
+
+        span = counted(as_of)
+        done = format_duration(relativedelta(span[1], span[0])) if span else "0天"
         text = f"{prefix}累计从事{occ}工作{done}"
-        if first and first + timedelta(days=days) >= add_duration(first, spec["min"]):
+        if enough(as_of):
             return Outcome(True, f"{text}，满{need}", as_of)
         earliest = None
         if ongoing:
-            # From tomorrow on, every further day is a new worked day: solve days(D) ≥ needed days.
-            first, days = cumulative(stretches, tomorrow)
-            needed = (add_duration(first, spec["min"]) - first).days
-            earliest = tomorrow + timedelta(days=max(0, needed - days))
+            # From tomorrow on the most recent stretch is the ongoing one and its start is fixed;
+            # the date reached is at least the evaluation date, so start + N is a day it holds.
+            start, _ = counted(tomorrow)
+            earliest = first_date(enough, tomorrow, max(tomorrow, add_duration(start, spec["min"])))
         return Outcome(False, f"{text}，不足{need}", earliest)
 
     # 连续: the longest merged stretch.

@@ -691,3 +691,19 @@ def test_bad_profiles_name_the_field(candidate: dict, field: str, index: int | N
     with pytest.raises(ProfileError) as caught:
         parse_profile(candidate, AS_OF)
     assert (caught.value.field, caught.value.index) == (field, index)
+
+
+def test_cumulative_whole_years_add_up_across_a_leap_day() -> None:
+    # 2 whole years (2018–2019) + 3 whole years (2021–2023) are 5 years, though 2020's 29 Feb lies between.
+    two_and_three = [job(SHE, "2018-01-01", "2019-12-31"), job(REL, "2021-01-01", "2023-12-31")]
+    r = clause("3-01-01-04", "四级", 1, {"work": two_and_three})
+    assert r["met"] and "工作5年，满5年" in r["reason"]
+    a_day_less = [job(SHE, "2018-01-02", "2019-12-31"), job(REL, "2021-01-01", "2023-12-31")]
+    assert not clause("3-01-01-04", "四级", 1, {"work": a_day_less})["met"]
+
+
+def test_earliest_date_cumulative_half_years() -> None:
+    # 2y6m closed + ongoing since 2025-01-01: 2y6m more from 2025-01-01 → 2027-07-01.
+    cand = {"work": [job(SHE, "2018-01-01", "2020-06-30"), job(SHE, "2025-01-01")]}
+    r = check("3-01-01-04", "四级", cand)
+    assert r["earliest_date"] == "2027-07-01"
