@@ -406,17 +406,20 @@ def number_items(b: Builder, all_standards: dict[str, Standard]) -> None:
     a = s.assessment
     clauses = a.clauses
 
-    def num(key, stem, true, spread, source, level=lowest, unit=""):
+    def num(key, stem, true, spread, source, level=lowest, unit="", group=None):
+        """A number of the standard: a single with wrong numbers, a true and a false judge.
+        ``group``: facts of one table share a group, so a paper asks at most one of them."""
+        group = group or f"N-{key}"
         options = [f"{true}{unit}"]
         wrong = [f"{x}{unit}" for x in _numbers(true, key, spread)]
         b.single(f"N-{key}", stem, options[0], wrong, area="基础知识", level=level, source=source,
-                 group=f"N-{key}", prior="number")  # fmt: skip
+                 group=group, prior="number")  # fmt: skip
         if wrong:
             b.judge(f"N-{key}-JT", stem.replace("____", f"{true}{unit}").rstrip("？?") + "。", True,
-                    area="基础知识", level=level, source=source, group=f"N-{key}")  # fmt: skip
+                    area="基础知识", level=level, source=source, group=group)  # fmt: skip
             false_value = wrong[_digest(key) % len(wrong)]
             b.judge(f"N-{key}-JF", stem.replace("____", false_value).rstrip("？?") + "。", False,
-                    area="基础知识", level=level, source=source, group=f"N-{key}")  # fmt: skip
+                    area="基础知识", level=level, source=source, group=group)  # fmt: skip
 
     num("levels", f"{b.doc}共设____个职业技能等级？", len(s.levels), [-2, -1, 1, 2], "1.4 职业技能等级", unit="")
     for lv in s.levels:
@@ -430,6 +433,7 @@ def number_items(b: Builder, all_standards: dict[str, Standard]) -> None:
                 spread,
                 f"{TRAINING_CLAUSE[s.id]} 培训参考学时",
                 level=lv.id,
+                group="N-hours",
             )
     if a.pass_mark is not None:
         num(
@@ -515,15 +519,16 @@ def number_items(b: Builder, all_standards: dict[str, Standard]) -> None:
                                              ("K", s.skill_weights, "4.2", "技能要求权重表")):  # fmt: skip
         for n, lv in enumerate(s.level_ids, start=1):
             title = s.level(lv).title
-            for row, weight in table[lv].items():
+            for i, (row, weight) in enumerate(table[lv].items(), start=1):
                 num(
-                    f"w{table_name}-{n}-{row}",
+                    f"w{table_name}-{n}-{i}",
                     f"{b.doc}{label}中，{title}「{row}」的比重为____%？",
                     weight,
                     [-10, -5, 5, 10],
                     f"{clause} {label}",
                     level=lv,
                     unit="",
+                    group=f"N-w{table_name}",
                 )
     # 申报条件 (1.9.1): the numbers in each clause's own words
     number_re = re.compile(r"(\d+)")
