@@ -37,9 +37,9 @@ from scipy.sparse import coo_array
 
 TYPES = ("judge", "single", "multiple")
 TYPE_LABELS = {"judge": "判断题", "single": "单项选择题", "multiple": "多项选择题"}
-POOL_FACTORS = (3.0, 6.0, None)  # None: the whole filtered bank
+POOL_FACTORS = (2.0, 4.0, None)  # None: the whole filtered bank
 DEFAULT_TIME_LIMIT = 60.0
-MIP_REL_GAP = 0.05
+MIP_REL_GAP = 0.2  # a feasibility model with a light objective: any good-enough form will do
 EPS = 1e-9
 GRACE_SECONDS = 1.0  # the hard guard kills the worker this long after the solver's own limit
 
@@ -227,18 +227,15 @@ def filter_bank(bank: Bank, bp: Blueprint) -> _Problem:
     areas = list(bp.weights)
     area_index = {a: k for k, a in enumerate(areas)}
     section_index = {(s.type, s.points): k for k, s in enumerate(bp.sections)}
-    keep = np.zeros(len(bank), dtype=bool)
-    section_of = np.full(len(bank), -1, dtype=np.int64)
-    area_of = np.full(len(bank), -1, dtype=np.int64)
-    for i in range(len(bank)):
-        a = area_index.get(bank.area[i])
-        s = section_index.get((bank.type[i], int(bank.points[i])))
-        if a is None or s is None or bank.level_rank[i] > bp.level_rank:
-            continue
-        keep[i] = True
-        section_of[i] = s
-        area_of[i] = a
+    area_all = np.fromiter((area_index.get(a, -1) for a in bank.area), dtype=np.int64, count=len(bank))
+    section_all = np.fromiter(
+        (section_index.get((t, p), -1) for t, p in zip(bank.type, bank.points.tolist(), strict=True)),
+        dtype=np.int64,
+        count=len(bank),
+    )
+    keep = (area_all >= 0) & (section_all >= 0) & (bank.level_rank <= bp.level_rank)
     idx = np.flatnonzero(keep)
+    section_of, area_of = section_all, area_all
     sub = Bank(
         id=bank.id[idx],
         type=bank.type[idx],
@@ -436,6 +433,32 @@ def _objective(problem: _Problem, pool: np.ndarray, rng: np.random.Generator, ex
     if extra is not None:
         c = c + extra
     return c
+
+
+def _solve_partitioned(problem, bp, pool, rng, deadline, presolve) -> list[np.ndarray] | None:
+    """Deal the pool's items cell by cell (least-used first, seeded ties) into one part per form and
+    solve each form on its own part: small independent models, and forms that share nothing. Any
+    part infeasible → None (the caller falls back to the sequential and joint models)."""
+    if bp.forms == 1:
+        return None
+    key = rng.random(len(pool))
+    parts: list[list[int]] = [[] for _ in range(bp.forms)]
+    cells = problem.section_of[pool] * len(problem.areas) + problem.area_of[pool]
+    for cell in np.unique(cells):
+        members = np.flatnonzero(cells == cell)
+        order = members[np.lexsort((key[members], problem.bank.usage[pool][members]))]
+        for rank, position in enumerate(order):
+            parts[rank % bp.forms].append(position)
+    chosen = []
+    for part in parts:
+        sub = pool[np.sort(np.asarray(part, dtype=np.int64))]
+        rows, lbs, ubs = [], [], []
+        _form_rows(problem, bp, sub, 0, _Flags(), rows, lbs, ubs)
+        x, status = _run_milp(_objective(problem, sub, rng), rows, lbs, ubs, len(sub), len(sub), deadline, presolve)
+        if x is None:
+            return None if status == "infeasible" else _raise_status(status)
+        chosen.append(np.searchsorted(pool, sub[x > 0.5]))
+    return chosen
 
 
 def _solve_sequential(problem, bp, pool, rng, deadline, presolve) -> list[np.ndarray] | None:
@@ -679,8 +702,11 @@ def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, pr
     for factor in POOL_FACTORS:
         rng = np.random.default_rng(seed)
         pool = draw_pool(problem, bp, factor, rng)
-        forms = _solve_sequential(problem, bp, pool, rng, deadline, presolve)
-        mode = "sequential"
+        forms = _solve_partitioned(problem, bp, pool, rng, deadline, presolve)
+        mode = "partitioned"
+        if forms is None:
+            forms = _solve_sequential(problem, bp, pool, np.random.default_rng(seed), deadline, presolve)
+            mode = "sequential"
         if forms is None and bp.forms > 1:
             forms = _solve_joint(problem, bp, pool, np.random.default_rng(seed), deadline, presolve)
             mode = "joint"
@@ -715,13 +741,14 @@ def assemble(
     seed: int = 0,
     *,
     time_limit: float = DEFAULT_TIME_LIMIT,
-    presolve: bool = True,
+    presolve: bool = False,
     guard: bool = True,
 ) -> Result:
     """Assemble ``blueprint.forms`` parallel forms from ``bank``; the same seed gives the same forms.
 
     ``guard``: solve in a forked worker process killed after ``time_limit`` (+1 s grace), because
-    HiGHS has been seen to ignore its own time limit. Without fork (or ``guard=False``) the solve
+    HiGHS has been seen to ignore its own time limit. ``presolve`` is off by default: on these
+    small pool models it costs more than it saves (bench/assembly.py), and it has hung on large ones. Without fork (or ``guard=False``) the solve
     runs in-process with only HiGHS's limit. Raises :class:`Infeasible` naming the constraint.
     """
     if not guard or "fork" not in multiprocessing.get_all_start_methods():
