@@ -1,0 +1,90 @@
+"""Demo step of the sessions domain: one 3-01-01-04 四级 session in each lifecycle state for the demo
+center, staffed to the standard's ratios (1.9.3), with approved candidates (from the eligibility step)
+seated and given the forms the banks step assembled; candidates of past sessions have sat the exam."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app import timeutil
+from app.auth.models import User
+from app.exams import operations as exam_ops
+from app.extensions import db
+from app.papers.models import Paper
+
+from . import operations as ops
+from .models import SessionStatus
+
+STANDARD, LEVEL = "3-01-01-04", "四级"
+CANDIDATES = [f"cand{n:02d}" for n in range(1, 9)]  # approved for 3-01-01-04 四级 by the eligibility step
+
+
+def _plan(admin: User, name: str, start, minutes: int = 90) -> object:
+    return ops.create_session(
+        admin,
+        {
+            "name": name,
+            "standard": STANDARD,
+            "level": LEVEL,
+            "theory_start": start.isoformat(),
+            "theory_minutes": minutes,
+            "practical_minutes": 60,
+        },
+    )
+
+
+def _staff(session, users: dict[str, User]) -> object:
+    room = ops.add_room(session, {"name": "第一考场", "kind": "theory", "capacity": 30})
+    ops.add_room(session, {"name": "实操室", "kind": "practical", "capacity": 10, "stations": 3})
+    for name in ("proctor1", "proctor2"):
+        ops.add_staff(session, {"username": name, "role": "proctor", "room": room.id})
+    for name in ("grader1", "grader2", "grader3"):
+        ops.add_staff(session, {"username": name, "role": "grader", "room": None, "panel": None})
+    return room
+
+
+def _sit(session, users: dict[str, User], names: list[str], at, answered: int) -> None:
+    """Each candidate starts at ``at`` and answers the first ``answered`` questions (first option)."""
+    for name in names:
+        attempt = exam_ops.start_attempt(session.id, users[name], at)
+        for entry in attempt.layout[:answered]:
+            value = True if entry["type"] == "judge" else ("A" if entry["type"] == "single" else ["A", "B"])
+            exam_ops.save_answer(attempt, entry["qid"], value, at + timedelta(minutes=1))
+
+
+def demo_sessions(users: dict[str, User]) -> None:
+    admin = users["center_admin"]
+    now = timeutil.utcnow()
+    papers = list(
+        db.session.scalars(select(Paper).where(Paper.standard_id == STANDARD, Paper.level == LEVEL).order_by(Paper.id))
+    )[:2]
+    plans = [
+        ("2027年第一批（草稿）", now + timedelta(days=30), SessionStatus.draft),
+        ("2026年第十二批（已排考）", now + timedelta(days=7), SessionStatus.scheduled),
+        ("2026年第十一批（理论考试进行中）", now - timedelta(minutes=10), SessionStatus.theory_open),
+        ("2026年第十批（理论考试已结束）", now - timedelta(days=1), SessionStatus.theory_closed),
+        ("2026年第九批（评分中）", now - timedelta(days=3), SessionStatus.scoring),
+        ("2026年第八批（成绩已发布）", now - timedelta(days=10), SessionStatus.published),
+    ]
+    for name, start, target in plans:
+        minutes = 480 if target == SessionStatus.theory_open else 90
+        session = _plan(admin, name, start, minutes)
+        room = _staff(session, users)
+        if target == SessionStatus.draft:
+            continue
+        for candidate in CANDIDATES:
+            ops.enroll(session, candidate, room.id)
+        ops.attach_papers(session, papers)
+        if target in {SessionStatus.theory_closed, SessionStatus.scoring, SessionStatus.published}:
+            _sit(session, users, CANDIDATES, start + timedelta(minutes=2), answered=12)
+        elif target == SessionStatus.theory_open:
+            _sit(session, users, CANDIDATES[:3], now - timedelta(minutes=5), answered=3)
+        ops.sync_clock(session, now)
+        exam_ops.sweep(now)
+        for step in (SessionStatus.scoring, SessionStatus.published):
+            if session.reached(target):
+                break
+            session.transition(step)
+    db.session.flush()
