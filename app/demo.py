@@ -11,6 +11,7 @@ from app.banks.demo import demo_banks
 from app.eligibility.demo import demo_eligibility
 from app.errors import Conflict
 from app.extensions import db
+from app.sessions.demo import demo_sessions
 
 DEMO_PASSWORD = "demo1234"
 DEMO_CENTER = "示范职业技能评价中心"
@@ -65,7 +66,7 @@ def demo_users() -> dict[str, User]:
 
 
 # Each domain appends its step; a step takes the users made above.
-DEMO_STEPS = [demo_eligibility, demo_banks]
+DEMO_STEPS = [demo_eligibility, demo_banks, demo_sessions]
 
 
 def load_demo() -> str:
