@@ -7,10 +7,21 @@ from datetime import date
 import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
 
 from app.eligibility.models import Application
 from app.eligibility.operations import has_approved_application, today
 from app.extensions import db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(monkeypatch):
+    """Cheap password hashes for the many users made here (the real scheme is tested in test_auth)."""
+    monkeypatch.setattr(
+        "app.auth.models.generate_password_hash",
+        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
+    )
+
 
 SHE = "社团会员管理员"
 
@@ -36,6 +47,12 @@ def people(make_user, token_for):
     make_user("root", role="admin")
     make_user("grader", role="grader", center="甲中心")
     return {name: token_for(name) for name in ("cand", "lone", "boss", "rival", "root", "grader")}
+
+
+@pytest.fixture
+def cand_token(make_user, token_for):
+    make_user("solo")
+    return token_for("solo")
 
 
 def test_check_contract_example_shape(client, people):
@@ -71,14 +88,14 @@ def test_check_contract_example_shape(client, people):
     assert "4年2个月" in data["clauses"][0]["reason"] and "不足5年" in data["clauses"][0]["reason"]
 
 
-def test_check_earliest_date_and_default_as_of(client, people):
+def test_check_earliest_date_and_default_as_of(client, cand_token):
     start = today() - relativedelta(years=4)
     body = {
         "standard": "3-01-01-04",
         "level": "四级",
         "candidate": {"work": [{"occupation": "公关员", "start": start.isoformat(), "end": None}]},
     }
-    data = client.post("/api/v1/eligibility", json=body, headers=people["cand"]).get_json()
+    data = client.post("/api/v1/eligibility", json=body, headers=cand_token).get_json()
     assert data["eligible"] is False
     assert data["earliest_date"] == (start + relativedelta(years=5)).isoformat()
 
@@ -191,8 +208,8 @@ def test_check_needs_credentials(client):
         ({"standard": 3, "level": "四级"}, "standard", None),
     ],
 )
-def test_check_refuses_bad_input_naming_the_field(client, people, body, field, index):
-    response = client.post("/api/v1/eligibility", json=body, headers=people["cand"])
+def test_check_refuses_bad_input_naming_the_field(client, cand_token, body, field, index):
+    response = client.post("/api/v1/eligibility", json=body, headers=cand_token)
     assert response.status_code == 422, response.get_json()
     error = response.get_json()["error"]
     assert error["details"]["field"] == field
@@ -200,10 +217,8 @@ def test_check_refuses_bad_input_naming_the_field(client, people, body, field, i
     assert error["message"]
 
 
-def test_malformed_json_is_400(client, people):
-    response = client.post(
-        "/api/v1/eligibility", data="{", headers={**people["cand"], "Content-Type": "application/json"}
-    )
+def test_malformed_json_is_400(client, cand_token):
+    response = client.post("/api/v1/eligibility", data="{", headers={**cand_token, "Content-Type": "application/json"})
     assert response.status_code == 400
 
 
