@@ -250,3 +250,27 @@ def test_time_is_stamped_in_utc_with_offset(client, token_for, exam_setup):
     parsed = datetime.fromisoformat(saved)
     assert parsed.tzinfo is not None
     assert abs(parsed - datetime.now(timezone.utc)) < timedelta(seconds=30)
+
+
+def test_clearing_an_answer(client, token_for, exam_setup):
+    body, headers = start(client, token_for, exam_setup["sid"])
+    aid, q = body["attempt_id"], body["questions"][0]
+    url = f"/api/v1/attempts/{aid}/answers/{q['qid']}"
+    assert client.put(url, json={"answer": correct_letter(q)}, headers=headers).status_code == 200
+    assert client.put(url, json={"answer": None}, headers=headers).status_code == 200
+    assert client.get(f"/api/v1/attempts/{aid}", headers=headers).get_json()["answers"] == {}
+    assert client.put(url, json={}, headers=headers).status_code == 422
+
+
+def test_extension_granted_before_the_start_counts(app, client, token_for, exam_setup, monkeypatch):
+    sid = exam_setup["sid"]
+    r = client.post(
+        f"/api/v1/sessions/{sid}/candidates/stu2/extension",
+        json={"minutes": 15, "reason": "迟到补时"},
+        headers=token_for("proc1"),
+    )
+    assert r.status_code == 201
+    _, end = window(app, sid)
+    at(monkeypatch, end + timedelta(minutes=5))  # the window has ended, stu2's own deadline has not
+    body, _ = start(client, token_for, sid, "stu2")
+    assert abs(datetime.fromisoformat(body["deadline"]) - (end + timedelta(minutes=15))) < timedelta(milliseconds=1)

@@ -20,7 +20,7 @@ def attempt_json(attempt, now) -> dict:
     return {
         "attempt_id": attempt.id,
         "status": attempt.status.value,
-        "deadline": ops.iso(ops.deadline_of(attempt.enrollment.session, attempt.enrollment_id)),
+        "deadline": ops.iso(attempt.deadline),
         "server_time": ops.iso(now),
         "questions": ops.questions_for(attempt),
         "answers": ops.answers_of(attempt),
@@ -56,7 +56,7 @@ def save_answer(attempt_id: int, qid: int):
         {
             "saved_at": ops.iso(saved_at),
             "server_time": ops.iso(now),
-            "deadline": ops.iso(ops.deadline_of(attempt.enrollment.session, attempt.enrollment_id)),
+            "deadline": ops.iso(attempt.deadline),
         }
     )
 

@@ -56,6 +56,9 @@ class Attempt(db.Model):
         db.Enum(AttemptStatus, native_enum=False, length=20), default=AttemptStatus.in_progress
     )
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The candidate's deadline (window end + extensions), kept here so that a save reads one row;
+    # grant_extension moves it together with the recorded ProctorAction.
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     close_reason: Mapped[CloseReason | None] = mapped_column(db.Enum(CloseReason, native_enum=False, length=20))

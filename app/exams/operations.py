@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -111,10 +111,9 @@ def close_if_expired(attempt: Attempt, now: datetime) -> bool:
     """Lazily close an attempt left open past its deadline (also done by ``flask exams close-expired``)."""
     if attempt.status != AttemptStatus.in_progress:
         return False
-    deadline = deadline_of(attempt.enrollment.session, attempt.enrollment_id)
-    if now < deadline:
+    if now < attempt.deadline:
         return False
-    _close(attempt, CloseReason.deadline, deadline)
+    _close(attempt, CloseReason.deadline, attempt.deadline)
     db.session.flush()
     return True
 
@@ -149,6 +148,7 @@ def start_attempt(session_id: int, user: User, now: datetime) -> Attempt:
         user_id=user.id,
         paper_id=enrollment.paper_id,
         started_at=now,
+        deadline=deadline,
         last_seen_at=now,
         layout=[],
     )
@@ -172,9 +172,8 @@ def save_answer(attempt: Attempt, qid: int, value, now: datetime) -> datetime:
     """Upsert the answer; 409 once closed or past the deadline (judged at ``now``, the arrival time)."""
     if attempt.status != AttemptStatus.in_progress:
         raise Conflict("已交卷，不能再修改答案", code="attempt_closed")
-    deadline = deadline_of(attempt.enrollment.session, attempt.enrollment_id)
-    if now >= deadline:
-        raise Conflict("已超过截止时间，答案未保存", code="past_deadline", details={"deadline": iso(deadline)})
+    if now >= attempt.deadline:
+        raise Conflict("已超过截止时间，答案未保存", code="past_deadline", details={"deadline": iso(attempt.deadline)})
     entry = next((e for e in attempt.layout if e["qid"] == qid), None)
     if entry is None:
         raise NotFound(f"本答卷没有题目 {qid}")
@@ -183,6 +182,11 @@ def save_answer(attempt: Attempt, qid: int, value, now: datetime) -> datetime:
     except ValueError as exc:
         raise Invalid(str(exc), field="answer") from None
     table = Answer.__table__
+    if value is None:  # the candidate cleared the answer: no row means "not answered"
+        db.session.execute(delete(table).where(table.c.attempt_id == attempt.id, table.c.qid == qid))
+        attempt.last_seen_at = now
+        db.session.flush()
+        return now
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(table).values(attempt_id=attempt.id, qid=qid, value=value, saved_at=now)
@@ -226,7 +230,7 @@ def attempt_view(attempt: Attempt, now: datetime) -> dict:
     return {
         "attempt_id": attempt.id,
         "status": attempt.status.value,
-        "deadline": iso(deadline_of(attempt.enrollment.session, attempt.enrollment_id)),
+        "deadline": iso(attempt.deadline),
         "server_time": iso(now),
         "answers": answers_of(attempt),
         "score": attempt.score if closed else None,
@@ -344,6 +348,8 @@ def grant_extension(enrollment: Enrollment, minutes, reason, actor: User, now: d
             raise Conflict("该考生已交卷或已收卷，不能延时", code="attempt_closed")
     elif now >= deadline_of(enrollment.session, enrollment.id):
         raise Conflict("已超过截止时间，不能延时", code="past_deadline")
+    if attempt is not None:
+        attempt.deadline = attempt.deadline + timedelta(minutes=minutes)
     action = ProctorAction(
         enrollment=enrollment,
         kind=ActionKind.extension,
@@ -397,7 +403,7 @@ def room_status(room: Room, now: datetime) -> list[dict]:
     counts = dict(
         db.session.execute(
             select(Answer.attempt_id, func.count())
-            .where(Answer.attempt_id.in_([a.id for a in attempts.values()]), Answer.value.is_not(None))
+            .where(Answer.attempt_id.in_([a.id for a in attempts.values()]))
             .group_by(Answer.attempt_id)
         ).all()
     )
@@ -424,7 +430,7 @@ def room_status(room: Room, now: datetime) -> list[dict]:
                 "answered": counts.get(attempt.id, 0) if attempt else 0,
                 "questions": len(attempt.layout) if attempt else None,
                 "last_contact": attempt.last_seen_at if attempt else None,
-                "deadline": deadline_of(room.session, e.id),
+                "deadline": attempt.deadline if attempt else deadline_of(room.session, e.id),
                 "actions": actions,
             }
         )

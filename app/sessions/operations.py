@@ -151,7 +151,9 @@ def create_session(user: User, data: dict) -> ExamSession:
 
 def update_session(session: ExamSession, data: dict) -> ExamSession:
     """Edit name, start and durations while nothing has been sat yet."""
-    if session.reached(SessionStatus.theory_open):
+    sync_clock(session)
+    started = db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.session_id == session.id))
+    if session.reached(SessionStatus.theory_open) or started:
         raise Conflict("理论考试已开始，不能再修改考试时间", code="session_started")
     standard = standard_of(session)
     session.name = _text(data.get("name"), "name")

@@ -128,6 +128,7 @@ def upgrade():
     sa.Column('layout', sa.JSON(), nullable=False),
     sa.Column('status', sa.Enum('in_progress', 'submitted', name='attemptstatus', native_enum=False, length=20), nullable=False),
     sa.Column('started_at', app.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deadline', app.timeutil.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_seen_at', app.timeutil.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_at', app.timeutil.UTCDateTime(timezone=True), nullable=True),
     sa.Column('close_reason', sa.Enum('candidate', 'deadline', 'forced', name='closereason', native_enum=False, length=20), nullable=True),
