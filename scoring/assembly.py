@@ -394,8 +394,8 @@ def _form_rows(problem: _Problem, bp: Blueprint, pool: np.ndarray, offset: int, 
     if flags.difficulty:
         n_items = bp.items_per_form
         rows.append((np.full(len(pool), r), offset + np.arange(len(pool)), b.difficulty[pool]))
-        lbs.append(bp.difficulty[0] * n_items - 1e-7)
-        ubs.append(bp.difficulty[1] * n_items + 1e-7)
+        lbs.append(bp.difficulty[0] * n_items)  # exact: the reported mean must lie inside the band
+        ubs.append(bp.difficulty[1] * n_items)
 
 
 def _run_milp(c, rows, lbs, ubs, n_binary, n_vars, deadline: float, presolve: bool):
@@ -676,20 +676,26 @@ def _describe(problem: _Problem, bp: Blueprint, chosen: np.ndarray) -> Form:
 
 
 def verify(problem: _Problem, bp: Blueprint, forms: list[np.ndarray]) -> None:
-    """Belt and braces: every constraint re-checked on the solution before it leaves."""
+    """Belt and braces: every constraint re-checked on the solution before it leaves (a solver
+    answer outside its tolerances is an error, never a non-conforming paper)."""
     b = problem.bank
+    checks: list[tuple[bool, str]] = []
     for chosen in forms:
-        assert len(set(chosen.tolist())) == len(chosen)
+        checks.append((len(set(chosen.tolist())) == len(chosen), "repeated item"))
         for k, s in enumerate(bp.sections):
-            assert int((problem.section_of[chosen] == k).sum()) == s.count
+            checks.append((int((problem.section_of[chosen] == k).sum()) == s.count, f"section {s.type}"))
         for a, target in enumerate(problem.targets):
-            assert int(b.points[chosen][problem.area_of[chosen] == a].sum()) == target
+            points = int(b.points[chosen][problem.area_of[chosen] == a].sum())
+            checks.append((points == target, f"area {problem.areas[a]}"))
         groups = [g for g in b.enemy_group[chosen] if g not in (None, "")]
-        assert len(groups) == len(set(groups))
+        checks.append((len(groups) == len(set(groups)), "enemy group"))
         mean = b.difficulty[chosen].mean()
-        assert bp.difficulty[0] - 1e-6 <= mean <= bp.difficulty[1] + 1e-6
+        checks.append((bp.difficulty[0] - 1e-9 <= mean <= bp.difficulty[1] + 1e-9, "difficulty"))
     for first, second in combinations(forms, 2):
-        assert len(np.intersect1d(first, second)) <= bp.overlap_limit
+        checks.append((len(np.intersect1d(first, second)) <= bp.overlap_limit, "overlap"))
+    failed = [what for ok, what in checks if not ok]
+    if failed:
+        raise AssemblyError(f"求解结果未通过复核（{'、'.join(failed)}），请换一个随机种子重试", constraint="solver")
 
 
 def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, presolve: bool) -> Result:

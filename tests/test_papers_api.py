@@ -7,9 +7,11 @@ from itertools import combinations
 import pytest
 from sqlalchemy import func, select
 
+from app.auth.models import User
 from app.banks.models import Item
 from app.extensions import db
 from app.papers.models import Paper, PaperItem
+from app.papers.operations import assemble_papers
 from tests.test_banks_api import STD, W4, sample_items
 
 SMALL = [{"type": "judge", "count": 5}, {"type": "single", "count": 11}, {"type": "multiple", "count": 2}]
@@ -51,17 +53,33 @@ def test_assemble_returns_conforming_papers_in_the_contract_shape(client, admin,
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Paper)) == 2
         assert db.session.scalar(select(func.count()).select_from(PaperItem)) == 36
+        assert db.session.scalar(select(func.sum(Item.usage_count))) == 0  # a draft: no exposure
+
+
+def test_same_seed_same_papers_through_the_api(client, admin, app):
+    first = client.post("/api/v1/papers/assemble", json=request_body(), headers=admin).get_json()["papers"]
+    again = client.post("/api/v1/papers/assemble", json=request_body(), headers=admin).get_json()["papers"]
+    other = client.post("/api/v1/papers/assemble", json=request_body(seed=8), headers=admin).get_json()["papers"]
+    ids = [[i["item_id"] for i in p["items"]] for p in first]
+    assert ids == [[i["item_id"] for i in p["items"]] for p in again]
+    assert ids != [[i["item_id"] for i in p["items"]] for p in other]
+    assert {p["id"] for p in first}.isdisjoint({p["id"] for p in again})  # stored anew, frozen each
+    with app.app_context():  # drafts do not count as exposure
+        assert db.session.scalar(select(func.sum(Item.usage_count))) == 0
+
+
+def test_session_papers_count_as_usage_and_later_papers_prefer_other_items(client, admin, app):
+    sections = request_body()["sections"]
+    with app.app_context():
+        boss = db.session.scalar(select(User).where(User.username == "boss"))
+        first = assemble_papers(STD, "四级", 1, 0.2, 7, sections=sections, user=boss)  # as a session does
+        ids_first = {pi.item_id for pi in first[0].items}
         used = db.session.scalar(select(func.sum(Item.usage_count)))
-        assert used == 36
-
-
-def test_same_seed_same_papers_and_less_used_items_next_time(client, admin):
-    first = client.post("/api/v1/papers/assemble", json=request_body(forms=1), headers=admin).get_json()["papers"]
-    second = client.post("/api/v1/papers/assemble", json=request_body(forms=1), headers=admin).get_json()["papers"]
-    ids_first = {i["item_id"] for i in first[0]["items"]}
-    ids_second = {i["item_id"] for i in second[0]["items"]}
-    # same seed, but the first paper raised its items' usage counts: the second avoids them where it can
-    assert len(ids_first & ids_second) < len(ids_first)
+        second = assemble_papers(STD, "四级", 1, 0.2, 7, sections=sections, user=boss)
+        ids_second = {pi.item_id for pi in second[0].items}
+    assert used == 18
+    # same seed, but the first paper's items are now used: the second avoids them where it can
+    assert len(ids_first & ids_second) < len(ids_first) // 2
 
 
 def test_frozen_paper_keeps_its_snapshot_when_the_bank_item_changes(client, admin, app):

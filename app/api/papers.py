@@ -21,6 +21,7 @@ def assemble_papers():
         sections=body.get("sections"),
         difficulty=body.get("difficulty"),
         user=api_user(),
+        record_usage=False,  # a draft: the same seed gives the same papers (api-contract)
     )
     return jsonify({"papers": [paper.to_dict() for paper in papers]}), 201
 

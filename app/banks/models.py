@@ -2,8 +2,8 @@
 
 An item's ``level`` is the lowest level it serves (3 工作要求: 高级别涵盖低级别的要求); its ``area``
 is a row of that standard's 4.1 理论知识权重表; ``source`` cites the clause of the standard the item
-tests. ``usage_count`` counts the stored papers that include the item (assembly prefers less-used
-items). Items are retired, never deleted, so that frozen papers and statistics keep their origin.
+tests. ``usage_count`` counts the session papers (papers candidates sit) that include the item:
+assembly prefers less-used items; draft papers assembled on the papers page or API do not count. Items are retired, never deleted, so that frozen papers and statistics keep their origin.
 """
 
 from __future__ import annotations

@@ -119,9 +119,15 @@ def assemble_papers(
     sections: list | None = None,
     difficulty: dict | None = None,
     user: User | None = None,
+    record_usage: bool = True,
 ) -> list[Paper]:
     """Assemble ``forms`` parallel papers and store them frozen (422 ``infeasible`` naming the
-    area, type or constraint that the bank cannot meet, with the shortfall)."""
+    area, type or constraint that the bank cannot meet, with the shortfall).
+
+    ``record_usage``: count the papers' items as used (exposure), so that later assemblies prefer
+    other items. A session's papers are sat by candidates and count (the default, as the sessions
+    domain calls it); a paper assembled on the papers page or ``POST /papers/assemble`` is a draft
+    and does not, which also keeps "the same seed gives the same papers" true between drafts."""
     standard = get_standard(standard_id, field="standard")
     if not isinstance(level, str):
         raise Invalid("level 必填", field="level")
@@ -151,7 +157,18 @@ def assemble_papers(
         raise Invalid(exc.message, code="time_limit_exceeded", details={"constraint": "time_limit"}) from exc
     except AssemblyError as exc:
         raise Invalid(exc.message, field=exc.details.get("field"), details=exc.details) from exc
-    return store_papers(standard, blueprint, seed, result.forms, user)
+    papers = store_papers(standard, blueprint, seed, result.forms, user)
+    if record_usage:
+        count_usage(papers)
+    return papers
+
+
+def count_usage(papers: list[Paper]) -> None:
+    """Add one use per paper to each of its items (assembly prefers less-used items)."""
+    uses = Counter(pi.item_id for paper in papers for pi in paper.items)
+    for item_id, count in uses.items():
+        db.session.execute(update(Item).where(Item.id == item_id).values(usage_count=Item.usage_count + count))
+    db.session.flush()
 
 
 def store_papers(standard: Standard, blueprint: Blueprint, seed: int, forms, user: User | None) -> list[Paper]:
@@ -189,9 +206,6 @@ def store_papers(standard: Standard, blueprint: Blueprint, seed: int, forms, use
             )
         db.session.add(paper)
         papers.append(paper)
-    uses = Counter(item_id for form in forms for item_id in form.item_ids)
-    for item_id, count in uses.items():
-        db.session.execute(update(Item).where(Item.id == item_id).values(usage_count=Item.usage_count + count))
     db.session.flush()
     return papers
 

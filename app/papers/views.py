@@ -59,6 +59,7 @@ def index():
             papers = ops.assemble_papers(
                 standard_id, level, _int_or_text(form.get("forms")), _optional_float(form.get("max_overlap")),
                 _int_or_text(form.get("seed") or "0"), difficulty=band, user=current_user,
+                record_usage=False,
             )  # fmt: skip
         except DomainError as exc:
             db.session.rollback()
