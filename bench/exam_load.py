@@ -158,8 +158,8 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, directory: Path, workers: int, threads: int):
-        self.directory, self.workers, self.threads = directory, workers, threads
+    def __init__(self, directory: Path, workers: int, threads: int, synchronous: str = "FULL"):
+        self.directory, self.workers, self.threads, self.synchronous = directory, workers, threads, synchronous
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -391,11 +391,12 @@ async def crash_run(server: Server, people: list[dict], clients: int, before_kil
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--max-candidates", type=int, default=6000)
+    parser.add_argument("--max-candidates", type=int, default=4000)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per open-loop step")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients in the closed-loop runs")
+    parser.add_argument("--synchronous", choices=["FULL", "NORMAL"], default="FULL", help="SQLite synchronous level")
     args = parser.parse_args()
 
     directory = Path(tempfile.mkdtemp(prefix="exam-bench-"))
@@ -404,9 +405,9 @@ def main() -> None:
         people = setup_database(directory, args.max_candidates)
         print(
             f"setup: {len(people)} candidates with attempts in {time.perf_counter() - began:.1f} s "
-            f"(SQLite WAL, synchronous=FULL; gunicorn {args.workers} workers × {args.threads} threads)"
+            f"(SQLite WAL, synchronous={args.synchronous}; gunicorn {args.workers} workers × {args.threads} threads)"
         )
-        server = Server(directory, args.workers, args.threads)
+        server = Server(directory, args.workers, args.threads, args.synchronous)
         server.start()
         try:
             rate, lat, errors = asyncio.run(closed_loop(server.port, people, 8, args.clients))

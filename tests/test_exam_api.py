@@ -8,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app import timeutil
+from app.exams.models import Attempt
+from app.exams.operations import sweep
 from app.extensions import db
 from app.sessions.models import ExamSession
 from tests.test_sessions_fixtures import ITEMS, exam_setup_fixture  # noqa: F401  (fixture)
@@ -182,9 +184,6 @@ def test_left_open_attempt_is_closed_and_scored_with_saved_answers(app, client, 
 
 
 def test_sweep_closes_abandoned_attempts(app, client, token_for, exam_setup, monkeypatch):
-    from app.exams.models import Attempt
-    from app.exams.operations import sweep
-
     body, headers = start(client, token_for, exam_setup["sid"])
     q = body["questions"][0]
     client.put(
@@ -274,3 +273,14 @@ def test_extension_granted_before_the_start_counts(app, client, token_for, exam_
     at(monkeypatch, end + timedelta(minutes=5))  # the window has ended, stu2's own deadline has not
     body, _ = start(client, token_for, sid, "stu2")
     assert abs(datetime.fromisoformat(body["deadline"]) - (end + timedelta(minutes=15))) < timedelta(milliseconds=1)
+
+
+def test_close_expired_cli(app, client, token_for, exam_setup, monkeypatch):
+    body, headers = start(client, token_for, exam_setup["sid"])
+    _, end = window(app, exam_setup["sid"])
+    at(monkeypatch, end + timedelta(seconds=1))
+    result = app.test_cli_runner().invoke(args=["exams", "close-expired"])
+    assert result.exit_code == 0 and "已收卷 1 份" in result.output
+    monkeypatch.undo()
+    with app.app_context():
+        assert db.session.get(Attempt, body["attempt_id"]).status.value == "submitted"

@@ -7,9 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app.auth.models import User
+from app.banks.seed import import_seed
 from app.extensions import db
 from app.sessions import operations as session_ops
 from app.sessions.models import ExamSession, SessionStatus
+from tests.conftest import PASSWORD
 from tests.test_sessions_fixtures import approved, build_papers, session_body
 
 
@@ -227,3 +229,34 @@ def test_transition_table_in_the_model():
     for target in list(SessionStatus)[1:]:
         session.transition(target)
     assert session.status == SessionStatus.published
+
+
+def test_papers_endpoint_assembles_from_the_bank_and_schedules(app, client, admin, make_user, monkeypatch):
+    with app.app_context():
+        import_seed(["3-01-01-04"])
+        db.session.commit()
+    sid = create(client, admin).get_json()["id"]
+    room = client.post(
+        f"/api/v1/sessions/{sid}/rooms", json={"name": "A101", "capacity": 30, "kind": "theory"}, headers=admin
+    ).get_json()["id"]
+    allowed = approved(monkeypatch)
+    names = [make_user(f"stu{i}") for i in range(1, 5)]
+    allow(app, allowed, *names)
+    for name in names:
+        client.post(f"/api/v1/sessions/{sid}/candidates", json={"username": name, "room": room}, headers=admin)
+    r = client.post(f"/api/v1/sessions/{sid}/papers", json={"forms": 2, "max_overlap": 0.2, "seed": 7}, headers=admin)
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert body["status"] == "scheduled" and len(body["papers"]) == 2
+    forms = [c["form"] for c in sorted(body["candidates"], key=lambda c: c["seat"])]
+    assert forms == ["A", "B", "A", "B"]
+    bad = client.post(f"/api/v1/sessions/{sid}/papers", json={"forms": 0, "seed": 7}, headers=admin)
+    assert bad.status_code == 422
+    # a candidate of this session now starts an attempt on their form (judge 20 + single 60 + multiple 10)
+    attempt = client.post(f"/api/v1/sessions/{sid}/attempt", headers=token_for_client(client, "stu1"))
+    assert attempt.status_code == 201 and len(attempt.get_json()["questions"]) == 90
+
+
+def token_for_client(client, username):
+    response = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+    return {"Authorization": f"Bearer {response.get_json()['token']}"}

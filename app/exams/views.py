@@ -3,6 +3,7 @@ proctor's room page (state of every candidate; extension, incident, force-close 
 
 from __future__ import annotations
 
+import click
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -98,3 +99,11 @@ def act(room_id: int, username: str, action: str):
         db.session.rollback()
         flash(exc.message, "error")
     return redirect(url_for("exams.room", room_id=room_id))
+
+
+@bp.cli.command("close-expired")
+def close_expired_command():
+    """收取所有已过截止时间的答卷并评分（按已保存的答案）。"""
+    closed = ops.sweep()
+    db.session.commit()
+    click.echo(f"已收卷 {closed} 份。")
