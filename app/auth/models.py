@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -65,7 +66,11 @@ class User(UserMixin, db.Model):
     center: Mapped[Center | None] = relationship(back_populates="users")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        # werkzeug's default (scrypt) unless configured; the test suite sets a cheap method.
+        method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
+        self.password_hash = (
+            generate_password_hash(password, method=method) if method else generate_password_hash(password)
+        )
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
