@@ -10,4 +10,5 @@ from .seed import import_seed
 
 def demo_banks(users: dict[str, User]) -> None:
     import_seed()
-    assemble_papers("3-01-01-04", "四级", 2, 0.2, 2026, user=users["center_admin"])
+    # two draft forms to look at on the papers page (drafts do not count as item usage)
+    assemble_papers("3-01-01-04", "四级", 2, 0.2, 2026, user=users["center_admin"], record_usage=False)
