@@ -408,16 +408,21 @@ def number_items(b: Builder, all_standards: dict[str, Standard]) -> None:
 
     def num(key, stem, true, spread, source, level=lowest, unit="", group=None):
         """A number of the standard: a single with wrong numbers, a true and a false judge.
-        ``group``: facts of one table share a group, so a paper asks at most one of them."""
+        ``group``: facts of one table share a group, so a paper asks at most one of them.
+        For a minimum (不少于, 以上) the false judge states a LARGER number: "不少于 30 min" is
+        still implied by "不少于 60 min", "不少于 90 min" is not."""
         group = group or f"N-{key}"
         options = [f"{true}{unit}"]
-        wrong = [f"{x}{unit}" for x in _numbers(true, key, spread)]
+        numbers = _numbers(true, key, spread)
+        wrong = [f"{x}{unit}" for x in numbers]
         b.single(f"N-{key}", stem, options[0], wrong, area="基础知识", level=level, source=source,
                  group=group, prior="number")  # fmt: skip
-        if wrong:
+        minimum = any(word in stem for word in ("不少于", "以上"))
+        false_pool = [f"{x}{unit}" for x in numbers if x > true] if minimum else wrong
+        if false_pool:
             b.judge(f"N-{key}-JT", stem.replace("____", f"{true}{unit}").rstrip("？?") + "。", True,
                     area="基础知识", level=level, source=source, group=group)  # fmt: skip
-            false_value = wrong[_digest(key) % len(wrong)]
+            false_value = false_pool[_digest(key) % len(false_pool)]
             b.judge(f"N-{key}-JF", stem.replace("____", false_value).rstrip("？?") + "。", False,
                     area="基础知识", level=level, source=source, group=group)  # fmt: skip
 
