@@ -18,6 +18,7 @@ and prints the median of ``--repeat`` runs and the ratios. Not part of the test 
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -92,7 +93,7 @@ def main() -> int:
         started = time.perf_counter()
         db.session.execute(insert(Item), synthetic_rows(args.items))
         db.session.commit()
-        print(f"bank: {args.items} items written to {workdir / 'b.db'} in {time.perf_counter() - started:.2f} s")
+        print(f"bank: {args.items} items written to a fresh SQLite file in {time.perf_counter() - started:.2f} s")
         standard = get_standard(STANDARD)
         template = paper_template(standard)
         blueprint = Blueprint(
@@ -116,6 +117,9 @@ def main() -> int:
             solves.append(t3 - t2)
             del everything
         read, full, solve = (statistics.median(x) for x in (reads, fulls, solves))
+        db.session.remove()
+        db.engine.dispose()
+    shutil.rmtree(workdir, ignore_errors=True)
     forms = result.forms
     shared = max((len(set(a.item_ids) & set(b.item_ids)) for a, b in combinations(forms, 2)), default=0)
     print(f"paper: {LEVEL}, {blueprint.items_per_form} items / {blueprint.total_points} points per form, "
