@@ -225,14 +225,18 @@ def filter_bank(bank: Bank, bp: Blueprint) -> _Problem:
     """Keep the usable items: level at or below the paper's, area in the level's table, (type,
     points) of a section. Everything after works on these only."""
     areas = list(bp.weights)
-    area_index = {a: k for k, a in enumerate(areas)}
-    section_index = {(s.type, s.points): k for k, s in enumerate(bp.sections)}
-    area_all = np.fromiter((area_index.get(a, -1) for a in bank.area), dtype=np.int64, count=len(bank))
-    section_all = np.fromiter(
-        (section_index.get((t, p), -1) for t, p in zip(bank.type, bank.points.tolist(), strict=True)),
-        dtype=np.int64,
-        count=len(bank),
-    )
+    n = len(bank)
+    # map each distinct label once, then the whole column through a C-level map (10k items: ~1 ms)
+    area_code = {a: areas.index(a) if a in areas else -1 for a in set(bank.area.tolist())}
+    type_code = {t: TYPES.index(t) if t in TYPES else -1 for t in set(bank.type.tolist())}
+    area_all = np.fromiter(map(area_code.__getitem__, bank.area.tolist()), dtype=np.int64, count=n)
+    type_all = np.fromiter(map(type_code.__getitem__, bank.type.tolist()), dtype=np.int64, count=n)
+    max_points = max(s.points for s in bp.sections)
+    table = np.full((len(TYPES), max_points + 1), -1, dtype=np.int64)
+    for k, s in enumerate(bp.sections):
+        table[TYPES.index(s.type), s.points] = k
+    in_range = (type_all >= 0) & (bank.points >= 0) & (bank.points <= max_points)
+    section_all = np.where(in_range, table[type_all.clip(0), bank.points.clip(0, max_points)], -1)
     keep = (area_all >= 0) & (section_all >= 0) & (bank.level_rank <= bp.level_rank)
     idx = np.flatnonzero(keep)
     section_of, area_of = section_all, area_all
@@ -759,11 +763,13 @@ def assemble(
     """
     if not guard or "fork" not in multiprocessing.get_all_start_methods():
         return _assemble_inline(bank, blueprint, seed, time_limit, presolve)
+    multiprocessing.active_children()  # reap workers of earlier calls that have exited by now
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_worker, args=(sender, bank, blueprint, seed, time_limit, presolve), daemon=True)
     process.start()
     sender.close()
+    kind, payload = "crash", "worker exited without a result"
     try:
         if not receiver.poll(time_limit + GRACE_SECONDS):
             raise TimeLimitExceeded(
@@ -771,15 +777,17 @@ def assemble(
             )
         kind, payload = receiver.recv()
     except EOFError:
-        kind, payload = "crash", "worker exited without a result"
+        pass
     finally:
         receiver.close()
-        if process.is_alive():
-            process.terminate()
-        process.join(1.0)
-        if process.is_alive():
-            process.kill()
-            process.join()
+        if kind == "crash":  # overran, or died: make sure it is gone
+            if process.is_alive():
+                process.terminate()
+            process.join(1.0)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        # with a result the worker is already exiting on its own; no need to wait for it here
     if kind == "ok":
         return payload
     if kind == "error":
