@@ -150,3 +150,16 @@ def test_pairwise_overlap_for_three_forms(client, admin):
     papers = response.get_json()["papers"]
     for a, b in combinations(papers, 2):
         assert len({i["item_id"] for i in a["items"]} & {i["item_id"] for i in b["items"]}) <= 1
+
+
+def test_retired_items_are_never_assembled(client, admin, app):
+    with app.app_context():
+        for item in db.session.scalars(select(Item).where(Item.area == "职业道德")):
+            item.retired = True
+        db.session.commit()
+    response = client.post("/api/v1/papers/assemble", json=request_body(forms=1), headers=admin)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "infeasible" and error["details"] == {"constraint": "area", "area": "职业道德", "need": 1,
+                                                                   "have": 0}  # fmt: skip
+    assert "职业道德" in error["message"]

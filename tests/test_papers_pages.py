@@ -109,3 +109,11 @@ def test_other_center_cannot_see_a_paper(browser, client, token_for, make_user, 
     paper_id = response.get_json()["papers"][0]["id"]
     make_user("rival", role="center_admin", center="另一机构")
     assert login("rival").get(f"/papers/{paper_id}").status_code == 404
+
+
+def test_retire_redirects_only_to_a_bank_page(browser, app):
+    target = item_id(app, "S-0001")
+    page = browser.get(f"/banks/?standard={STD}").get_data(True)
+    response = browser.post(f"/banks/items/{target}/retire",
+                            data={"csrf_token": csrf_from(page), "retired": "1", "back": "https://evil.example/"})  # fmt: skip
+    assert response.status_code == 302 and response.headers["Location"].startswith("/banks/")

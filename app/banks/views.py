@@ -147,7 +147,10 @@ def retire(item_id: int):
     retired = request.form.get("retired", "1") == "1"
     ops.set_retired(item, retired)
     flash(f"试题 {item.external_id} 已{'停用' if retired else '恢复启用'}", "success")
-    return redirect(request.form.get("back") or url_for("banks.items", standard=item.standard_id))
+    back = request.form.get("back") or ""
+    if not back.startswith("/banks/") or back.startswith("//"):  # only back to a bank page: no open redirect
+        back = url_for("banks.items", standard=item.standard_id)
+    return redirect(back)
 
 
 @bp.route("/import", methods=["GET", "POST"])
