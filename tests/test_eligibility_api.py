@@ -7,21 +7,10 @@ from datetime import date
 import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from app.eligibility.models import Application
 from app.eligibility.operations import has_approved_application, today
 from app.extensions import db
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(monkeypatch):
-    """Cheap password hashes for the many users made here (the real scheme is tested in test_auth)."""
-    monkeypatch.setattr(
-        "app.auth.models.generate_password_hash",
-        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
-    )
-
 
 SHE = "社团会员管理员"
 

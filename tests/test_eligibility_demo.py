@@ -13,9 +13,7 @@ from app.eligibility.operations import has_approved_application
 from app.extensions import db
 
 
-def test_demo_step(app, monkeypatch):
-    # 32 demo users: skip the deliberately slow password hashing, not what is tested here.
-    monkeypatch.setattr("app.auth.models.generate_password_hash", lambda password: "test-hash")
+def test_demo_step(app):
     with app.app_context():
         users = demo_users()
         demo_eligibility(users)

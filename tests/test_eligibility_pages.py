@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from app.eligibility.models import Application, CandidateProfile, EvidenceFile
 from app.extensions import db
 from tests.conftest import csrf_from
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(monkeypatch):
-    """Cheap password hashes for the many users made here (the real scheme is tested in test_auth)."""
-    monkeypatch.setattr(
-        "app.auth.models.generate_password_hash",
-        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
-    )
-
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%test\n"
