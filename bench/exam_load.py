@@ -27,7 +27,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from http.client import HTTPConnection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,11 +196,8 @@ class Server:
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:  # the port opens before the workers have booted the app
-            try:
-                if asyncio.run(warm_up(self.port, 8 * self.workers)):
-                    return
-            except OSError:
-                pass
+            if warm_up(self.port, 8 * self.workers):
+                return
             time.sleep(0.2)
         raise RuntimeError("gunicorn did not start")
 
@@ -239,10 +238,19 @@ async def http(port: int, method: str, path: str, token: str | None = None, body
     return status, data
 
 
-async def warm_up(port: int, requests: int) -> bool:
+def warm_up(port: int, requests: int) -> bool:
     """True once ``requests`` concurrent /healthz calls all answer 200 (every worker has booted)."""
-    results = await asyncio.gather(*(http(port, "GET", "/healthz") for _ in range(requests)), return_exceptions=True)
-    return all(isinstance(r, tuple) and r[0] == 200 for r in results)
+
+    def one(_):
+        try:
+            connection = HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", "/healthz")
+            return connection.getresponse().status
+        except OSError:
+            return 0
+
+    with ThreadPoolExecutor(max_workers=requests) as pool:
+        return all(status == 200 for status in pool.map(one, range(requests)))
 
 
 def answer_value(kind: str, counter: int):
@@ -417,7 +425,9 @@ def main() -> None:
                 f" errors {errors}); /healthz {health:.0f}/s (errors {herrors}); save/healthz = {rate / health:.2f}"
             )
             best = 0
-            steps = [n for n in (250, 500, 1000, 2000, 3000, 4000, 5000, 6000, 8000) if n <= args.max_candidates]
+            steps = [
+                n for n in (250, 500, 1000, 1250, 1500, 1750, 2000, 2500, 3000, 4000, 6000) if n <= args.max_candidates
+            ]
             for n in steps:
                 lat, errors = asyncio.run(open_loop(server.port, people, n, args.duration))
                 p50, p99 = percentile(lat, 0.5), percentile(lat, 0.99)

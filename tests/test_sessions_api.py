@@ -260,3 +260,28 @@ def test_papers_endpoint_assembles_from_the_bank_and_schedules(app, client, admi
 def token_for_client(client, username):
     response = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
     return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+def test_named_panels_split_the_candidates(app, client, admin, make_user, monkeypatch):
+    sid = create(client, admin).get_json()["id"]
+    room = client.post(
+        f"/api/v1/sessions/{sid}/rooms", json={"name": "A101", "capacity": 30, "kind": "theory"}, headers=admin
+    ).get_json()["id"]
+    for n, panel in enumerate(["甲组"] * 3 + ["乙组"] * 3):
+        make_user(f"g{n}", "grader")
+        client.post(
+            f"/api/v1/sessions/{sid}/staff",
+            json={"username": f"g{n}", "role": "grader", "room": None, "panel": panel},
+            headers=admin,
+        )
+    allowed = approved(monkeypatch)
+    names = [make_user(f"stu{i}") for i in range(1, 6)]
+    allow(app, allowed, *names)
+    for name in names:
+        client.post(f"/api/v1/sessions/{sid}/candidates", json={"username": name, "room": room}, headers=admin)
+    with app.app_context():
+        session = db.session.get(ExamSession, sid)
+        panels = [session_ops.panel_for(session, e) for e in sorted(session.enrollments, key=lambda e: e.seat)]
+        assert panels == ["乙组", "乙组", "乙组", "甲组", "甲组"]  # sorted by name: 乙 < 甲 in code points
+        graders = {u.username for u in session_ops.graders_for(session, session.enrollments[0])}
+        assert graders == {"g3", "g4", "g5"}

@@ -102,9 +102,11 @@ def _durations(standard: Standard, level: str, data: dict) -> dict[str, int | No
         if component not in components:
             minutes[key] = None  # contract: minutes for a component the level lacks are ignored
             continue
-        value = _int(data.get(key), key, minimum=1)
+        # The theory window needs its length now; the other durations may be filled in later
+        # (readiness flags them until then).
+        value = _int(data.get(key), key, minimum=1, required=component == "theory")
         minimum = getattr(standard.assessment.min_minutes, component)
-        if minimum is not None and value < minimum:
+        if minimum is not None and value is not None and value < minimum:
             clause = standard.assessment.clauses.get("min_minutes", "1.9.4")
             raise Invalid(
                 f"{readiness_rules.COMPONENT_NAMES[component]}时长 {value} 分钟少于标准规定的 {minimum} 分钟（{clause}）",
@@ -252,8 +254,6 @@ def add_staff(session: ExamSession, data: dict) -> StaffAssignment:
     if panel is not None and (not isinstance(panel, str) or len(panel.strip()) > 100):
         raise Invalid("panel 必须是小组名称或 null", field="panel")
     panel = panel.strip() or None if isinstance(panel, str) else None
-    if role == StaffRole.proctor.value and room is not None and room.kind != RoomKind.theory:
-        raise Invalid("监考人员须安排在理论考场", field="room")
     existing = db.session.scalar(
         select(StaffAssignment).where(
             StaffAssignment.session_id == session.id,
@@ -287,6 +287,42 @@ def remove_staff(session: ExamSession, assignment_id: int) -> None:
 
 def staff_of(session: ExamSession, role: StaffRole) -> list[StaffAssignment]:
     return [s for s in session.staff if s.role == role]
+
+
+def grader_panels(session: ExamSession) -> dict[str | None, list[StaffAssignment]]:
+    """Graders by panel name (None: the unnamed panel)."""
+    panels: dict[str | None, list[StaffAssignment]] = {}
+    for assignment in staff_of(session, StaffRole.grader):
+        panels.setdefault(assignment.panel, []).append(assignment)
+    return panels
+
+
+def _roster_order(session: ExamSession) -> list[Enrollment]:
+    return sorted(session.enrollments, key=lambda e: (e.room_id or 0, e.seat or 0, e.id))
+
+
+def panel_for(session: ExamSession, enrollment: Enrollment) -> str | None:
+    """The named panel that scores this candidate, or None when there are no named panels.
+
+    Named panels split the candidates between them (api-contract: Sessions): in roster order
+    (room, seat) the candidates are dealt to the panels, sorted by name, in contiguous blocks whose
+    sizes differ by at most one, so that each panel scores one stretch of seats.
+    """
+    named = sorted(p for p in grader_panels(session) if p)
+    if not named:
+        return None
+    roster = _roster_order(session)
+    return named[roster.index(enrollment) * len(named) // len(roster)]
+
+
+def graders_for(session: ExamSession, enrollment: Enrollment) -> list[User]:
+    """Who scores this candidate: the unnamed panel (scores everyone) plus their named panel, if any."""
+    panels = grader_panels(session)
+    members = list(panels.get(None, []))
+    panel = panel_for(session, enrollment)
+    if panel:
+        members += panels[panel]
+    return [m.user for m in members]
 
 
 # ---------------------------------------------------------------- candidates

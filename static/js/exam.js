@@ -360,10 +360,9 @@
         begin(r.data, r.data.answers);
       } else if (r.status === 409) {
         var cached = load(paperKey);
-        if (cached) { state.attempt = cached; }
-        showMessage((r.data.error && r.data.error.message) || "当前不能作答");
-        el.save.textContent = "";
-        state.closed = true;
+        var text = (r.data.error && r.data.error.message) || "当前不能作答";
+        if (cached) { state.attempt = cached; close(text); } // shows the score once the attempt has ended
+        else { showMessage(text); el.save.textContent = ""; state.closed = true; }
       } else {
         showMessage((r.data.error && r.data.error.message) || "无法加载试卷");
       }
