@@ -284,3 +284,25 @@ def test_close_expired_cli(app, client, token_for, exam_setup, monkeypatch):
     monkeypatch.undo()
     with app.app_context():
         assert db.session.get(Attempt, body["attempt_id"]).status.value == "submitted"
+
+
+def test_no_candidate_response_before_the_end_reveals_a_key(client, token_for, exam_setup):
+    """Every body a candidate receives while the attempt runs: no key field, no key value pattern."""
+    headers = token_for("stu1")
+    bodies = []
+    first = client.post(f"/api/v1/sessions/{exam_setup['sid']}/attempt", headers=headers)
+    bodies.append(first.get_data(True))
+    body = first.get_json()
+    for q in body["questions"]:
+        bodies.append(
+            client.put(
+                f"/api/v1/attempts/{body['attempt_id']}/answers/{q['qid']}",
+                json={"answer": correct_letter(q)},
+                headers=headers,
+            ).get_data(True)
+        )
+    bodies.append(client.get(f"/api/v1/attempts/{body['attempt_id']}", headers=headers).get_data(True))
+    bodies.append(client.post(f"/api/v1/sessions/{exam_setup['sid']}/attempt", headers=headers).get_data(True))
+    for text in bodies:
+        assert '"answer"' not in text and '"key"' not in text and "correct" not in text
+    assert json.loads(bodies[-2])["score"] is None
