@@ -16,7 +16,7 @@ from app.sessions.models import Enrollment, ExamSession, SessionStatus
 from app.sessions.operations import sync_clock
 
 from . import operations as ops
-from .models import Attempt
+from .models import CLOSE_LABELS, Attempt
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
 
@@ -72,7 +72,9 @@ def room(room_id: int):
     now = timeutil.utcnow()
     room = ops.get_room(room_id, current_user)
     rows = ops.room_status(room, now)
-    return render_template("exams/room.html", room=room, rows=rows, now=now, labels=ops.STATE_LABELS)
+    return render_template(
+        "exams/room.html", room=room, rows=rows, now=now, labels=ops.STATE_LABELS, close_labels=CLOSE_LABELS
+    )
 
 
 @bp.post("/rooms/<int:room_id>/candidates/<username>/<action>")

@@ -347,6 +347,7 @@
     });
     saveJournal();
     renderGrid();
+    tick();
     go(state.journal.current || 0, false);
     renderSaveState();
     flush();
