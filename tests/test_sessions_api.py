@@ -285,3 +285,12 @@ def test_named_panels_split_the_candidates(app, client, admin, make_user, monkey
         assert panels == ["乙组", "乙组", "乙组", "甲组", "甲组"]  # sorted by name: 乙 < 甲 in code points
         graders = {u.username for u in session_ops.graders_for(session, session.enrollments[0])}
         assert graders == {"g3", "g4", "g5"}
+
+
+def test_enrolment_409_after_the_window_even_without_papers(app, client, admin, make_user, monkeypatch):
+    past = datetime.now(timezone.utc) - timedelta(hours=3)
+    sid = create(client, admin, theory_start=past.isoformat()).get_json()["id"]  # still a draft
+    make_user("stu1")
+    allow(app, approved(monkeypatch), "stu1")
+    r = client.post(f"/api/v1/sessions/{sid}/candidates", json={"username": "stu1", "room": None}, headers=admin)
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "session_closed"

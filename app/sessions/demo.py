@@ -35,9 +35,9 @@ def _plan(admin: User, name: str, start, minutes: int = 90) -> object:
     )
 
 
-def _staff(session, users: dict[str, User]) -> object:
-    room = ops.add_room(session, {"name": "第一考场", "kind": "theory", "capacity": 30})
-    ops.add_room(session, {"name": "实操室", "kind": "practical", "capacity": 10, "stations": 3})
+def _staff(session, users: dict[str, User], planned) -> object:
+    room = ops.add_room(session, {"name": "第一考场", "kind": "theory", "capacity": 30}, planned)
+    ops.add_room(session, {"name": "实操室", "kind": "practical", "capacity": 10, "stations": 3}, planned)
     for name in ("proctor1", "proctor2"):
         ops.add_staff(session, {"username": name, "role": "proctor", "room": room.id})
     for name in ("grader1", "grader2", "grader3"):
@@ -71,11 +71,12 @@ def demo_sessions(users: dict[str, User]) -> None:
     for name, start, target in plans:
         minutes = 480 if target == SessionStatus.theory_open else 90
         session = _plan(admin, name, start, minutes)
-        room = _staff(session, users)
+        planned = min(now, start - timedelta(days=1))  # past sessions were planned before they ran
+        room = _staff(session, users, planned)
         if target == SessionStatus.draft:
             continue
         for candidate in CANDIDATES:
-            ops.enroll(session, candidate, room.id)
+            ops.enroll(session, candidate, room.id, planned)
         ops.attach_papers(session, papers)
         if target in {SessionStatus.theory_closed, SessionStatus.scoring, SessionStatus.published}:
             _sit(session, users, CANDIDATES, start + timedelta(minutes=2), answered=12)

@@ -194,15 +194,17 @@ def sync_clock(session: ExamSession, now: datetime | None = None) -> ExamSession
 
 
 def is_closed(session: ExamSession, now: datetime | None = None) -> bool:
+    """Closed for enrolment and new rooms: the theory window is over (whatever the stored status)."""
+    now = now or timeutil.utcnow()
     sync_clock(session, now)
-    return session.status in CLOSED
+    return session.status in CLOSED or now >= session.theory_end
 
 
 # ---------------------------------------------------------------- rooms and staff
 
 
-def add_room(session: ExamSession, data: dict) -> Room:
-    if is_closed(session):
+def add_room(session: ExamSession, data: dict, now: datetime | None = None) -> Room:
+    if is_closed(session, now):
         raise Conflict("考试批次已结束，不能再增加考场", code="session_closed")
     name = _text(data.get("name"), "name", max_length=100)
     kind = data.get("kind")
@@ -344,10 +346,10 @@ def _form_for(enrollment: Enrollment, index: int, forms: int) -> int:
     return position % forms
 
 
-def _check_enrollable(session: ExamSession, user: User) -> None:
+def _check_enrollable(session: ExamSession, user: User, now: datetime | None = None) -> None:
     if user.role != Role.candidate:
         raise Invalid(f"用户 {user.username} 不是考生", field="username")
-    if is_closed(session):
+    if is_closed(session, now):
         raise Conflict("考试批次已结束，不能再报名", code="session_closed")
     if db.session.scalar(
         select(Enrollment.id).where(Enrollment.session_id == session.id, Enrollment.user_id == user.id)
@@ -360,11 +362,13 @@ def _check_enrollable(session: ExamSession, user: User) -> None:
         )
 
 
-def enroll(session: ExamSession, username, room_id=None) -> Enrollment:
-    """Enrol one candidate (only with an approved application — else 409) and seat them."""
+def enroll(session: ExamSession, username, room_id=None, now: datetime | None = None) -> Enrollment:
+    """Enrol one candidate (only with an approved application — else 409) and seat them.
+
+    ``now`` defaults to the server clock (the demo passes the time it is replaying)."""
     user = _user_named(username)
     room = _room_of(session, room_id)
-    _check_enrollable(session, user)
+    _check_enrollable(session, user, now)
     seat = _next_seat(room) if room is not None else None
     enrollment = Enrollment(session=session, user=user, room=room, seat=seat, ticket_no=_ticket_no(session))
     db.session.add(enrollment)
