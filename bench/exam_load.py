@@ -113,20 +113,7 @@ def setup_database(directory: Path, candidates: int) -> list[dict]:
             mean_difficulty=0.6,
         )
         for position, item in enumerate(items, start=1):
-            paper.items.append(
-                PaperItem(
-                    item_id=item.id,
-                    position=position,
-                    points=1,
-                    external_id=item.external_id,
-                    type=item.type,
-                    area=item.area,
-                    stem=item.stem,
-                    options=item.options,
-                    answer=item.answer,
-                    difficulty=0.6,
-                )
-            )
+            paper.items.append(PaperItem.snapshot_of(item, position))
         db.session.add(paper)
         rooms = [Room(session=session, name=f"R{r}", kind="theory", capacity=100) for r in range(candidates // 100 + 1)]
         db.session.add_all(rooms)

@@ -75,20 +75,7 @@ def build_papers(forms: int = 2, standard: str = STANDARD, level: str = LEVEL) -
         )
         order = items[form:] + items[:form]
         for position, item in enumerate(order, start=1):
-            paper.items.append(
-                PaperItem(
-                    item_id=item.id,
-                    position=position,
-                    points=item.points,
-                    external_id=item.external_id,
-                    type=item.type,
-                    area=item.area,
-                    stem=item.stem,
-                    options=item.options,
-                    answer=item.answer,
-                    difficulty=item.difficulty,
-                )
-            )
+            paper.items.append(PaperItem.snapshot_of(item, position))
         db.session.add(paper)
         papers.append(paper)
     db.session.flush()

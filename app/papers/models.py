@@ -102,3 +102,20 @@ class PaperItem(db.Model):
     source: Mapped[str] = mapped_column(String(200), default="")
 
     paper: Mapped[Paper] = relationship(back_populates="items")
+
+    @classmethod
+    def snapshot_of(cls, item, position: int) -> PaperItem:
+        """A frozen copy of a bank item: later edits of the bank never change an assembled paper."""
+        return cls(
+            item_id=item.id,
+            position=position,
+            points=item.points,
+            external_id=item.external_id,
+            type=item.type,
+            area=item.area,
+            stem=item.stem,
+            options=list(item.options or []),
+            answer=item.answer,
+            difficulty=item.difficulty,
+            source=item.source or "",
+        )

@@ -189,21 +189,7 @@ def store_papers(standard: Standard, blueprint: Blueprint, seed: int, forms, use
         )  # fmt: skip
         for position, item_id in enumerate(form.item_ids, start=1):
             item = items[item_id]
-            paper.items.append(
-                PaperItem(
-                    item_id=item.id,
-                    position=position,
-                    points=item.points,
-                    external_id=item.external_id,
-                    type=item.type,
-                    area=item.area,
-                    stem=item.stem,
-                    options=list(item.options or []),
-                    answer=item.answer,
-                    difficulty=item.difficulty,
-                    source=item.source,
-                )  # fmt: skip
-            )
+            paper.items.append(PaperItem.snapshot_of(item, position))
         db.session.add(paper)
         papers.append(paper)
     db.session.flush()
