@@ -71,3 +71,15 @@ def test_score_is_points_earned_over_paper_total_times_100():
     assert (earned, total) == (3.0, 6.0)
     assert score == pytest.approx(50.0)
     assert grading.score([(1, True), (2, False)])[2] == pytest.approx(100 / 3)
+
+
+@pytest.mark.parametrize("earned", range(0, 101))
+def test_whole_point_scores_out_of_100_are_exact(earned):
+    """57 of 100 points is 57.0, not 56.99999999999999: the pass compares at 60 without rounding."""
+    marks = [(1.0, True)] * earned + [(1.0, False)] * (100 - earned)
+    assert grading.score(marks)[2] == earned
+
+
+def test_sixty_percent_of_an_odd_total_is_exactly_sixty():
+    marks = [(2.0, True)] * 36 + [(2.0, False)] * 24  # 72 of 120
+    assert grading.score(marks)[2] == 60.0

@@ -87,4 +87,6 @@ def score(marks: list[tuple[float, bool]]) -> tuple[float, float, float]:
     """(points earned, paper total, score out of 100 = earned / total × 100) from (points, correct) pairs."""
     total = float(sum(points for points, _ in marks))
     earned = float(sum(points for points, correct in marks if correct))
-    return earned, total, (earned / total * 100.0 if total else 0.0)
+    # Multiply before dividing: earned × 100 is exact, so whole-number scores stay exact (57 of 100 is 57.0,
+    # not 56.99999999999999 as earned / total × 100 would give) and the 60-point pass compares truly.
+    return earned, total, (earned * 100.0 / total if total else 0.0)

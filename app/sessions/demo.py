@@ -4,6 +4,7 @@ seated and given the forms the banks step assembled; candidates of past sessions
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -45,12 +46,36 @@ def _staff(session, users: dict[str, User], planned) -> object:
     return room
 
 
-def _sit(session, users: dict[str, User], names: list[str], at, answered: int) -> None:
-    """Each candidate starts at ``at`` and answers the first ``answered`` questions (first option)."""
-    for name in names:
+def _displayed(kind: str, key, perm: list[int]):
+    """The key as this candidate sees it: option k of the bank is shown at position perm.index(k)."""
+    if kind == "judge":
+        return bool(key)
+    keys = [key] if isinstance(key, str) else list(key)
+    letters = sorted(chr(65 + perm.index(ord(letter) - 65)) for letter in keys)
+    return letters[0] if kind == "single" else letters
+
+
+def _wrong(kind: str, right, options: int):
+    if kind == "judge":
+        return not right
+    if kind == "single":
+        return next(chr(65 + i) for i in range(options) if chr(65 + i) != right)
+    return [chr(65 + i) for i in range(options)][: len(right) + 1] if len(right) < options else right[:-1]
+
+
+def _sit(session, users: dict[str, User], names: list[str], at, answered: int | None) -> None:
+    """Each candidate starts at ``at`` and answers (the first ``answered``, or all) questions, right
+    with a fixed per-candidate rate between 55% and 92%, so the demo shows a realistic spread."""
+    for number, name in enumerate(names):
         attempt = exam_ops.start_attempt(session.id, users[name], at)
+        items = {pi.item_id: pi for pi in exam_ops.paper_items(attempt.paper_id)}
+        rng = random.Random(f"{session.name}-{name}")
+        accuracy = 0.55 + 0.37 * number / max(len(names) - 1, 1)
         for entry in attempt.layout[:answered]:
-            value = True if entry["type"] == "judge" else ("A" if entry["type"] == "single" else ["A", "B"])
+            item = items[entry["qid"]]
+            value = _displayed(item.type, item.answer, entry["perm"])
+            if rng.random() > accuracy:
+                value = _wrong(item.type, value, len(entry["perm"]))
             exam_ops.save_answer(attempt, entry["qid"], value, at + timedelta(minutes=1))
 
 
@@ -79,7 +104,7 @@ def demo_sessions(users: dict[str, User]) -> None:
             ops.enroll(session, candidate, room.id, planned)
         ops.attach_papers(session, papers)
         if target in {SessionStatus.theory_closed, SessionStatus.scoring, SessionStatus.published}:
-            _sit(session, users, CANDIDATES, start + timedelta(minutes=2), answered=12)
+            _sit(session, users, CANDIDATES, start + timedelta(minutes=2), answered=None)
         elif target == SessionStatus.theory_open:
             _sit(session, users, CANDIDATES[:3], now - timedelta(minutes=5), answered=3)
         ops.sync_clock(session, now)
