@@ -133,14 +133,16 @@ class _Reader:
             )
         return value
 
-    def date(self, key: str, *, required: bool = True, not_before: date | None = None) -> date | None:
+    def date(
+        self, key: str, *, required: bool = True, not_before: date | None = None, may_be_later: bool = False
+    ) -> date | None:
         value = self.data.get(key)
         if value is None:
             if required:
                 raise ProfileError(f"{self._where(key)}：必须填写日期", self._where(key), self.index)
             return None
         parsed = parse_date(value, self._where(key), self.index)
-        if parsed > self.as_of:
+        if parsed > self.as_of and not may_be_later:
             raise ProfileError(
                 f"{self._where(key)}：日期 {parsed} 晚于核验日期 {self.as_of}", self._where(key), self.index
             )
@@ -210,7 +212,9 @@ def parse_profile(candidate: object, as_of: date, path: str = "candidate") -> Pr
                 program=r.text("program", choices=PROGRAMS),
                 major=r.text("major", required=False),
                 status=status,
-                graduated=r.date("graduated", required=status == "graduated"),
+                # The contract refuses "a date after as_of where that cannot be": a final-year or
+                # enrolled student's expected graduation date can lie ahead (含在读应届毕业生).
+                graduated=r.date("graduated", required=status == "graduated", may_be_later=status != "graduated"),
                 assessed=r.flag("assessed"),
             )
         )
