@@ -151,7 +151,12 @@ def assemble_papers(
         result = assemble(bank, blueprint, seed, time_limit=time_limit)
     except Infeasible as exc:
         if exc.constraint == "blueprint":
-            raise Invalid(exc.message, field="sections", details=exc.details) from exc
+            # The weight table cannot be met at this total (an area's share is not a whole number of
+            # points): a constraint that cannot be met, so the contract's code "infeasible", still
+            # naming the field to change.
+            raise Invalid(
+                exc.message, field="sections", code="infeasible", details={"constraint": "blueprint", **exc.details}
+            ) from exc
         raise Invalid(exc.message, code="infeasible", details={"constraint": exc.constraint, **exc.details}) from exc
     except TimeLimitExceeded as exc:
         raise Invalid(exc.message, code="time_limit_exceeded", details={"constraint": "time_limit"}) from exc

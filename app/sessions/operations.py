@@ -504,6 +504,10 @@ def assign_papers(session: ExamSession, data: dict, user: User) -> list[SessionP
         difficulty=data.get("difficulty"),
         user=user,
     )
+    for paper in papers:
+        # A session's papers belong to the session's center, whoever assembled them: otherwise a
+        # platform admin's assembly (center None) would be hidden (404) from the center's own admins.
+        paper.center_id = session.center_id
     return attach_papers(session, papers)
 
 
