@@ -906,3 +906,33 @@ def test_papers_a_platform_admin_assembles_for_a_session_belong_to_its_center(wo
     paper_id = r.get_json()["papers"][0]["id"]
     assert world.get(f"/papers/{paper_id}", "boss").status_code == 200  # the session's own center sees its paper
     error_of(world.get(f"/papers/{paper_id}", "rival"), 404)
+
+
+def test_readiness_of_a_complete_plan_and_of_each_gap(world, make_user):
+    """1.9.3 ratios, 1.9.5 stations, papers: ready only when all hold; each gap is one problem."""
+    e = world.exam(candidates=("alice",))
+    sid = e["sid"]
+
+    def problems() -> set[str]:
+        body = world.get(f"/sessions/{sid}/readiness", "boss").get_json()
+        assert body["ready"] is (not body["problems"])
+        return {p["code"] for p in body["problems"]}
+
+    gaps = problems()
+    assert gaps and not any("paper" in code for code in gaps)
+    world.post(
+        f"/sessions/{sid}/staff", "boss", {"username": "p2", "role": "proctor", "room": e["room"], "panel": None}
+    )
+    for name in ("g2", "g3"):
+        make_user(name, "grader", center="甲评价中心")
+    for name in ("g1", "g2"):
+        world.post(f"/sessions/{sid}/staff", "boss", {"username": name, "role": "grader", "room": None, "panel": None})
+    gaps = problems()
+    assert gaps and all("proctor" not in code for code in gaps)  # 2 proctors for 1 candidate (每考场不少于 2 名)
+    assert any("practical" in code or "station" in code for code in gaps)  # no practical venue yet
+    assert any("grader" in code for code in gaps)  # a panel of 2 is even and below 3
+    world.post(f"/sessions/{sid}/staff", "boss", {"username": "g3", "role": "grader", "room": None, "panel": None})
+    world.post(f"/sessions/{sid}/rooms", "boss", {"name": "实操室", "capacity": 10, "kind": "practical", "stations": 3})
+    assert world.get(f"/sessions/{sid}/readiness", "boss").get_json() == {"ready": True, "problems": []}
+    world.post(f"/sessions/{sid}/rooms", "boss", {"name": "实操二", "capacity": 10, "kind": "practical", "stations": 2})
+    assert {code for code in problems() if "station" in code}  # 1.9.5 各考核场所考核工位不少于 3 个

@@ -142,6 +142,14 @@ def check(plan: SessionPlan, rules: Assessment) -> list[dict]:
 
     # 1.9.5 各操作技能考核场所考核工位不少于3个.
     if "practical" in plan.components and rules.min_stations is not None:
+        # No practical venue at all is 0 stations, not a vacuous pass: the session would read
+        # "ready" with nowhere to hold 操作技能考核.
+        if not any(r.kind == "practical" for r in plan.rooms):
+            add(
+                "practical_room_missing",
+                f"尚未设置操作技能考核场所（考核工位须不少于 {rules.min_stations} 个，"
+                f"{_clause(plan, 'min_stations', '1.9.5')}）",
+            )
         for room in plan.rooms:
             if room.kind == "practical" and (room.stations or 0) < rules.min_stations:
                 add(
