@@ -9,9 +9,9 @@ from flask import current_app
 from limits import parse
 from sqlalchemy import select
 
+from app import timeutil
 from app.errors import DomainError, Invalid, Unauthorized
 from app.extensions import db, limiter
-from app.timeutil import utcnow
 
 from .models import STAFF_ROLES, ApiToken, Center, Role, User
 
@@ -85,7 +85,7 @@ def _digest(token: str) -> str:
 
 def issue_token(user: User) -> str:
     token = secrets.token_urlsafe(32)
-    now = utcnow()
+    now = timeutil.utcnow()
     db.session.add(
         ApiToken(
             user_id=user.id, digest=_digest(token), created_at=now, expires_at=now + current_app.config["API_TOKEN_TTL"]
@@ -97,6 +97,6 @@ def issue_token(user: User) -> str:
 
 def user_for_token(token: str) -> User | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.digest == _digest(token)))
-    if row is None or row.expires_at <= utcnow() or not row.user.active:
+    if row is None or row.expires_at <= timeutil.utcnow() or not row.user.active:
         return None
     return row.user

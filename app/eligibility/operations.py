@@ -9,12 +9,12 @@ from datetime import date, timedelta, timezone
 
 from sqlalchemy import Select, and_, or_, select
 
+from app import timeutil
 from app.auth.models import Role, User
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.standards.registry import get_level, get_standard
 from app.standards.schema import Standard
-from app.timeutil import utcnow
 from scoring.eligibility import evaluate
 from scoring.eligibility_profile import Profile, ProfileError, parse_date, parse_profile, profile_to_json
 
@@ -25,8 +25,8 @@ CHINA = timezone(timedelta(hours=8))
 
 def today() -> date:
     """The server's local calendar date by Python's clock (``date.today()``, but through
-    ``utcnow`` so that tests can move time): the default ``as_of`` and every application's."""
-    return utcnow().astimezone().date()
+    ``timeutil.utcnow`` so that tests can move time): the default ``as_of`` and every application's."""
+    return timeutil.utcnow().astimezone().date()
 
 
 # ---------------------------------------------------------------- checking
@@ -164,7 +164,7 @@ def decide(user: User, application_id: int, *, approve: bool, reason: object) ->
     if not approve and not reason:
         raise Invalid("reason：驳回须填写理由", field="reason")
     application.status = ApplicationStatus.approved if approve else ApplicationStatus.rejected
-    application.decided_at = utcnow()
+    application.decided_at = timeutil.utcnow()
     application.decided_by_id = user.id
     application.decided_center_id = user.center_id
     application.decision_reason = reason
