@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -30,3 +30,14 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+# The platform serves Chinese centers: the API writes datetimes in Beijing time (UTC+08:00), as the
+# contract's examples do (2026-12-01T09:00:00+08:00); stored values stay UTC.
+CHINA = timezone(timedelta(hours=8))
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with offset, in Beijing time, full precision (a deadline cut to milliseconds would
+    read earlier than the one enforced)."""
+    return value.astimezone(CHINA).isoformat() if value else None

@@ -3,7 +3,7 @@ the CLI, users made with the CLI, then only /api/v1 calls with bearer tokens (..
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -214,6 +214,9 @@ def test_contract_end_to_end(world):
     assert attempt.status_code == 201, attempt.get_json()
     exam = attempt.get_json()
     assert len(exam["questions"]) == 20
+    # Datetimes carry an offset, written in Beijing time like the contract's examples.
+    assert exam["deadline"].endswith("+08:00")
+    assert datetime.fromisoformat(exam["deadline"]) == start + timedelta(minutes=60)
     assert exam["answers"] in ({}, None) or not any(exam["answers"].values())
     assert not any({"answer", "key", "correct"} & set(q) for q in exam["questions"])
     keys = {item["stem"]: item["answer"] for item in judge_bank()}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from app import timeutil
 from app.exams import operations as exam_ops
 from app.sessions import operations as ops
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
@@ -24,8 +25,8 @@ def session_json(session: ExamSession, *, full: bool = False) -> dict:
         "standard": session.standard_id,
         "level": session.level,
         "status": session.status.value,
-        "theory_start": session.theory_start.isoformat(),
-        "theory_end": session.theory_end.isoformat(),
+        "theory_start": timeutil.iso(session.theory_start),
+        "theory_end": timeutil.iso(session.theory_end),
         "theory_minutes": session.theory_minutes,
         "practical_minutes": session.practical_minutes,
         "review_minutes": session.review_minutes,

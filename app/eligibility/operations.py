@@ -5,7 +5,7 @@ Operations only flush; the request boundary commits. Pages and API call the same
 
 from __future__ import annotations
 
-from datetime import date, timedelta, timezone
+from datetime import date
 
 from sqlalchemy import Select, and_, or_, select
 
@@ -20,7 +20,7 @@ from scoring.eligibility_profile import Profile, ProfileError, parse_date, parse
 
 from .models import Application, ApplicationStatus, CandidateProfile, EvidenceFile
 
-CHINA = timezone(timedelta(hours=8))
+CHINA = timeutil.CHINA
 
 
 def today() -> date:
@@ -192,7 +192,7 @@ def serialize_application(application: Application) -> dict:
     if application.status.decided:
         decision = {
             "by": application.decided_by.username if application.decided_by else None,
-            "at": application.decided_at.isoformat() if application.decided_at else None,
+            "at": timeutil.iso(application.decided_at),
             "center": application.decided_center.name if application.decided_center else None,
             "reason": application.decision_reason,
         }
@@ -204,7 +204,7 @@ def serialize_application(application: Application) -> dict:
         "level": application.level,
         "candidate": application.user.username,
         "as_of": application.as_of.isoformat(),
-        "created_at": application.created_at.isoformat(),
+        "created_at": timeutil.iso(application.created_at),
         "decision": decision,
     }
 

@@ -48,10 +48,7 @@ def deadline_of(session: ExamSession, enrollment_id: int) -> datetime:
 
 
 def iso(value: datetime | None) -> str | None:
-    """Full precision: a deadline cut to milliseconds would read up to 1 ms earlier than the one
-    enforced, so a client moving the clock to the deadline it was given could still save (a 200
-    where the contract says 409)."""
-    return value.isoformat() if value else None
+    return timeutil.iso(value)
 
 
 # ---------------------------------------------------------------- questions

@@ -3,13 +3,14 @@ forms, lifecycle and printable admission tickets (准考证). Same operations as
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import segno
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from app import timeutil
 from app.auth.decorators import roles_required
 from app.errors import DomainError
 from app.exams import operations as exam_ops
@@ -22,7 +23,7 @@ from .models import STAFF_LABELS, SessionStatus, StaffRole
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
 ADMINS = ("center_admin", "admin")
-CHINA = timezone(timedelta(hours=8))  # the form's datetime-local is read as Beijing time
+CHINA = timeutil.CHINA  # the form's datetime-local is read as Beijing time
 
 
 def _fail(exc: DomainError) -> None:
