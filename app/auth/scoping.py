@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Select
 
 from app.errors import NotFound
+from app.extensions import db
 
 from .models import Role, User
 
@@ -25,3 +26,12 @@ def ensure_same_center(user: User, center_id: int | None) -> None:
         return
     if center_id is None or user.center_id != center_id:
         raise NotFound("记录不存在")
+
+
+def get_for_center(model, record_id: int, user: User, missing: str = "记录不存在"):
+    """The record by id, or 404 when it does not exist or belongs to another center."""
+    record = db.session.get(model, record_id)
+    if record is None:
+        raise NotFound(missing)
+    ensure_same_center(user, record.center_id)
+    return record

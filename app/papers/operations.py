@@ -15,9 +15,9 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from app.auth.models import Role, User
-from app.auth.scoping import ensure_same_center, scope_to_center
+from app.auth.scoping import get_for_center, scope_to_center
 from app.banks.models import Item
-from app.errors import Invalid, NotFound
+from app.errors import Invalid
 from app.extensions import db
 from app.standards.registry import get_level, get_standard
 from app.standards.schema import Standard
@@ -207,11 +207,7 @@ def papers_query(user: User):
 
 
 def get_paper(paper_id: int, user: User) -> Paper:
-    paper = db.session.get(Paper, paper_id)
-    if paper is None:
-        raise NotFound("试卷不存在")
-    ensure_same_center(user, paper.center_id)
-    return paper
+    return get_for_center(Paper, paper_id, user, "试卷不存在")
 
 
 def batch_papers(paper: Paper) -> list[Paper]:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app import timeutil
 from app.auth.models import Center, Role, User
-from app.auth.scoping import ensure_same_center, scope_to_center
+from app.auth.scoping import get_for_center, scope_to_center
 from app.eligibility.operations import has_approved_application
 from app.errors import Conflict, Invalid, NotFound
 from app.exams.models import Attempt, AttemptStatus
@@ -168,11 +168,7 @@ def update_session(session: ExamSession, data: dict) -> ExamSession:
 
 def get_session(session_id: int, user: User) -> ExamSession:
     """The session, or 404 — also for another center's session (existence must not leak)."""
-    session = db.session.get(ExamSession, session_id)
-    if session is None:
-        raise NotFound("考试批次不存在")
-    ensure_same_center(user, session.center_id)
-    return session
+    return get_for_center(ExamSession, session_id, user, "考试批次不存在")
 
 
 def list_sessions(user: User) -> list[ExamSession]:
