@@ -130,3 +130,12 @@ def login(app):
         return browser
 
     return factory
+
+
+def corrupted_copy(source, tmp_path, old: str, new: str):
+    """A copy of a standard file in tmp_path with ``old`` (which must occur once) replaced by ``new``."""
+    text = source.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    bad = tmp_path / source.name
+    bad.write_text(text.replace(old, new), encoding="utf-8")
+    return bad

@@ -12,6 +12,7 @@ import pytest
 
 from app.standards.loader import TemplateError, load_standard_file
 from app.standards.schema import Standard
+from tests.conftest import corrupted_copy
 
 FILE = Path(__file__).resolve().parents[1] / "exam_templates" / "3-01-01-04.yaml"
 LEVELS = ["五级", "四级", "三级", "二级", "一级"]
@@ -197,17 +198,9 @@ def test_basic_requirements(std: Standard) -> None:
     assert b.basic_knowledge[6].items[4] == "《社会团体登记管理条例》相关知识。"
 
 
-def _corrupt(tmp_path: Path, old: str, new: str) -> Path:
-    text = FILE.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    bad = tmp_path / FILE.name
-    bad.write_text(text.replace(old, new), encoding="utf-8")
-    return bad
-
-
 def test_weights_not_adding_up_is_rejected(tmp_path: Path) -> None:
     # 五级 基础知识 25 -> 20: the 4.1 column adds up to 95
-    bad = _corrupt(tmp_path, "基础知识: 25", "基础知识: 20")
+    bad = corrupted_copy(FILE, tmp_path, "基础知识: 25", "基础知识: 20")
     with pytest.raises(TemplateError) as err:
         load_standard_file(bad)
     message = str(err.value)
@@ -217,7 +210,7 @@ def test_weights_not_adding_up_is_rejected(tmp_path: Path) -> None:
 
 
 def test_non_numeric_training_hours_is_rejected(tmp_path: Path) -> None:
-    bad = _corrupt(tmp_path, "training_hours: 110", 'training_hours: "abc"')
+    bad = corrupted_copy(FILE, tmp_path, "training_hours: 110", 'training_hours: "abc"')
     with pytest.raises(TemplateError) as err:
         load_standard_file(bad)
     message = str(err.value)

@@ -13,6 +13,7 @@ import pytest
 
 from app.standards.loader import TemplateError, load_standard_file
 from app.standards.schema import Standard
+from tests.conftest import corrupted_copy
 
 FILE = Path(__file__).resolve().parents[1] / "exam_templates" / "3-01-04-03.yaml"
 LEVELS = ["五级", "四级", "三级"]
@@ -237,17 +238,9 @@ def test_basic_requirements(std: Standard) -> None:
     assert b.basic_knowledge[8].items[5] == "《劳动保障监察条例》相关知识。"
 
 
-def _corrupt(tmp_path: Path, old: str, new: str) -> Path:
-    text = FILE.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    bad = tmp_path / FILE.name
-    bad.write_text(text.replace(old, new), encoding="utf-8")
-    return bad
-
-
 def test_skill_weights_not_adding_up_is_rejected(tmp_path: Path) -> None:
     # 三级 就业创业服务 35 -> 30: the 4.2 column adds up to 95
-    bad = _corrupt(tmp_path, "就业创业服务: 35", "就业创业服务: 30")
+    bad = corrupted_copy(FILE, tmp_path, "就业创业服务: 35", "就业创业服务: 30")
     with pytest.raises(TemplateError) as err:
         load_standard_file(bad)
     message = str(err.value)
