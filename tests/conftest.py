@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from datetime import datetime, timedelta, timezone
 
 import pytest
+import time_machine
 from sqlalchemy import text
 
 from app import create_app
@@ -19,6 +21,29 @@ from app.extensions import db, limiter
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 USE_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 PASSWORD = "secret123"
+
+# TEST_CLOCK_DAYS_AHEAD=N runs the whole suite with Python's clock moved N days ahead (ticking), so a test
+# that reads today's date unpinned fails here, on the day it is written, and not by itself months later.
+# `make test` runs the non-browser suite once with the clock two years ahead.
+CLOCK_DAYS_AHEAD = int(os.environ.get("TEST_CLOCK_DAYS_AHEAD") or 0)
+_clock_travel = None
+
+
+def pytest_configure(config):
+    global _clock_travel
+    if CLOCK_DAYS_AHEAD:
+        _clock_travel = time_machine.travel(datetime.now(timezone.utc) + timedelta(days=CLOCK_DAYS_AHEAD), tick=True)
+        _clock_travel.start()
+
+
+def pytest_unconfigure(config):
+    if _clock_travel is not None:
+        _clock_travel.stop()
+
+
+def pytest_report_header(config):
+    if CLOCK_DAYS_AHEAD:
+        return f"clock moved {CLOCK_DAYS_AHEAD} days ahead: now is {datetime.now(timezone.utc).isoformat()}"
 
 
 def _config(uri: str, tmp_path) -> dict:

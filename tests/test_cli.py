@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app import create_app
 from app.auth.models import Center, Role, User
 from app.extensions import db
+from app.sessions.models import ExamSession, SessionStatus
 from tests.conftest import PASSWORD
 
 
@@ -93,6 +94,8 @@ def test_demo_loads_every_role_and_demo_users_can_sign_in(app, client):
     with app.app_context():
         roles = set(db.session.scalars(select(User.role)).all())
     assert roles == set(Role)
+    with app.app_context():  # a session in every state on whatever day (and clock) the demo is loaded
+        assert set(db.session.scalars(select(ExamSession.status)).all()) == set(SessionStatus)
     for username in ("admin", "center_admin", "proctor1", "grader1", "reviewer1", "cand01"):
         response = client.post("/api/v1/auth/token", json={"username": username, "password": "demo1234"})
         assert response.status_code == 200, username

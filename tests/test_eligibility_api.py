@@ -20,7 +20,12 @@ def _years_ago(years: int, days: int = 0) -> str:
 
 
 GOOD = {"birth_date": "1990-05-01", "work": [{"occupation": SHE, "start": "2010-01-01", "end": None}]}
-SHORT = {"birth_date": "1990-05-01", "work": [{"occupation": SHE, "start": "2024-01-01", "end": None}]}
+
+
+def short_profile() -> dict:
+    """Two years in the occupation up to today (四级 asks for 5): ineligible on any day the suite runs."""
+    start = today() - relativedelta(years=2)
+    return {"birth_date": "1990-05-01", "work": [{"occupation": SHE, "start": start.isoformat(), "end": None}]}
 
 
 def _count() -> int:
@@ -255,7 +260,7 @@ def test_application_lifecycle(app, client, people):
 def test_ineligible_cannot_be_approved_but_can_be_rejected(client, people):
     response = client.post(
         "/api/v1/applications",
-        json={"standard": "3-01-01-04", "level": "四级", "candidate": SHORT},
+        json={"standard": "3-01-01-04", "level": "四级", "candidate": short_profile()},
         headers=people["cand"],
     )
     assert response.status_code == 201 and response.get_json()["status"] == "ineligible"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from io import BytesIO
 
 from openpyxl import Workbook
 
+from app import timeutil
 from app.extensions import db
 from app.sessions.models import Enrollment, ExamSession
 from tests.conftest import csrf_from
@@ -25,13 +27,16 @@ def xlsx(rows) -> bytes:
 def test_admin_plans_a_session_in_the_browser_pages(app, login, make_user):
     make_user("admin1", "center_admin")
     browser = login("admin1")
+    # tomorrow 09:00 Beijing time, whatever day the suite runs: the theory window must still be ahead
+    tomorrow = (timeutil.utcnow().astimezone(timeutil.CHINA) + timedelta(days=1)).date()
+    start = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 9, 0, tzinfo=timeutil.CHINA)
     page = browser.get("/sessions/new").get_data(True)
     form = {
         "csrf_token": csrf_from(page),
         "name": "十二月批次",
         "standard": "3-01-01-04",
         "level": "四级",
-        "theory_start": "2026-12-01T09:00",
+        "theory_start": start.strftime("%Y-%m-%dT%H:%M"),
         "theory_minutes": "50",
         "practical_minutes": "60",
     }
@@ -42,7 +47,7 @@ def test_admin_plans_a_session_in_the_browser_pages(app, login, make_user):
     assert created.status_code == 302
     with app.app_context():
         session = db.session.query(ExamSession).one()
-        assert session.theory_start.isoformat() == "2026-12-01T01:00:00+00:00"  # 09:00 Beijing time
+        assert session.theory_start == start and session.theory_start.hour == 1  # 09:00 Beijing = 01:00 UTC
         sid = session.id
     detail = browser.get(f"/sessions/{sid}").get_data(True)
     assert "准备情况" in detail and "papers_missing" in detail

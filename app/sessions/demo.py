@@ -79,6 +79,12 @@ def _sit(session, users: dict[str, User], names: list[str], at, answered: int | 
             exam_ops.save_answer(attempt, entry["qid"], value, at + timedelta(minutes=1))
 
 
+def _name(start, label: str) -> str:
+    """Named by the Beijing date it starts on, so the demo reads right on whatever day it is loaded."""
+    day = start.astimezone(timeutil.CHINA)
+    return f"{day.year}年{day.month}月{day.day}日批次（{label}）"
+
+
 def demo_sessions(users: dict[str, User]) -> None:
     admin = users["center_admin"]
     now = timeutil.utcnow()
@@ -86,13 +92,14 @@ def demo_sessions(users: dict[str, User]) -> None:
         db.session.scalars(select(Paper).where(Paper.standard_id == STANDARD, Paper.level == LEVEL).order_by(Paper.id))
     )[:2]
     plans = [
-        ("2027年第一批（草稿）", now + timedelta(days=30), SessionStatus.draft),
-        ("2026年第十二批（已排考）", now + timedelta(days=7), SessionStatus.scheduled),
-        ("2026年第十一批（理论考试进行中）", now - timedelta(minutes=10), SessionStatus.theory_open),
-        ("2026年第十批（理论考试已结束）", now - timedelta(days=1), SessionStatus.theory_closed),
-        ("2026年第九批（评分中）", now - timedelta(days=3), SessionStatus.scoring),
-        ("2026年第八批（成绩已发布）", now - timedelta(days=10), SessionStatus.published),
+        (now + timedelta(days=30), SessionStatus.draft, "草稿"),
+        (now + timedelta(days=7), SessionStatus.scheduled, "已排考"),
+        (now - timedelta(minutes=10), SessionStatus.theory_open, "理论考试进行中"),
+        (now - timedelta(days=1), SessionStatus.theory_closed, "理论考试已结束"),
+        (now - timedelta(days=3), SessionStatus.scoring, "评分中"),
+        (now - timedelta(days=10), SessionStatus.published, "成绩已发布"),
     ]
+    plans = [(_name(start, label), start, target) for start, target, label in plans]
     for name, start, target in plans:
         minutes = 480 if target == SessionStatus.theory_open else 90
         session = _plan(admin, name, start, minutes)
