@@ -108,3 +108,125 @@ def test_errors_do_not_tell_which_usernames_exist_elsewhere(client, world):
     ]
     assert [s.status_code for s in staff] == [422, 422]
     assert shape(staff[0], "no_such_user") == shape(staff[1], "yi_proctor")
+
+
+# ---------------------------------------------------------------- bank owners
+
+
+def _items(prefix: str) -> list[dict]:
+    """The acceptance suite's 四级 bank (every area, judge/single/multiple) under other ids."""
+    from tests.test_acceptance_api import bank
+
+    return [dict(item, external_id=f"{prefix}{item['external_id']}") for item in bank()]
+
+
+def _ids(client, headers) -> set[str]:
+    return {
+        i["external_id"] for i in client.get(f"/api/v1/banks/{STANDARD}/items", headers=headers).get_json()["items"]
+    }
+
+
+def test_each_center_reads_the_platform_bank_and_its_own_items_only(client, world, make_user, token_for):
+    tokens, _, _ = world
+    make_user("root", role="admin")
+    root = token_for("root")
+    assert (
+        client.post(f"/api/v1/banks/{STANDARD}/items", json={"items": _items("P")[:3]}, headers=root).status_code == 201
+    )
+    assert (
+        client.post(
+            f"/api/v1/banks/{STANDARD}/items", json={"items": _items("J")[:2]}, headers=tokens["jia"]
+        ).status_code
+        == 201
+    )
+    platform = {i["external_id"] for i in _items("P")[:3]}
+    jia_own = {i["external_id"] for i in _items("J")[:2]}
+    assert _ids(client, tokens["jia"]) == platform | jia_own
+    assert _ids(client, tokens["yi"]) == platform
+    assert _ids(client, root) == platform | jia_own
+
+
+def test_a_center_cannot_overwrite_the_platform_bank_or_another_centers_items(client, world, make_user, token_for):
+    tokens, _, _ = world
+    make_user("root", role="admin")
+    root = token_for("root")
+    platform_item = _items("P")[0]
+    assert (
+        client.post(f"/api/v1/banks/{STANDARD}/items", json={"items": [platform_item]}, headers=root).status_code == 201
+    )
+    jia_item = _items("J")[0]
+    assert (
+        client.post(f"/api/v1/banks/{STANDARD}/items", json={"items": [jia_item]}, headers=tokens["jia"]).status_code
+        == 201
+    )
+    for owned in (platform_item, jia_item):
+        forged = dict(owned, answer=not owned["answer"], stem="改过的题干")
+        batch = [_items("Y")[1], forged]  # the bad one second: the whole batch is refused
+        r = client.post(f"/api/v1/banks/{STANDARD}/items", json={"items": batch}, headers=tokens["yi"])
+        assert r.status_code == 422, r.get_json()
+        error = r.get_json()["error"]
+        assert error["details"]["field"] == "external_id" and error["details"]["index"] == 1
+    listed = client.get(f"/api/v1/banks/{STANDARD}/items", headers=root).get_json()["items"]
+    by_id = {i["external_id"]: i for i in listed}
+    assert by_id[platform_item["external_id"]]["stem"] == platform_item["stem"]
+    assert by_id[jia_item["external_id"]]["answer"] == jia_item["answer"]
+    assert _items("Y")[1]["external_id"] not in by_id  # nothing of the refused batch stored
+    # a platform admin may correct a center's item (importing an existing external_id updates it)
+    fixed = dict(jia_item, stem="平台更正")
+    assert client.post(f"/api/v1/banks/{STANDARD}/items", json={"items": [fixed]}, headers=root).status_code == 201
+    assert {
+        i["external_id"]: i["stem"]
+        for i in client.get(f"/api/v1/banks/{STANDARD}/items", headers=tokens["jia"]).get_json()["items"]
+    }[jia_item["external_id"]] == "平台更正"
+
+
+def test_bank_pages_let_a_center_write_only_its_own_items(app, client, world, make_user, token_for, login):
+    from sqlalchemy import select
+
+    from app.banks.models import Item
+    from app.extensions import db
+    from tests.conftest import csrf_from
+
+    tokens, _, _ = world
+    make_user("root", role="admin")
+    client.post(f"/api/v1/banks/{STANDARD}/items", json={"items": _items("P")[:1]}, headers=token_for("root"))
+    client.post(f"/api/v1/banks/{STANDARD}/items", json={"items": _items("J")[:1]}, headers=tokens["jia"])
+    with app.app_context():
+        ids = dict(db.session.execute(select(Item.external_id, Item.id)).all())
+    yi = login("yi")
+    token = csrf_from(yi.get(f"/banks/?standard={STANDARD}").get_data(True))
+    assert yi.post(f"/banks/items/{ids['JJ-职业道德-0']}/retire", data={"csrf_token": token}).status_code == 404
+    assert yi.get(f"/banks/items/{ids['JJ-职业道德-0']}/preview").status_code == 404
+    assert yi.post(f"/banks/items/{ids['PJ-职业道德-0']}/retire", data={"csrf_token": token}).status_code == 403
+    jia = login("jia")
+    page = jia.get(f"/banks/?standard={STANDARD}").get_data(True)
+    assert "平台题库" in page and "本机构" in page
+    assert (
+        jia.post(f"/banks/items/{ids['JJ-职业道德-0']}/retire", data={"csrf_token": token_of(jia)}).status_code == 302
+    )
+    with app.app_context():
+        assert db.session.get(Item, ids["JJ-职业道德-0"]).retired is True
+        assert db.session.get(Item, ids["PJ-职业道德-0"]).retired is False
+
+
+def token_of(browser) -> str:
+    from tests.conftest import csrf_from
+
+    return csrf_from(browser.get(f"/banks/?standard={STANDARD}").get_data(True))
+
+
+def test_a_center_assembles_from_the_platform_bank_and_its_own_items(client, world):
+    from tests.test_acceptance_api import SECTIONS
+
+    tokens, _, _ = world
+    assert (
+        client.post(f"/api/v1/banks/{STANDARD}/items", json={"items": _items("J")}, headers=tokens["jia"]).status_code
+        == 201
+    )
+    body = {"standard": STANDARD, "level": LEVEL, "forms": 1, "seed": 1, "sections": SECTIONS,
+            "difficulty": {"min": 0, "max": 1}}  # fmt: skip
+    mine = client.post("/api/v1/papers/assemble", json=body, headers=tokens["jia"])
+    assert mine.status_code == 201, mine.get_json()
+    assert all(i["external_id"].startswith("J") for i in mine.get_json()["papers"][0]["items"])
+    theirs = client.post("/api/v1/papers/assemble", json=body, headers=tokens["yi"])  # 乙 sees none of 甲's items
+    assert theirs.status_code == 422 and theirs.get_json()["error"]["code"] == "infeasible"

@@ -520,6 +520,7 @@ def assign_papers(session: ExamSession, data: dict, user: User) -> list[SessionP
         sections=data.get("sections"),
         difficulty=data.get("difficulty"),
         user=user,
+        bank_center_id=session.center_id,  # the platform's bank and the session's center's own items
     )
     for paper in papers:
         # A session's papers belong to the session's center, whoever assembled them: otherwise a
