@@ -1,8 +1,7 @@
-"""Panel aggregation and the pass rule — pure, no Flask, no database.
+"""Panel aggregation — pure, no Flask, no database (the pass rule is ``scoring.results``).
 
 3-01-01-04 1.9.3: 考评人员为3人以上单数，每位考生由不少于3名考评员评分；综合评审委员为3人以上单数.
 3-01-04-03 1.9.3: 考评人员为3人（含）以上单数.
-Both 1.9.2: 百分制，成绩皆达60分（含）以上者为合格.
 The component score is the mean of every panel member's total (design: "the score is the mean of all
 panel members' totals"), kept unrounded so that 59.99 fails.
 """
@@ -11,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import fsum
+
+from scoring.agreement import spread
 
 DEFAULT_SPREAD_THRESHOLD = 15.0  # points; a center may set its own
 
@@ -37,16 +38,9 @@ def aggregate(totals: list[float]) -> PanelScore:
     if not totals:
         raise ValueError("no totals")
     values = [float(t) for t in totals]
-    return PanelScore(score=fsum(values) / len(values), spread=max(values) - min(values), graders=len(values))
+    return PanelScore(score=fsum(values) / len(values), spread=spread(values), graders=len(values))
 
 
-def flagged(spread: float, threshold: float) -> bool:
+def flagged(value: float, threshold: float) -> bool:
     """A spread above the threshold flags the sheet (equal to it does not)."""
-    return spread > threshold
-
-
-def passes(score: float | None, pass_mark: float | None) -> bool:
-    """1.9.2: ``score`` ≥ the pass mark (60), compared without rounding; no score (缺考/违纪) fails."""
-    if score is None:
-        return False
-    return score >= (60.0 if pass_mark is None else pass_mark)
+    return value > threshold

@@ -21,7 +21,7 @@ Read interface for results (issue 10) — stable, documented here:
   (not yet final: e.g. practical sheets not finalized, an attempt still open).
 - ``final_scores(session) -> dict[str, dict[int, FinalScore]]``: every component of the session.
 - ``Component.passed(final, standard) -> bool``: the pass rule of 1.9.2 (百分制，60分（含）以上为合格,
-  compared without rounding: 59.99 fails), delegated to ``scoring.panel.passes``.
+  compared without rounding: 59.99 fails), delegated to ``scoring.results.component_passed``.
 - ``all_final(session) -> bool``: every component of every candidate is no longer pending.
 """
 
@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from app.standards.registry import get_standard
-from scoring.panel import passes
+from scoring.results import component_passed
 
 if TYPE_CHECKING:  # types only: sessions sits above this package
     from app.sessions.models import ExamSession
@@ -101,9 +101,7 @@ class Component:
 
     def passed(self, final: FinalScore, standard: Standard) -> bool:
         """1.9.2: passed at the standard's pass mark or above, without rounding; 缺考/违纪 fail."""
-        if final.status != Status.final:
-            return False
-        return passes(final.score, standard.assessment.pass_mark)
+        return final.status == Status.final and component_passed(final.score)
 
 
 REGISTRY: dict[str, Component] = {}
