@@ -15,7 +15,7 @@ from app import timeutil
 from app.extensions import db
 from app.practical.models import ReviewMaterial
 from scoring.agreement import kendall_w
-from tests.test_practical_api import put, sections_for, setup  # noqa: F401  (fixture)
+from tests.test_practical_api import put, sections_for, setup_fixture  # noqa: F401  (fixture)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Shrout & Fleiss (1979) Table 2: 6 targets × 4 judges; ICC(2,1) = ICC(A,1) = 0.29 (psych ICC2; DescTools 0.2898)
