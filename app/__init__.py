@@ -10,7 +10,9 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app import api, models  # noqa: F401  (models: every table known to the metadata and Alembic)
+# models: every table known to the metadata and Alembic; components: every assessment component
+# registered; boundary: the after-commit hooks on the database session.
+from app import api, boundary, components, models  # noqa: F401
 from app.api.common import domain_error_response, error_response
 from app.auth.models import User
 from app.auth.views import bp as auth_bp
@@ -110,15 +112,14 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_boundary(app: Flask) -> None:
-    """Operations only flush; the request commits once on success and rolls back otherwise,
-    so every failed request changes nothing — and a 2xx is sent only after the commit."""
+    """Operations only flush; the request commits once when no exception was raised (a response is
+    sent only after the commit) and rolls back otherwise, so every failed request changes nothing.
+    The error handlers roll back before rendering; a page view that catches a domain error itself
+    goes through ``app.boundary.page_action`` (or ``fail``), which rolls back before redirecting."""
 
     @app.after_request
-    def commit_or_rollback(response):
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
+    def commit(response):
+        db.session.commit()
         return response
 
     @app.teardown_request

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from app import timeutil
-from app.exams import operations as exam_ops
+from app import assessment, timeutil
 from app.sessions import operations as ops
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
 
@@ -27,11 +26,10 @@ def session_json(session: ExamSession, *, full: bool = False) -> dict:
         "status": session.status.value,
         "theory_start": timeutil.iso(session.theory_start),
         "theory_end": timeutil.iso(session.theory_end),
-        "theory_minutes": session.theory_minutes,
-        "practical_minutes": session.practical_minutes,
-        "review_minutes": session.review_minutes,
         "center": session.center.name,
     }
+    for component in assessment.all_components():
+        body[component.minutes_key] = session.minutes_for(component.key)
     if full:
         body["rooms"] = [room_json(r) for r in session.rooms]
         body["staff"] = [staff_json(s) for s in session.staff]
@@ -140,7 +138,5 @@ def assign_papers(session_id: int):
 @api_auth(*ADMINS)
 def advance(session_id: int):
     """Move the session along its lifecycle by hand: {"status": "scoring"} (409 when illegal)."""
-    session = _session(session_id)
-    exam_ops.sweep()  # attempts past their deadline are closed before the session moves on
-    session = ops.advance(session, json_body().get("status"))
+    session = ops.advance(_session(session_id), json_body().get("status"))
     return jsonify({"id": session.id, "status": session.status.value})

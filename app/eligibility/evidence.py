@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import Role, User
+from app.boundary import after_commit
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 
@@ -67,10 +68,21 @@ def store_evidence(user: User, label: str, filename: str, stream: BinaryIO) -> E
     )
     db.session.add(record)
     db.session.flush()
-    os.makedirs(evidence_dir(), exist_ok=True)
-    with open(os.path.join(evidence_dir(), stored_name), "wb") as out:
-        out.write(content)
+    folder = evidence_dir()
+    after_commit(lambda: write_file(folder, stored_name, content))
     return record
+
+
+def write_file(folder: str, name: str, content: bytes) -> None:
+    """Write an upload once its record is committed (``after_commit``): a failed request leaves no file."""
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, name), "wb") as out:
+        out.write(content)
+
+
+def remove_file(path: str) -> None:
+    if os.path.exists(path):
+        os.remove(path)
 
 
 def list_evidence(user: User) -> list[EvidenceFile]:
@@ -110,5 +122,4 @@ def delete_evidence(user: User, file_id: int) -> None:
     path = os.path.join(evidence_dir(), file.stored_name)
     db.session.delete(file)
     db.session.flush()
-    if os.path.exists(path):
-        os.remove(path)
+    after_commit(lambda: remove_file(path))  # the file goes only once the record is gone for good

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Center, User
 from app.extensions import db
+from app.lifecycle import Lifecycle
 from app.timeutil import UTCDateTime, utcnow
 
 
@@ -40,6 +41,17 @@ STATUS_LABELS = {
     ApplicationStatus.approved: "已批准",
     ApplicationStatus.rejected: "已驳回",
 }
+# A decision is made once; only an eligible application can be approved (1.9.1 申报条件).
+APPLICATION_LIFECYCLE = Lifecycle(
+    "申报",
+    {
+        ApplicationStatus.eligible: {ApplicationStatus.approved, ApplicationStatus.rejected},
+        ApplicationStatus.ineligible: {ApplicationStatus.rejected},
+        ApplicationStatus.approved: set(),
+        ApplicationStatus.rejected: set(),
+    },
+    STATUS_LABELS,
+)
 
 
 class CandidateProfile(db.Model):
@@ -110,3 +122,6 @@ class Application(db.Model):
     center: Mapped[Center | None] = relationship(foreign_keys=[center_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     decided_center: Mapped[Center | None] = relationship(foreign_keys=[decided_center_id])
+
+    def transition(self, target: ApplicationStatus) -> None:
+        APPLICATION_LIFECYCLE.move(self, target)

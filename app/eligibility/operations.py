@@ -163,7 +163,7 @@ def decide(user: User, application_id: int, *, approve: bool, reason: object) ->
         raise Conflict("该申报不符合申报条件，不能批准")
     if not approve and not reason:
         raise Invalid("reason：驳回须填写理由", field="reason")
-    application.status = ApplicationStatus.approved if approve else ApplicationStatus.rejected
+    application.transition(ApplicationStatus.approved if approve else ApplicationStatus.rejected)
     application.decided_at = timeutil.utcnow()
     application.decided_by_id = user.id
     application.decided_center_id = user.center_id

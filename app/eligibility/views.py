@@ -10,7 +10,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 
 from app.auth.decorators import roles_required
+from app.boundary import fail, page_action
 from app.errors import DomainError, Invalid
+from app.extensions import db
 from app.standards.registry import all_standards
 
 from . import evidence as evidence_ops
@@ -115,6 +117,7 @@ def profile():
     try:
         ops.save_profile(current_user, form_to_candidate(form))
     except Invalid as exc:
+        db.session.rollback()
         _attach_error(form, exc)
         flash(f"未保存：{exc.message}", "error")
         return _render_profile(form, 422)
@@ -131,27 +134,22 @@ def upload_evidence():
             for error in errors:
                 flash(f"上传失败：{error}", "error")
         return redirect(url_for("eligibility.profile"))
-    try:
-        stored = evidence_ops.store_evidence(
+    return page_action(
+        lambda: evidence_ops.store_evidence(
             current_user, form.label.data, form.file.data.filename, form.file.data.stream
-        )
-    except Invalid as exc:
-        flash(f"上传失败：{exc.message}", "error")
-        return redirect(url_for("eligibility.profile"))
-    flash(f"已上传：{stored.label}", "success")
-    return redirect(url_for("eligibility.profile"))
+        ),
+        url_for("eligibility.profile"),
+        lambda stored: f"已上传：{stored.label}",
+        failure="上传失败：",
+    )
 
 
 @bp.post("/evidence/<int:file_id>/delete")
 @roles_required("candidate")
 def delete_evidence(file_id: int):
-    try:
-        evidence_ops.delete_evidence(current_user, file_id)
-    except DomainError as exc:
-        flash(exc.message, "error")
-    else:
-        flash("已删除材料", "success")
-    return redirect(url_for("eligibility.profile"))
+    return page_action(
+        lambda: evidence_ops.delete_evidence(current_user, file_id), url_for("eligibility.profile"), "已删除材料"
+    )
 
 
 @bp.get("/evidence/<int:file_id>")
@@ -192,12 +190,13 @@ def check():
 @bp.post("/apply")
 @roles_required("candidate")
 def apply():
-    standard_id, level = _split_target(request.form.get("target", ""))
+    target = request.form.get("target", "")
+    standard_id, level = _split_target(target)
     try:
         application = ops.create_application(current_user, standard_id, level, ops.get_profile_data(current_user))
-    except Invalid as exc:
-        flash(f"未能提交申报：{exc.message}", "error")
-        return redirect(url_for("eligibility.check", target=request.form.get("target", "")))
+    except DomainError as exc:
+        fail(exc, "未能提交申报：")
+        return redirect(url_for("eligibility.check", target=target))
     flash(f"已提交申报（{application.status.label}），请等待机构审核", "success")
     return redirect(url_for("eligibility.application_detail", application_id=application.id))
 
@@ -243,14 +242,8 @@ def decide(application_id: int):
     action = request.form.get("action")
     if action not in ("approve", "reject"):
         abort(400, "未知操作")
-    try:
-        application = ops.decide(current_user, application_id, approve=action == "approve", reason=form.reason.data)
-    except Invalid as exc:
-        flash(exc.message, "error")
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
-        flash(exc.message, "error")
-    else:
-        flash(f"已{application.status.label}", "success")
-    return redirect(url_for("eligibility.application_detail", application_id=application_id))
+    return page_action(
+        lambda: ops.decide(current_user, application_id, approve=action == "approve", reason=form.reason.data),
+        url_for("eligibility.application_detail", application_id=application_id),
+        lambda application: f"已{application.status.label}",
+    )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.extensions import db
+from app.lifecycle import Lifecycle
 from app.sessions.models import Enrollment
 from app.timeutil import UTCDateTime, utcnow
 
@@ -23,6 +24,13 @@ from . import durability  # noqa: F401  (SQLite WAL + synchronous=FULL on every 
 class AttemptStatus(enum.StrEnum):
     in_progress = "in_progress"
     submitted = "submitted"
+
+
+ATTEMPT_LABELS = {AttemptStatus.in_progress: "作答中", AttemptStatus.submitted: "已交卷"}
+# An attempt is closed once (submitted, at the deadline or by a proctor) and never reopened (SAM-2909).
+ATTEMPT_LIFECYCLE = Lifecycle(
+    "答卷", {AttemptStatus.in_progress: {AttemptStatus.submitted}, AttemptStatus.submitted: set()}, ATTEMPT_LABELS
+)
 
 
 class CloseReason(enum.StrEnum):
@@ -70,6 +78,14 @@ class Attempt(db.Model):
     enrollment: Mapped[Enrollment] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     answers: Mapped[list[Answer]] = relationship(back_populates="attempt", order_by="Answer.id")
+
+    @property
+    def is_open(self) -> bool:
+        """Still being answered: not yet closed (a lazy close past the deadline happens first)."""
+        return self.status == AttemptStatus.in_progress
+
+    def transition(self, target: AttemptStatus) -> None:
+        ATTEMPT_LIFECYCLE.move(self, target)
 
 
 class Answer(db.Model):

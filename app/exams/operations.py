@@ -89,7 +89,7 @@ def questions_for(attempt: Attempt) -> list[dict]:
 
 def _close(attempt: Attempt, reason: CloseReason, at: datetime, by: User | None = None) -> None:
     """Close and score with what was saved. Reads answers only: never blanks one."""
-    attempt.status = AttemptStatus.submitted
+    attempt.transition(AttemptStatus.submitted)
     attempt.close_reason = reason
     attempt.closed_at = at
     attempt.closed_by_id = by.id if by else None
@@ -109,7 +109,7 @@ def score_attempt(attempt: Attempt) -> None:
 
 def close_if_expired(attempt: Attempt, now: datetime) -> bool:
     """Lazily close an attempt left open past its deadline (also done by ``flask exams close-expired``)."""
-    if attempt.status != AttemptStatus.in_progress:
+    if not attempt.is_open:
         return False
     if now < attempt.deadline:
         return False
@@ -130,7 +130,7 @@ def start_attempt(session_id: int, user: User, now: datetime) -> Attempt:
     attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment_id == enrollment.id))
     if attempt is not None:
         close_if_expired(attempt, now)
-        if attempt.status != AttemptStatus.in_progress:
+        if not attempt.is_open:
             raise Conflict("本场考试已交卷，不能再次进入", code="attempt_closed")
         return attempt
     if enrollment.paper_id is None or session.status == SessionStatus.draft:
@@ -170,7 +170,7 @@ def own_attempt(attempt_id: int, user: User) -> Attempt:
 
 def save_answer(attempt: Attempt, qid: int, value, now: datetime) -> datetime:
     """Upsert the answer; 409 once closed or past the deadline (judged at ``now``, the arrival time)."""
-    if attempt.status != AttemptStatus.in_progress:
+    if not attempt.is_open:
         raise Conflict("已交卷，不能再修改答案", code="attempt_closed")
     if now >= attempt.deadline:
         raise Conflict("已超过截止时间，答案未保存", code="past_deadline", details={"deadline": iso(attempt.deadline)})
@@ -203,7 +203,7 @@ def save_answer(attempt: Attempt, qid: int, value, now: datetime) -> datetime:
 def submit(attempt: Attempt, now: datetime) -> Attempt:
     if close_if_expired(attempt, now):
         return attempt  # past the deadline: already closed and scored with what was saved
-    if attempt.status != AttemptStatus.in_progress:
+    if not attempt.is_open:
         raise Conflict("已交卷", code="attempt_closed")
     _close(attempt, CloseReason.candidate, now)
     attempt.last_seen_at = now
@@ -224,9 +224,9 @@ def answers_of(attempt: Attempt) -> dict[str, object]:
 def attempt_view(attempt: Attempt, now: datetime) -> dict:
     """GET /attempts/<aid>: status, deadline, answers and the score once the attempt has ended."""
     close_if_expired(attempt, now)
-    if attempt.status == AttemptStatus.in_progress:
+    if attempt.is_open:
         attempt.last_seen_at = now
-    closed = attempt.status == AttemptStatus.submitted
+    closed = not attempt.is_open
     return {
         "attempt_id": attempt.id,
         "status": attempt.status.value,
@@ -257,7 +257,7 @@ def theory_score(enrollment: Enrollment) -> float | None:
     if attempt is None:
         return None
     close_if_expired(attempt, timeutil.utcnow())
-    return attempt.score if attempt.status == AttemptStatus.submitted else None
+    return None if attempt.is_open else attempt.score
 
 
 # ---------------------------------------------------------------- proctors
@@ -344,7 +344,7 @@ def grant_extension(enrollment: Enrollment, minutes, reason, actor: User, now: d
     attempt = _attempt_of(enrollment)
     if attempt is not None:
         close_if_expired(attempt, now)
-        if attempt.status != AttemptStatus.in_progress:
+        if not attempt.is_open:
             raise Conflict("该考生已交卷或已收卷，不能延时", code="attempt_closed")
     elif now >= deadline_of(enrollment.session, enrollment.id):
         raise Conflict("已超过截止时间，不能延时", code="past_deadline")
@@ -379,7 +379,7 @@ def force_close(enrollment: Enrollment, reason, actor: User, now: datetime) -> A
     if attempt is None:
         raise Conflict("该考生尚未开始作答", code="not_started")
     close_if_expired(attempt, now)
-    if attempt.status != AttemptStatus.in_progress:
+    if not attempt.is_open:
         raise Conflict("该考生已交卷或已收卷", code="attempt_closed")
     _close(attempt, CloseReason.forced, now, actor)
     db.session.add(

@@ -4,13 +4,14 @@ proctor's room page (state of every candidate; extension, incident, force-close 
 from __future__ import annotations
 
 import click
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app import timeutil
 from app.auth.decorators import roles_required
-from app.errors import DomainError, NotFound
+from app.boundary import page_action
+from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
 from app.sessions.operations import sync_clock
@@ -39,7 +40,7 @@ def my_exams():
             e.paper_id is not None
             and session.status not in {SessionStatus.draft, SessionStatus.scoring, SessionStatus.published}
             and session.theory_start <= now < deadline
-            and (attempt is None or attempt.status.value == "in_progress")
+            and (attempt is None or attempt.is_open)
         )
         rows.append({"e": e, "s": session, "attempt": attempt, "deadline": deadline, "can_enter": can_enter})
     return render_template("exams/my_exams.html", rows=rows, now=now)
@@ -82,25 +83,23 @@ def room(room_id: int):
 def act(room_id: int, username: str, action: str):
     now = timeutil.utcnow()
     room = ops.get_room(room_id, current_user)
-    try:
+    reason = request.form.get("reason", "")
+
+    def run() -> str:
         enrollment = ops.candidate_in_session(room.session_id, username, current_user)
-        reason = request.form.get("reason", "")
         if action == "extension":
             minutes = request.form.get("minutes", "")
             ops.grant_extension(enrollment, int(minutes) if minutes.isdigit() else minutes, reason, current_user, now)
-            flash(f"已为 {username} 延长 {minutes} 分钟", "success")
-        elif action == "incident":
+            return f"已为 {username} 延长 {minutes} 分钟"
+        if action == "incident":
             ops.record_incident(enrollment, reason, current_user, now)
-            flash(f"已记录 {username} 的违纪情况", "success")
-        elif action == "force-close":
+            return f"已记录 {username} 的违纪情况"
+        if action == "force-close":
             ops.force_close(enrollment, reason, current_user, now)
-            flash(f"已强制收取 {username} 的答卷", "success")
-        else:
-            raise NotFound("未知操作")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    return redirect(url_for("exams.room", room_id=room_id))
+            return f"已强制收取 {username} 的答卷"
+        raise Invalid("未知操作", field="action")
+
+    return page_action(run, url_for("exams.room", room_id=room_id), lambda message: message)
 
 
 @bp.cli.command("close-expired")

@@ -1,17 +1,16 @@
-"""Demo step of the sessions domain: one 3-01-01-04 四级 session in each lifecycle state for the demo
+"""Demo step of the sessions domain: one 3-01-01-04 四级 session for each lifecycle state for the demo
 center, staffed to the standard's ratios (1.9.3), with approved candidates (from the eligibility step)
-seated and given the forms the banks step assembled; candidates of past sessions have sat the exam."""
+seated and given the forms the banks step assembled. The exams step (``app.exams.demo``) then has
+the candidates sit and moves each session to its state; ``DEMO_PLANS`` hands the sessions over."""
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from app import timeutil
 from app.auth.models import User
-from app.exams import operations as exam_ops
 from app.extensions import db
 from app.papers.models import Paper
 
@@ -46,39 +45,6 @@ def _staff(session, users: dict[str, User], planned) -> object:
     return room
 
 
-def _displayed(kind: str, key, perm: list[int]):
-    """The key as this candidate sees it: option k of the bank is shown at position perm.index(k)."""
-    if kind == "judge":
-        return bool(key)
-    keys = [key] if isinstance(key, str) else list(key)
-    letters = sorted(chr(65 + perm.index(ord(letter) - 65)) for letter in keys)
-    return letters[0] if kind == "single" else letters
-
-
-def _wrong(kind: str, right, options: int):
-    if kind == "judge":
-        return not right
-    if kind == "single":
-        return next(chr(65 + i) for i in range(options) if chr(65 + i) != right)
-    return [chr(65 + i) for i in range(options)][: len(right) + 1] if len(right) < options else right[:-1]
-
-
-def _sit(session, users: dict[str, User], names: list[str], at, answered: int | None) -> None:
-    """Each candidate starts at ``at`` and answers (the first ``answered``, or all) questions, right
-    with a fixed per-candidate rate between 55% and 92%, so the demo shows a realistic spread."""
-    for number, name in enumerate(names):
-        attempt = exam_ops.start_attempt(session.id, users[name], at)
-        items = {pi.item_id: pi for pi in exam_ops.paper_items(attempt.paper_id)}
-        rng = random.Random(f"{session.name}-{name}")
-        accuracy = 0.55 + 0.37 * number / max(len(names) - 1, 1)
-        for entry in attempt.layout[:answered]:
-            item = items[entry["qid"]]
-            value = _displayed(item.type, item.answer, entry["perm"])
-            if rng.random() > accuracy:
-                value = _wrong(item.type, value, len(entry["perm"]))
-            exam_ops.save_answer(attempt, entry["qid"], value, at + timedelta(minutes=1))
-
-
 def _name(start, label: str) -> str:
     """Named by the Beijing date it starts on, so the demo reads right on whatever day it is loaded."""
     day = start.astimezone(timeutil.CHINA)
@@ -99,25 +65,20 @@ def demo_sessions(users: dict[str, User]) -> None:
         (now - timedelta(days=3), SessionStatus.scoring, "评分中"),
         (now - timedelta(days=10), SessionStatus.published, "成绩已发布"),
     ]
-    plans = [(_name(start, label), start, target) for start, target, label in plans]
-    for name, start, target in plans:
+    DEMO_PLANS.clear()
+    for start, target, label in plans:
         minutes = 480 if target == SessionStatus.theory_open else 90
-        session = _plan(admin, name, start, minutes)
+        session = _plan(admin, _name(start, label), start, minutes)
         planned = min(now, start - timedelta(days=1))  # past sessions were planned before they ran
         room = _staff(session, users, planned)
+        DEMO_PLANS.append((session, target))
         if target == SessionStatus.draft:
             continue
         for candidate in CANDIDATES:
             ops.enroll(session, candidate, room.id, planned)
         ops.attach_papers(session, papers)
-        if target in {SessionStatus.theory_closed, SessionStatus.scoring, SessionStatus.published}:
-            _sit(session, users, CANDIDATES, start + timedelta(minutes=2), answered=None)
-        elif target == SessionStatus.theory_open:
-            _sit(session, users, CANDIDATES[:3], now - timedelta(minutes=5), answered=3)
-        ops.sync_clock(session, now)
-        exam_ops.sweep(now)
-        for step in (SessionStatus.scoring, SessionStatus.published):
-            if session.reached(target):
-                break
-            session.transition(step)
     db.session.flush()
+
+
+# (session, the state it is to reach) for the later demo steps, filled by demo_sessions.
+DEMO_PLANS: list[tuple] = []

@@ -13,8 +13,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Center, User
-from app.errors import Conflict
 from app.extensions import db
+from app.lifecycle import Lifecycle
 from app.timeutil import UTCDateTime, utcnow
 
 
@@ -50,6 +50,7 @@ TRANSITIONS: dict[SessionStatus, set[SessionStatus]] = {
     SessionStatus.published: set(),
 }
 ORDER = list(SessionStatus)
+SESSION_LIFECYCLE = Lifecycle("考试批次", TRANSITIONS, STATUS_LABELS)
 
 
 class RoomKind(enum.StrEnum):
@@ -68,11 +69,6 @@ STAFF_LABELS = {StaffRole.proctor: "监考人员", StaffRole.grader: "考评人�
 
 class ExamSession(db.Model):
     __tablename__ = "exam_sessions"
-    __table_args__ = (
-        CheckConstraint("theory_minutes IS NULL OR theory_minutes > 0", name="theory_minutes_positive"),
-        CheckConstraint("practical_minutes IS NULL OR practical_minutes > 0", name="practical_minutes_positive"),
-        CheckConstraint("review_minutes IS NULL OR review_minutes > 0", name="review_minutes_positive"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), index=True)
@@ -80,9 +76,6 @@ class ExamSession(db.Model):
     standard_id: Mapped[str] = mapped_column(ForeignKey("standards.id"))
     level: Mapped[str] = mapped_column(String(20))
     theory_start: Mapped[datetime] = mapped_column(UTCDateTime)
-    theory_minutes: Mapped[int | None]
-    practical_minutes: Mapped[int | None]
-    review_minutes: Mapped[int | None]
     status: Mapped[SessionStatus] = mapped_column(
         db.Enum(SessionStatus, native_enum=False, length=20), default=SessionStatus.draft
     )
@@ -94,6 +87,21 @@ class ExamSession(db.Model):
     staff: Mapped[list[StaffAssignment]] = relationship(back_populates="session", order_by="StaffAssignment.id")
     enrollments: Mapped[list[Enrollment]] = relationship(back_populates="session", order_by="Enrollment.id")
     forms: Mapped[list[SessionPaper]] = relationship(back_populates="session", order_by="SessionPaper.form")
+    component_rows: Mapped[list[SessionComponent]] = relationship(
+        back_populates="session", order_by="SessionComponent.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def component_row(self, key: str) -> SessionComponent | None:
+        return next((row for row in self.component_rows if row.component == key), None)
+
+    def minutes_for(self, key: str) -> int | None:
+        """The planned minutes of one component (None: not planned, or the level lacks it)."""
+        row = self.component_row(key)
+        return row.minutes if row else None
+
+    @property
+    def theory_minutes(self) -> int | None:
+        return self.minutes_for("theory")
 
     @property
     def theory_end(self) -> datetime:
@@ -102,16 +110,30 @@ class ExamSession(db.Model):
 
     def transition(self, target: SessionStatus) -> None:
         """Guarded move to ``target``; an illegal move raises Conflict (409)."""
-        if target not in TRANSITIONS[self.status]:
-            raise Conflict(
-                f"考试批次状态不能从「{self.status.label}」变为「{target.label}」",
-                code="illegal_transition",
-                details={"status": self.status.value, "target": target.value},
-            )
-        self.status = target
+        SESSION_LIFECYCLE.move(self, target)
 
     def reached(self, status: SessionStatus) -> bool:
         return ORDER.index(self.status) >= ORDER.index(status)
+
+
+class SessionComponent(db.Model):
+    """One assessment component of a session (the level's list, 1.9.2): its planned minutes (1.9.4)
+    and, where candidates hand something in (综合评审: 技术总结/论文), the deadline the center sets.
+    The component's behaviour is its entry in ``app.assessment``; this row holds the session's plan."""
+
+    __tablename__ = "session_components"
+    __table_args__ = (
+        CheckConstraint("minutes IS NULL OR minutes > 0", name="minutes_positive"),
+        UniqueConstraint("session_id", "component", name="uq_session_components_session_component"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_sessions.id", ondelete="CASCADE"), index=True)
+    component: Mapped[str] = mapped_column(String(20))
+    minutes: Mapped[int | None]
+    submissions_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    session: Mapped[ExamSession] = relationship(back_populates="component_rows")
 
 
 class Room(db.Model):

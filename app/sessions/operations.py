@@ -13,12 +13,11 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import func, select
 
-from app import timeutil
+from app import assessment, timeutil
 from app.auth.models import Center, Role, User
 from app.auth.scoping import get_for_center, scope_to_center
 from app.eligibility.operations import has_approved_application
 from app.errors import Conflict, Invalid, NotFound
-from app.exams.models import Attempt, AttemptStatus
 from app.extensions import db
 from app.papers.operations import assemble_papers
 from app.standards.registry import get_level, get_standard
@@ -30,13 +29,13 @@ from .models import (
     ExamSession,
     Room,
     RoomKind,
+    SessionComponent,
     SessionPaper,
     SessionStatus,
     StaffAssignment,
     StaffRole,
 )
 
-COMPONENT_MINUTES = {"theory": "theory_minutes", "practical": "practical_minutes", "review": "review_minutes"}
 # Opening and closing follow the clock; publishing belongs to POST /sessions/<id>/publish.
 MANUAL_TARGETS = {SessionStatus.theory_closed, SessionStatus.scoring}
 CLOSED = {SessionStatus.theory_closed, SessionStatus.scoring, SessionStatus.published}
@@ -91,30 +90,40 @@ def standard_of(session: ExamSession) -> Standard:
 
 
 def components_of(session: ExamSession) -> list[str]:
-    return list(standard_of(session).assessment.components.get(session.level, []))
+    return [c.key for c in assessment.session_components(session)]
 
 
 def _durations(standard: Standard, level: str, data: dict) -> dict[str, int | None]:
-    """Minutes per component; 422 below the standard's minimum (1.9.4), components the level lacks ignored."""
-    components = standard.assessment.components.get(level, [])
+    """Minutes per component of the level (by component key); 422 below the standard's minimum (1.9.4).
+
+    The body names each duration by the component's ``minutes_key`` (``theory_minutes``, …);
+    minutes for a component the level lacks are ignored (api-contract: Sessions)."""
     minutes: dict[str, int | None] = {}
-    for component, key in COMPONENT_MINUTES.items():
-        if component not in components:
-            minutes[key] = None  # contract: minutes for a component the level lacks are ignored
-            continue
+    for component in assessment.required_components(standard, level):
+        key = component.minutes_key
         # The theory window needs its length now; the other durations may be filled in later
         # (readiness flags them until then).
-        value = _int(data.get(key), key, minimum=1, required=component == "theory")
-        minimum = getattr(standard.assessment.min_minutes, component)
+        value = _int(data.get(key), key, minimum=1, required=component.key == "theory")
+        minimum = component.min_minutes(standard.assessment)
         if minimum is not None and value is not None and value < minimum:
             clause = standard.assessment.clauses.get("min_minutes", "1.9.4")
             raise Invalid(
-                f"{readiness_rules.COMPONENT_NAMES[component]}时长 {value} 分钟少于标准规定的 {minimum} 分钟（{clause}）",
+                f"{component.label}时长 {value} 分钟少于标准规定的 {minimum} 分钟（{clause}）",
                 field=key,
                 code="duration_too_short",
             )
-        minutes[key] = value
+        minutes[component.key] = value
     return minutes
+
+
+def _plan_components(session: ExamSession, minutes: dict[str, int | None]) -> None:
+    """One row per component of the level, holding its planned minutes."""
+    for key, value in minutes.items():
+        row = session.component_row(key)
+        if row is None:
+            session.component_rows.append(SessionComponent(component=key, minutes=value))
+        else:
+            row.minutes = value
 
 
 def _center_for(user: User, data: dict) -> int:
@@ -144,8 +153,8 @@ def create_session(user: User, data: dict) -> ExamSession:
         theory_start=start,
         status=SessionStatus.draft,
         created_by_id=user.id,
-        **minutes,
     )
+    _plan_components(session, minutes)
     db.session.add(session)
     db.session.flush()
     return session
@@ -154,14 +163,13 @@ def create_session(user: User, data: dict) -> ExamSession:
 def update_session(session: ExamSession, data: dict) -> ExamSession:
     """Edit name, start and durations while nothing has been sat yet."""
     sync_clock(session)
-    started = db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.session_id == session.id))
+    started = any(c.has_started(session) for c in assessment.session_components(session))
     if session.reached(SessionStatus.theory_open) or started:
         raise Conflict("理论考试已开始，不能再修改考试时间", code="session_started")
     standard = standard_of(session)
     session.name = _text(data.get("name"), "name")
     session.theory_start = parse_datetime(data.get("theory_start"), "theory_start")
-    for key, value in _durations(standard, session.level, data).items():
-        setattr(session, key, value)
+    _plan_components(session, _durations(standard, session.level, data))
     db.session.flush()
     return session
 
@@ -451,6 +459,9 @@ def remove_candidate(session: ExamSession, enrollment_id: int) -> None:
         raise NotFound("考生不在本批次")
     if session.reached(SessionStatus.theory_open):
         raise Conflict("理论考试已开始，不能再移除考生", code="session_started")
+    started = next((c for c in assessment.session_components(session) if c.has_started(session)), None)
+    if started is not None:
+        raise Conflict(f"{started.label}已开始评分，不能再移除考生", code="session_started")
     db.session.delete(enrollment)
     db.session.flush()
 
@@ -476,7 +487,7 @@ def plan_of(session: ExamSession) -> readiness_rules.SessionPlan:
             proctors[s.room_id] = proctors.get(s.room_id, 0) + 1
     return readiness_rules.SessionPlan(
         components=components_of(session),
-        minutes={c: getattr(session, key) for c, key in COMPONENT_MINUTES.items()},
+        minutes={row.component: row.minutes for row in session.component_rows},
         candidates=len(session.enrollments),
         unseated=sum(1 for e in session.enrollments if e.room_id is None),
         rooms=[
@@ -509,7 +520,7 @@ def assign_papers(session: ExamSession, data: dict, user: User) -> list[SessionP
     sync_clock(session)
     if session.status not in {SessionStatus.draft, SessionStatus.scheduled, SessionStatus.theory_open}:
         raise Conflict("理论考试已结束，不能再组卷", code="session_closed")
-    if db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.session_id == session.id)):
+    if assessment.get("theory").has_started(session):
         raise Conflict("已有考生开始作答，不能重新组卷", code="attempts_started")
     papers = assemble_papers(
         session.standard_id,
@@ -570,12 +581,13 @@ def advance(session: ExamSession, target: str, now: datetime | None = None) -> E
     sync_clock(session, now)
     if status == SessionStatus.theory_closed and now < session.theory_end:
         raise Conflict("理论考试时间尚未结束", code="too_early")
-    if status == SessionStatus.scoring and db.session.scalar(
-        select(func.count())
-        .select_from(Attempt)
-        .where(Attempt.session_id == session.id, Attempt.status == AttemptStatus.in_progress)
-    ):
-        raise Conflict("还有考生在作答（含延时），不能开始评分", code="attempts_open")
+    if status == SessionStatus.scoring:
+        # Each component closes what ran past its deadline in this session (and only this one);
+        # anyone still sitting one (with an extension) keeps the session from moving to 评分中.
+        for component in assessment.session_components(session):
+            component.close_expired(session, now)
+            if component.still_open(session, now):
+                raise Conflict(f"还有考生在{component.label}中作答（含延时），不能开始评分", code="attempts_open")
     session.transition(status)
     db.session.flush()
     return session

@@ -10,11 +10,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from app import timeutil
+from app import assessment, timeutil
 from app.auth.decorators import roles_required
+from app.boundary import fail as _fail
+from app.boundary import page_action
 from app.errors import DomainError
-from app.exams import operations as exam_ops
-from app.extensions import db
 from app.standards.registry import all_standards
 
 from . import operations as ops
@@ -24,14 +24,6 @@ bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
 ADMINS = ("center_admin", "admin")
 CHINA = timeutil.CHINA  # the form's datetime-local is read as Beijing time
-
-
-def _fail(exc: DomainError) -> None:
-    """A failed page action changes nothing: roll back, then say why (with every bad row)."""
-    db.session.rollback()
-    flash(exc.message, "error")
-    for row in exc.details.get("rows", []):
-        flash(f"第 {row['row']} 行（{row['username'] or '空'}）：{row['message']}", "error")
 
 
 def _form_data() -> dict:
@@ -53,11 +45,8 @@ def _form_data() -> dict:
         "standard": form.get("standard", ""),
         "level": form.get("level", ""),
         "theory_start": start,
-        "theory_minutes": minutes("theory_minutes"),
-        "practical_minutes": minutes("practical_minutes"),
-        "review_minutes": minutes("review_minutes"),
         "center": form.get("center"),
-    }
+    } | {c.minutes_key: minutes(c.minutes_key) for c in assessment.all_components()}
 
 
 def _local(value: datetime | None) -> str:
@@ -101,10 +90,7 @@ def edit(session_id: int):
     data = {
         "name": session.name,
         "theory_start": session.theory_start.astimezone(CHINA).strftime("%Y-%m-%dT%H:%M"),
-        "theory_minutes": session.theory_minutes,
-        "practical_minutes": session.practical_minutes,
-        "review_minutes": session.review_minutes,
-    }
+    } | {c.minutes_key: session.minutes_for(c.key) for c in assessment.all_components()}
     if request.method == "POST":
         data = _form_data()
         try:
@@ -126,7 +112,8 @@ def detail(session_id: int):
         "sessions/detail.html",
         s=session,
         standard=ops.standard_of(session),
-        components=ops.components_of(session),
+        components=assessment.session_components(session),
+        sections=[html for c in assessment.session_components(session) if (html := c.session_section(session))],
         readiness=ops.readiness(session),
         staff_labels=STAFF_LABELS,
         staff_roles=list(StaffRole),
@@ -136,15 +123,9 @@ def detail(session_id: int):
 
 
 def _act(session_id: int, action, success: str):
+    """One page action on a session: a failure rolls back, is flashed, and the page is shown again."""
     session = ops.get_session(session_id, current_user)
-    try:
-        action(session)
-    except DomainError as exc:
-        _fail(exc)
-    else:
-        if success:
-            flash(success, "success")
-    return redirect(url_for("sessions.detail", session_id=session_id))
+    return page_action(lambda: action(session), url_for("sessions.detail", session_id=session_id), success)
 
 
 def _int_or_none(value: str | None):
@@ -231,11 +212,7 @@ def assign_papers(session_id: int):
 def advance(session_id: int):
     target = request.form.get("status", "")
 
-    def run(session):
-        exam_ops.sweep()  # attempts past their deadline are closed before the session moves on
-        ops.advance(session, target)
-
-    return _act(session_id, run, "状态已更新")
+    return _act(session_id, lambda s: ops.advance(s, target), "状态已更新")
 
 
 @bp.get("/<int:session_id>/tickets")

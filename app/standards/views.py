@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template
 from flask_login import login_required
 
+from app import assessment
 from scoring.plots import weights_chart
 
 from .registry import all_standards
 
 bp = Blueprint("standards", __name__, url_prefix="/standards")
-
-COMPONENT_LABELS = {"theory": "理论知识考试", "practical": "操作技能考核", "review": "综合评审"}
 
 
 def _standard_or_404(standard_id: str):
@@ -31,7 +30,7 @@ def index():
 @login_required
 def detail(standard_id: str):
     standard = _standard_or_404(standard_id)
-    return render_template("standards/detail.html", s=standard, component_labels=COMPONENT_LABELS)
+    return render_template("standards/detail.html", s=standard, component_labels=assessment.labels())
 
 
 @bp.get("/<standard_id>/weights.png")

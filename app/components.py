@@ -1,0 +1,4 @@
+"""Every assessment component's entry, registered once (in this order) when the app is imported."""
+
+from app.exams import component as theory  # noqa: F401
+from app.practical import component as practical  # noqa: F401  (practical and review)

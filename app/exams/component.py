@@ -1,0 +1,96 @@
+"""The theory component (理论知识考试) as an entry of the assessment registry.
+
+Readiness (1.9.3 监考人员配比, papers assigned), the session hooks scoped to one session (close the
+attempts past their deadline, has anyone started, who is still sitting), and the final scores that
+results read: the attempt's score once it is closed; 缺考 when the window is over and no attempt
+was started.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app import assessment, timeutil
+from app.assessment import PENDING, FinalScore, Status
+from app.extensions import db
+from app.sessions.models import ExamSession
+from app.sessions.readiness import SessionPlan, clause_of, required_proctors
+from app.standards.schema import Assessment
+
+from .models import Attempt, AttemptStatus
+from .operations import close_if_expired, deadline_of
+
+
+class TheoryComponent(assessment.Component):
+    key = "theory"
+    label = "理论知识考试"
+    minutes_key = "theory_minutes"
+
+    def readiness(self, plan: SessionPlan, rules: Assessment) -> list[dict]:
+        problems: list[dict] = []
+
+        def add(code: str, message: str) -> None:
+            problems.append({"code": code, "message": message})
+
+        # 1.9.3 proctors in every theory room that has candidates.
+        if rules.proctors is not None:
+            ratio = rules.proctors
+            if not any(r.kind == "theory" for r in plan.rooms) and plan.candidates:
+                add("theory_room_missing", "尚未设置理论考场")
+            for room in plan.rooms:
+                if room.kind != "theory" or room.candidates == 0:
+                    continue
+                need = required_proctors(room.candidates, ratio.candidates_per_proctor, ratio.min_per_room)
+                if room.proctors < need:
+                    add(
+                        "proctors_insufficient",
+                        f"考场「{room.name}」有 {room.candidates} 名考生，需监考人员至少 {need} 名"
+                        f"（配比 1:{ratio.candidates_per_proctor}，且每考场不少于 {ratio.min_per_room} 名，"
+                        f"{clause_of(plan, 'proctors', '1.9.3')}），现有 {room.proctors} 名",
+                    )
+        if plan.papers == 0:
+            add("papers_missing", "尚未组卷：请先为本批次组卷并分配试卷")
+        elif plan.without_paper:
+            add("papers_unassigned", f"{plan.without_paper} 名考生尚未分配试卷")
+        return problems
+
+    def has_started(self, session: ExamSession) -> bool:
+        count = db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.session_id == session.id))
+        return bool(count)
+
+    def _open_attempts(self, session: ExamSession) -> list[Attempt]:
+        return list(
+            db.session.scalars(
+                select(Attempt).where(Attempt.session_id == session.id, Attempt.status == AttemptStatus.in_progress)
+            )
+        )
+
+    def close_expired(self, session: ExamSession, now: datetime) -> int:
+        return sum(close_if_expired(attempt, now) for attempt in self._open_attempts(session))
+
+    def still_open(self, session: ExamSession, now: datetime) -> int:
+        return len(self._open_attempts(session))
+
+    def final_scores(self, session: ExamSession) -> dict[int, FinalScore]:
+        now = timeutil.utcnow()
+        self.close_expired(session, now)
+        attempts = {
+            a.enrollment_id: a for a in db.session.scalars(select(Attempt).where(Attempt.session_id == session.id))
+        }
+        scores: dict[int, FinalScore] = {}
+        for enrollment in session.enrollments:
+            attempt = attempts.get(enrollment.id)
+            if attempt is None:
+                # Never started: 缺考 once their deadline (the window plus any extension) is over.
+                over = now >= deadline_of(session, enrollment.id)
+                scores[enrollment.id] = FinalScore(None, Status.absent) if over else PENDING
+            elif attempt.is_open:
+                scores[enrollment.id] = PENDING
+            else:
+                scores[enrollment.id] = FinalScore(attempt.score, Status.final)
+        return scores
+
+
+assessment.register(TheoryComponent())

@@ -1,0 +1,67 @@
+"""Demo step of the exams domain: candidates of the demo sessions sit the theory exam (past sessions:
+everyone, every question; the open session: three candidates, three questions each), then each
+session is moved on to 评分中 at most (``app.practical.demo`` scores and publishes)."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from app import timeutil
+from app.auth.models import User
+from app.extensions import db
+from app.sessions import operations as session_ops
+from app.sessions.demo import CANDIDATES, DEMO_PLANS
+from app.sessions.models import SessionStatus
+
+from . import operations as exam_ops
+
+
+def _displayed(kind: str, key, perm: list[int]):
+    """The key as this candidate sees it: option k of the bank is shown at position perm.index(k)."""
+    if kind == "judge":
+        return bool(key)
+    keys = [key] if isinstance(key, str) else list(key)
+    letters = sorted(chr(65 + perm.index(ord(letter) - 65)) for letter in keys)
+    return letters[0] if kind == "single" else letters
+
+
+def _wrong(kind: str, right, options: int):
+    if kind == "judge":
+        return not right
+    if kind == "single":
+        return next(chr(65 + i) for i in range(options) if chr(65 + i) != right)
+    return [chr(65 + i) for i in range(options)][: len(right) + 1] if len(right) < options else right[:-1]
+
+
+def _sit(session, users: dict[str, User], names: list[str], at, answered: int | None) -> None:
+    """Each candidate starts at ``at`` and answers (the first ``answered``, or all) questions, right
+    with a fixed per-candidate rate between 55% and 92%, so the demo shows a realistic spread."""
+    for number, name in enumerate(names):
+        attempt = exam_ops.start_attempt(session.id, users[name], at)
+        items = {pi.item_id: pi for pi in exam_ops.paper_items(attempt.paper_id)}
+        rng = random.Random(f"{session.name}-{name}")
+        accuracy = 0.55 + 0.37 * number / max(len(names) - 1, 1)
+        for entry in attempt.layout[:answered]:
+            item = items[entry["qid"]]
+            value = _displayed(item.type, item.answer, entry["perm"])
+            if rng.random() > accuracy:
+                value = _wrong(item.type, value, len(entry["perm"]))
+            exam_ops.save_answer(attempt, entry["qid"], value, at + timedelta(minutes=1))
+
+
+def demo_exams(users: dict[str, User]) -> None:
+    now = timeutil.utcnow()
+    for session, target in DEMO_PLANS:
+        if target == SessionStatus.draft:
+            continue
+        if target in {SessionStatus.theory_closed, SessionStatus.scoring, SessionStatus.published}:
+            _sit(session, users, CANDIDATES, session.theory_start + timedelta(minutes=2), answered=None)
+        elif target == SessionStatus.theory_open:
+            _sit(session, users, CANDIDATES[:3], now - timedelta(minutes=5), answered=3)
+        session_ops.sync_clock(session, now)
+        exam_ops.sweep(now)  # attempts past their deadline are closed, as the cron would
+        # Up to 评分中 here; the practical step scores the sheets and publishes the published one.
+        if target in {SessionStatus.scoring, SessionStatus.published}:
+            session_ops.advance(session, SessionStatus.scoring.value, now)
+    db.session.flush()
