@@ -10,7 +10,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app import api, models  # noqa: F401  (models: every table known to the metadata and Alembic)
+from app import api, models, timeutil  # noqa: F401  (models: every table known to the metadata and Alembic)
 from app.api.common import domain_error_response, error_response
 from app.auth.models import User
 from app.auth.views import bp as auth_bp
@@ -185,3 +185,4 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.filters["beijing"] = timeutil.beijing  # the one date-time format of every page
