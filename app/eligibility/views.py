@@ -9,8 +9,9 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from app import timeutil
 from app.auth.decorators import roles_required
-from app.errors import DomainError, Invalid
+from app.errors import Conflict, DomainError, Invalid
 from app.standards.registry import all_standards
 
 from . import evidence as evidence_ops
@@ -31,7 +32,7 @@ _PATH_RE = re.compile(r"^candidate\.(\w+)(?:\[(\d+)\]\.(\w+))?$")
 
 @bp.app_template_filter("elig_datetime")
 def format_datetime(value) -> str:
-    return value.astimezone(ops.CHINA).strftime("%Y-%m-%d %H:%M") if value else ""
+    return timeutil.beijing(value)
 
 
 def _targets() -> list[tuple[str, str]]:
@@ -76,6 +77,15 @@ def _attach_error(form: ProfileForm, exc: Invalid) -> None:
     field.errors = [*field.errors, exc.message] if isinstance(field.errors, list) else [exc.message]
 
 
+def _occupation_notes(standard_id: str, level: str, candidate: dict) -> list[dict]:
+    """Work entries the check does not count (occupation not recognised), with suggestions."""
+    try:
+        standard = ops.resolve_level(standard_id, level)
+        return ops.unrecognised_occupations(standard, ops.parse_candidate(candidate, ops.today()))
+    except Invalid:
+        return []
+
+
 def _render_profile(form: ProfileForm, status: int = 200):
     return (
         render_template(
@@ -84,6 +94,7 @@ def _render_profile(form: ProfileForm, status: int = 200):
             sections={key: heading for key, (heading, _row) in SECTIONS.items()},
             evidence_form=EvidenceForm(formdata=None),
             evidence=evidence_ops.list_evidence(current_user),
+            occupations=ops.occupation_names(),
         ),
         status,
     )
@@ -170,13 +181,16 @@ def check():
     targets = _targets()
     target = request.args.get("target") or targets[0][0]
     standard_id, level = _split_target(target)
-    result, error = None, None
+    result, error, notes = None, None, []
+    candidate = ops.get_profile_data(current_user)
     try:
         standard = ops.resolve_level(standard_id, level)
         as_of = ops.today()
-        result = ops.run_engine(standard, level, ops.parse_candidate(ops.get_profile_data(current_user), as_of), as_of)
+        result = ops.run_engine(standard, level, ops.parse_candidate(candidate, as_of), as_of)
+        notes = ops.unrecognised_occupations(standard, ops.parse_candidate(candidate, as_of))
     except Invalid as exc:
         error = exc.message
+    existing = ops.open_application(current_user, standard_id, level)
     return render_template(
         "eligibility/check.html",
         targets=targets,
@@ -185,6 +199,8 @@ def check():
         texts=_clause_texts(standard_id, level),
         result=result,
         error=error,
+        notes=notes,
+        existing=existing,
         as_of=ops.today(),
     )
 
@@ -197,6 +213,12 @@ def apply():
         application = ops.create_application(current_user, standard_id, level, ops.get_profile_data(current_user))
     except Invalid as exc:
         flash(f"未能提交申报：{exc.message}", "error")
+        return redirect(url_for("eligibility.check", target=request.form.get("target", "")))
+    except Conflict as exc:
+        flash(f"未能提交申报：{exc.message}", "error")
+        existing = exc.details.get("application_id")
+        if existing:
+            return redirect(url_for("eligibility.application_detail", application_id=existing))
         return redirect(url_for("eligibility.check", target=request.form.get("target", "")))
     flash(f"已提交申报（{application.status.label}），请等待机构审核", "success")
     return redirect(url_for("eligibility.application_detail", application_id=application.id))
@@ -231,7 +253,23 @@ def application_detail(application_id: int):
         texts=_clause_texts(application.standard_id, application.level),
         reviewer=reviewer,
         form=DecisionForm(formdata=None) if reviewer and not application.status.decided else None,
+        next_pending=ops.next_pending(current_user, application) if reviewer else None,
+        notes=_occupation_notes(application.standard_id, application.level, application.profile),
     )
+
+
+@bp.post("/applications/<int:application_id>/withdraw")
+@roles_required("candidate")
+def withdraw(application_id: int):
+    try:
+        ops.withdraw(current_user, application_id)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        flash(exc.message, "error")
+        return redirect(url_for("eligibility.application_detail", application_id=application_id))
+    flash(f"已撤回申报 #{application_id}", "success")
+    return redirect(url_for("eligibility.my_applications"))
 
 
 @bp.post("/applications/<int:application_id>/decide")
@@ -252,5 +290,9 @@ def decide(application_id: int):
             raise
         flash(exc.message, "error")
     else:
-        flash(f"已{application.status.label}", "success")
+        flash(f"申报 #{application.id} {application.status.label}", "success")
+        following = ops.next_pending(current_user, application)
+        if following is not None:
+            return redirect(url_for("eligibility.application_detail", application_id=following.id))
+        return redirect(url_for("eligibility.review_queue"))
     return redirect(url_for("eligibility.application_detail", application_id=application_id))
