@@ -27,3 +27,15 @@
     });
   });
 })();
+
+/* A button with data-print prints the page (准考证). */
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-print]");
+  if (button) window.print();
+});
+
+/* A select with data-autosubmit sends its form when changed (the bank's standard filter). */
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field && field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) field.form.submit();
+});
