@@ -83,7 +83,9 @@ def ticket(session_id: int):
         return Markup(segno.make(text, error="m").svg_inline(scale=3, border=1))  # noqa: S704 - segno's own SVG
 
     session = enrollment.session
-    return render_template("exams/ticket.html", e=enrollment, s=session, standard=get_standard(session.standard_id), qr=qr)
+    return render_template(
+        "exams/ticket.html", e=enrollment, s=session, standard=get_standard(session.standard_id), qr=qr
+    )
 
 
 @bp.get("/<int:session_id>/take")

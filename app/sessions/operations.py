@@ -7,6 +7,7 @@ read from the registry (``Standard.assessment``), never written here as a number
 from __future__ import annotations
 
 from datetime import datetime
+
 from sqlalchemy import func, select
 
 from app import timeutil
@@ -76,9 +77,7 @@ def parse_datetime(value, field: str) -> datetime:
         try:
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            raise Invalid(
-                f"{label(field)}不是合法的日期时间（如 2026-12-01T09:00:00+08:00）", field=field
-            ) from None
+            raise Invalid(f"{label(field)}不是合法的日期时间（如 2026-12-01T09:00:00+08:00）", field=field) from None
     else:
         raise Invalid(f"{label(field)}必须填写日期时间", field=field)
     if parsed.tzinfo is None:
@@ -665,7 +664,11 @@ def available_actions(session: ExamSession, now: datetime | None = None) -> list
         )
     if session.status == SessionStatus.theory_open and (now >= session.theory_end or all_submitted(session)):
         actions.append(
-            {"target": SessionStatus.theory_closed.value, "label": "结束理论考试", "confirm": "结束后考生不能再进入考试。确定结束？"}
+            {
+                "target": SessionStatus.theory_closed.value,
+                "label": "结束理论考试",
+                "confirm": "结束后考生不能再进入考试。确定结束？",
+            }
         )
     if session.status == SessionStatus.theory_closed and not db.session.scalar(
         select(func.count())
@@ -673,7 +676,11 @@ def available_actions(session: ExamSession, now: datetime | None = None) -> list
         .where(Attempt.session_id == session.id, Attempt.status == AttemptStatus.in_progress)
     ):
         actions.append(
-            {"target": SessionStatus.scoring.value, "label": "开始评分", "confirm": "开始评分后不能再作答。确定开始评分？"}
+            {
+                "target": SessionStatus.scoring.value,
+                "label": "开始评分",
+                "confirm": "开始评分后不能再作答。确定开始评分？",
+            }
         )
     return actions
 

@@ -31,7 +31,9 @@ def get_standard(standard_id: str, *, field: str | None = None) -> Standard:
 def get_level(standard: Standard, level_id: str, *, field: str = "level"):
     level = standard.level(level_id)
     if level is None:
-        raise Invalid(f"职业标准 {standard.id} 没有等级「{level_id}」（可选：{'、'.join(standard.level_ids)}）", field=field)
+        raise Invalid(
+            f"职业标准 {standard.id} 没有等级「{level_id}」（可选：{'、'.join(standard.level_ids)}）", field=field
+        )
     return level
 
 
