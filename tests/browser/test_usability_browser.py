@@ -72,9 +72,7 @@ def demo(tmp_path_factory):
         db.session.commit()
         ids = {
             "open": db.session.scalar(select(ExamSession.id).where(ExamSession.status == SessionStatus.theory_open)),
-            "scheduled": db.session.scalar(
-                select(ExamSession.id).where(ExamSession.status == SessionStatus.scheduled)
-            ),
+            "scheduled": db.session.scalar(select(ExamSession.id).where(ExamSession.status == SessionStatus.scheduled)),
             "paper": db.session.scalar(select(Paper.id).order_by(Paper.id)),
             "pending": db.session.scalar(
                 select(Application.id).where(Application.status == ApplicationStatus.eligible).order_by(Application.id)
