@@ -215,7 +215,7 @@ def test_no_page_of_any_role_scrolls_sideways_or_shows_a_code(demo, chromium, sh
     assert not problems, "\n".join(problems)
 
 
-def test_exam_page_keys_menu_disabled_buttons_and_the_extension_notice(app, exam_setup, chromium, make_user):
+def test_exam_page_keys_menu_disabled_buttons_and_the_extension_notice(app, exam_setup, chromium, shots):
     sid = exam_setup["sid"]
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -270,6 +270,7 @@ def test_exam_page_keys_menu_disabled_buttons_and_the_extension_notice(app, exam
         notice = page.locator("#exam-notice").text_content()
         expected = (deadline + timedelta(0)).astimezone(timeutil.CHINA).strftime("%H:%M")
         assert "延长考试时间 15 分钟" in notice and expected in notice, notice
+        page.screenshot(path=str(shots / "exam-extension-notice-wide.png"))
         # 确认交卷 is disabled while answers are unsaved: offline, answer, open the summary
         context.set_offline(True)
         page.locator("#exam-grid button").nth(1).click()
@@ -277,13 +278,25 @@ def test_exam_page_keys_menu_disabled_buttons_and_the_extension_notice(app, exam
         page.click("#exam-submit")
         yes = page.locator("#exam-confirm-yes")
         assert yes.is_disabled() and yes.evaluate("b => getComputedStyle(b).cursor") == "not-allowed"
+        page.screenshot(path=str(shots / "exam-confirm-disabled-wide.png"))
+        # back online the answer is saved, 确认交卷 works, and the page shows the finished state
+        page.click("#exam-confirm-no")
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        page.wait_for_function("document.getElementById('exam-save').textContent.includes('全部答案已保存')")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.click("#exam-submit")
+        page.click("#exam-confirm-yes")
+        page.wait_for_selector("#exam-done:not([hidden])")
+        assert page.locator("#exam-clock").is_hidden() and page.locator("#exam-message").is_hidden()
+        page.screenshot(path=str(shots / "exam-finished-phone.png"))
         context.close()
     finally:
         httpd.shutdown()
         thread.join(5)
 
 
-def test_force_close_asks_first(app, exam_setup, chromium):
+def test_force_close_asks_first(app, exam_setup, chromium, shots):
     sid, room = exam_setup["sid"], exam_setup["room"]
     with app.app_context():
         student = db.session.scalar(select(User).where(User.username == "stu2"))
@@ -320,6 +333,7 @@ def test_force_close_asks_first(app, exam_setup, chromium):
         page.wait_for_load_state()
         page.wait_for_selector("text=已强制收取")
         assert status() == AttemptStatus.submitted
+        page.screenshot(path=str(shots / "proctor-room-after-force-close-phone.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         context.close()
     finally:
