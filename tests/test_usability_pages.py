@@ -21,7 +21,7 @@ from app.sessions import operations as session_ops
 from app.sessions.models import Enrollment, ExamSession, SessionStatus, StaffAssignment, StaffRole
 from app.spreadsheets import TableRefused, decode_csv, read_rows
 from tests.conftest import csrf_from
-from tests.test_sessions_fixtures import build_papers, exam_setup_fixture, session_body  # noqa: F401
+from tests.test_sessions_fixtures import approved, build_papers, exam_setup_fixture, session_body  # noqa: F401
 
 WORK = {"work": [{"occupation": "劳动保障协理员", "start": "2015-01-01", "end": None}]}
 APPLY = {"standard": "3-01-04-03", "level": "五级", "candidate": WORK}
@@ -57,25 +57,11 @@ def _enrolled(app, sid: int) -> list[str]:
     [("gbk", b""), ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf")],
     ids=["gbk-excel", "utf8", "utf8-bom"],
 )
-def test_roster_csv_in_gbk_or_utf8_is_imported(app, login, make_user, exam_setup, encoding, prefix):
+def test_roster_csv_in_gbk_or_utf8_is_imported(app, login, make_user, exam_setup, encoding, prefix, monkeypatch):
     make_user("stu3", name="赵三")
+    allowed = approved(monkeypatch)
     with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == "stu3"))
-        db.session.add(
-            Application(
-                user_id=user.id,
-                standard_id="3-01-01-04",
-                level="四级",
-                status="approved",
-                eligible=True,
-                as_of=timeutil.utcnow().date(),
-                profile={},
-                result={},
-                decided_at=timeutil.utcnow(),
-                decided_by_id=user.id,
-            )  # fmt: skip
-        )
-        db.session.commit()
+        allowed.add((db.session.scalar(select(User.id).where(User.username == "stu3")), "3-01-01-04", "四级"))
     sid = exam_setup["sid"]
     content = prefix + "用户名,考场\r\nstu3,A101\r\n".encode(encoding)
     page = _upload(login("admin1"), f"/sessions/{sid}/import", content, "名单.csv").get_data(True)
@@ -361,8 +347,6 @@ def test_only_possible_transitions_are_offered(app, client, login, make_user, to
 
 
 def test_enrolment_without_a_room_says_so_and_papers_link(app, login, exam_setup, make_user, monkeypatch):
-    from tests.test_sessions_fixtures import approved
-
     sid = exam_setup["sid"]
     make_user("stu9", name="孙九")
     allowed = approved(monkeypatch)
