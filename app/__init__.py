@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 # models: every table known to the metadata and Alembic; components: every assessment component
 # registered; boundary: the after-commit hooks on the database session.
-from app import api, boundary, components, models  # noqa: F401
+from app import api, boundary, components, models, timeutil  # noqa: F401
 from app.api.common import domain_error_response, error_response
 from app.auth.models import User
 from app.auth.views import bp as auth_bp
@@ -20,7 +20,7 @@ from app.banks.views import bp as banks_bp
 from app.cli import register_commands
 from app.config import DEVELOPMENT_SECRET, base_config
 from app.eligibility.views import bp as eligibility_bp
-from app.errors import DomainError
+from app.errors import DomainError, http_message
 from app.exams.views import bp as exams_bp
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.main.views import bp as main_bp
@@ -163,9 +163,9 @@ def register_errorhandlers(app: Flask) -> None:
             exc.description = "表单已过期或缺少安全令牌（CSRF），请刷新页面后重试。"
         if wants_json():
             name = (exc.name or "error").lower().replace(" ", "_")
-            return error_response(code, name, exc.description or exc.name or "")
+            return error_response(code, name, http_message(exc))
         return render_template(
-            "errors.html", code=code, title=titles.get(code, exc.name), message=exc.description
+            "errors.html", code=code, title=titles.get(code, "错误"), message=http_message(exc)
         ), code
 
     @app.errorhandler(Exception)
@@ -174,7 +174,7 @@ def register_errorhandlers(app: Flask) -> None:
         app.logger.exception("unhandled error")
         if wants_json():
             return error_response(500, "internal_error", "服务器内部错误")
-        return render_template("errors.html", code=500, title=titles[500], message="服务器内部错误"), 500
+        return render_template("errors.html", code=500, title=titles[500], message="服务器内部错误，请稍后再试。"), 500
 
 
 def register_cli(app: Flask) -> None:
@@ -186,3 +186,4 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.filters["beijing"] = timeutil.beijing  # the one date-time format of every page

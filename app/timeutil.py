@@ -41,3 +41,8 @@ def iso(value: datetime | None) -> str | None:
     """ISO 8601 with offset, in Beijing time, full precision (a deadline cut to milliseconds would
     read earlier than the one enforced)."""
     return value.astimezone(CHINA).isoformat() if value else None
+
+
+def beijing(value: datetime | None) -> str:
+    """The one date-time format every page shows: Beijing time to the minute (2026-12-01 09:00)."""
+    return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if value else ""

@@ -187,7 +187,7 @@ def test_failed_edit_page_changes_nothing(app, login, make_user, client, token_f
     browser = login("admin1")
     page = browser.get(f"/sessions/{created}/edit").get_data(True)
     form = {"csrf_token": csrf_from(page), "name": "改过的名称", "theory_start": "不是时间", "theory_minutes": "90"}
-    assert browser.post(f"/sessions/{created}/edit", data=form).status_code == 200
+    assert browser.post(f"/sessions/{created}/edit", data=form).status_code == 422  # shown again with the error
     with app.app_context():
         assert db.session.get(ExamSession, created).name == future["name"]
 

@@ -106,7 +106,7 @@ def test_missing_columns_and_non_excel_files_are_refused(browser, app):
     response = upload(browser, xlsx([row("C-1")[:-1]], header=header))
     assert response.status_code == 422 and "第 1 行「答案」：缺少必需的列" in response.get_data(True)
     response = upload(browser, b"not an excel file")
-    assert response.status_code == 422 and "不是有效的 .xlsx 文件" in response.get_data(True)
+    assert response.status_code == 422 and "不是有效的 Excel 工作簿（.xlsx）" in response.get_data(True)
     assert stored(app) == 0
 
 

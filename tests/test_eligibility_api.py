@@ -336,6 +336,9 @@ def test_application_snapshot_is_as_of_today(app, client, people):
         headers=people["cand"],
     )
     assert response.get_json()["status"] == "eligible"
+    # one open application per level: the candidate withdraws the pending one before applying again
+    first = response.get_json()["id"]
+    assert client.post(f"/api/v1/applications/{first}/withdraw", headers=people["cand"]).status_code == 200
     response = client.post(
         "/api/v1/applications",
         json={"standard": "3-01-01-04", "level": "五级", "candidate": {"birth_date": _years_ago(16, -1)}},

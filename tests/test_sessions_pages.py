@@ -41,7 +41,7 @@ def test_admin_plans_a_session_in_the_browser_pages(app, login, make_user):
         "practical_minutes": "60",
     }
     short = browser.post("/sessions/new", data=form)
-    assert short.status_code == 200 and "少于标准规定的 60 分钟" in short.get_data(True)
+    assert short.status_code == 422 and "少于标准规定的 60 分钟" in short.get_data(True)
     form["theory_minutes"] = "90"
     created = browser.post("/sessions/new", data=form)
     assert created.status_code == 302

@@ -58,3 +58,10 @@ def reject_application(application_id: int):
     body = _optional_body()
     application = ops.decide(api_user(), application_id, approve=False, reason=body.get("reason"))
     return jsonify(ops.serialize_application(application))
+
+
+@bp.post("/applications/<int:application_id>/withdraw")
+@api_auth("candidate")
+def withdraw_application(application_id: int):
+    """撤回 a pending application (addition to the contract): 200, 409 once decided, 404 for another's."""
+    return jsonify({"id": ops.withdraw(api_user(), application_id), "status": "withdrawn"})

@@ -95,6 +95,10 @@ class Component:
         """How many candidates of ``session`` are still sitting this component (blocks 评分)."""
         return 0
 
+    def handed_in(self, session: ExamSession) -> int:
+        """How many candidates of ``session`` have finished sitting this component (submitted or closed)."""
+        return 0
+
     def final_scores(self, session: ExamSession) -> dict[int, FinalScore]:
         """Every enrolled candidate's final score in this component, by enrollment id."""
         return {e.id: PENDING for e in session.enrollments}

@@ -10,12 +10,11 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from zipfile import BadZipFile
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
+from app.spreadsheets import TableRefused, read_rows
 from app.standards.schema import Standard
 
 from .validation import LETTERS, MAX_OPTIONS, check_item
@@ -107,14 +106,13 @@ def _number(value, integer: bool):
     return int(number) if integer and number.is_integer() else number
 
 
-def read_items(data: bytes, standard: Standard) -> list[dict]:
-    """Parse and check every row; raise :class:`ExcelRefused` listing every problem."""
+def read_items(data: bytes, standard: Standard, filename: str = "items.xlsx") -> list[dict]:
+    """Parse and check every row of a .xlsx or .csv; raise :class:`ExcelRefused` listing every problem."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ExcelRefused([RowError(1, "文件", "不是有效的 .xlsx 文件")]) from exc
-    sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+        table = read_rows(data, filename, sheet=SHEET)
+    except TableRefused as exc:
+        raise ExcelRefused([RowError(1, "文件", exc.message)]) from exc
+    rows = iter(table)
     header = [_cell_text(v) for v in next(rows, ())]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c and c not in COLUMNS]
@@ -173,7 +171,6 @@ def read_items(data: bytes, standard: Standard) -> list[dict]:
             errors.extend(row_errors)
         elif clean is not None:
             items.append(clean)
-    workbook.close()
     if errors:
         raise ExcelRefused(errors)
     if not items:

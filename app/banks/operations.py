@@ -130,13 +130,13 @@ def import_items(standard_id: str, raw_items, user: User | None = None) -> int:
     """JSON import (api-contract): 422 naming index and field of the FIRST bad item; nothing stored."""
     standard = get_standard(standard_id)
     if not isinstance(raw_items, list):
-        raise Invalid("items 必须是试题列表", field="items")
+        raise Invalid("试题（items）必须是列表", field="items")
     if not raw_items:
-        raise Invalid("items 不能为空", field="items")
+        raise Invalid("试题列表不能为空", field="items")
     clean, problems = validate_items(raw_items, standard)
     if problems:
         index, problem = problems[0]
-        raise Invalid(f"第 {index + 1} 题（index {index}）：{problem.message}", field=problem.field, index=index)
+        raise Invalid(f"第 {index + 1} 题：{problem.message}", field=problem.field, index=index)
     return upsert_items(standard, clean, owner_of(user), user)
 
 
@@ -161,11 +161,11 @@ def items_query(
         query = query.where(Item.level.in_(served))
     if area:
         if area not in all_areas(standard):
-            raise Invalid(f"知识领域 {area!r} 不是本标准理论知识权重表中的行", field="area")
+            raise Invalid(f"知识领域「{area}」不是本标准理论知识权重表中的行", field="area")
         query = query.where(Item.area == area)
     if item_type:
         if item_type not in ITEM_TYPES:
-            raise Invalid(f"未知题型 {item_type!r}", field="type")
+            raise Invalid(f"未知题型「{item_type}」", field="type")
         query = query.where(Item.type == item_type)
     if text:
         pattern = f"%{text.strip()}%"

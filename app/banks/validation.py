@@ -57,17 +57,17 @@ def check_item(raw: dict, standard: Standard) -> tuple[dict | None, list[Problem
         external_id = str(external_id)
     clean["external_id"] = _text(external_id, 64)
     if clean["external_id"] is None:
-        problems.append(Problem("external_id", "题号 external_id 必填（不超过 64 个字符）"))
+        problems.append(Problem("external_id", "题号必填（不超过 64 个字符）"))
 
     kind = raw.get("type")
     if kind not in ITEM_TYPES:
-        problems.append(Problem("type", f"题型 type 须为 single、multiple 或 judge，收到 {kind!r}"))
+        problems.append(Problem("type", f"题型须为单选（single）、多选（multiple）或判断（judge），收到「{kind}」"))
         kind = None
     clean["type"] = kind
 
     clean["stem"] = _text(raw.get("stem"), 5000)
     if clean["stem"] is None:
-        problems.append(Problem("stem", "题干 stem 必填"))
+        problems.append(Problem("stem", "题干必填"))
 
     options = raw.get("options")
     if options is None:
@@ -75,7 +75,7 @@ def check_item(raw: dict, standard: Standard) -> tuple[dict | None, list[Problem
     options_ok = True
     if kind == "judge":
         if options:
-            problems.append(Problem("options", "判断题没有选项（options 须为空）"))
+            problems.append(Problem("options", "判断题没有选项（选项须留空）"))
             options_ok = False
         clean["options"] = []
     elif kind in ("single", "multiple"):
@@ -94,7 +94,7 @@ def check_item(raw: dict, standard: Standard) -> tuple[dict | None, list[Problem
 
     answer = raw.get("answer")
     if answer is None or answer == "" or answer == []:
-        problems.append(Problem("answer", "答案 answer 必填"))
+        problems.append(Problem("answer", "答案必填"))
     elif kind == "judge":
         if not isinstance(answer, bool):
             problems.append(Problem("answer", "判断题答案须为 true 或 false"))
@@ -127,18 +127,18 @@ def check_item(raw: dict, standard: Standard) -> tuple[dict | None, list[Problem
     if isinstance(points, float) and points.is_integer():
         points = int(points)
     if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= 100:
-        problems.append(Problem("points", "分值 points 须为 1–100 的整数"))
+        problems.append(Problem("points", "分值须为 1–100 的整数"))
     clean["points"] = points
 
     level = raw.get("level")
     if level not in standard.level_ids:
-        problems.append(Problem("level", f"等级 level 须为 {'、'.join(standard.level_ids)} 之一，收到 {level!r}"))
+        problems.append(Problem("level", f"等级须为 {'、'.join(standard.level_ids)} 之一，收到「{level}」"))
         level = None
     clean["level"] = level
 
     area = raw.get("area")
     if area not in all_areas(standard):
-        problems.append(Problem("area", f"知识领域 area {area!r} 不是本标准理论知识权重表中的行"))
+        problems.append(Problem("area", f"知识领域「{area}」不是本标准理论知识权重表中的行"))
     elif level is not None and area not in standard.theory_weights[level]:
         problems.append(Problem("area", f"知识领域「{area}」不在{level}的理论知识权重表中"))
     clean["area"] = area
@@ -147,7 +147,7 @@ def check_item(raw: dict, standard: Standard) -> tuple[dict | None, list[Problem
     if difficulty is None:
         difficulty = 0.5
     if isinstance(difficulty, bool) or not isinstance(difficulty, int | float) or not 0 <= difficulty <= 1:
-        problems.append(Problem("difficulty", "难度 difficulty 须为 0–1 之间的数（预计答对比例）"))
+        problems.append(Problem("difficulty", "难度须为 0–1 之间的数（预计答对比例）"))
     else:
         clean["difficulty"] = float(difficulty)
 
@@ -157,13 +157,13 @@ def check_item(raw: dict, standard: Standard) -> tuple[dict | None, list[Problem
     elif isinstance(enemy, str | int) and not isinstance(enemy, bool) and len(str(enemy)) <= 64:
         clean["enemy_group"] = str(enemy).strip()
     else:
-        problems.append(Problem("enemy_group", "互斥组 enemy_group 须为字符串或 null"))
+        problems.append(Problem("enemy_group", "互斥组须为文本或留空"))
 
     source = raw.get("source") or ""
     if not isinstance(source, str) or len(source) > 200:
-        problems.append(Problem("source", "出处 source 须为不超过 200 个字符的字符串"))
+        problems.append(Problem("source", "出处须为不超过 200 个字符的文本"))
     clean["source"] = source.strip() if isinstance(source, str) else ""
 
     for name in unknown:
-        problems.append(Problem(name, f"未知字段 {name!r}"))
+        problems.append(Problem(name, f"未知字段「{name}」"))
     return (None, problems) if problems else (clean, [])

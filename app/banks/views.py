@@ -165,10 +165,10 @@ def import_excel():
     if request.method == "POST":
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            errors = ["请选择 .xlsx 文件"]
+            errors = ["请选择要导入的 Excel（.xlsx）或 CSV（.csv）文件"]
         else:
             try:
-                items = read_items(upload.read(), standard)
+                items = read_items(upload.read(), standard, upload.filename)
             except ExcelRefused as exc:
                 errors = [str(e) for e in exc.errors]
             else:

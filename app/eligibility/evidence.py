@@ -46,16 +46,16 @@ def evidence_dir() -> str:
 def store_evidence(user: User, label: str, filename: str, stream: BinaryIO) -> EvidenceFile:
     label = (label or "").strip()
     if not label:
-        raise Invalid("label：请填写材料名称", field="label")
+        raise Invalid("材料名称：请填写", field="label")
     limit = max_bytes()
     content = stream.read(limit + 1)
     if not content:
-        raise Invalid("file：文件为空", field="file")
+        raise Invalid("证明材料文件：文件为空", field="file")
     if len(content) > limit:
-        raise Invalid(f"file：文件超过 {limit // (1024 * 1024)} MB", field="file")
+        raise Invalid(f"证明材料文件：文件超过 {limit // (1024 * 1024)} MB", field="file")
     kind = sniff(content[:8])
     if kind is None:
-        raise Invalid("file：只接受 PDF、JPEG 或 PNG 文件", field="file")
+        raise Invalid("证明材料文件：只接受 PDF、JPEG 或 PNG 文件", field="file")
     content_type, ext = kind
     stored_name = f"{secrets.token_hex(16)}.{ext}"
     record = EvidenceFile(

@@ -14,13 +14,13 @@ DATE = {"type": "date", "placeholder": "YYYY-MM-DD"}
 
 
 class WorkRow(Form):
-    occupation = StringField("职业（工种）", validators=[Length(max=100)])
+    occupation = StringField("职业（工种）", validators=[Length(max=100)], render_kw={"list": "occupations"})
     start = StringField("开始日期", render_kw=DATE)
     end = StringField("结束日期（仍在岗留空）", render_kw=DATE)
 
 
 class CertificateRow(Form):
-    occupation = StringField("证书职业", validators=[Length(max=100)])
+    occupation = StringField("证书职业", validators=[Length(max=100)], render_kw={"list": "occupations"})
     level = SelectField("等级", choices=list(CERTIFICATE_LEVELS))
     issued = StringField("发证日期", render_kw=DATE)
 

@@ -5,6 +5,7 @@ Operations only flush; the request boundary commits. Pages and API call the same
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 
 from sqlalchemy import Select, and_, or_, select
@@ -13,11 +14,12 @@ from app import timeutil
 from app.auth.models import Role, User
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
-from app.standards.registry import get_level, get_standard
+from app.standards.registry import all_standards, get_level, get_standard
 from app.standards.schema import Standard
 from scoring.eligibility import evaluate
 from scoring.eligibility_profile import Profile, ProfileError, parse_date, parse_profile, profile_to_json
 
+from .labels import humanize
 from .models import Application, ApplicationStatus, CandidateProfile, EvidenceFile
 
 CHINA = timeutil.CHINA
@@ -35,10 +37,10 @@ def today() -> date:
 def resolve_level(standard_id: object, level: object) -> Standard:
     """The standard of a request body, 422 naming ``standard`` or ``level`` when unknown."""
     if not isinstance(standard_id, str):
-        raise Invalid("standard：必须填写标准编码（文本）", field="standard")
+        raise Invalid("职业标准：必须选择职业标准", field="standard")
     standard = get_standard(standard_id, field="standard")
     if not isinstance(level, str):
-        raise Invalid("level：必须填写等级（文本）", field="level")
+        raise Invalid("等级：必须选择等级", field="level")
     get_level(standard, level, field="level")
     return standard
 
@@ -49,7 +51,7 @@ def parse_as_of(value: object) -> date:
     try:
         return parse_date(value, "as_of")
     except ProfileError as exc:
-        raise Invalid(exc.message, field="as_of") from None
+        raise Invalid(humanize(exc.message, "as_of"), field="as_of") from None
 
 
 def parse_candidate(candidate: object, as_of: date) -> Profile:
@@ -57,7 +59,7 @@ def parse_candidate(candidate: object, as_of: date) -> Profile:
     try:
         return parse_profile(candidate, as_of)
     except ProfileError as exc:
-        raise Invalid(exc.message, field=exc.field, index=exc.index) from None
+        raise Invalid(humanize(exc.message, exc.field), field=exc.field, index=exc.index) from None
 
 
 def run_engine(standard: Standard, level: str, profile: Profile, as_of: date) -> dict:
@@ -88,6 +90,7 @@ def create_application(user: User, standard_id: object, level: object, candidate
     standard = resolve_level(standard_id, level)
     as_of = today()
     profile = parse_candidate(candidate, as_of)
+    refuse_duplicate(user, standard, level)
     result = run_engine(standard, level, profile, as_of)
     evidence = db.session.scalars(
         select(EvidenceFile).where(EvidenceFile.user_id == user.id).order_by(EvidenceFile.id)
@@ -107,6 +110,85 @@ def create_application(user: User, standard_id: object, level: object, candidate
     db.session.add(application)
     db.session.flush()
     return application
+
+
+def open_application(user: User, standard_id: str, level: str) -> Application | None:
+    """The candidate's pending or approved application for this standard and level, if any."""
+    return db.session.scalar(
+        select(Application)
+        .where(
+            Application.user_id == user.id,
+            Application.standard_id == standard_id,
+            Application.level == level,
+            Application.status != ApplicationStatus.rejected,
+        )
+        .order_by(Application.id)
+        .limit(1)
+    )
+
+
+def refuse_duplicate(user: User, standard: Standard, level: str) -> None:
+    """One open application per standard and level: a second while one is pending or approved is a
+    409 naming the existing one (a rejected one may be followed by a new application)."""
+    existing = open_application(user, standard.id, level)
+    if existing is None:
+        return
+    if existing.status == ApplicationStatus.approved:
+        hint = "已批准，无需再次申报"
+    else:
+        hint = "尚在审核中；如需按新资料重新申报，请先撤回该申报"
+    raise Conflict(
+        f"您已有一份{standard.name}{level}的申报（#{existing.id}，{existing.status.label}），{hint}",
+        code="duplicate_application",
+        details={"application_id": existing.id, "url": f"/eligibility/applications/{existing.id}"},
+    )
+
+
+def withdraw(user: User, application_id: int) -> int:
+    """撤回: the candidate removes their own application while it is pending (409 once decided).
+
+    Nothing was decided on it, so it is deleted; the evidence files stay in the candidate's profile."""
+    application = get_application(user, application_id)
+    if application.user_id != user.id:
+        raise NotFound("申报记录不存在")
+    if application.status.decided:
+        raise Conflict(f"该申报已{application.status.label[1:]}，不能撤回", code="already_decided")
+    db.session.delete(application)
+    db.session.flush()
+    return application_id
+
+
+def next_pending(user: User, after: Application | None = None) -> Application | None:
+    """The next application awaiting this reviewer's decision (oldest first), other than ``after``."""
+    query = visible_applications(user).where(
+        Application.status.in_([ApplicationStatus.eligible, ApplicationStatus.ineligible])
+    )
+    if after is not None:
+        query = query.where(Application.id != after.id)
+    return db.session.scalar(query.order_by(None).order_by(Application.created_at, Application.id).limit(1))
+
+
+def unrecognised_occupations(standard: Standard, profile: Profile) -> list[dict]:
+    """Work entries whose occupation is neither this standard's nor a related one it lists: they
+    count as 0 days, so the candidate is told, with the closest known names as suggestions."""
+    known = [standard.name, *standard.related_occupations]
+    notes = []
+    for index, job in enumerate(profile.work):
+        if job.occupation in known:
+            continue
+        close = difflib.get_close_matches(job.occupation, known, n=3, cutoff=0.5)
+        notes.append({"index": index, "occupation": job.occupation, "suggestions": close, "known": known})
+    return notes
+
+
+def occupation_names() -> list[str]:
+    """Every occupation the standards name (their own and their related ones), for suggestions."""
+    names: list[str] = []
+    for standard in all_standards().values():
+        for name in (standard.name, *standard.related_occupations):
+            if name not in names:
+                names.append(name)
+    return names
 
 
 def _reviewable(user: User):
@@ -155,14 +237,14 @@ def decide(user: User, application_id: int, *, approve: bool, reason: object) ->
         raise NotFound("申报记录不存在")
     application = get_application(user, application_id)
     if reason is not None and not isinstance(reason, str):
-        raise Invalid("reason：应为文本", field="reason")
+        raise Invalid("审核意见：应为文本", field="reason")
     reason = (reason or "").strip()
     if application.status.decided:
         raise Conflict(f"该申报已{application.status.label}，不能再次审核")
     if approve and not application.eligible:
         raise Conflict("该申报不符合申报条件，不能批准")
     if not approve and not reason:
-        raise Invalid("reason：驳回须填写理由", field="reason")
+        raise Invalid("审核意见：驳回须填写理由", field="reason")
     application.transition(ApplicationStatus.approved if approve else ApplicationStatus.rejected)
     application.decided_at = timeutil.utcnow()
     application.decided_by_id = user.id

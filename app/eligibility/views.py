@@ -9,9 +9,10 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from app import timeutil
 from app.auth.decorators import roles_required
 from app.boundary import fail, page_action
-from app.errors import DomainError, Invalid
+from app.errors import Conflict, DomainError, Invalid, NotFound
 from app.extensions import db
 from app.standards.registry import all_standards
 
@@ -33,7 +34,7 @@ _PATH_RE = re.compile(r"^candidate\.(\w+)(?:\[(\d+)\]\.(\w+))?$")
 
 @bp.app_template_filter("elig_datetime")
 def format_datetime(value) -> str:
-    return value.astimezone(ops.CHINA).strftime("%Y-%m-%d %H:%M") if value else ""
+    return timeutil.beijing(value)
 
 
 def _targets() -> list[tuple[str, str]]:
@@ -78,6 +79,15 @@ def _attach_error(form: ProfileForm, exc: Invalid) -> None:
     field.errors = [*field.errors, exc.message] if isinstance(field.errors, list) else [exc.message]
 
 
+def _occupation_notes(standard_id: str, level: str, candidate: dict) -> list[dict]:
+    """Work entries the check does not count (occupation not recognised), with suggestions."""
+    try:
+        standard = ops.resolve_level(standard_id, level)
+        return ops.unrecognised_occupations(standard, ops.parse_candidate(candidate, ops.today()))
+    except Invalid:
+        return []
+
+
 def _render_profile(form: ProfileForm, status: int = 200):
     return (
         render_template(
@@ -86,6 +96,7 @@ def _render_profile(form: ProfileForm, status: int = 200):
             sections={key: heading for key, (heading, _row) in SECTIONS.items()},
             evidence_form=EvidenceForm(formdata=None),
             evidence=evidence_ops.list_evidence(current_user),
+            occupations=ops.occupation_names(),
         ),
         status,
     )
@@ -168,13 +179,16 @@ def check():
     targets = _targets()
     target = request.args.get("target") or targets[0][0]
     standard_id, level = _split_target(target)
-    result, error = None, None
+    result, error, notes = None, None, []
+    candidate = ops.get_profile_data(current_user)
     try:
         standard = ops.resolve_level(standard_id, level)
         as_of = ops.today()
-        result = ops.run_engine(standard, level, ops.parse_candidate(ops.get_profile_data(current_user), as_of), as_of)
+        result = ops.run_engine(standard, level, ops.parse_candidate(candidate, as_of), as_of)
+        notes = ops.unrecognised_occupations(standard, ops.parse_candidate(candidate, as_of))
     except Invalid as exc:
         error = exc.message
+    existing = ops.open_application(current_user, standard_id, level)
     return render_template(
         "eligibility/check.html",
         targets=targets,
@@ -183,6 +197,8 @@ def check():
         texts=_clause_texts(standard_id, level),
         result=result,
         error=error,
+        notes=notes,
+        existing=existing,
         as_of=ops.today(),
     )
 
@@ -194,6 +210,12 @@ def apply():
     standard_id, level = _split_target(target)
     try:
         application = ops.create_application(current_user, standard_id, level, ops.get_profile_data(current_user))
+    except Conflict as exc:
+        fail(exc, "未能提交申报：")
+        existing = exc.details.get("application_id")
+        if existing:
+            return redirect(url_for("eligibility.application_detail", application_id=existing))
+        return redirect(url_for("eligibility.check", target=target))
     except DomainError as exc:
         fail(exc, "未能提交申报：")
         return redirect(url_for("eligibility.check", target=target))
@@ -230,7 +252,23 @@ def application_detail(application_id: int):
         texts=_clause_texts(application.standard_id, application.level),
         reviewer=reviewer,
         form=DecisionForm(formdata=None) if reviewer and not application.status.decided else None,
+        next_pending=ops.next_pending(current_user, application) if reviewer else None,
+        notes=_occupation_notes(application.standard_id, application.level, application.profile),
     )
+
+
+@bp.post("/applications/<int:application_id>/withdraw")
+@roles_required("candidate")
+def withdraw(application_id: int):
+    try:
+        ops.withdraw(current_user, application_id)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        flash(exc.message, "error")
+        return redirect(url_for("eligibility.application_detail", application_id=application_id))
+    flash(f"已撤回申报 #{application_id}", "success")
+    return redirect(url_for("eligibility.my_applications"))
 
 
 @bp.post("/applications/<int:application_id>/decide")
@@ -242,8 +280,15 @@ def decide(application_id: int):
     action = request.form.get("action")
     if action not in ("approve", "reject"):
         abort(400, "未知操作")
-    return page_action(
-        lambda: ops.decide(current_user, application_id, approve=action == "approve", reason=form.reason.data),
-        url_for("eligibility.application_detail", application_id=application_id),
-        lambda application: f"已{application.status.label}",
-    )
+    try:
+        application = ops.decide(current_user, application_id, approve=action == "approve", reason=form.reason.data)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        fail(exc)
+        return redirect(url_for("eligibility.application_detail", application_id=application_id))
+    flash(f"申报 #{application.id} {application.status.label}", "success")
+    following = ops.next_pending(current_user, application)
+    if following is not None:
+        return redirect(url_for("eligibility.application_detail", application_id=following.id))
+    return redirect(url_for("eligibility.review_queue"))

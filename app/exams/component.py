@@ -73,6 +73,13 @@ class TheoryComponent(assessment.Component):
     def still_open(self, session: ExamSession, now: datetime) -> int:
         return len(self._open_attempts(session))
 
+    def handed_in(self, session: ExamSession) -> int:
+        return db.session.scalar(
+            select(func.count())
+            .select_from(Attempt)
+            .where(Attempt.session_id == session.id, Attempt.status != AttemptStatus.in_progress)
+        )
+
     def final_scores(self, session: ExamSession) -> dict[int, FinalScore]:
         now = timeutil.utcnow()
         self.close_expired(session, now)

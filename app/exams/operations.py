@@ -138,7 +138,9 @@ def start_attempt(session_id: int, user: User, now: datetime) -> Attempt:
     if session.status in {SessionStatus.scoring, SessionStatus.published}:
         raise Conflict("本批次理论考试已结束", code="theory_closed")
     if now < session.theory_start:
-        raise Conflict(f"理论考试尚未开始（开始时间 {iso(session.theory_start)}）", code="not_open")
+        raise Conflict(
+            f"理论考试尚未开始（开始时间 {timeutil.beijing(session.theory_start)}，北京时间）", code="not_open"
+        )
     deadline = deadline_of(session, enrollment.id)
     if now >= deadline:
         raise Conflict("理论考试时间已结束", code="past_deadline")

@@ -4,8 +4,10 @@ proctor's room page (state of every candidate; extension, incident, force-close 
 from __future__ import annotations
 
 import click
+import segno
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app import timeutil
@@ -15,9 +17,10 @@ from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
 from app.sessions.operations import sync_clock
+from app.standards.registry import get_standard
 
 from . import operations as ops
-from .models import CLOSE_LABELS, Attempt
+from .models import CLOSE_LABELS, Attempt, AttemptStatus
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
 
@@ -42,29 +45,89 @@ def my_exams():
             and session.theory_start <= now < deadline
             and (attempt is None or attempt.is_open)
         )
-        rows.append({"e": e, "s": session, "attempt": attempt, "deadline": deadline, "can_enter": can_enter})
+        rows.append(
+            {
+                "e": e,
+                "s": session,
+                "attempt": attempt,
+                "deadline": deadline,
+                "can_enter": can_enter,
+                "occupation": _occupation(session),
+            }
+        )
     return render_template("exams/my_exams.html", rows=rows, now=now)
 
 
-@bp.get("/<int:session_id>/take")
-@roles_required("candidate")
-def take(session_id: int):
-    session = db.session.get(ExamSession, session_id)
-    if session is None:
-        raise NotFound("考试批次不存在")
+def _occupation(session: ExamSession) -> str:
+    """社团会员管理员 · 四级/中级工 — the occupation's name and the level's title, not their codes."""
+    standard = get_standard(session.standard_id)
+    level = standard.level(session.level)
+    return f"{standard.name} · {level.title if level else session.level}"
+
+
+def _own_enrollment(session_id: int) -> Enrollment:
     enrollment = db.session.scalar(
         select(Enrollment).where(Enrollment.session_id == session_id, Enrollment.user_id == current_user.id)
     )
     if enrollment is None:
         raise NotFound("您未报名本考试批次")
-    return render_template("exams/take.html", s=session, e=enrollment)
+    return enrollment
+
+
+@bp.get("/<int:session_id>/ticket")
+@roles_required("candidate")
+def ticket(session_id: int):
+    """The candidate's own 准考证, to view and print (the same card the center prints)."""
+    enrollment = _own_enrollment(session_id)
+
+    def qr(text: str) -> Markup:
+        return Markup(segno.make(text, error="m").svg_inline(scale=3, border=1))  # noqa: S704 - segno's own SVG
+
+    session = enrollment.session
+    return render_template(
+        "exams/ticket.html", e=enrollment, s=session, standard=get_standard(session.standard_id), qr=qr
+    )
+
+
+@bp.get("/<int:session_id>/take")
+@roles_required("candidate")
+def take(session_id: int):
+    enrollment = _own_enrollment(session_id)
+    session = enrollment.session
+    now = timeutil.utcnow()
+    attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment_id == enrollment.id))
+    if attempt is not None:
+        ops.close_if_expired(attempt, now)
+    if attempt is not None and attempt.status != AttemptStatus.in_progress:
+        # Reopening a finished exam shows the finished state, never an empty paper with 交卷.
+        return render_template(
+            "exams/finished.html", s=session, e=enrollment, attempt=attempt, occupation=_occupation(session)
+        )
+    return render_template("exams/take.html", s=session, e=enrollment, occupation=_occupation(session))
 
 
 @bp.get("/proctor")
 @roles_required(*PROCTORS)
 def proctor_rooms():
+    now = timeutil.utcnow()
     rooms = ops.proctor_rooms(current_user)
-    return render_template("exams/proctor_rooms.html", rooms=rooms)
+    for session in {r.session for r in rooms}:
+        sync_clock(session, now)
+    return render_template("exams/proctor_rooms.html", rooms=sort_rooms(rooms, now), now=now)
+
+
+def sort_rooms(rooms: list, now) -> list:
+    """The live sessions first, then the coming ones (soonest first), then the past (latest first)."""
+
+    def key(room):
+        s = room.session
+        if s.theory_start <= now < s.theory_end or s.status == SessionStatus.theory_open:
+            return (0, 0, room.id)
+        if now < s.theory_start:
+            return (1, s.theory_start.timestamp(), room.id)
+        return (2, -s.theory_start.timestamp(), room.id)
+
+    return sorted(rooms, key=key)
 
 
 @bp.get("/rooms/<int:room_id>")
@@ -90,7 +153,7 @@ def act(room_id: int, username: str, action: str):
         if action == "extension":
             minutes = request.form.get("minutes", "")
             ops.grant_extension(enrollment, int(minutes) if minutes.isdigit() else minutes, reason, current_user, now)
-            return f"已为 {username} 延长 {minutes} 分钟"
+            return f"已为 {username} 延长 {minutes} 分钟；考生的考试页面会提示新的截止时间"
         if action == "incident":
             ops.record_incident(enrollment, reason, current_user, now)
             return f"已记录 {username} 的违纪情况"

@@ -30,15 +30,20 @@ MAX_FORMS = 10
 DEFAULT_TIME_LIMIT = 30.0
 
 
+# Messages name a field by its label on the pages; ``details.field`` keeps the key.
+FIELD_LABELS = {"forms": "套数", "max_overlap": "最大重题率", "seed": "随机种子", "difficulty": "难度范围",
+                "sections": "题型", "level": "等级", "standard": "职业标准"}  # fmt: skip
+
+
 def _number(value, field: str, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise Invalid(f"{field} 须为 {low:g}–{high:g} 之间的数", field=field)
+        raise Invalid(f"{FIELD_LABELS.get(field, field)}须为 {low:g}–{high:g} 之间的数", field=field)
     return float(value)
 
 
 def _integer(value, field: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise Invalid(f"{field} 须为 {low}–{high} 之间的整数", field=field)
+        raise Invalid(f"{FIELD_LABELS.get(field, field)}须为 {low}–{high} 之间的整数", field=field)
     return value
 
 
@@ -48,22 +53,22 @@ def parse_sections(raw, template: PaperTemplate) -> list[Section]:
     if raw is None:
         return [Section(s.type, s.count, s.points) for s in template.sections]
     if not isinstance(raw, list) or not raw:
-        raise Invalid("sections 须为非空列表", field="sections")
+        raise Invalid("题型设置（sections）须为非空列表", field="sections")
     sections = []
     for index, entry in enumerate(raw):
         if not isinstance(entry, dict):
-            raise Invalid("sections 的每一项须为对象 {type, count}", field="sections", index=index)
+            raise Invalid(f"题型设置第 {index + 1} 项须写明题型和题数", field="sections", index=index)
         kind = entry.get("type")
         if kind not in ("single", "multiple", "judge"):
-            raise Invalid(f"sections[{index}].type 须为 single、multiple 或 judge", field="sections", index=index)
+            raise Invalid(f"题型设置第 {index + 1} 项的题型须为单选、多选或判断", field="sections", index=index)
         count = entry.get("count")
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 500:
-            raise Invalid(f"sections[{index}].count 须为 1–500 的整数", field="sections", index=index)
+            raise Invalid(f"题型设置第 {index + 1} 项的题数须为 1–500 的整数", field="sections", index=index)
         points = entry.get("points", template.points_for(kind) or 1)
         if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= 100:
-            raise Invalid(f"sections[{index}].points 须为 1–100 的整数", field="sections", index=index)
+            raise Invalid(f"题型设置第 {index + 1} 项的每题分值须为 1–100 的整数", field="sections", index=index)
         if any(s.type == kind and s.points == points for s in sections):
-            raise Invalid(f"sections[{index}] 与前面的题型重复", field="sections", index=index)
+            raise Invalid(f"题型设置第 {index + 1} 项与前面的题型重复", field="sections", index=index)
         sections.append(Section(kind, count, points))
     return sections
 
@@ -72,11 +77,11 @@ def parse_band(raw, template: PaperTemplate) -> tuple[float, float]:
     if raw is None:
         return template.difficulty.min, template.difficulty.max
     if not isinstance(raw, dict) or "min" not in raw or "max" not in raw:
-        raise Invalid('difficulty 须为 {"min": …, "max": …}', field="difficulty")
+        raise Invalid("难度范围须写明下限和上限", field="difficulty")
     low = _number(raw["min"], "difficulty", 0, 1)
     high = _number(raw["max"], "difficulty", 0, 1)
     if low > high:
-        raise Invalid("difficulty.min 不能大于 difficulty.max", field="difficulty")
+        raise Invalid("难度范围的下限不能大于上限", field="difficulty")
     return low, high
 
 
@@ -138,7 +143,7 @@ def assemble_papers(
         bank_center_id = user.center_id
     standard = get_standard(standard_id, field="standard")
     if not isinstance(level, str):
-        raise Invalid("level 必填", field="level")
+        raise Invalid("请选择等级", field="level")
     get_level(standard, level)
     forms = _integer(forms, "forms", 1, MAX_FORMS)
     seed = _integer(0 if seed is None else seed, "seed", 0, 2**31 - 1)

@@ -6,12 +6,14 @@ from itertools import combinations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.auth.decorators import roles_required
 from app.banks.models import TYPE_LABELS
 from app.banks.validation import LETTERS
 from app.errors import DomainError
 from app.extensions import db
+from app.sessions.models import ExamSession, SessionPaper
 from app.standards.registry import all_standards, get_standard
 
 from . import operations as ops
@@ -147,6 +149,13 @@ def print_paper(paper_id: int):
     paper = ops.get_paper(paper_id, current_user)
     standard = get_standard(paper.standard_id)
     sections = _sections(paper)
+    # The printed time is the session's own (a paper of a 90-minute session says 90), else the
+    # standard's minimum, printed as such (1.9.4).
+    session = db.session.scalar(
+        select(ExamSession).join(SessionPaper).where(SessionPaper.paper_id == paper.id).limit(1)
+    )
+    minutes = session.theory_minutes if session is not None else None
+    minimum = standard.assessment.min_minutes.theory if minutes is None else None
     number = 0
     for section in sections:
         section["numbered"] = []
@@ -156,5 +165,5 @@ def print_paper(paper_id: int):
     return render_template(
         "papers/print.html", paper=paper, standard=standard, sections=sections, letters=LETTERS,
         type_labels=TYPE_LABELS, numerals=CHINESE_NUMERALS, with_key=request.args.get("key", "1") != "0",
-        minutes=standard.assessment.min_minutes.theory,
+        minutes=minutes, minimum=minimum,
     )  # fmt: skip

@@ -7,10 +7,7 @@ read from the registry (``Standard.assessment``), never written here as a number
 from __future__ import annotations
 
 from datetime import datetime
-from io import BytesIO
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import func, select
 
 from app import assessment, timeutil
@@ -20,11 +17,13 @@ from app.eligibility.operations import has_approved_application
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.papers.operations import assemble_papers
+from app.spreadsheets import TableRefused, read_rows
 from app.standards.registry import get_level, get_standard
 from app.standards.schema import Standard
 
 from . import readiness as readiness_rules
 from .models import (
+    STAFF_LABELS,
     Enrollment,
     ExamSession,
     Room,
@@ -40,6 +39,31 @@ from .models import (
 MANUAL_TARGETS = {SessionStatus.theory_closed, SessionStatus.scoring}
 CLOSED = {SessionStatus.theory_closed, SessionStatus.scoring, SessionStatus.published}
 
+# Messages name a field by the label the pages show; the API keeps ``details.field`` = the key.
+FIELD_LABELS = {
+    "name": "批次名称",
+    "standard": "职业标准",
+    "level": "等级",
+    "theory_start": "理论考试开始时间",
+    "theory_minutes": "理论知识考试时长（分钟）",
+    "practical_minutes": "操作技能考核时长（分钟）",
+    "review_minutes": "综合评审时长（分钟）",
+    "center": "机构",
+    "kind": "考场类型",
+    "capacity": "容量",
+    "stations": "考核工位数",
+    "username": "用户名",
+    "role": "职责",
+    "room": "考场",
+    "panel": "考评小组",
+    "status": "状态",
+    "file": "名单文件",
+}
+
+
+def label(field: str) -> str:
+    return FIELD_LABELS.get(field, field)
+
 
 # ---------------------------------------------------------------- parsing helpers
 
@@ -52,33 +76,32 @@ def parse_datetime(value, field: str) -> datetime:
         try:
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            raise Invalid(
-                f"{field} 不是合法的日期时间（ISO 8601，含时区，如 2026-12-01T09:00:00+08:00）", field=field
-            ) from None
+            raise Invalid(f"{label(field)}不是合法的日期时间（如 2026-12-01T09:00:00+08:00）", field=field) from None
     else:
-        raise Invalid(f"{field} 必须是日期时间字符串", field=field)
+        raise Invalid(f"{label(field)}必须填写日期时间", field=field)
     if parsed.tzinfo is None:
-        raise Invalid(f"{field} 必须带时区偏移（如 +08:00）", field=field)
+        raise Invalid(f"{label(field)}必须带时区偏移（如 +08:00）", field=field)
     return parsed
 
 
 def _int(value, field: str, *, minimum: int, required: bool = True) -> int | None:
     if value is None:
         if required:
-            raise Invalid(f"{field} 必填", field=field)
+            raise Invalid(f"请填写{label(field)}", field=field)
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(f"{field} 必须是整数", field=field)
+        raise Invalid(f"{label(field)}必须是整数", field=field)
     if value < minimum:
-        raise Invalid(f"{field} 不能小于 {minimum}", field=field)
+        raise Invalid(f"{label(field)}不能小于 {minimum}", field=field)
     return value
 
 
-def _text(value, field: str, *, max_length: int = 200) -> str:
+def _text(value, field: str, *, max_length: int = 200, name: str | None = None) -> str:
+    name = name or label(field)
     if not isinstance(value, str) or not value.strip():
-        raise Invalid(f"{field} 不能为空", field=field)
+        raise Invalid(f"请填写{name}", field=field)
     if len(value.strip()) > max_length:
-        raise Invalid(f"{field} 不能超过 {max_length} 个字符", field=field)
+        raise Invalid(f"{name}不能超过 {max_length} 个字符", field=field)
     return value.strip()
 
 
@@ -131,7 +154,7 @@ def _center_for(user: User, data: dict) -> int:
         name = data.get("center")
         center = db.session.scalar(select(Center).where(Center.name == name)) if isinstance(name, str) else None
         if center is None:
-            raise Invalid("平台管理员创建考试批次须指定已有的机构（center）", field="center")
+            raise Invalid("平台管理员创建考试批次须填写已有机构的名称", field="center")
         return center.id
     if user.center_id is None:
         raise Invalid("当前用户不属于任何机构", field="center")
@@ -210,10 +233,10 @@ def is_closed(session: ExamSession, now: datetime | None = None) -> bool:
 def add_room(session: ExamSession, data: dict, now: datetime | None = None) -> Room:
     if is_closed(session, now):
         raise Conflict("考试批次已结束，不能再增加考场", code="session_closed")
-    name = _text(data.get("name"), "name", max_length=100)
+    name = _text(data.get("name"), "name", max_length=100, name="考场名称")
     kind = data.get("kind")
     if kind not in {k.value for k in RoomKind}:
-        raise Invalid("kind 必须是 theory 或 practical", field="kind")
+        raise Invalid("考场类型必须是理论考场（theory）或操作技能考核场所（practical）", field="kind")
     capacity = _int(data.get("capacity"), "capacity", minimum=1)
     stations = _int(data.get("stations"), "stations", minimum=0, required=False)
     if any(r.name == name for r in session.rooms):
@@ -228,10 +251,10 @@ def _room_of(session: ExamSession, room_id, field: str = "room") -> Room | None:
     if room_id is None:
         return None
     if isinstance(room_id, bool) or not isinstance(room_id, int):
-        raise Invalid("room 必须是本批次考场的 id 或 null", field=field)
+        raise Invalid("考场必须是本批次的考场（id）或留空", field=field)
     room = db.session.get(Room, room_id)
     if room is None or room.session_id != session.id:
-        raise Invalid(f"考场 {room_id} 不属于本考试批次", field=field)
+        raise Invalid(f"考场（id {room_id}）不属于本考试批次", field=field)
     return room
 
 
@@ -239,7 +262,7 @@ def _staff_member(session: ExamSession, username) -> User:
     """A member of the session's own center. An unknown username and another center's user get the same
     answer, so that one center cannot learn which usernames exist elsewhere."""
     if not isinstance(username, str) or not username.strip():
-        raise Invalid("用户名不能为空", field="username")
+        raise Invalid("请填写用户名", field="username")
     user = db.session.scalar(select(User).where(User.username == username.strip()))
     if user is None or user.center_id != session.center_id or user.role == Role.admin:
         raise Invalid(f"本机构没有用户名为 {username.strip()} 的工作人员", field="username")
@@ -248,17 +271,46 @@ def _staff_member(session: ExamSession, username) -> User:
     return user
 
 
+# Who may take which duty (1.9.3 names 监考人员、考评人员、综合评审委员 as separate duties): the
+# user's account role must match; a center admin may also proctor (the proctor pages admit them).
+DUTY_ROLES = {
+    StaffRole.proctor: {Role.proctor, Role.center_admin},
+    StaffRole.grader: {Role.grader},
+    StaffRole.reviewer: {Role.reviewer},
+}
+
+
+def check_role(user: User, role: StaffRole) -> None:
+    """The account's role against the duty: a grader's or a reviewer's account is not a proctor's."""
+    if user.role not in DUTY_ROLES[role]:
+        raise Invalid(f"用户 {user.username} 是{user.role.label}，不能担任{STAFF_LABELS[role]}", field="username")
+
+
+def check_duty(session: ExamSession, user: User, role: StaffRole, room: Room | None) -> None:
+    """Role against duty, and the duty against the plan: a proctor watches a theory room; reviewers
+    only where the level has 综合评审, graders where it has 操作技能考核 (1.9.3, components of the level).
+    Assigning checks the role only (the contract lets a proctor be added before the rooms exist, with
+    ``room: null``); readiness flags every assignment that does not fit its duty yet."""
+    check_role(user, role)
+    if role == StaffRole.proctor and (room is None or room.kind != RoomKind.theory):
+        raise Invalid("监考人员还没有安排到理论考场", field="room")
+    if role == StaffRole.reviewer and "review" not in components_of(session):
+        raise Invalid(f"{session.level}没有综合评审，不需要综合评审委员", field="role")
+    if role == StaffRole.grader and "practical" not in components_of(session):
+        raise Invalid(f"{session.level}没有操作技能考核，不需要考评人员", field="role")
+
+
 def add_staff(session: ExamSession, data: dict) -> StaffAssignment:
     if session.status == SessionStatus.published:
         raise Conflict("成绩已发布，不能再调整人员", code="session_published")
     user = _staff_member(session, data.get("username"))
     role = data.get("role")
     if role not in {r.value for r in StaffRole}:
-        raise Invalid("role 必须是 proctor、grader 或 reviewer", field="role")
+        raise Invalid("职责必须是监考人员（proctor）、考评人员（grader）或综合评审委员（reviewer）", field="role")
     room = _room_of(session, data.get("room"))
     panel = data.get("panel")
     if panel is not None and (not isinstance(panel, str) or len(panel.strip()) > 100):
-        raise Invalid("panel 必须是小组名称或 null", field="panel")
+        raise Invalid("考评小组必须是小组名称（不超过 100 字）或留空", field="panel")
     panel = panel.strip() or None if isinstance(panel, str) else None
     existing = db.session.scalar(
         select(StaffAssignment).where(
@@ -268,7 +320,12 @@ def add_staff(session: ExamSession, data: dict) -> StaffAssignment:
         )
     )
     if existing is not None:
-        raise Conflict(f"{user.username} 已是本批次的{role}", code="already_assigned")
+        where = f"（{existing.room.name}）" if existing.room else ""
+        raise Conflict(
+            f"{user.username} 已是本批次的{STAFF_LABELS[StaffRole(role)]}{where}；要调整请先移除再安排",
+            code="already_assigned",
+        )
+    check_role(user, StaffRole(role))
     assignment = StaffAssignment(
         session=session,
         user=user,
@@ -407,30 +464,28 @@ def enroll(session: ExamSession, username, room_id=None, now: datetime | None = 
     return enrollment
 
 
-def read_roster(content: bytes) -> list[dict]:
-    """Rows of an Excel roster: column 用户名 (username) and optional 考场 (room name)."""
+def read_roster(content: bytes, filename: str = "roster.xlsx") -> list[dict]:
+    """Rows of a roster (.xlsx or .csv): column 用户名 (username) and optional 考场 (room name)."""
     try:
-        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise Invalid(f"无法读取 Excel 文件：{exc}", field="file") from None
-    sheet = workbook.worksheets[0]
+        table = read_rows(content, filename)
+    except TableRefused as exc:
+        raise Invalid(f"名单文件：{exc.message}", field="file") from None
     rows = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if v is None else str(v).strip() for v in (values or ())]
+    for number, values in enumerate(table, start=1):
+        cells = ["" if v is None else str(v).strip() for v in values]
         if not any(cells):
             continue
         if number == 1 and cells[0] in {"用户名", "username", "账号"}:
             continue
         rows.append({"row": number, "username": cells[0], "room": cells[1] if len(cells) > 1 else ""})
-    workbook.close()
     return rows
 
 
-def import_roster(session: ExamSession, content: bytes) -> list[Enrollment]:
+def import_roster(session: ExamSession, content: bytes, filename: str = "roster.xlsx") -> list[Enrollment]:
     """All rows or none: every bad row is listed in the error's details and nothing is stored."""
-    rows = read_roster(content)
+    rows = read_roster(content, filename)
     if not rows:
-        raise Invalid("名单为空", field="file")
+        raise Invalid("名单文件中没有考生", field="file")
     rooms = {r.name: r for r in session.rooms}
     errors, seen, plan = [], set(), []
     for row in rows:
@@ -504,8 +559,21 @@ def plan_of(session: ExamSession) -> readiness_rules.SessionPlan:
     )
 
 
+def duty_problems(session: ExamSession) -> list[dict]:
+    """Assignments that no longer fit their duty (made before the check, or the room was changed)."""
+    problems = []
+    for assignment in session.staff:
+        try:
+            check_duty(session, assignment.user, assignment.role, assignment.room)
+        except Invalid as exc:
+            name = f"{assignment.user.display_name}（{assignment.user.username}）"
+            problems.append({"code": "staff_duty_mismatch", "message": f"{name}：{exc.message}"})
+    return problems
+
+
 def readiness(session: ExamSession) -> dict:
     problems = readiness_rules.check(plan_of(session), standard_of(session).assessment)
+    problems += duty_problems(session)
     return {"ready": not problems, "problems": problems}
 
 
@@ -574,13 +642,13 @@ def advance(session: ExamSession, target: str, now: datetime | None = None) -> E
     try:
         status = SessionStatus(target)
     except ValueError:
-        raise Invalid(f"未知状态 {target!r}", field="status") from None
+        raise Invalid(f"未知的批次状态「{target}」", field="status") from None
     if status not in MANUAL_TARGETS:
         raise Conflict(f"不能手动把考试批次设为「{status.label}」", code="illegal_transition")
     now = now or timeutil.utcnow()
     sync_clock(session, now)
-    if status == SessionStatus.theory_closed and now < session.theory_end:
-        raise Conflict("理论考试时间尚未结束", code="too_early")
+    if status == SessionStatus.theory_closed and now < session.theory_end and not all_submitted(session):
+        raise Conflict("理论考试时间尚未结束，且还有考生未交卷", code="too_early")
     if status == SessionStatus.scoring:
         # Each component closes what ran past its deadline in this session (and only this one);
         # anyone still sitting one (with an extension) keeps the session from moving to 评分中.
@@ -591,3 +659,78 @@ def advance(session: ExamSession, target: str, now: datetime | None = None) -> E
     session.transition(status)
     db.session.flush()
     return session
+
+
+# ---------------------------------------------------------------- controls the session page offers
+
+
+def all_submitted(session: ExamSession) -> bool:
+    """Every enrolled candidate has handed in the theory paper (nobody can still sit): the theory window
+    may end early."""
+    handed_in = assessment.get("theory").handed_in(session)
+    return bool(session.enrollments) and handed_in == len(session.enrollments)
+
+
+def open_now(session: ExamSession, now: datetime | None = None) -> ExamSession:
+    """开考: a scheduled session starts now instead of at its planned time (the window keeps its length)."""
+    now = now or timeutil.utcnow()
+    sync_clock(session, now)
+    if session.status != SessionStatus.scheduled:
+        raise Conflict(f"考试批次「{session.status.label}」，不能开考", code="illegal_transition")
+    session.theory_start = now
+    sync_clock(session, now)
+    db.session.flush()
+    return session
+
+
+def available_actions(session: ExamSession, now: datetime | None = None) -> list[dict]:
+    """The lifecycle moves possible right now, each with its button and the question to confirm.
+
+    Only these are shown, so that no button fails when clicked; ``note`` says what comes next."""
+    now = now or timeutil.utcnow()
+    sync_clock(session, now)
+    actions: list[dict] = []
+    if session.status == SessionStatus.scheduled:
+        actions.append(
+            {
+                "target": "open",
+                "label": "立即开考",
+                "confirm": f"理论考试原定 {timeutil.beijing(session.theory_start)} 开始。现在开考，考生即可进入考试，"
+                f"考试时长仍为 {session.theory_minutes} 分钟。确定开考？",
+            }
+        )
+    if session.status == SessionStatus.theory_open and (now >= session.theory_end or all_submitted(session)):
+        actions.append(
+            {
+                "target": SessionStatus.theory_closed.value,
+                "label": "结束理论考试",
+                "confirm": "结束后考生不能再进入考试。确定结束？",
+            }
+        )
+    if session.status == SessionStatus.theory_closed and not any(
+        component.still_open(session, now) for component in assessment.session_components(session)
+    ):
+        actions.append(
+            {
+                "target": SessionStatus.scoring.value,
+                "label": "开始评分",
+                "confirm": "开始评分后不能再作答。确定开始评分？",
+            }
+        )
+    return actions
+
+
+def next_step(session: ExamSession, now: datetime | None = None) -> str:
+    """What the center admin waits for when no control is possible (a sentence, never a code)."""
+    now = now or timeutil.utcnow()
+    if session.status == SessionStatus.draft:
+        return "分配试卷后批次即为“已排考”，届时可开考。"
+    if session.status == SessionStatus.scheduled:
+        return f"到 {timeutil.beijing(session.theory_start)}（北京时间）自动开考，也可立即开考。"
+    if session.status == SessionStatus.theory_open:
+        return f"理论考试于 {timeutil.beijing(session.theory_end)} 自动结束；全部考生交卷后也可提前结束。"
+    if session.status == SessionStatus.theory_closed:
+        return "全部考生收卷（含延时）后可开始评分。"
+    if session.status == SessionStatus.scoring:
+        return "评分完成后在“成绩与证书”中发布成绩。"
+    return "成绩已发布。"

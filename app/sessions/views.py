@@ -13,7 +13,6 @@ from markupsafe import Markup
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
 from app.boundary import fail as _fail
-from app.boundary import page_action
 from app.errors import DomainError
 from app.standards.registry import all_standards
 
@@ -26,14 +25,19 @@ ADMINS = ("center_admin", "admin")
 CHINA = timeutil.CHINA  # the form's datetime-local is read as Beijing time
 
 
+def _whole(value: str | None):
+    """A typed number as int (negative too, so "-5" reads "不能小于 1", not "必须是整数"); blank → None."""
+    value = (value or "").strip()
+    return int(value) if value.lstrip("-").isdigit() else (None if not value else value)
+
+
 def _form_data() -> dict:
-    """The create/edit form as the API's JSON shape."""
+    """The create/edit form as the API's JSON shape. The standard and its level come as one choice
+    (``target`` = "3-01-01-04|四级"), so a level always belongs to the chosen standard."""
     form = request.form
-
-    def minutes(name: str):
-        value = form.get(name, "").strip()
-        return int(value) if value.isdigit() else (None if not value else value)
-
+    standard, level = form.get("standard", ""), form.get("level", "")
+    if form.get("target"):
+        standard, _, level = form["target"].partition("|")
     start = form.get("theory_start", "").strip()
     if start and "+" not in start[10:]:
         try:
@@ -42,20 +46,44 @@ def _form_data() -> dict:
             pass
     return {
         "name": form.get("name", ""),
-        "standard": form.get("standard", ""),
-        "level": form.get("level", ""),
+        "standard": standard,
+        "level": level,
         "theory_start": start,
         "center": form.get("center"),
-    } | {c.minutes_key: minutes(c.minutes_key) for c in assessment.all_components()}
+    } | {c.minutes_key: _whole(form.get(c.minutes_key)) for c in assessment.all_components()}
 
 
-def _local(value: datetime | None) -> str:
-    return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if value else ""
+def _targets() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(standard heading, [(value, level title)]) for one select with a group per standard."""
+    return [
+        (f"{st.id} {st.name}", [(f"{st.id}|{lv.id}", lv.title) for lv in st.levels]) for st in all_standards().values()
+    ]
 
 
-@bp.app_template_filter("beijing")
-def beijing(value: datetime | None) -> str:
-    return _local(value)
+def _past_start(data: dict) -> str | None:
+    """A warning when the typed start lies in the past, unless the admin ticked to confirm it."""
+    if request.form.get("confirm_past"):
+        return None
+    try:
+        start = ops.parse_datetime(data.get("theory_start"), "theory_start")
+    except DomainError:
+        return None  # the operation names the error
+    if start < timeutil.utcnow():
+        return (
+            f"理论考试开始时间 {timeutil.beijing(start)}（北京时间）已经过去：保存后批次会立即开考"
+            "（分配试卷后）或直接结束。请改正时间，或勾选“开始时间已过，仍然保存”。"
+        )
+    return None
+
+
+def _render_form(data: dict, session, warning: str | None = None, status: int = 200):
+    typed = data.get("standard", "") + "|" + data.get("level", "") if data.get("standard") else ""
+    return (
+        render_template(
+            "sessions/form.html", data=data, session=session, targets=_targets(), target=typed, warning=warning
+        ),
+        status,
+    )
 
 
 @bp.get("/")
@@ -70,17 +98,20 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*ADMINS)
 def new():
-    data = {}
+    data: dict = {}
     if request.method == "POST":
         data = _form_data()
+        warning = _past_start(data)
+        if warning:
+            return _render_form(data, None, warning, 422)
         try:
             session = ops.create_session(current_user, data)
         except DomainError as exc:
             _fail(exc)
-        else:
-            flash("考试批次已创建", "success")
-            return redirect(url_for("sessions.detail", session_id=session.id))
-    return render_template("sessions/form.html", data=data, session=None, standards=all_standards())
+            return _render_form(data, None, status=exc.status)
+        flash("考试批次已创建", "success")
+        return redirect(url_for("sessions.detail", session_id=session.id))
+    return _render_form(data, None)
 
 
 @bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
@@ -93,44 +124,64 @@ def edit(session_id: int):
     } | {c.minutes_key: session.minutes_for(c.key) for c in assessment.all_components()}
     if request.method == "POST":
         data = _form_data()
+        warning = _past_start(data)
+        if warning:
+            return _render_form(data, session, warning, 422)
         try:
             ops.update_session(session, data)
         except DomainError as exc:
             _fail(exc)
-        else:
-            flash("已保存", "success")
-            return redirect(url_for("sessions.detail", session_id=session.id))
-    return render_template("sessions/form.html", data=data, session=session, standards=all_standards())
+            session = ops.get_session(session_id, current_user)
+            return _render_form(data, session, status=exc.status)
+        flash("已保存", "success")
+        return redirect(url_for("sessions.detail", session_id=session.id))
+    return _render_form(data, session)
+
+
+def _detail(session_id: int, typed: dict | None = None, status: int = 200):
+    session = ops.get_session(session_id, current_user)
+    ops.sync_clock(session)
+    return (
+        render_template(
+            "sessions/detail.html",
+            s=session,
+            standard=ops.standard_of(session),
+            components=assessment.session_components(session),
+            sections=[html for c in assessment.session_components(session) if (html := c.session_section(session))],
+            readiness=ops.readiness(session),
+            actions=ops.available_actions(session),
+            next_step=ops.next_step(session),
+            staff_labels=STAFF_LABELS,
+            staff_roles=[r for r in StaffRole if r != StaffRole.reviewer or "review" in ops.components_of(session)],
+            status=SessionStatus,
+            rooms={r.id: r for r in session.rooms},
+            typed=typed or {},
+        ),
+        status,
+    )
 
 
 @bp.get("/<int:session_id>")
 @roles_required(*ADMINS)
 def detail(session_id: int):
+    return _detail(session_id)
+
+
+def _act(session_id: int, action, success, form: str | None = None):
+    """Run one page action. On failure nothing is kept (rollback) and the page is shown again with
+    the message and, for the form named ``form``, what was typed (so nothing needs retyping)."""
     session = ops.get_session(session_id, current_user)
-    ops.sync_clock(session)
-    return render_template(
-        "sessions/detail.html",
-        s=session,
-        standard=ops.standard_of(session),
-        components=assessment.session_components(session),
-        sections=[html for c in assessment.session_components(session) if (html := c.session_section(session))],
-        readiness=ops.readiness(session),
-        staff_labels=STAFF_LABELS,
-        staff_roles=list(StaffRole),
-        status=SessionStatus,
-        rooms={r.id: r for r in session.rooms},
-    )
-
-
-def _act(session_id: int, action, success: str):
-    """One page action on a session: a failure rolls back, is flashed, and the page is shown again."""
-    session = ops.get_session(session_id, current_user)
-    return page_action(lambda: action(session), url_for("sessions.detail", session_id=session_id), success)
-
-
-def _int_or_none(value: str | None):
-    value = (value or "").strip()
-    return int(value) if value.lstrip("-").isdigit() else (None if not value else value)
+    try:
+        result = action(session)
+    except DomainError as exc:
+        _fail(exc)
+        if form:
+            return _detail(session_id, {form: request.form}, exc.status)
+    else:
+        message = success(result) if callable(success) else success
+        if message:
+            flash(message, "success")
+    return redirect(url_for("sessions.detail", session_id=session_id))
 
 
 @bp.post("/<int:session_id>/rooms")
@@ -140,10 +191,10 @@ def add_room(session_id: int):
     data = {
         "name": form.get("name", ""),
         "kind": form.get("kind"),
-        "capacity": _int_or_none(form.get("capacity")),
-        "stations": _int_or_none(form.get("stations")),
+        "capacity": _whole(form.get("capacity")),
+        "stations": _whole(form.get("stations")),
     }
-    return _act(session_id, lambda s: ops.add_room(s, data), "考场已添加")
+    return _act(session_id, lambda s: ops.add_room(s, data), "考场已添加", form="room")
 
 
 @bp.post("/<int:session_id>/staff")
@@ -153,10 +204,15 @@ def add_staff(session_id: int):
     data = {
         "username": form.get("username", ""),
         "role": form.get("role"),
-        "room": _int_or_none(form.get("room")),
+        "room": _whole(form.get("room")),
         "panel": form.get("panel") or None,
     }
-    return _act(session_id, lambda s: ops.add_staff(s, data), "人员已安排")
+    return _act(
+        session_id,
+        lambda s: ops.add_staff(s, data),
+        lambda a: f"已安排 {a.user.display_name} 为{STAFF_LABELS[a.role]}" + (f"（{a.room.name}）" if a.room else ""),
+        form="staff",
+    )
 
 
 @bp.post("/<int:session_id>/staff/<int:assignment_id>/delete")
@@ -168,8 +224,14 @@ def remove_staff(session_id: int, assignment_id: int):
 @bp.post("/<int:session_id>/candidates")
 @roles_required(*ADMINS)
 def add_candidate(session_id: int):
-    username, room = request.form.get("username", ""), _int_or_none(request.form.get("room"))
-    return _act(session_id, lambda s: ops.enroll(s, username, room), "考生已报名并安排座位")
+    username, room = request.form.get("username", ""), _whole(request.form.get("room"))
+
+    def done(e) -> str:
+        if e.room is None:
+            return f"{e.user.display_name} 已报名（准考证号 {e.ticket_no}），尚未安排考场和座位"
+        return f"{e.user.display_name} 已报名，{e.room.name} 第 {e.seat} 座（准考证号 {e.ticket_no}）"
+
+    return _act(session_id, lambda s: ops.enroll(s, username, room), done, form="candidate")
 
 
 @bp.post("/<int:session_id>/candidates/<int:enrollment_id>/delete")
@@ -183,12 +245,10 @@ def remove_candidate(session_id: int, enrollment_id: int):
 def import_roster(session_id: int):
     upload = request.files.get("file")
     content = upload.read() if upload else b""
-
-    def run(session):
-        enrolled = ops.import_roster(session, content)
-        flash(f"已导入 {len(enrolled)} 名考生", "success")
-
-    return _act(session_id, run, "")
+    filename = upload.filename if upload else ""
+    return _act(
+        session_id, lambda s: ops.import_roster(s, content, filename), lambda enrolled: f"已导入 {len(enrolled)} 名考生"
+    )
 
 
 @bp.post("/<int:session_id>/papers")
@@ -212,7 +272,12 @@ def assign_papers(session_id: int):
 def advance(session_id: int):
     target = request.form.get("status", "")
 
-    return _act(session_id, lambda s: ops.advance(s, target), "状态已更新")
+    def run(session):
+        if target == "open":
+            return ops.open_now(session)
+        return ops.advance(session, target)  # each component closes what ran past its deadline first
+
+    return _act(session_id, run, lambda s: f"批次状态：{s.status.label}")
 
 
 @bp.get("/<int:session_id>/tickets")

@@ -23,15 +23,17 @@ def get_standard(standard_id: str, *, field: str | None = None) -> Standard:
     standard = all_standards().get(standard_id)
     if standard is None:
         if field:
-            raise Invalid(f"未知标准 {standard_id!r}", field=field)
-        raise NotFound(f"未知标准 {standard_id!r}")
+            raise Invalid(f"未知的职业标准「{standard_id}」", field=field)
+        raise NotFound(f"未知的职业标准「{standard_id}」")
     return standard
 
 
 def get_level(standard: Standard, level_id: str, *, field: str = "level"):
     level = standard.level(level_id)
     if level is None:
-        raise Invalid(f"标准 {standard.id} 没有等级 {level_id!r}（可选：{'、'.join(standard.level_ids)}）", field=field)
+        raise Invalid(
+            f"职业标准 {standard.id} 没有等级「{level_id}」（可选：{'、'.join(standard.level_ids)}）", field=field
+        )
     return level
 
 

@@ -28,6 +28,13 @@
     remaining: document.getElementById("exam-remaining"),
     save: document.getElementById("exam-save"),
     message: document.getElementById("exam-message"),
+    notice: document.getElementById("exam-notice"),
+    clock: document.getElementById("exam-clock"),
+    main: document.getElementById("exam-main"),
+    done: document.getElementById("exam-done"),
+    doneText: document.getElementById("exam-done-text"),
+    gridBox: document.getElementById("exam-grid-box"),
+    gridSummary: document.getElementById("exam-grid-summary"),
     mode: document.getElementById("exam-mode"),
     prev: document.getElementById("exam-prev"),
     next: document.getElementById("exam-next"),
@@ -80,7 +87,20 @@
 
   function syncClock(data) {
     if (data && data.server_time) state.offset = Date.parse(data.server_time) - Date.now();
-    if (data && data.deadline) state.deadline = Date.parse(data.deadline);
+    if (data && data.deadline) {
+      var deadline = Date.parse(data.deadline);
+      // A proctor's extension moves the deadline later: say so, never change the timer silently.
+      if (state.deadline && deadline - state.deadline >= 1000 && !state.closed) {
+        var minutes = Math.round((deadline - state.deadline) / 60000);
+        showNotice("监考员已为您延长考试时间" + (minutes >= 1 ? " " + minutes + " 分钟" : "") +
+          "，新的截止时间为 " + beijingTime(deadline) + "（北京时间）。");
+      }
+      state.deadline = deadline;
+    }
+  }
+
+  function beijingTime(ms) { // HH:MM in UTC+8, whatever the computer's own time zone
+    return new Date(ms + 8 * 3600 * 1000).toISOString().slice(11, 16);
   }
 
   // ------------------------------------------------------------------ answers
@@ -138,6 +158,7 @@
 
   // ------------------------------------------------------------------ rendering
   function showMessage(text) { el.message.textContent = text; el.message.hidden = !text; }
+  function showNotice(text) { el.notice.textContent = text; el.notice.hidden = !text; }
 
   function renderSaveState() {
     var pending = unsaved().length;
@@ -160,6 +181,8 @@
       if (i === state.journal.current) button.setAttribute("aria-current", "true"); else button.removeAttribute("aria-current");
     });
     el.flag.textContent = state.journal.flags[currentQ().qid] ? "取消标记" : "标记本题";
+    var done = state.attempt.questions.filter(function (q) { return isAnswered(q.qid); }).length;
+    el.gridSummary.textContent = "题号导航（已答 " + done + " / " + state.attempt.questions.length + "）";
   }
 
   function currentQ() { return state.attempt.questions[state.journal.current]; }
@@ -261,7 +284,7 @@
 
   // ------------------------------------------------------------------ clock
   function tick() {
-    if (!state.deadline) return;
+    if (!state.deadline || state.closed) return;
     var left = Math.max(0, state.deadline - (Date.now() + state.offset));
     var s = Math.floor(left / 1000);
     var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
@@ -280,21 +303,30 @@
   }
 
   // ------------------------------------------------------------------ end
+  // The finished state: no countdown, no paper, no 交卷 — a success message and the way back.
   function close(text, score) {
     state.closed = true;
     Array.prototype.forEach.call(root.querySelectorAll("input"), function (x) { x.disabled = true; });
     el.submit.disabled = true;
-    var line = text || "已交卷";
-    if (score !== undefined && score !== null) line += "。理论知识考试成绩：" + Number(score).toFixed(1) + " 分";
-    showMessage(line);
+    el.submit.hidden = true;
+    el.clock.hidden = true;
+    el.main.hidden = true;
+    showMessage("");
+    showNotice("");
+    var line = (text || "已交卷") + "，不能再修改答案";
+    function show(points) {
+      el.doneText.textContent = line + (points !== undefined && points !== null
+        ? "。理论知识考试成绩：" + Number(points).toFixed(1) + " 分" : "。");
+    }
+    show(score);
+    el.done.hidden = false;
     renderSaveState();
-    if (score === undefined) {
+    if (score === undefined && state.attempt && state.attempt.attempt_id) {
       call("GET", "/attempts/" + state.attempt.attempt_id).then(function (r) {
-        if (r.status === 200 && r.data.score !== null && r.data.score !== undefined) {
-          showMessage(line + "。理论知识考试成绩：" + Number(r.data.score).toFixed(1) + " 分");
-        }
+        if (r.status === 200 && r.data.score !== null && r.data.score !== undefined) show(r.data.score);
       }).catch(function () {});
     }
+    el.done.querySelector("a").focus();
   }
 
   function openSummary() {
@@ -361,9 +393,15 @@
         begin(r.data, r.data.answers);
       } else if (r.status === 409) {
         var cached = load(paperKey);
+        var code = r.data.error && r.data.error.code;
         var text = (r.data.error && r.data.error.message) || "当前不能作答";
-        if (cached) { state.attempt = cached; close(text); } // shows the score once the attempt has ended
-        else { showMessage(text); el.save.textContent = ""; state.closed = true; }
+        if (code === "attempt_closed" || code === "theory_closed" || cached) {
+          state.attempt = cached || state.attempt;
+          close(text); // shows the score once the attempt has ended
+        } else {
+          showMessage(text); el.save.textContent = ""; state.closed = true;
+          el.submit.hidden = true; el.main.hidden = true; el.clock.hidden = true;
+        }
       } else {
         showMessage((r.data.error && r.data.error.message) || "无法加载试卷");
       }
@@ -386,9 +424,25 @@
   el.submit.addEventListener("click", openSummary);
   el.yes.addEventListener("click", submit);
   el.no.addEventListener("click", function () { el.dialog.close ? el.dialog.close() : el.dialog.removeAttribute("open"); });
+  // Arrow keys move between the options of a question: radios do it themselves; the checkboxes of
+  // a multiple-choice question do not, so they are moved here (space still ticks).
+  var ARROWS = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
+  function moveBetweenOptions(event) {
+    var input = event.target;
+    if (!(event.key in ARROWS) || !input || input.type !== "checkbox") return false;
+    var box = input.closest(".question");
+    if (!box) return false;
+    var options = Array.prototype.slice.call(box.querySelectorAll("input"));
+    var next = options[(options.indexOf(input) + ARROWS[event.key] + options.length) % options.length];
+    if (next) next.focus();
+    event.preventDefault();
+    return true;
+  }
+
   document.addEventListener("keydown", function (event) {
     if (!state.attempt || event.ctrlKey || event.metaKey || event.altKey) return;
     if (el.dialog.open) return;
+    if (moveBetweenOptions(event)) return;
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "textarea" || (tag === "input" && event.target.type === "text")) return;
     var key = event.key.toLowerCase();
@@ -401,5 +455,7 @@
   setInterval(tick, 1000);
   setInterval(function () { if (!state.closed) flush(); }, RETRY_MS);
   setInterval(function () { if (!state.closed) refresh(); }, SYNC_MS);
+  // The question first, the grid folded on a phone; open beside the question on a wide screen.
+  if (window.matchMedia && window.matchMedia("(min-width: 701px)").matches) el.gridBox.open = true;
   start();
 })();

@@ -150,12 +150,22 @@ def test_candidate_takes_the_exam_through_reload_and_lost_connection(app, server
     summary = page.locator("#exam-summary").text_content()
     assert "未答 1 题：第 5 题" in summary
     page.click("#exam-confirm-yes")
-    page.wait_for_function("document.getElementById('exam-message').textContent.includes('已交卷')")
+    # the finished state: a success message (not the error box), no countdown, no 交卷, a way back
+    page.wait_for_function("document.getElementById('exam-done-text').textContent.includes('已交卷')")
+    page.wait_for_function("document.getElementById('exam-done-text').textContent.includes('理论知识考试成绩')")
+    assert page.locator("#exam-message").is_hidden() and page.locator("#exam-clock").is_hidden()
+    assert page.locator("#exam-submit").is_hidden() and page.locator("#exam-main").is_hidden()
     with app.app_context():
         attempt = db.session.get(Attempt, aid)
         assert attempt.status.value == "submitted" and attempt.score is not None
         db.session.remove()
     assert page.locator("#exam-questions input:not([disabled])").count() == 0
+    # reopening the page shows the finished exam, not an empty paper with 交卷
+    page.reload()
+    assert page.locator("#exam-finished").is_visible() and page.locator("#exam-submit").count() == 0
+    assert "您已交卷" in page.locator("#exam-finished").text_content()
+    page.click("text=返回我的考试")
+    page.wait_for_url(f"{server}/exams/")
     context.close()
 
 
