@@ -107,6 +107,7 @@ def planted(rng, sections, forms, overlap, width, tail, slack) -> tuple[list[dic
     limit = math.floor(overlap * n + 1e-9)
     slots = _plan(rng, sections)
     low = round(float(rng.uniform(0.80, 0.86) if tail else rng.uniform(0.58, 0.70)), 2)
+    low = min(low, round(0.95 - width, 2))
     high = round(low + width, 2)
     middle = (low + high) / 2
     # slot owners: items shared by a pair occupy the same slot index in both forms

@@ -32,7 +32,7 @@ from itertools import combinations
 
 import numpy as np
 
-from .assembly_checks import Slack, check_capacities, tightest
+from .assembly_checks import Slack, check_capacities, check_reach, tightest
 from .assembly_models import (
     Flags,
     Model,
@@ -109,13 +109,17 @@ def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, pr
     deadline = started + time_limit
     validate_blueprint(bp)
     problem = filter_bank(bank, bp)
-    slacks = check_capacities(problem, bp, deadline)
+    tight = len(problem.bank) <= TIGHT_FACTOR * bp.forms * bp.items_per_form
+    slacks = check_capacities(problem, bp, deadline, reach=tight)
     if note is not None:
         note(tightest(slacks))
     stats: dict = {"usable": len(problem.bank), "rounds": []}
-    tight = len(problem.bank) <= TIGHT_FACTOR * bp.forms * bp.items_per_form
     forms = None if tight else _solve_pools(problem, bp, seed, deadline, presolve, stats)
     if forms is None:
+        if not tight:
+            slacks = check_reach(problem, bp, deadline, slacks)
+            if note is not None:
+                note(tightest(slacks))
         forms, status, engine = solve_direct(problem, bp, _rng(seed, 9), deadline, presolve)
         stats["rounds"].append({"pool": len(problem.bank), "mode": f"direct-{engine}", "ok": forms is not None})
         if forms is None:
@@ -132,7 +136,7 @@ def time_out(time_limit: float, slacks: list[Slack] | str) -> TimeLimitExceeded:
     cause = slacks if isinstance(slacks, str) else tightest(slacks)
     likely = f"最紧的约束可能是：{cause}。" if cause else ""
     return TimeLimitExceeded(
-        f"在 {time_limit:g} 秒内既未组成满足全部约束的试卷，也未能证明无法组成（不一定需要放宽约束）。"
+        f"在 {time_limit:g} 秒内既未组成满足全部约束的试卷，也未能证明无法组成：约束未必无法满足。"
         f"{likely}可延长时间限制或换一个随机种子重试",
         constraint="time_limit",
         details={"likely": cause} if cause else {},

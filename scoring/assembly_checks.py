@@ -62,12 +62,19 @@ def reachable(points: np.ndarray, target: int) -> bool:
     return bool(reach[target])
 
 
-def check_capacities(problem: Problem, bp: Blueprint, deadline: float) -> list[Slack]:
-    """All checks in order; returns the slack of each family (tightest first)."""
+def check_capacities(problem: Problem, bp: Blueprint, deadline: float, reach: bool = True) -> list[Slack]:
+    """All checks in order; returns the slack of each family (tightest first). ``reach`` False
+    leaves out the exact band reachability (two small models): on a large bank the pools answer
+    faster than that check, which then runs only if they give up (check_reach)."""
     slacks = _check_one_form(problem, bp)
     slacks += _check_distinct(problem, bp)
-    slacks += _check_band(problem, bp, deadline)
+    slacks += _check_band(problem, bp, deadline, reach)
     return sorted(slacks, key=lambda s: s.ratio)
+
+
+def check_reach(problem: Problem, bp: Blueprint, deadline: float, slacks: list[Slack]) -> list[Slack]:
+    """The exact band reachability on its own; returns ``slacks`` with its own added."""
+    return sorted(slacks + _check_reach(problem, bp, deadline), key=lambda s: s.ratio)
 
 
 def _check_one_form(problem: Problem, bp: Blueprint) -> list[Slack]:
@@ -169,7 +176,7 @@ def _band_text(bp: Blueprint) -> str:
     return f"平均难度须在 {fmt_band(low)}–{fmt_band(high)} 之间"
 
 
-def _check_band(problem: Problem, bp: Blueprint, deadline: float) -> list[Slack]:
+def _check_band(problem: Problem, bp: Blueprint, deadline: float, reach: bool) -> list[Slack]:
     lo_sum, hi_sum = problem.band
     scale, n_items = problem.scale, bp.items_per_form
     step = int(np.gcd.reduce(problem.dint)) if len(problem.dint) else 1
@@ -184,9 +191,31 @@ def _check_band(problem: Problem, bp: Blueprint, deadline: float) -> list[Slack]
             constraint="difficulty",
             details={"min": bp.difficulty[0], "max": bp.difficulty[1], "step": float(unit), "reason": "precision"},
         )
+    outer = sections_sum_range(problem, bp)
+    if reach or outer[0] > hi_sum or outer[1] < lo_sum:
+        return _check_reach(problem, bp, deadline, outer)
+    return []
+
+
+def sections_sum_range(problem: Problem, bp: Blueprint) -> tuple[int, int]:
+    """Lowest and highest difficulty sum with the sections alone (each section's easiest or
+    hardest items): a bound that costs a sort, exact only when the areas do not bind."""
+    low = high = 0
+    for k, s in enumerate(bp.sections):
+        d = np.sort(problem.dint[problem.section_of == k])
+        low += int(d[: s.count].sum())
+        high += int(d[::-1][: s.count].sum())
+    return low, high
+
+
+def _check_reach(problem: Problem, bp: Blueprint, deadline: float, outer: tuple[int, int] | None = None) -> list[Slack]:
+    lo_sum, hi_sum = problem.band
+    scale, n_items = problem.scale, bp.items_per_form
     low, high = exact_sum_range(problem, bp, deadline)
-    if low is None:
-        return []
+    if low is None:  # not proven in time (or sections and areas conflict): the outer bound still holds
+        if outer is None or not (outer[0] > hi_sum or outer[1] < lo_sum):
+            return []
+        low, high = outer
     reach = f"{float(_mean(low, bp, scale)):.4f}–{float(_mean(high, bp, scale)):.4f}"
     details = {
         "min": bp.difficulty[0],
@@ -204,9 +233,10 @@ def _check_band(problem: Problem, bp: Blueprint, deadline: float) -> list[Slack]
             constraint="difficulty",
             details={**details, "short": float(gap)},
         )
-    inside = min(high, hi_sum) - max(low, lo_sum)
-    width = max(high - low, 1)
-    return [Slack(inside / width - 1, f"{_band_text(bp)}，可达范围 {reach}")]
+    if lo_sum <= low and high <= hi_sum:
+        return []  # the band admits every reachable sum: it binds nothing
+    admitted = (min(high, hi_sum) - max(low, lo_sum)) / max(high - low, 1)  # share of the reachable sums
+    return [Slack(admitted, f"{_band_text(bp)}，一套试卷可达的平均难度为 {reach}")]
 
 
 def exact_sum_range(problem: Problem, bp: Blueprint, deadline: float) -> tuple[int | None, int | None]:

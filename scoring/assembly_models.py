@@ -33,6 +33,7 @@ from scipy.sparse import coo_array
 from .assembly_types import Blueprint, Problem
 
 FIRST_FEASIBLE = 1.0  # mip_rel_gap: any feasible paper will do, the objective only breaks ties
+USAGE_GAP = 0.2  # where usage counts differ the objective is a real preference (less-used items)
 CPSAT_WORKERS = 2  # its local-search worker is what finds tight solutions; one worker stalls
 POOL_NODES = 500  # a pool model that needs more branch-and-bound nodes than this is given up
 DIRECT_NODES = 2000  # HiGHS's share of the whole-bank model, bounded by work ...
@@ -98,6 +99,14 @@ def objective(problem: Problem, pool: np.ndarray, rng: np.random.Generator) -> n
     return problem.bank.usage[pool].astype(float) + rng.random(len(pool))
 
 
+def gap_for(problem: Problem, pool: np.ndarray) -> float:
+    """First feasible where the objective only breaks ties (every usage count alike); where usage
+    differs, a 20 % gap so that less-used items are preferred — still bounded by a node limit, and
+    the best paper found is taken when the limit is reached."""
+    usage = problem.bank.usage[pool]
+    return USAGE_GAP if len(usage) and usage.min() != usage.max() else FIRST_FEASIBLE
+
+
 # ---------------------------------------------------------------------------------------------
 # Engines
 
@@ -124,8 +133,8 @@ def run(
         options={"time_limit": max(remaining, 0.05), "presolve": presolve, "mip_rel_gap": gap}
         | ({"node_limit": node_limit} if node_limit else {}),
     )
-    if res.x is not None and res.status in (0, 1):
-        return res.x, "ok" if res.status == 0 or gap >= FIRST_FEASIBLE else "time"
+    if res.x is not None and res.status in (0, 1):  # optimal, or the best paper when the work ran out
+        return res.x, "ok" if res.status == 0 or gap > 0 else "time"
     if res.status == 2:
         return None, "infeasible"
     if res.status == 1:
@@ -187,7 +196,7 @@ def solve_partitioned(problem, bp, pool, rng, deadline, presolve):
         model = Model(len(sub), len(sub))
         form_rows(problem, bp, sub, 0, Flags(), model)
         model.c = objective(problem, sub, rng)
-        x, status = run(model, deadline, presolve, node_limit=POOL_NODES)
+        x, status = run(model, deadline, presolve, gap=gap_for(problem, sub), node_limit=POOL_NODES)
         if x is None:
             return None, status
         chosen.append(sub[x > 0.5])
@@ -209,7 +218,7 @@ def solve_sequential(problem, bp, pool, rng, deadline, presolve):
             for earlier in chosen:
                 model.add(position[earlier], np.ones(len(earlier)), 0, limit)
         model.c = objective(problem, pool, rng) + 2.0 * reuse[pool]
-        x, status = run(model, deadline, presolve, node_limit=POOL_NODES)
+        x, status = run(model, deadline, presolve, gap=gap_for(problem, pool), node_limit=POOL_NODES)
         if x is None:
             return None, status
         picked = pool[x > 0.5]
@@ -263,7 +272,9 @@ def solve_joint(
         [objective(problem, pool, rng) for _ in range(forms)] + [np.zeros(model.n_vars - model.n_binary)]
     )
     seed = int(rng.integers(0, 2**31 - 1))
-    x, status = run(model, deadline, presolve, engine=engine, seed=seed, node_limit=options.get("node_limit"))
+    node_limit = options.get("node_limit")
+    gap = gap_for(problem, pool) if node_limit else FIRST_FEASIBLE  # a gap only where work is bounded
+    x, status = run(model, deadline, presolve, engine=engine, seed=seed, gap=gap, node_limit=node_limit)
     if x is None:
         return None, status
     return [pool[x[f * n : (f + 1) * n] > 0.5] for f in range(forms)], "ok"
