@@ -36,8 +36,9 @@ FIRST_FEASIBLE = 1.0  # mip_rel_gap: any feasible paper will do, the objective o
 USAGE_GAP = 0.2  # where usage counts differ the objective is a real preference (less-used items)
 CPSAT_WORKERS = 2  # its local-search worker is what finds tight solutions; one worker stalls
 POOL_NODES = 500  # a pool model that needs more branch-and-bound nodes than this is given up
-DIRECT_NODES = 2000  # HiGHS's share of the whole-bank model, bounded by work ...
-DIRECT_SECONDS = 3.0  # ... and by time (a quarter of what is left, at most this); CP-SAT takes the rest
+DIRECT_ENGINES = ("highs", "cpsat")  # in this order on the whole-bank model (bench --direct changes it)
+DIRECT_NODES = 20000  # HiGHS's share of the whole-bank model, bounded by work ...
+DIRECT_SECONDS = 6.0  # ... and by time (half of what is left, at most this); CP-SAT takes the rest
 
 
 @dataclass
@@ -264,6 +265,16 @@ def solve_joint(
                 model.lbs.extend([-np.inf] * n)
                 model.ubs.extend([1] * n)
                 model.add(y0 + ar, np.ones(n), 0, limit)
+            if forms > 2 and options.get("union_cut", True):
+                # per item: Σ_f x_f,i − Σ_{f<g} y_fg,i ≤ 1 (k forms holding it give k − C(k,2) ≤ 1):
+                # valid for every solution, and it shows the relaxation the distinct-items bound
+                first_y = forms * n
+                rr = len(model.lbs) + ar
+                cols = [f * n + ar for f in range(forms)] + [first_y + p * n + ar for p in range(len(pairs))]
+                values = [np.ones(n)] * forms + [-np.ones(n)] * len(pairs)
+                model.rows.append((np.tile(rr, forms + len(pairs)), np.concatenate(cols), np.concatenate(values)))
+                model.lbs.extend([-np.inf] * n)
+                model.ubs.extend([1] * n)
     if options.get("symmetry") and forms > 1:
         weight = problem.dint[pool] + 1.0  # any fixed weights will do; difficulty spreads them
         for f in range(forms - 1):
@@ -282,14 +293,20 @@ def solve_joint(
 
 def solve_direct(problem, bp, rng, deadline, presolve, flags: Flags | None = None, forms: int | None = None):
     """The whole filtered bank in one joint model: HiGHS first (deterministic, bounded by nodes and
-    a share of the time), then CP-SAT for the time left. Returns (forms or None, status, engine)."""
+    half the time left, at most DIRECT_SECONDS), then CP-SAT for the rest of the time.
+    Returns (forms or None, status, engine)."""
     whole = np.arange(len(problem.bank))
-    budget = time.monotonic() + min(DIRECT_SECONDS, 0.25 * (deadline - time.monotonic()))
-    found, status = solve_joint(problem, bp, whole, rng, budget, presolve, flags, forms, node_limit=DIRECT_NODES)
-    if found is not None or status == "infeasible":
-        return found, status, "highs"
-    found, status = solve_joint(problem, bp, whole, rng, deadline, presolve, flags, forms, engine="cpsat")
-    return found, status, "cpsat"
+    found, status, engine = None, "time", DIRECT_ENGINES[-1]
+    for engine in DIRECT_ENGINES:
+        if engine == "highs" and len(DIRECT_ENGINES) > 1:
+            budget = time.monotonic() + min(DIRECT_SECONDS, 0.5 * (deadline - time.monotonic()))
+            options = {"node_limit": DIRECT_NODES}
+        else:
+            budget, options = deadline, {}
+        found, status = solve_joint(problem, bp, whole, rng, budget, presolve, flags, forms, engine=engine, **options)
+        if found is not None or status == "infeasible":
+            break
+    return found, status, engine
 
 
 # ---------------------------------------------------------------------------------------------
