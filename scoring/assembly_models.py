@@ -1,4 +1,4 @@
-"""The 0/1 models of 组卷 and the two engines that solve them.
+"""The 0/1 models of 组卷 and the engine that solves them.
 
 One form's rows: a count per section, exact points per area, at most one item per enemy group,
 and the band on the integer sum of difficulties (Problem.dint / Problem.band). Several forms:
@@ -10,12 +10,13 @@ only a tie-breaker, so each solve stops at the first feasible solution (HiGHS ``
 with a non-negative objective the gap of any incumbent is at most 100 %). Where the seed enters:
 the perturbation, the pool draw, and on the joint model a seeded order of the columns (HiGHS's
 heuristics follow the column order, so the seed changes the paper even when the objective plays
-no part) and CP-SAT's ``random_seed``.
+no part).
 
-Engines (measured on bench/tight_banks.py, README 组卷): HiGHS through ``scipy.optimize.milp``
-for the small pool models, where it answers in milliseconds; OR-Tools CP-SAT for the whole-bank
-joint model of a tight bank, where HiGHS stalls on the equalities (exact area points, a narrow
-integer band) and CP-SAT, strong on pure 0/1 feasibility, finds or refutes a solution in seconds.
+Engine: HiGHS through ``scipy.optimize.milp``, for the pool models and the whole-bank model alike.
+OR-Tools CP-SAT was measured as a second engine on the same instances (bench/tight_banks.py
+``--direct cpsat``; scoring/assembly_cpsat.py translates these models): with the union cut below,
+HiGHS solved every planted instance CP-SAT solved and more, faster (README 组卷), so the app runs
+HiGHS only and ENGINES holds CP-SAT only when the benchmark registers it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
-from ortools.sat.python import cp_model
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
@@ -34,11 +34,11 @@ from .assembly_types import Blueprint, Problem
 
 FIRST_FEASIBLE = 1.0  # mip_rel_gap: any feasible paper will do, the objective only breaks ties
 USAGE_GAP = 0.2  # where usage counts differ the objective is a real preference (less-used items)
-CPSAT_WORKERS = 2  # its local-search worker is what finds tight solutions; one worker stalls
 POOL_NODES = 500  # a pool model that needs more branch-and-bound nodes than this is given up
-DIRECT_ENGINES = ("highs", "cpsat")  # in this order on the whole-bank model (bench --direct changes it)
-DIRECT_NODES = 20000  # HiGHS's share of the whole-bank model, bounded by work ...
-DIRECT_SECONDS = 6.0  # ... and by time (half of what is left, at most this); CP-SAT takes the rest
+DIRECT_ENGINES = ("highs",)  # engines of the whole-bank model, in order (bench --direct changes it)
+DIRECT_SYMMETRY = False  # symmetry breaking between forms: measured slower on both engines (README)
+DIRECT_NODES = 20000  # with a second engine, HiGHS's share is bounded by work ...
+DIRECT_SECONDS = 6.0  # ... and by time (half of what is left, at most this); the next takes the rest
 
 
 @dataclass
@@ -122,8 +122,8 @@ def run(
     remaining = deadline - time.monotonic()
     if remaining <= 0.01:
         return None, "time"
-    if engine == "cpsat":
-        return _run_cpsat(model, remaining, seed)
+    if engine != "highs":
+        return ENGINES[engine](model, remaining, seed)
     integrality = np.zeros(model.n_vars)
     integrality[: model.n_binary] = 1
     res = milp(
@@ -139,36 +139,6 @@ def run(
     if res.status == 2:
         return None, "infeasible"
     if res.status == 1:
-        return None, "time"
-    return None, "other"
-
-
-def _run_cpsat(model: Model, remaining: float, seed: int):
-    """The same model for CP-SAT: every variable 0/1, every coefficient an integer (points, counts,
-    difficulty in integer units)."""
-    m = cp_model.CpModel()
-    x = [m.new_bool_var(f"x{j}") for j in range(model.n_vars)]
-    a = model.matrix()
-    big = 1 << 40
-    for r in range(a.shape[0]):
-        lo, hi = a.indptr[r], a.indptr[r + 1]
-        cols, values = a.indices[lo:hi], a.data[lo:hi]
-        lb = model.lbs[r] if math.isfinite(model.lbs[r]) else -big
-        ub = model.ubs[r] if math.isfinite(model.ubs[r]) else big
-        expr = cp_model.LinearExpr.weighted_sum([x[j] for j in cols], [int(round(v)) for v in values])
-        m.add_linear_constraint(expr, int(math.ceil(lb - 1e-9)), int(math.floor(ub + 1e-9)))
-    # no objective: a pure feasibility model (measured: a tie-breaking objective makes CP-SAT
-    # optimise instead of search); the seed enters through the column order and random_seed
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(remaining, 0.05)
-    solver.parameters.num_workers = CPSAT_WORKERS
-    solver.parameters.random_seed = int(seed) % (2**31)
-    status = solver.solve(m)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return np.array([solver.boolean_value(v) for v in x], dtype=float), "ok"
-    if status == cp_model.INFEASIBLE:
-        return None, "infeasible"
-    if status == cp_model.UNKNOWN:
         return None, "time"
     return None, "other"
 
@@ -291,20 +261,33 @@ def solve_joint(
     return [pool[x[f * n : (f + 1) * n] > 0.5] for f in range(forms)], "ok"
 
 
+ENGINES: dict = {}  # other engines by name: (model, seconds, seed) -> (x or None, status)
+
+
 def solve_direct(problem, bp, rng, deadline, presolve, flags: Flags | None = None, forms: int | None = None):
-    """The whole filtered bank in one joint model: HiGHS first (deterministic, bounded by nodes and
-    half the time left, at most DIRECT_SECONDS), then CP-SAT for the rest of the time.
-    Returns (forms or None, status, engine)."""
+    """The whole filtered bank in one joint model, on HiGHS with all the time left: deterministic,
+    the same seed gives the same paper (or a time-out). Where usage counts differ, a first pass
+    prefers less-used items (gap, bounded by DIRECT_NODES; its best paper is taken) and the
+    first-feasible pass follows only if it found none. With a second engine registered (the
+    benchmark), HiGHS is bounded by nodes and half the time, at most DIRECT_SECONDS, and the next
+    engine takes the rest. Returns (forms or None, status, engine)."""
     whole = np.arange(len(problem.bank))
-    found, status, engine = None, "time", DIRECT_ENGINES[-1]
-    for engine in DIRECT_ENGINES:
-        if engine == "highs" and len(DIRECT_ENGINES) > 1:
-            budget = time.monotonic() + min(DIRECT_SECONDS, 0.5 * (deadline - time.monotonic()))
-            options = {"node_limit": DIRECT_NODES}
-        else:
-            budget, options = deadline, {}
-        found, status = solve_joint(problem, bp, whole, rng, budget, presolve, flags, forms, engine=engine, **options)
-        if found is not None or status == "infeasible":
+    plans = []  # (engine, share of the time left or None for all of it, options)
+    if len(DIRECT_ENGINES) > 1:
+        plans.append(("highs", DIRECT_SECONDS, {"node_limit": DIRECT_NODES}))
+        plans += [(engine, None, {}) for engine in DIRECT_ENGINES[1:]]
+    else:
+        if gap_for(problem, whole) < FIRST_FEASIBLE:
+            plans.append(("highs", None, {"node_limit": DIRECT_NODES}))
+        plans.append(("highs", None, {}))
+    found, status, engine = None, "time", "highs"
+    for engine, cap, options in plans:
+        left = deadline - time.monotonic()
+        budget = deadline if cap is None else time.monotonic() + min(cap, 0.5 * left)
+        found, status = solve_joint(
+            problem, bp, whole, rng, budget, presolve, flags, forms, engine=engine, symmetry=DIRECT_SYMMETRY, **options
+        )
+        if found is not None or status == "infeasible" or time.monotonic() >= deadline:
             break
     return found, status, engine
 
