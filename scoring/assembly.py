@@ -1,4 +1,4 @@
-"""Theory-paper assembly (组卷) as 0/1 models solved by HiGHS (scipy.optimize.milp) and OR-Tools CP-SAT.
+"""Theory-paper assembly (组卷) as 0/1 models solved by HiGHS (scipy.optimize.milp).
 
 Pure: plain columns in, plain data out; no Flask, no database. Why a model and not random draws:
 a national assessment needs each paper's points per area to equal the standard's weight table
@@ -15,8 +15,9 @@ How (../shared/design.md, "solving the assembly MILP with HiGHS"; issue 14 for t
 3. A large bank: seeded candidate pools (a few times what each cell needs, half least-used, half
    near the band); per pool the forms on disjoint parts, then one at a time (twice, the second on a
    fresh pool), then jointly; the pool stages are bounded by work (nodes), not time.
-4. A small bank (at most TIGHT_FACTOR × what the forms need), or when the pools give up: the whole
-   bank in one joint model with symmetry breaking between forms, on CP-SAT (assembly_models on why).
+4. A small bank (at most TIGHT_FACTOR × what the forms need), or when the pools give up: one form
+   at a time on the whole bank (three seeded orders), then the whole bank in one joint model on
+   HiGHS (assembly_models on the engine and the cut that makes it fast).
 5. Infeasible on the whole bank: relax one family at a time to name the one that cannot be met.
    Out of time: say so, without claiming that anything must be relaxed, and name the tightest
    constraint as the likely cause.
@@ -71,6 +72,7 @@ DEFAULT_TIME_LIMIT = 60.0
 GRACE_SECONDS = 1.0  # the hard guard kills the worker this long after the solver's own limit
 POOL_FACTORS = (2.0, 4.0)
 TIGHT_FACTOR = 3.0  # usable items ≤ 3 × forms × items per form: the whole bank is the pool
+SEQUENTIAL_TRIES = 3  # one-form-at-a-time attempts on the whole bank before the joint model
 
 
 def _rng(seed: int, *stage: int) -> np.random.Generator:
@@ -104,6 +106,19 @@ def _solve_pools(problem: Problem, bp: Blueprint, seed: int, deadline: float, pr
     return None
 
 
+def _solve_whole_sequential(problem: Problem, bp: Blueprint, seed: int, deadline: float, presolve: bool, stats):
+    """One form at a time on the whole bank, in SEQUENTIAL_TRIES seeded orders: single-form models
+    answer in milliseconds, and measured on bench/tight_banks.py this settles most tight banks
+    before the joint model is needed (which then takes seconds)."""
+    whole = np.arange(len(problem.bank))
+    for attempt in range(SEQUENTIAL_TRIES if bp.forms > 1 else 0):
+        forms, _ = solve_sequential(problem, bp, whole, _rng(seed, 8, attempt), deadline, presolve)
+        stats["rounds"].append({"pool": len(whole), "mode": "whole-sequential", "ok": forms is not None})
+        if forms is not None or time.monotonic() >= deadline:
+            return forms
+    return None
+
+
 def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, presolve: bool, note=None) -> Result:
     started = time.monotonic()
     deadline = started + time_limit
@@ -120,6 +135,8 @@ def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, pr
             slacks = check_reach(problem, bp, deadline, slacks)
             if note is not None:
                 note(tightest(slacks))
+        forms = _solve_whole_sequential(problem, bp, seed, deadline, presolve, stats)
+    if forms is None:
         forms, status, engine = solve_direct(problem, bp, _rng(seed, 9), deadline, presolve)
         stats["rounds"].append({"pool": len(problem.bank), "mode": f"direct-{engine}", "ok": forms is not None})
         if forms is None:
