@@ -16,7 +16,7 @@ How (../shared/design.md, "solving the assembly MILP with HiGHS"; issue 14 for t
    near the band); per pool the forms on disjoint parts, then one at a time (twice, the second on a
    fresh pool), then jointly; the pool stages are bounded by work (nodes), not time.
 4. A small bank (at most TIGHT_FACTOR × what the forms need), or when the pools give up: one form
-   at a time on the whole bank (three seeded orders), then the whole bank in one joint model on
+   at a time on the whole bank (four seeded orders), then the whole bank in one joint model on
    HiGHS (assembly_models on the engine and the cut that makes it fast).
 5. Infeasible on the whole bank: relax one family at a time to name the one that cannot be met.
    Out of time: say so, without claiming that anything must be relaxed, and name the tightest
@@ -72,7 +72,7 @@ DEFAULT_TIME_LIMIT = 60.0
 GRACE_SECONDS = 1.0  # the hard guard kills the worker this long after the solver's own limit
 POOL_FACTORS = (2.0, 4.0)
 TIGHT_FACTOR = 3.0  # usable items ≤ 3 × forms × items per form: the whole bank is the pool
-SEQUENTIAL_TRIES = 3  # one-form-at-a-time attempts on the whole bank before the joint model
+SEQUENTIAL_TRIES = 4  # one-form-at-a-time attempts on the whole bank before the joint model
 
 
 def _rng(seed: int, *stage: int) -> np.random.Generator:
