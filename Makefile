@@ -57,6 +57,7 @@ test: lint test-sqlite test-postgres test-clock
 
 bench: install
 	$(PY) bench/assembly.py
+	$(PY) bench/tight_banks.py
 	$(PY) bench/exam_load.py
 
 clean:

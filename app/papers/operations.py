@@ -172,7 +172,10 @@ def assemble_papers(
             ) from exc
         raise Invalid(exc.message, code="infeasible", details={"constraint": exc.constraint, **exc.details}) from exc
     except TimeLimitExceeded as exc:
-        raise Invalid(exc.message, code="time_limit_exceeded", details={"constraint": "time_limit"}) from exc
+        # honest: nothing was shown impossible; details.likely names the tightest constraint
+        raise Invalid(
+            exc.message, code="time_limit_exceeded", details={**exc.details, "constraint": "time_limit"}
+        ) from exc
     except AssemblyError as exc:
         raise Invalid(exc.message, field=exc.details.get("field"), details=exc.details) from exc
     papers = store_papers(standard, blueprint, seed, result.forms, user)

@@ -1,0 +1,438 @@
+"""Benchmark: 组卷 on tight banks — planted solutions and instances infeasible by construction.
+
+    .venv/bin/python bench/tight_banks.py [--planted 48] [--time-limit 10] [--seed 14] [--quick]
+
+Each instance is a bank for 3-01-01-04's 4.1 四级 weights, built so that the answer is known:
+
+* planted — F parallel forms are built first (a random area × type plan, every pair of forms
+  sharing the most items the overlap allows, each form's mean difficulty inside the band), the
+  bank is their items plus some decoys; bank sizes, forms (1–6), overlaps (0–0.2), band widths
+  (0, 0.01, 0.05, 0.25) and band places (central, tail) vary. Every bank also holds items the
+  request must exclude (a higher level, an area outside the table, points of no section) with
+  difficulties near the band, so a filter that lets them in would show.
+* counting — a planted bank with items removed until the distinct items F × n − C(F,2) × L no
+  longer fit (the issue's case: 6 forms of 90, max_overlap 0.05, 455 usable items);
+* precision — a band no sum of two-decimal difficulties can hit (zero width or narrower than 1/n %);
+* reach — a band just past the exact highest mean a paper can reach with its areas;
+* capacity — an area short of points, or a type short of items.
+
+Every instance runs through ``scoring.assembly.assemble`` as the API runs it (forked, guarded
+worker, ``--time-limit``), and through an exact reference model in the same process: OR-Tools
+CP-SAT over all usable items with every constraint, difficulties as integer hundredths, no pools,
+no checks, 2 workers. Every returned paper is re-checked here from the bank's own records. Prints
+one line per instance, then per kind: answered correctly / total, median and worst seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from ortools.sat.python import cp_model  # noqa: E402
+
+from scoring import assembly_cpsat, assembly_models  # noqa: E402
+from scoring.assembly import Bank, Blueprint, Infeasible, Section, TimeLimitExceeded, assemble  # noqa: E402
+
+W4 = {
+    "职业道德": 5,
+    "基础知识": 20,
+    "宣传讲解": 10,
+    "会员发展": 15,
+    "权益维护": 10,
+    "履职监督": 10,
+    "会籍管理": 15,
+    "会员服务": 15,
+}
+DEFAULT = (Section("judge", 20, 1), Section("single", 60, 1), Section("multiple", 10, 2))  # 90 items, 100 points
+SMALL = (Section("judge", 5, 1), Section("single", 11, 1), Section("multiple", 2, 2))  # 18 items, 20 points
+LEVEL_RANK = 1  # 四级
+
+
+@dataclass
+class Instance:
+    name: str
+    kind: str  # planted, counting, precision, reach, capacity
+    records: list[dict]
+    blueprint: Blueprint
+    expect: set[str] = field(default_factory=set)  # constraint names an infeasible answer may give
+    width: float = 0.0
+
+
+def _bp(sections, forms, overlap, band) -> Blueprint:
+    return Blueprint(level="四级", level_rank=LEVEL_RANK, weights=W4, sections=sections, forms=forms,
+                     max_overlap=overlap, difficulty=band)  # fmt: skip
+
+
+def _plan(rng, sections) -> list[tuple[str, int]]:
+    """One form's slots as (area, section index): multiples first where an area has room, then the
+    one-point types over the remaining points, in random order."""
+    total = sum(s.count * s.points for s in sections)
+    targets = {a: w * total // 100 for a, w in W4.items()}
+    left = dict(targets)
+    slots = []
+    for k, s in enumerate(sections):
+        if s.points == 1:
+            continue
+        for _ in range(s.count):
+            room = [a for a in W4 if left[a] >= s.points]
+            area = room[rng.integers(len(room))]
+            left[area] -= s.points
+            slots.append((area, k))
+    ones = [a for a, r in left.items() for _ in range(r)]
+    rng.shuffle(ones)
+    kinds = [k for k, s in enumerate(sections) if s.points == 1 for _ in range(s.count)]
+    slots += list(zip(ones, kinds, strict=True))
+    return slots
+
+
+def _item(rid, area, k, sections, difficulty, **extra) -> dict:
+    s = sections[k]
+    return dict(id=rid, type=s.type, area=area, level_rank=extra.pop("level_rank", LEVEL_RANK), points=s.points,
+                difficulty=float(difficulty), enemy_group=extra.pop("enemy_group", None), usage=int(extra.pop("usage", 0)))  # fmt: skip
+
+
+def planted(rng, sections, forms, overlap, width, tail, slack) -> tuple[list[dict], Blueprint, list[list[int]]]:
+    """A bank holding F planted forms that meet every constraint, plus decoys and excluded items."""
+    n = sum(s.count for s in sections)
+    limit = math.floor(overlap * n + 1e-9)
+    slots = _plan(rng, sections)
+    low = round(float(rng.uniform(0.80, 0.86) if tail else rng.uniform(0.58, 0.70)), 2)
+    low = min(low, round(0.95 - width, 2))
+    high = round(low + width, 2)
+    middle = (low + high) / 2
+    # slot owners: items shared by a pair occupy the same slot index in both forms
+    owner = [[None] * n for _ in range(forms)]
+    records: list[dict] = []
+    free = [list(rng.permutation(n)) for _ in range(forms)]
+    for f, g in combinations(range(forms), 2):
+        for _ in range(limit):
+            common = [j for j in free[f] if j in set(free[g])]
+            if not common or len(free[f]) <= 3 or len(free[g]) <= 3:
+                break
+            j = common[0]
+            free[f].remove(j)
+            free[g].remove(j)
+            rid = len(records) + 1
+            area, k = slots[j]
+            records.append(_item(rid, area, k, sections, np.clip(rng.normal(middle, 0.08), 0.05, 0.98).round(2)))
+            owner[f][j] = owner[g][j] = rid
+    for f in range(forms):
+        for j in free[f]:
+            rid = len(records) + 1
+            area, k = slots[j]
+            records.append(_item(rid, area, k, sections, np.clip(rng.normal(middle, 0.08), 0.05, 0.98).round(2)))
+            owner[f][j] = rid
+    by_id = {r["id"]: r for r in records}
+    fixed: set[int] = set()
+    for f in range(forms):  # move each form's sum of hundredths into the band on items not yet fixed
+        ids = owner[f]
+        total = sum(round(by_id[i]["difficulty"] * 100) for i in ids)
+        lo_sum, hi_sum = math.ceil(low * n * 100 - 1e-6), math.floor(high * n * 100 + 1e-6)
+        goal = int(rng.integers(lo_sum, hi_sum + 1))
+        movable = [i for i in ids if i not in fixed]
+        delta = goal - total
+        while delta and movable:
+            for i in list(movable):
+                if not delta:
+                    break
+                cents = round(by_id[i]["difficulty"] * 100)
+                step = 1 if delta > 0 else -1
+                if 1 <= cents + step <= 99:
+                    by_id[i]["difficulty"] = (cents + step) / 100
+                    delta -= step
+                else:
+                    movable.remove(i)
+        fixed.update(ids)
+    plan_forms = [list(ids) for ids in owner]
+    # decoys: usable items in the same cells, drawn from the bank's usual spread of difficulty
+    for _ in range(int(slack * len(records))):
+        area, k = slots[rng.integers(n)]
+        records.append(_item(len(records) + 1, area, k, sections, np.clip(rng.normal(0.65, 0.12), 0.05, 0.98).round(2)))
+    # enemy groups: a planted item with an item of another form or a decoy, never two of one form
+    form_of = {}
+    for f, ids in enumerate(plan_forms):
+        for i in ids:
+            form_of.setdefault(i, set()).add(f)
+    ids = [r["id"] for r in records]
+    for g in range(len(records) // 20):
+        a, b = (int(x) for x in rng.choice(ids, 2, replace=False))
+        if not form_of.get(a, set()) & form_of.get(b, set()) and by_id.get(a, {}).get("enemy_group") is None:
+            for r in records:
+                if r["id"] in (a, b) and r["enemy_group"] is None:
+                    r["enemy_group"] = f"E{g}"
+    # excluded: a higher level, an area outside the table, points that match no section
+    for j in range(max(10, len(records) // 3)):
+        area, k = slots[rng.integers(n)]
+        d = np.clip(rng.normal(middle, 0.03), 0.05, 0.98).round(2)
+        item = _item(len(records) + 1, area, k, sections, d)
+        if j % 3 == 0:
+            item["level_rank"] = LEVEL_RANK + 1
+        elif j % 3 == 1:
+            item["area"] = "培训指导"
+        else:
+            item["type"], item["points"] = "single", 3
+        records.append(item)
+    return records, _bp(sections, forms, overlap, (low, high)), plan_forms
+
+
+def planted_ok(rng, *args) -> tuple[list[dict], Blueprint, list[list[int]]]:
+    """``planted`` until its planted forms really meet the band (a form whose items were all fixed
+    by earlier forms may miss it)."""
+    while True:
+        records, bp, plan = planted(rng, *args)
+        by_id = {r["id"]: r for r in records}
+        means = [sum(by_id[i]["difficulty"] for i in ids) / len(ids) for ids in plan]
+        if all(bp.difficulty[0] - 1e-9 <= m <= bp.difficulty[1] + 1e-9 for m in means):
+            return records, bp, plan
+
+
+def instances(count: int, seed: int) -> list[Instance]:
+    rng = np.random.default_rng(seed)
+    out = []
+    widths = (0.0, 0.01, 0.05, 0.25)
+    for k in range(count):
+        sections = SMALL if k % 3 else DEFAULT
+        forms = int(rng.choice([1, 2, 3, 4, 6]))
+        overlap = float(rng.choice([0.0, 0.05, 0.1, 0.2]))
+        width = widths[k % len(widths)]
+        tail = bool(k % 5 == 4)
+        slack = 3.0 if k % 6 == 5 else float(rng.choice([0.0, 0.1, 0.5]))  # 3.0: a large bank, the pools
+        records, bp, _ = planted_ok(rng, sections, forms, overlap, width, tail, slack)
+        name = f"planted n={sum(s.count for s in sections)} F={forms} ov={overlap:g} w={width:g}{' tail' if tail else ''} +{slack:g}"
+        out.append(Instance(name, "planted", records, bp, width=width))
+    # counting: the issue's case, and smaller ones
+    for sections, forms, overlap, remove in (
+        (DEFAULT, 6, 0.05, 25),
+        (DEFAULT, 4, 0.1, 3),
+        (SMALL, 6, 0.2, 2),
+        (SMALL, 3, 0.0, 1),
+    ):
+        records, bp, plan_forms = planted_ok(rng, sections, forms, overlap, 0.25, False, 0.0)
+        usable = [r for r in records if r["level_rank"] <= LEVEL_RANK and r["area"] in W4 and r["points"] in (1, 2)]
+        singles = [r["id"] for r in usable if r["type"] == "single"]
+        drop = set(singles[:remove])
+        records = [r for r in records if r["id"] not in drop]
+        bp = _bp(sections, forms, overlap, (0.55, 0.80))
+        out.append(
+            Instance(
+                f"counting F={forms} ov={overlap:g} −{remove}", "counting", records, bp, {"overlap", "type", "area"}
+            )
+        )
+    # precision: bands that no sum of hundredths can hit
+    for sections, band in ((DEFAULT, (0.7033, 0.7033)), (SMALL, (0.7001, 0.7005)), (SMALL, (0.6556, 0.6556))):
+        records, _, _ = planted_ok(rng, sections, 2, 0.2, 0.25, False, 0.3)
+        out.append(
+            Instance(
+                f"precision band {band[0]}–{band[1]}", "precision", records, _bp(sections, 2, 0.2, band), {"difficulty"}
+            )
+        )
+    # reach: a band just above the exact highest mean
+    for sections in (DEFAULT, SMALL):
+        records, bp, _ = planted_ok(rng, sections, 2, 0.2, 0.05, False, 0.3)
+        top = reference_extreme(records, bp)
+        band = (round(top + 0.001, 3), round(top + 0.05, 3))
+        out.append(
+            Instance(
+                f"reach band {band[0]}–{band[1]} (max {top:.4f})",
+                "reach",
+                records,
+                _bp(sections, 2, 0.2, band),
+                {"difficulty"},
+            )
+        )
+    # capacity: an area short of points, a type short of items
+    records, bp, _ = planted_ok(rng, DEFAULT, 1, 0.2, 0.25, False, 0.0)
+    records = [
+        r for r in records if not (r["area"] == "会籍管理" and r["level_rank"] <= LEVEL_RANK and r["type"] == "single")
+    ]
+    out.append(Instance("capacity area 会籍管理", "capacity", records, bp, {"area", "type"}))
+    records, bp, _ = planted_ok(rng, SMALL, 2, 0.0, 0.25, False, 0.0)
+    judges = [r["id"] for r in records if r["type"] == "judge" and r["level_rank"] <= LEVEL_RANK and r["area"] in W4]
+    records = [r for r in records if r["id"] != judges[0]]
+    out.append(Instance("capacity type judge F=2", "capacity", records, bp, {"type"}))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The exact reference: CP-SAT over all usable items, every constraint, integer hundredths
+
+
+def _usable(records, bp):
+    kinds = {(s.type, s.points): k for k, s in enumerate(bp.sections)}
+    return [
+        r
+        for r in records
+        if r["level_rank"] <= bp.level_rank and r["area"] in bp.weights and (r["type"], r["points"]) in kinds
+    ]
+
+
+def _reference_model(records, bp, forms):
+    items = _usable(records, bp)
+    total = sum(s.count * s.points for s in bp.sections)
+    n = sum(s.count for s in bp.sections)
+    m = cp_model.CpModel()
+    x = [[m.new_bool_var("") for _ in items] for _ in range(forms)]
+    cents = [round(r["difficulty"] * 100) for r in items]
+    for f in range(forms):
+        for s in bp.sections:
+            m.add(
+                sum(x[f][i] for i, r in enumerate(items) if r["type"] == s.type and r["points"] == s.points) == s.count
+            )
+        for a, w in bp.weights.items():
+            m.add(sum(r["points"] * x[f][i] for i, r in enumerate(items) if r["area"] == a) == w * total // 100)
+        groups: dict[str, list[int]] = {}
+        for i, r in enumerate(items):
+            if r["enemy_group"]:
+                groups.setdefault(r["enemy_group"], []).append(i)
+        for members in groups.values():
+            m.add(sum(x[f][i] for i in members) <= 1)
+    limit = math.floor(bp.max_overlap * n + 1e-9)
+    for f, g in combinations(range(forms), 2):
+        both = []
+        for i in range(len(items)):
+            y = m.new_bool_var("")
+            m.add_bool_and([x[f][i], x[g][i]]).only_enforce_if(y)
+            m.add_bool_or([x[f][i].Not(), x[g][i].Not(), y])
+            both.append(y)
+        m.add(sum(both) <= limit)
+    return m, x, items, cents, n
+
+
+def reference(records, bp, time_limit) -> str:
+    m, x, items, cents, n = _reference_model(records, bp, bp.forms)
+    lo, hi = bp.difficulty
+    for f in range(bp.forms):
+        s = sum(c * x[f][i] for i, c in enumerate(cents))
+        m.add(s >= math.ceil(lo * n * 100 - 1e-6))
+        m.add(s <= math.floor(hi * n * 100 + 1e-6))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 2
+    status = solver.solve(m)
+    return {cp_model.OPTIMAL: "feasible", cp_model.FEASIBLE: "feasible", cp_model.INFEASIBLE: "infeasible"}.get(
+        status, "unknown"
+    )
+
+
+def reference_extreme(records, bp) -> float:
+    """The exact highest mean difficulty one form can reach (sections, areas, enemy groups)."""
+    m, x, items, cents, n = _reference_model(records, bp, 1)
+    m.maximize(sum(c * x[0][i] for i, c in enumerate(cents)))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 30
+    solver.parameters.num_workers = 2
+    assert solver.solve(m) == cp_model.OPTIMAL
+    return solver.objective_value / n / 100
+
+
+def check_papers(result, records, bp) -> str | None:
+    """Re-check every paper from the bank's own records; None when all is well."""
+    by_id = {r["id"]: r for r in records}
+    total = sum(s.count * s.points for s in bp.sections)
+    limit = math.floor(bp.max_overlap * sum(s.count for s in bp.sections) + 1e-9)
+    for form in result.forms:
+        items = [by_id[i] for i in form.item_ids]
+        if len(set(form.item_ids)) != len(items):
+            return "repeated item"
+        for a, w in bp.weights.items():
+            if sum(r["points"] for r in items if r["area"] == a) * 100 != w * total:
+                return f"area {a}"
+        for s in bp.sections:
+            if sum(1 for r in items if r["type"] == s.type and r["points"] == s.points) != s.count:
+                return f"type {s.type}"
+        if any(r["level_rank"] > bp.level_rank for r in items):
+            return "level"
+        groups = [r["enemy_group"] for r in items if r["enemy_group"]]
+        if len(groups) != len(set(groups)):
+            return "enemy group"
+        mean = sum(r["difficulty"] for r in items) / len(items)
+        if not bp.difficulty[0] - 1e-9 <= mean <= bp.difficulty[1] + 1e-9:
+            return f"difficulty {mean}"
+    for a, b in combinations(result.forms, 2):
+        if len(set(a.item_ids) & set(b.item_ids)) > limit:
+            return "overlap"
+    return None
+
+
+def run_engine(inst: Instance, time_limit: float, seed: int) -> tuple[str, float, str]:
+    started = time.perf_counter()
+    try:
+        result = assemble(Bank.from_records(inst.records), inst.blueprint, seed=seed, time_limit=time_limit)
+        wrong = check_papers(result, inst.records, inst.blueprint)
+        outcome, note = ("WRONG", wrong) if wrong else ("feasible", result.stats["rounds"][-1]["mode"])
+    except Infeasible as exc:
+        outcome, note = "infeasible", f"{exc.constraint}: {exc.message}"
+    except TimeLimitExceeded as exc:
+        outcome, note = "timeout", exc.message
+    return outcome, time.perf_counter() - started, note
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--planted", type=int, default=48)
+    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--quick", action="store_true", help="12 planted instances")
+    parser.add_argument("--no-reference", action="store_true")
+    parser.add_argument("--direct", default="highs", help="engines of the whole-bank model, in order: highs, cpsat")
+    parser.add_argument("--symmetry", action="store_true", help="symmetry breaking between forms")
+    args = parser.parse_args()
+    assembly_models.ENGINES["cpsat"] = assembly_cpsat.run_cpsat
+    assembly_models.DIRECT_ENGINES = tuple(args.direct.split(","))
+    assembly_models.DIRECT_SYMMETRY = args.symmetry
+    cases = instances(12 if args.quick else args.planted, args.seed)
+    rows = []
+    for inst in cases:
+        usable = len(_usable(inst.records, inst.blueprint))
+        outcome, seconds, note = run_engine(inst, args.time_limit, seed=args.seed)
+        ref, ref_seconds = "-", float("nan")
+        if not args.no_reference:
+            t0 = time.perf_counter()
+            ref = reference(inst.records, inst.blueprint, args.time_limit)
+            ref_seconds = time.perf_counter() - t0
+        if inst.kind == "planted":
+            ok = outcome == "feasible"
+        else:
+            ok = outcome == "infeasible" and note.split(":")[0] in inst.expect and seconds <= 2.0
+        ref_ok = ref == ("feasible" if inst.kind == "planted" else "infeasible")
+        rows.append((inst, ok, seconds, ref_ok, ref_seconds))
+        print(f"{'ok ' if ok else 'BAD'} {inst.name:<44} usable {usable:5d}  {outcome:<10} {seconds:6.2f} s   "
+              f"ref {ref:<10} {ref_seconds:6.2f} s   {note[:90]}", flush=True)  # fmt: skip
+    print()
+    print(
+        f"{'kind':<22} {'engine ok':>10} {'median s':>9} {'worst s':>8}   {'ref ok':>7} {'median s':>9} {'worst s':>8}"
+    )
+    groups = [("planted w=0", lambda r: r[0].kind == "planted" and r[0].width == 0)]
+    groups += [
+        (f"planted w={w:g}", lambda r, w=w: r[0].kind == "planted" and r[0].width == w) for w in (0.01, 0.05, 0.25)
+    ]
+    groups += [(kind, lambda r, k=kind: r[0].kind == k) for kind in ("counting", "precision", "reach", "capacity")]
+    for label, keep in groups:
+        chosen = [r for r in rows if keep(r)]
+        if not chosen:
+            continue
+        times = [r[2] for r in chosen]
+        ref_times = [r[4] for r in chosen]
+        line = f"{label:<22} {sum(r[1] for r in chosen):>4}/{len(chosen):<5} {statistics.median(times):9.2f} {max(times):8.2f}"
+        if not args.no_reference:
+            line += f"   {sum(r[3] for r in chosen):>3}/{len(chosen):<3} {statistics.median(ref_times):9.2f} {max(ref_times):8.2f}"
+        print(line)
+    bad = [r for r in rows if not r[1] and not (r[0].kind == "planted" and r[0].width == 0)]
+    slow = [r for r in rows if r[0].kind == "planted" and r[0].width >= 0.01 and r[2] > 10.0]
+    print(f"\ndone-when: {len(bad)} failures outside zero-width bands, {len(slow)} planted (band ≥ 0.01) over 10 s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
