@@ -6,13 +6,13 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app import api, models  # noqa: F401  (models: every table known to the metadata and Alembic)
 from app.api.common import domain_error_response, error_response
-from app.auth.models import User
+from app.auth.operations import LOGIN_SESSION_KEY, user_for_login_session
 from app.auth.views import bp as auth_bp
 from app.banks.views import bp as banks_bp
 from app.cli import register_commands
@@ -87,7 +87,8 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        # The cookie alone is not enough: its server-side session must still exist (sign-out deletes it).
+        return user_for_login_session(int(user_id), session.get(LOGIN_SESSION_KEY))
 
 
 def register_blueprints(app: Flask) -> None:

@@ -20,6 +20,10 @@ def base_config(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         # Integration clients (a provincial platform, roster tools) keep a token for weeks; 30 days by default.
         "API_TOKEN_TTL": timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "720"))),
+        # A candidate's token and every page sign-in last one exam (working) day: 12 hours.
+        "API_TOKEN_TTL_CANDIDATE": timedelta(hours=int(os.environ.get("API_TOKEN_TTL_CANDIDATE_HOURS", "12"))),
+        "LOGIN_SESSION_TTL": timedelta(hours=int(os.environ.get("LOGIN_SESSION_TTL_HOURS", "12"))),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("LOGIN_SESSION_TTL_HOURS", "12"))),
         # Failed sign-ins before 429, per account and per client address (Flask-Limiter syntax).
         "LOGIN_FAILURE_LIMIT_ACCOUNT": os.environ.get("LOGIN_FAILURE_LIMIT_ACCOUNT", "5 per 5 minutes"),
         "LOGIN_FAILURE_LIMIT_CLIENT": os.environ.get("LOGIN_FAILURE_LIMIT_CLIENT", "20 per 5 minutes"),

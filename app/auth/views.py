@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -14,7 +14,7 @@ from app.extensions import db
 from .decorators import roles_required
 from .forms import LoginForm
 from .models import User
-from .operations import authenticate
+from .operations import LOGIN_SESSION_KEY, authenticate, end_login_session, start_login_session
 from .scoping import scope_to_center
 
 bp = Blueprint("auth", __name__)
@@ -41,6 +41,7 @@ def login():
             error, status = exc.message, exc.status
         else:
             login_user(user)
+            session[LOGIN_SESSION_KEY] = start_login_session(user)
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form, error=error), status
 
@@ -48,6 +49,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    end_login_session(session.pop(LOGIN_SESSION_KEY, None))
     logout_user()
     return redirect(url_for("auth.login"))
 
