@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask, render_template, request, session
+from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from app import api, models  # noqa: F401  (models: every table known to the metadata and Alembic)
@@ -21,6 +22,7 @@ from app.eligibility.views import bp as eligibility_bp
 from app.errors import DomainError
 from app.exams.views import bp as exams_bp
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.faults import Fault, database_fault
 from app.main.views import bp as main_bp
 from app.navigation import nav_items
 from app.papers.views import bp as papers_bp
@@ -128,6 +130,19 @@ def register_request_boundary(app: Flask) -> None:
             db.session.rollback()
 
 
+BARE_ERROR_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{code} · 职业技能评价平台</title></head>
+<body><h1>{code} · {title}</h1><p>{message}</p><p><a href="/">返回首页</a></p></body></html>"""
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the database may be gone; the error page must still render
+        db.session.remove()
+
+
 def register_errorhandlers(app: Flask) -> None:
 
     titles = {
@@ -141,40 +156,71 @@ def register_errorhandlers(app: Flask) -> None:
         422: "输入有误",
         429: "请求过多",
         500: "服务器错误",
+        503: "服务暂不可用",
     }
 
     def wants_json() -> bool:
         return request.path.startswith("/api/")
+
+    def error_page(code: int, title: str | None, message: str | None):
+        """The site's error page; without the database (the layout reads the signed-in user) a
+        self-contained page instead of Werkzeug's bare one."""
+        try:
+            return render_template("errors.html", code=code, title=title, message=message), code
+        except Exception:  # noqa: BLE001
+            _rollback_quietly()
+            app.logger.exception("error page could not be rendered")
+            page = BARE_ERROR_PAGE.format(code=code, title=escape(title or ""), message=escape(message or ""))
+            return page, code, {"Content-Type": "text/html; charset=utf-8"}
+
+    def fault_response(fault: Fault):
+        _rollback_quietly()
+        if "_login_user" not in g:  # the user could not be loaded: render the page as anonymous
+            g._login_user = login_manager.anonymous_user()
+        code = "database_busy" if fault.busy else "database_unavailable"
+        if wants_json():
+            response, status = error_response(503, code, fault.message)
+        else:
+            response = app.make_response(error_page(503, titles[503], fault.message))
+            status = 503
+        response.status_code = status
+        response.headers["Retry-After"] = str(fault.retry_after)
+        return response
 
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
         db.session.rollback()
         if wants_json():
             return domain_error_response(exc)
-        return render_template(
-            "errors.html", code=exc.status, title=titles.get(exc.status, "错误"), message=exc.message
-        ), exc.status
+        return error_page(exc.status, titles.get(exc.status, "错误"), exc.message)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException):
-        db.session.rollback()
+        fault = database_fault(exc)  # a commit that failed in an after_request hook
+        if fault:
+            return fault_response(fault)
+        _rollback_quietly()
         code = exc.code or 500
         if isinstance(exc, CSRFError):
             exc.description = "表单已过期或缺少安全令牌（CSRF），请刷新页面后重试。"
+        if code == 500:
+            exc.description = "服务器内部错误"
         if wants_json():
             name = (exc.name or "error").lower().replace(" ", "_")
             return error_response(code, name, exc.description or exc.name or "")
-        return render_template(
-            "errors.html", code=code, title=titles.get(code, exc.name), message=exc.description
-        ), code
+        return error_page(code, titles.get(code, exc.name), exc.description)
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
-        db.session.rollback()
+        fault = database_fault(exc)
+        if fault:
+            app.logger.warning("database fault: %s", exc)
+            return fault_response(fault)
+        _rollback_quietly()
         app.logger.exception("unhandled error")
         if wants_json():
             return error_response(500, "internal_error", "服务器内部错误")
-        return render_template("errors.html", code=500, title=titles[500], message="服务器内部错误"), 500
+        return error_page(500, titles[500], "服务器内部错误")
 
 
 def register_cli(app: Flask) -> None:
