@@ -19,10 +19,11 @@ from app.banks.views import bp as banks_bp
 from app.cli import register_commands
 from app.config import DEVELOPMENT_SECRET, base_config
 from app.eligibility.views import bp as eligibility_bp
-from app.errors import DomainError
+from app.errors import DomainError, Invalid
 from app.exams.views import bp as exams_bp
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.faults import Fault, database_fault
+from app.http_input import CheckedJSONProvider, Id64Converter, check_form_integers, is_overflow
 from app.main.views import bp as main_bp
 from app.navigation import nav_items
 from app.papers.views import bp as papers_bp
@@ -44,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(base_config(app.instance_path))
     app.config.update(overrides or {})
     _check_secret(app)
+    register_input_checks(app)
     os.makedirs(app.instance_path, exist_ok=True)
     register_standards(app)
     register_extensions(app)
@@ -70,6 +72,13 @@ def _check_secret(app: Flask) -> None:
     @app.before_request
     def refuse_without_secret():
         raise RuntimeError("SECRET_KEY must be set outside development and testing (环境变量 SECRET_KEY)")
+
+
+def register_input_checks(app: Flask) -> None:
+    """Hostile JSON, ids and numbers are refused once, before any view sees them (app/http_input.py)."""
+    app.json = CheckedJSONProvider(app)
+    app.url_map.converters["int"] = Id64Converter
+    app.before_request(check_form_integers)
 
 
 def register_standards(app: Flask) -> None:
@@ -216,6 +225,8 @@ def register_errorhandlers(app: Flask) -> None:
         if fault:
             app.logger.warning("database fault: %s", exc)
             return fault_response(fault)
+        if is_overflow(exc):  # a number past what a date or a 64-bit column holds
+            return handle_domain_error(Invalid("数值超出允许范围"))
         _rollback_quietly()
         app.logger.exception("unhandled error")
         if wants_json():

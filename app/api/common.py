@@ -15,6 +15,7 @@ from wtforms import ValidationError
 from app.auth.models import Role, User
 from app.auth.operations import user_for_token
 from app.errors import DomainError, Forbidden, Unauthorized
+from app.http_input import MalformedJSON
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -77,11 +78,6 @@ def api_auth(*roles: Role | str):
         return wrapped
 
     return decorator
-
-
-class MalformedJSON(DomainError):
-    status = 400
-    code = "malformed_json"
 
 
 def json_body() -> dict:

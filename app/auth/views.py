@@ -21,8 +21,10 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Only a local path is followed after sign-in (no open redirect)."""
-    if target:
+    """Only a local path is followed after sign-in (no open redirect). Control characters (CR/LF
+    would split the Location header), spaces and backslashes (``/\\evil`` is ``//evil`` to browsers)
+    are refused."""
+    if target and not any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target

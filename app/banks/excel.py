@@ -107,14 +107,39 @@ def _number(value, integer: bool):
     return int(number) if integer and number.is_integer() else number
 
 
+class UnreadableFile(Exception):
+    """An upload that is not a readable spreadsheet; ``message`` says why, in Chinese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def read_sheet_rows(data: bytes, sheet_name: str | None = None) -> list[tuple]:
+    """Every row (cell values) of the sheet named ``sheet_name`` (else the first) of an uploaded .xlsx;
+    :class:`UnreadableFile` for an empty file or anything that does not parse as a workbook. The rows
+    are read here, inside the guard: openpyxl's read-only mode parses a sheet only while iterating."""
+    if not data:
+        raise UnreadableFile("文件为空，请上传 Excel（.xlsx）文件")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook[sheet_name] if sheet_name in workbook.sheetnames else workbook.worksheets[0]
+            return [tuple(values or ()) for values in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    except (InvalidFileException, BadZipFile, KeyError, IndexError, OSError, ValueError, SyntaxError, TypeError):
+        raise UnreadableFile(
+            "不是有效的 .xlsx 文件（Excel 工作簿），无法读取；请用 Excel 或 WPS 另存为 .xlsx 后上传"
+        ) from None
+
+
 def read_items(data: bytes, standard: Standard) -> list[dict]:
     """Parse and check every row; raise :class:`ExcelRefused` listing every problem."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ExcelRefused([RowError(1, "文件", "不是有效的 .xlsx 文件")]) from exc
-    sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+        rows = iter(read_sheet_rows(data, SHEET))
+    except UnreadableFile as exc:
+        raise ExcelRefused([RowError(1, "文件", exc.message)]) from None
     header = [_cell_text(v) for v in next(rows, ())]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c and c not in COLUMNS]
@@ -173,7 +198,6 @@ def read_items(data: bytes, standard: Standard) -> list[dict]:
             errors.extend(row_errors)
         elif clean is not None:
             items.append(clean)
-    workbook.close()
     if errors:
         raise ExcelRefused(errors)
     if not items:

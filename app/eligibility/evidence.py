@@ -5,6 +5,7 @@ owner, platform admins and the admins of a center that reviews one of the owner'
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from typing import BinaryIO
 
@@ -38,6 +39,13 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def clean_filename(name: str | None) -> str:
+    """The browser's file name without a path, control characters (a NUL or CR/LF would break the
+    download's Content-Disposition header) or quotes; at most 255 characters."""
+    base = re.split(r"[/\\]", name or "")[-1]
+    return "".join(ch for ch in base if ch.isprintable() and ch not in {'"', "<", ">"}).strip()[:255]
+
+
 def evidence_dir() -> str:
     return os.path.join(current_app.config["UPLOAD_FOLDER"], "evidence")
 
@@ -60,7 +68,7 @@ def store_evidence(user: User, label: str, filename: str, stream: BinaryIO) -> E
     record = EvidenceFile(
         user_id=user.id,
         label=label[:200],
-        original_name=os.path.basename(filename or "")[:255] or stored_name,
+        original_name=clean_filename(filename) or stored_name,
         stored_name=stored_name,
         content_type=content_type,
         size=len(content),

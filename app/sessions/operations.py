@@ -7,19 +7,18 @@ read from the registry (``Standard.assessment``), never written here as a number
 from __future__ import annotations
 
 from datetime import datetime
-from io import BytesIO
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import func, select
 
 from app import timeutil
 from app.auth.models import Center, Role, User
 from app.auth.scoping import get_for_center, scope_to_center
+from app.banks.excel import UnreadableFile, read_sheet_rows
 from app.eligibility.operations import has_approved_application
 from app.errors import Conflict, Invalid, NotFound
 from app.exams.models import Attempt, AttemptStatus
 from app.extensions import db
+from app.http_input import check_sane_year, one_of
 from app.papers.operations import assemble_papers
 from app.standards.registry import get_level, get_standard
 from app.standards.schema import Standard
@@ -60,10 +59,11 @@ def parse_datetime(value, field: str) -> datetime:
         raise Invalid(f"{field} 必须是日期时间字符串", field=field)
     if parsed.tzinfo is None:
         raise Invalid(f"{field} 必须带时区偏移（如 +08:00）", field=field)
+    check_sane_year(parsed, field)  # a year like 9999 would break every page that shows the session
     return parsed
 
 
-def _int(value, field: str, *, minimum: int, required: bool = True) -> int | None:
+def _int(value, field: str, *, minimum: int, maximum: int = 100_000, required: bool = True) -> int | None:
     if value is None:
         if required:
             raise Invalid(f"{field} 必填", field=field)
@@ -72,6 +72,8 @@ def _int(value, field: str, *, minimum: int, required: bool = True) -> int | Non
         raise Invalid(f"{field} 必须是整数", field=field)
     if value < minimum:
         raise Invalid(f"{field} 不能小于 {minimum}", field=field)
+    if value > maximum:  # minutes, capacities and stations beyond this are typos that overflow deadlines
+        raise Invalid(f"{field} 不能大于 {maximum}", field=field)
     return value
 
 
@@ -203,9 +205,7 @@ def add_room(session: ExamSession, data: dict, now: datetime | None = None) -> R
     if is_closed(session, now):
         raise Conflict("考试批次已结束，不能再增加考场", code="session_closed")
     name = _text(data.get("name"), "name", max_length=100)
-    kind = data.get("kind")
-    if kind not in {k.value for k in RoomKind}:
-        raise Invalid("kind 必须是 theory 或 practical", field="kind")
+    kind = one_of(data.get("kind"), RoomKind, "kind", "kind 必须是 theory 或 practical")
     capacity = _int(data.get("capacity"), "capacity", minimum=1)
     stations = _int(data.get("stations"), "stations", minimum=0, required=False)
     if any(r.name == name for r in session.rooms):
@@ -244,9 +244,7 @@ def add_staff(session: ExamSession, data: dict) -> StaffAssignment:
         raise Invalid(f"用户 {user.username} 不是本机构的工作人员", field="username")
     if user.center_id != session.center_id:
         raise Invalid(f"用户 {user.username} 不属于本考试批次的机构", field="username")
-    role = data.get("role")
-    if role not in {r.value for r in StaffRole}:
-        raise Invalid("role 必须是 proctor、grader 或 reviewer", field="role")
+    role = one_of(data.get("role"), StaffRole, "role", "role 必须是 proctor、grader 或 reviewer")
     room = _room_of(session, data.get("room"))
     panel = data.get("panel")
     if panel is not None and (not isinstance(panel, str) or len(panel.strip()) > 100):
@@ -381,19 +379,17 @@ def enroll(session: ExamSession, username, room_id=None, now: datetime | None = 
 def read_roster(content: bytes) -> list[dict]:
     """Rows of an Excel roster: column 用户名 (username) and optional 考场 (room name)."""
     try:
-        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise Invalid(f"无法读取 Excel 文件：{exc}", field="file") from None
-    sheet = workbook.worksheets[0]
+        sheet_rows = read_sheet_rows(content)
+    except UnreadableFile as exc:
+        raise Invalid(exc.message, field="file") from None
     rows = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(sheet_rows, start=1):
         cells = ["" if v is None else str(v).strip() for v in (values or ())]
         if not any(cells):
             continue
         if number == 1 and cells[0] in {"用户名", "username", "账号"}:
             continue
         rows.append({"row": number, "username": cells[0], "room": cells[1] if len(cells) > 1 else ""})
-    workbook.close()
     return rows
 
 
