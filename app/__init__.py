@@ -29,6 +29,7 @@ from app.navigation import nav_items
 from app.papers.views import bp as papers_bp
 from app.practical.views import bp as practical_bp
 from app.results.views import bp as results_bp
+from app.security import configure_secure_cookies, register_security_headers
 from app.sessions.views import bp as sessions_bp
 from app.standards.loader import TEMPLATES_DIR, load_standards
 from app.standards.views import bp as standards_bp
@@ -51,6 +52,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_request_boundary(app)
+    register_security_headers(app)
+    configure_secure_cookies(app)
     register_errorhandlers(app)
     register_cli(app)
     register_template_helpers(app)

@@ -34,8 +34,14 @@ def base_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "JSON_AS_ASCII": False,
         "SESSION_COOKIE_HTTPONLY": True,
+        # None: Secure in production, not in development and tests (app/security.py).
+        "SESSION_COOKIE_SECURE": _flag(os.environ.get("SESSION_COOKIE_SECURE")),
         "SESSION_COOKIE_SAMESITE": "Lax",
     }
+
+
+def _flag(value: str | None) -> bool | None:
+    return None if value is None or value == "" else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 DEVELOPMENT_SECRET = "dev-secret-not-for-production"

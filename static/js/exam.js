@@ -58,7 +58,14 @@
   function load(key) {
     try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
-  function saveJournal() { store(journalKey(), state.journal); }
+  function saveJournal() { if (!state.closed) store(journalKey(), state.journal); }
+  // Once the attempt has ended nothing of the paper stays on this computer (a shared exam-hall PC).
+  function forget() {
+    try {
+      localStorage.removeItem(paperKey);
+      if (state.attempt) localStorage.removeItem(journalKey());
+    } catch (e) { /* storage unavailable: nothing was kept */ }
+  }
 
   // ------------------------------------------------------------------ network
   function call(method, url, body) {
@@ -282,6 +289,7 @@
   // ------------------------------------------------------------------ end
   function close(text, score) {
     state.closed = true;
+    forget();
     Array.prototype.forEach.call(root.querySelectorAll("input"), function (x) { x.disabled = true; });
     el.submit.disabled = true;
     var line = text || "已交卷";

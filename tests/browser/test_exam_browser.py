@@ -7,6 +7,7 @@ import json
 import os
 import re
 import threading
+import time
 
 import pytest
 from sqlalchemy import select
@@ -60,6 +61,16 @@ def browser():
         chromium.close()
 
 
+def wait_until(page, expression: str, timeout_ms: int = 5000) -> None:
+    """Poll a page expression. Playwright's wait_for_function evaluates strings inside the page, which
+    the exam page's Content-Security-Policy (script-src 'self', no eval) rightly refuses; evaluate()
+    runs through the DevTools protocol instead."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        time.sleep(0.1)
+
+
 def saved(app, aid: int) -> dict[int, object]:
     with app.app_context():
         rows = db.session.execute(select(Answer.qid, Answer.value).where(Answer.attempt_id == aid)).all()
@@ -82,6 +93,8 @@ def test_candidate_takes_the_exam_through_reload_and_lost_connection(app, server
     page = context.new_page()
     responses = []
     page.on("response", lambda r: responses.append(r) if "/api/" in r.url else None)
+    blocked = []  # the Content-Security-Policy refusing anything the page needs
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     bodies: list[str] = []
 
     def drain():
@@ -107,7 +120,7 @@ def test_candidate_takes_the_exam_through_reload_and_lost_connection(app, server
     answer_current()
     page.click("#exam-next")
     answer_current()
-    page.wait_for_function("document.getElementById('exam-save').textContent.includes('全部答案已保存')")
+    wait_until(page, "document.getElementById('exam-save').textContent.includes('全部答案已保存')")
     drain()
     aid = json.loads(next(b for b in bodies if '"questions"' in b))["attempt_id"]
     assert len(saved(app, aid)) == 2
@@ -126,7 +139,7 @@ def test_candidate_takes_the_exam_through_reload_and_lost_connection(app, server
     answer_current()
     page.locator("#exam-grid button").nth(3).click()
     answer_current()
-    page.wait_for_function("document.getElementById('exam-save').textContent.includes('未保存')")
+    wait_until(page, "document.getElementById('exam-save').textContent.includes('未保存')")
     assert re.search(r"2 题未保存", save_state.text_content())
     assert len(saved(app, aid)) == 2
     journal = page.evaluate(f"JSON.parse(localStorage.getItem('exam-journal-stu1-{aid}'))")
@@ -135,7 +148,7 @@ def test_candidate_takes_the_exam_through_reload_and_lost_connection(app, server
     # 4. back online: the journal is re-sent and everything is saved
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("document.getElementById('exam-save').textContent.includes('全部答案已保存')", timeout=15000)
+    wait_until(page, "document.getElementById('exam-save').textContent.includes('全部答案已保存')", timeout_ms=15000)
     assert len(saved(app, aid)) == 4
     drain()
 
@@ -150,12 +163,15 @@ def test_candidate_takes_the_exam_through_reload_and_lost_connection(app, server
     summary = page.locator("#exam-summary").text_content()
     assert "未答 1 题：第 5 题" in summary
     page.click("#exam-confirm-yes")
-    page.wait_for_function("document.getElementById('exam-message').textContent.includes('已交卷')")
+    wait_until(page, "document.getElementById('exam-message').textContent.includes('已交卷')")
     with app.app_context():
         attempt = db.session.get(Attempt, aid)
         assert attempt.status.value == "submitted" and attempt.score is not None
         db.session.remove()
     assert page.locator("#exam-questions input:not([disabled])").count() == 0
+    # 7. the paper and the journal are gone from this computer once the attempt has ended
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('exam-'))") == []
+    assert blocked == []
     context.close()
 
 
@@ -174,6 +190,6 @@ def test_keyboard_moves_between_questions_and_flags(app, server, browser, exam_s
     page.keyboard.press("n")
     assert page.locator("#exam-grid button.flagged").count() == 1
     assert page.locator("#exam-grid button").nth(1).get_attribute("aria-current") == "true"
-    page.wait_for_function("document.getElementById('exam-save').textContent.includes('全部答案已保存')")
+    wait_until(page, "document.getElementById('exam-save').textContent.includes('全部答案已保存')")
     assert page.locator("#exam-grid button.answered").count() == 1
     context.close()
