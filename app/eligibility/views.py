@@ -161,7 +161,8 @@ def evidence_file(file_id: int):
     response = send_file(
         path,
         mimetype=record.content_type,
-        download_name=evidence_ops.clean_filename(record.original_name) or record.stored_name,
+        as_attachment=True,  # a download, never rendered inline by the browser
+        download_name=evidence_ops.download_name(record),
         max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
