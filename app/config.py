@@ -24,10 +24,14 @@ def base_config(instance_path: str) -> dict:
         "API_TOKEN_TTL_CANDIDATE": timedelta(hours=int(os.environ.get("API_TOKEN_TTL_CANDIDATE_HOURS", "12"))),
         "LOGIN_SESSION_TTL": timedelta(hours=int(os.environ.get("LOGIN_SESSION_TTL_HOURS", "12"))),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("LOGIN_SESSION_TTL_HOURS", "12"))),
-        # Failed sign-ins before 429, per account and per client address (Flask-Limiter syntax).
-        "LOGIN_FAILURE_LIMIT_ACCOUNT": os.environ.get("LOGIN_FAILURE_LIMIT_ACCOUNT", "5 per 5 minutes"),
-        "LOGIN_FAILURE_LIMIT_CLIENT": os.environ.get("LOGIN_FAILURE_LIMIT_CLIENT", "20 per 5 minutes"),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Sign-in limits (app/auth/throttle.py, README): failures per account + client address before a
+        # back-off, per address over all accounts, per account before it is guarded; window and cap.
+        "LOGIN_LIMIT_PAIR": int(os.environ.get("LOGIN_LIMIT_PAIR", "5")),
+        "LOGIN_LIMIT_CLIENT": int(os.environ.get("LOGIN_LIMIT_CLIENT", "200")),
+        "LOGIN_ACCOUNT_GUARD": int(os.environ.get("LOGIN_ACCOUNT_GUARD", "20")),
+        "LOGIN_WINDOW_MINUTES": int(os.environ.get("LOGIN_WINDOW_MINUTES", "15")),
+        "LOGIN_BACKOFF_MAX_MINUTES": int(os.environ.get("LOGIN_BACKOFF_MAX_MINUTES", "15")),
+        "RATELIMIT_STORAGE_URI": "memory://",  # Flask-Limiter is not used for sign-in (no per-process counts)
         "RATELIMIT_HEADERS_ENABLED": False,
         "EXAM_TEMPLATES_DIR": os.environ.get("EXAM_TEMPLATES_DIR"),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"),

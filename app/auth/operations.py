@@ -6,13 +6,14 @@ import hashlib
 import secrets
 
 from flask import current_app
-from limits import parse
 from sqlalchemy import delete, select
+from werkzeug.security import check_password_hash
 
 from app import timeutil
 from app.errors import DomainError, Invalid, Unauthorized
-from app.extensions import db, limiter
+from app.extensions import db
 
+from . import throttle
 from .models import STAFF_ROLES, ApiToken, Center, LoginSession, Role, User
 
 # The session-cookie entry holding the key of the server-side LoginSession.
@@ -60,25 +61,30 @@ def create_user(username: str, password: str, role: str, *, center: str | None =
     return user
 
 
-def _limits() -> tuple:
-    config = current_app.config
-    return parse(config["LOGIN_FAILURE_LIMIT_ACCOUNT"]), parse(config["LOGIN_FAILURE_LIMIT_CLIENT"])
+def _dummy_hash() -> str:
+    """A hash made like the users' (same method and cost), so that checking an unknown username
+    takes as long as checking a wrong password: the answer's timing does not tell who exists."""
+    cache = current_app.extensions.setdefault("auth", {})
+    if "dummy_hash" not in cache:
+        probe = User()
+        probe.set_password(secrets.token_urlsafe(16))
+        cache["dummy_hash"] = probe.password_hash
+    return cache["dummy_hash"]
 
 
 def authenticate(username: str, password: str, client: str) -> User:
-    """Return the user or raise; failures are counted per account and per client (429 past the limit)."""
-    account_limit, client_limit = _limits()
-    strategy = limiter.limiter
+    """Return the user or raise 401; 429 while throttled (app/auth/throttle.py: account + client,
+    account, client keys, counted in the database)."""
     username = (username or "").strip()
-    if not strategy.test(account_limit, "login-account", username) or not strategy.test(
-        client_limit, "login-client", client
-    ):
+    if throttle.blocked(username, client):
         raise TooManyAttempts("登录失败次数过多，请稍后再试")
     user = db.session.scalar(select(User).where(User.username == username)) if username else None
-    if user is None or not user.active or not user.check_password(password or ""):
-        strategy.hit(account_limit, "login-account", username)
-        strategy.hit(client_limit, "login-client", client)
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+    if user is None or not user.check_password(password or "") or not user.active:
+        throttle.record_failure(username, client)
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
+    throttle.clear_pair(username, client)
     return user
 
 
