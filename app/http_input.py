@@ -1,10 +1,10 @@
 """Hostile input stopped at the request boundary (issue 11 item 3), once for every endpoint:
 
 - request JSON (:class:`CheckedJSONProvider`): nesting deeper than ``MAX_JSON_DEPTH`` → 400; a lone
-  surrogate in any string or key, an integer beyond 64 bits, NaN/Infinity or a number too large to be
+  surrogate or a NUL in any string or key, an integer beyond 64 bits, NaN/Infinity or a number too large to be
   meant (``MAX_JSON_FLOAT``) → 422 naming the key path (``candidate.training[0].hours``);
-- path ids (:class:`Id64Converter`, the ``int`` converter): beyond 64 bits the route does not match → 404;
-- form fields (:func:`check_form_integers`): a whole number beyond 64 bits → 422 naming the field;
+- path ids (:class:`Id64Converter`, the ``int`` converter): beyond what an id column holds → 404;
+- query and form fields (:func:`check_form_fields`): a NUL, or a whole number beyond 64 bits → 422;
 - what still overflows deeper down (a date pushed past year 9999, a bound parameter) → 422
   (:func:`is_overflow`, used by the error handlers);
 - dates and datetimes outside ``SANE_YEARS`` (:func:`check_sane_year`) → 422, so nothing stored breaks
@@ -25,6 +25,8 @@ from werkzeug.routing import IntegerConverter
 from app.errors import DomainError, Invalid
 
 INT64_MAX = 2**63 - 1
+# Record ids are INTEGER columns: 32 bits on PostgreSQL, so no record has a larger id on any backend.
+ID_MAX = 2**31 - 1
 MAX_JSON_DEPTH = 64
 # No quantity of this platform (hours, minutes, points, weights) comes near 10^12; larger is a typo or an attack.
 MAX_JSON_FLOAT = 1e12
@@ -74,6 +76,8 @@ def check_json_value(value) -> None:
         if isinstance(item, str):
             if _has_lone_surrogate(item):
                 raise Invalid(f"{where}：文本含有无效的 Unicode 字符（单独的代理项）", field=where)
+            if "\x00" in item:  # PostgreSQL text cannot hold it; no field of the platform needs it
+                raise Invalid(f"{where}：文本含有不允许的字符（NUL）", field=where)
         elif isinstance(item, float):
             if not math.isfinite(item):
                 raise Invalid(f"{where}：不接受 NaN 或 Infinity", field=where)
@@ -81,7 +85,7 @@ def check_json_value(value) -> None:
                 raise Invalid(f"{where}：数值 {item:g} 超出合理范围", field=where)
         elif isinstance(item, dict):
             for key, child in item.items():
-                if _has_lone_surrogate(key):
+                if _has_lone_surrogate(key) or "\x00" in key:
                     raise Invalid(f"{where}：键名含有无效的 Unicode 字符", field=where)
                 stack.append((child, _path(path, key), depth + 1))
         elif isinstance(item, list):
@@ -102,19 +106,26 @@ class CheckedJSONProvider(DefaultJSONProvider):
 
 
 class Id64Converter(IntegerConverter):
-    """``<int:id>`` matching only ids a 64-bit column can hold; beyond that the route is a 404."""
+    """``<int:id>`` matching only ids an id column can hold (``ID_MAX``); beyond that the route is a
+    404 (no OverflowError in SQLite, no out-of-range error in PostgreSQL)."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", INT64_MAX)
+        kwargs.setdefault("max", ID_MAX)
         super().__init__(map, *args, **kwargs)
 
 
-def check_form_integers() -> None:
-    """before_request: a form field holding a whole number beyond 64 bits is refused (422)."""
+def check_form_fields() -> None:
+    """before_request: a NUL in a query or form field (PostgreSQL text cannot hold one), or a form
+    field holding a whole number beyond 64 bits, is refused (422)."""
+    for key, values in request.args.lists():
+        if any("\x00" in value for value in values):
+            raise Invalid(f"「{key}」含有不允许的字符（NUL）", field=key)
     if request.method not in {"POST", "PUT", "PATCH"} or request.path.startswith("/api/"):
         return
     for key, values in request.form.lists():
         for value in values:
+            if "\x00" in value:
+                raise Invalid(f"「{key}」含有不允许的字符（NUL）", field=key)
             digits = value.strip().lstrip("+-")
             if _BIG_INT_FORM.fullmatch(value) and (len(digits) > 19 or int(digits) > INT64_MAX):
                 raise Invalid(f"「{key}」的数值超出允许范围", field=key)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.eligibility.models import EvidenceFile
 from app.extensions import db
 from app.sessions.models import ExamSession, Room
-from tests.conftest import PASSWORD, csrf_from
+from tests.conftest import PASSWORD, USE_POSTGRES, csrf_from
 from tests.test_eligibility_pages import PNG
 from tests.test_sessions_fixtures import exam_setup_fixture, session_body  # noqa: F401  (fixture)
 
@@ -41,6 +41,18 @@ def test_json_nested_100000_deep_is_400(client, admin):
     assert raw(client, "/api/v1/sessions", lists, admin).status_code == 400
 
 
+def test_a_nul_in_any_text_is_422(app, client, admin, login):
+    response = raw(client, "/api/v1/sessions", '{"name": "批次\\u0000"}', admin)
+    assert response.status_code == 422 and response.get_json()["error"]["details"]["field"] == "name"
+    assert client.get("/api/v1/standards?x=%00", headers=admin).status_code == 422
+    browser = login("admin1")
+    assert browser.get("/banks/?standard=3-01-01-04&q=a%00b").status_code == 422
+    page = browser.get("/sessions/new")
+    response = browser.post("/sessions/new", data={"csrf_token": csrf_from(page.get_data(True)), "name": "a\x00b"})
+    assert response.status_code == 422
+    assert count(app, ExamSession) == 0
+
+
 def test_lone_surrogate_in_any_string_is_422_naming_the_field(app, client, admin):
     body = '{"username": "\\ud800", "password": "x"}'
     response = raw(client, "/api/v1/auth/token", body)
@@ -63,7 +75,8 @@ def test_path_ids_beyond_64_bits_are_404(client, admin, login):
         response = client.get(path, headers=admin)
         assert response.status_code == 404, path
         assert response.get_json()["error"]["code"] == "not_found"
-    assert client.get(f"/api/v1/sessions/{2**63 - 1}", headers=admin).status_code == 404  # the largest id
+    for largest in (2**31 - 1, 2**31, 2**63 - 1):  # ids are INTEGER columns (32 bits on PostgreSQL)
+        assert client.get(f"/api/v1/sessions/{largest}", headers=admin).status_code == 404
     assert login("admin1").get(f"/sessions/{2**64}").status_code == 404
 
 
@@ -208,8 +221,9 @@ def test_a_nul_in_an_uploaded_file_name_is_dropped_and_the_file_downloads(app, m
     with app.app_context():
         record = db.session.scalars(select(EvidenceFile)).one()
         assert record.original_name == "证书.png"
-        record.original_name = "旧\x00记录.png"  # stored before the fix: the download still works
-        db.session.commit()
+        if not USE_POSTGRES:  # PostgreSQL text never held a NUL; SQLite stored one before the fix
+            record.original_name = "旧\x00记录.png"
+            db.session.commit()
         file_id = record.id
     response = browser.get(f"/eligibility/evidence/{file_id}")
     assert response.status_code == 200
