@@ -10,6 +10,7 @@ from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import api, models  # noqa: F401  (models: every table known to the metadata and Alembic)
 from app.api.common import domain_error_response, error_response
@@ -57,6 +58,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_cli(app)
     register_template_helpers(app)
+    if app.config["PROXY_COUNT"]:  # the client's own address behind nginx / a load balancer
+        proxies = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     return app
 
 
