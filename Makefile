@@ -5,7 +5,7 @@ FLASK := APP_ENV=development $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run db lint format test test-sqlite test-postgres test-clock browser bench clean
+.PHONY: install run serve db lint format test test-sqlite test-postgres test-clock browser bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -25,6 +25,13 @@ db: install
 ## Serve on http://127.0.0.1:5000
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Production serving with gunicorn (deploy/gunicorn.conf.py; docs/deploy.md). Needs SECRET_KEY (the
+## same on every app server) and, for PostgreSQL, DATABASE_URL; upgrades the schema first.
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "SECRET_KEY 未设置：export SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_hex(32))')" >&2; exit 1; }
+	APP_ENV=production $(VENV)/bin/flask --app wsgi init-db
+	APP_ENV=production $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 lint: install
 	$(VENV)/bin/ruff check .

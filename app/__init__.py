@@ -6,28 +6,33 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # models: every table known to the metadata and Alembic; components: every assessment component
 # registered; boundary: the after-commit hooks on the database session.
 from app import api, boundary, components, models, timeutil  # noqa: F401
 from app.api.common import domain_error_response, error_response
-from app.auth.models import User
+from app.auth.operations import LOGIN_SESSION_KEY, user_for_login_session
 from app.auth.views import bp as auth_bp
 from app.banks.views import bp as banks_bp
 from app.cli import register_commands
 from app.config import DEVELOPMENT_SECRET, base_config
 from app.eligibility.views import bp as eligibility_bp
-from app.errors import DomainError, http_message
+from app.errors import DomainError, Invalid, http_message
 from app.exams.views import bp as exams_bp
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.faults import Fault, database_fault
+from app.http_input import CheckedJSONProvider, Id64Converter, check_form_fields, is_overflow
 from app.main.views import bp as main_bp
 from app.navigation import nav_items
 from app.papers.views import bp as papers_bp
 from app.practical.views import bp as practical_bp
 from app.results.views import bp as results_bp
+from app.security import configure_secure_cookies, register_security_headers
 from app.sessions.views import bp as sessions_bp
 from app.standards.loader import TEMPLATES_DIR, load_standards
 from app.standards.views import bp as standards_bp
@@ -44,14 +49,20 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(base_config(app.instance_path))
     app.config.update(overrides or {})
     _check_secret(app)
+    register_input_checks(app)
     os.makedirs(app.instance_path, exist_ok=True)
     register_standards(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_boundary(app)
+    register_security_headers(app)
+    configure_secure_cookies(app)
     register_errorhandlers(app)
     register_cli(app)
     register_template_helpers(app)
+    if app.config["PROXY_COUNT"]:  # the client's own address behind nginx / a load balancer
+        proxies = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     return app
 
 
@@ -72,6 +83,13 @@ def _check_secret(app: Flask) -> None:
         raise RuntimeError("SECRET_KEY must be set outside development and testing (环境变量 SECRET_KEY)")
 
 
+def register_input_checks(app: Flask) -> None:
+    """Hostile JSON, ids and numbers are refused once, before any view sees them (app/http_input.py)."""
+    app.json = CheckedJSONProvider(app)
+    app.url_map.converters["int"] = Id64Converter
+    app.before_request(check_form_fields)
+
+
 def register_standards(app: Flask) -> None:
 
     app.extensions["standards"] = load_standards(app.config.get("EXAM_TEMPLATES_DIR") or TEMPLATES_DIR)
@@ -89,7 +107,8 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        # The cookie alone is not enough: its server-side session must still exist (sign-out deletes it).
+        return user_for_login_session(int(user_id), session.get(LOGIN_SESSION_KEY))
 
 
 def register_blueprints(app: Flask) -> None:
@@ -128,6 +147,19 @@ def register_request_boundary(app: Flask) -> None:
             db.session.rollback()
 
 
+BARE_ERROR_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{code} · 职业技能评价平台</title></head>
+<body><h1>{code} · {title}</h1><p>{message}</p><p><a href="/">返回首页</a></p></body></html>"""
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the database may be gone; the error page must still render
+        db.session.remove()
+
+
 def register_errorhandlers(app: Flask) -> None:
 
     titles = {
@@ -141,40 +173,73 @@ def register_errorhandlers(app: Flask) -> None:
         422: "输入有误",
         429: "请求过多",
         500: "服务器错误",
+        503: "服务暂不可用",
     }
 
     def wants_json() -> bool:
         return request.path.startswith("/api/")
+
+    def error_page(code: int, title: str | None, message: str | None):
+        """The site's error page; without the database (the layout reads the signed-in user) a
+        self-contained page instead of Werkzeug's bare one."""
+        try:
+            return render_template("errors.html", code=code, title=title, message=message), code
+        except Exception:  # noqa: BLE001
+            _rollback_quietly()
+            app.logger.exception("error page could not be rendered")
+            page = BARE_ERROR_PAGE.format(code=code, title=escape(title or ""), message=escape(message or ""))
+            return page, code, {"Content-Type": "text/html; charset=utf-8"}
+
+    def fault_response(fault: Fault):
+        _rollback_quietly()
+        if "_login_user" not in g:  # the user could not be loaded: render the page as anonymous
+            g._login_user = login_manager.anonymous_user()
+        code = "database_busy" if fault.busy else "database_unavailable"
+        if wants_json():
+            response, status = error_response(503, code, fault.message)
+        else:
+            response = app.make_response(error_page(503, titles[503], fault.message))
+            status = 503
+        response.status_code = status
+        response.headers["Retry-After"] = str(fault.retry_after)
+        return response
 
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
         db.session.rollback()
         if wants_json():
             return domain_error_response(exc)
-        return render_template(
-            "errors.html", code=exc.status, title=titles.get(exc.status, "错误"), message=exc.message
-        ), exc.status
+        return error_page(exc.status, titles.get(exc.status, "错误"), exc.message)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException):
-        db.session.rollback()
+        fault = database_fault(exc)  # a commit that failed in an after_request hook
+        if fault:
+            return fault_response(fault)
+        _rollback_quietly()
         code = exc.code or 500
         if isinstance(exc, CSRFError):
             exc.description = "表单已过期或缺少安全令牌（CSRF），请刷新页面后重试。"
+        if code == 500:
+            exc.description = "服务器内部错误"
         if wants_json():
             name = (exc.name or "error").lower().replace(" ", "_")
             return error_response(code, name, http_message(exc))
-        return render_template(
-            "errors.html", code=code, title=titles.get(code, "错误"), message=http_message(exc)
-        ), code
+        return error_page(code, titles.get(code, "错误"), http_message(exc))
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
-        db.session.rollback()
+        fault = database_fault(exc)
+        if fault:
+            app.logger.warning("database fault: %s", exc)
+            return fault_response(fault)
+        if is_overflow(exc):  # a number past what a date or a 64-bit column holds
+            return handle_domain_error(Invalid("数值超出允许范围"))
+        _rollback_quietly()
         app.logger.exception("unhandled error")
         if wants_json():
             return error_response(500, "internal_error", "服务器内部错误")
-        return render_template("errors.html", code=500, title=titles[500], message="服务器内部错误，请稍后再试。"), 500
+        return error_page(500, titles[500], "服务器内部错误，请稍后再试。")
 
 
 def register_cli(app: Flask) -> None:

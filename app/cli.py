@@ -13,11 +13,14 @@ from app.banks.cli import register_banks_cli
 from app.demo import load_demo
 from app.errors import DomainError
 from app.extensions import db
+from app.faults import create_sqlite_file
 from app.standards.registry import sync_standard_records
 
 
 def init_db() -> int:
-    """Create or upgrade the schema (every migration branch) and load the standards."""
+    """Create or upgrade the schema (every migration branch) and load the standards. The only place
+    that creates a SQLite file: serving never does (app/faults.py)."""
+    create_sqlite_file(db.engine.url)
     upgrade(revision="heads")
     changed = sync_standard_records()
     db.session.commit()

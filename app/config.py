@@ -20,18 +20,35 @@ def base_config(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         # Integration clients (a provincial platform, roster tools) keep a token for weeks; 30 days by default.
         "API_TOKEN_TTL": timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "720"))),
-        # Failed sign-ins before 429, per account and per client address (Flask-Limiter syntax).
-        "LOGIN_FAILURE_LIMIT_ACCOUNT": os.environ.get("LOGIN_FAILURE_LIMIT_ACCOUNT", "5 per 5 minutes"),
-        "LOGIN_FAILURE_LIMIT_CLIENT": os.environ.get("LOGIN_FAILURE_LIMIT_CLIENT", "20 per 5 minutes"),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # A candidate's token and every page sign-in last one exam (working) day: 12 hours.
+        "API_TOKEN_TTL_CANDIDATE": timedelta(hours=int(os.environ.get("API_TOKEN_TTL_CANDIDATE_HOURS", "12"))),
+        "LOGIN_SESSION_TTL": timedelta(hours=int(os.environ.get("LOGIN_SESSION_TTL_HOURS", "12"))),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("LOGIN_SESSION_TTL_HOURS", "12"))),
+        # Sign-in limits (app/auth/throttle.py, README): failures per account + client address before a
+        # back-off, per address over all accounts, per account before it is guarded; window and cap.
+        "LOGIN_LIMIT_PAIR": int(os.environ.get("LOGIN_LIMIT_PAIR", "5")),
+        "LOGIN_LIMIT_CLIENT": int(os.environ.get("LOGIN_LIMIT_CLIENT", "200")),
+        "LOGIN_ACCOUNT_GUARD": int(os.environ.get("LOGIN_ACCOUNT_GUARD", "20")),
+        "LOGIN_WINDOW_MINUTES": int(os.environ.get("LOGIN_WINDOW_MINUTES", "15")),
+        "LOGIN_BACKOFF_MAX_MINUTES": int(os.environ.get("LOGIN_BACKOFF_MAX_MINUTES", "15")),
+        "RATELIMIT_STORAGE_URI": "memory://",  # Flask-Limiter is not used for sign-in (no per-process counts)
         "RATELIMIT_HEADERS_ENABLED": False,
         "EXAM_TEMPLATES_DIR": os.environ.get("EXAM_TEMPLATES_DIR"),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "JSON_AS_ASCII": False,
+        # Proxies in front of the app (nginx = 1, load balancer + nginx = 2): the client address of the
+        # sign-in limits is then read from X-Forwarded-For (werkzeug ProxyFix); 0 = served directly.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
+        # None: Secure in production, not in development and tests (app/security.py).
+        "SESSION_COOKIE_SECURE": _flag(os.environ.get("SESSION_COOKIE_SECURE")),
         "SESSION_COOKIE_SAMESITE": "Lax",
     }
+
+
+def _flag(value: str | None) -> bool | None:
+    return None if value is None or value == "" else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 DEVELOPMENT_SECRET = "dev-secret-not-for-production"

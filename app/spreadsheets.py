@@ -68,7 +68,10 @@ def read_rows(data: bytes, filename: str, sheet: str | None = None) -> list[list
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError):
         raise TableRefused("不是有效的 Excel 工作簿（.xlsx）：文件已损坏，或其实是其他格式") from None
     try:
+        # read here, inside the guard: openpyxl's read-only mode parses a sheet only while iterating
         chosen = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook.worksheets[0]
         return [list(values or ()) for values in chosen.iter_rows(values_only=True)]
+    except (KeyError, IndexError, OSError, ValueError, SyntaxError, TypeError):
+        raise TableRefused("不是有效的 Excel 工作簿（.xlsx）：文件已损坏，或其实是其他格式") from None
     finally:
         workbook.close()

@@ -7,6 +7,7 @@ refused in one place with the path of the field ("candidate.work[1].end") and th
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -28,6 +29,10 @@ CERTIFICATE_LEVELS = ("五级", "四级", "三级", "二级", "一级")
 LEVEL_ALIASES = {"初级工": "五级", "中级工": "四级", "高级工": "三级", "技师": "二级", "高级技师": "一级"}
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SANE_YEARS = range(1900, 2201)
+# Training hours (学时): the longest 预备培训 of the standards is a few hundred hours; 10,000 is far beyond
+# any course, so a larger figure (1e29) is refused instead of evaluated.
+MAX_HOURS = 10_000
 
 
 class ProfileError(Exception):
@@ -104,9 +109,12 @@ def parse_date(value: object, path: str, index: int | None = None) -> date:
     if not isinstance(value, str) or not _DATE_RE.match(value):
         raise ProfileError(f"{path}：日期格式应为 YYYY-MM-DD", path, index)
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise ProfileError(f"{path}：不存在的日期 {value}", path, index) from None
+    if parsed.year not in SANE_YEARS:  # year 1 or 9999 is a typo, and overflows when years are added
+        raise ProfileError(f"{path}：年份 {parsed.year} 超出允许范围（1900–2200）", path, index)
+    return parsed
 
 
 class _Reader:
@@ -164,8 +172,12 @@ class _Reader:
         value = self.data.get(key, 0)
         if value is None:
             value = 0
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
             raise ProfileError(f"{self._where(key)}：应为不小于 0 的数", self._where(key), self.index)
+        if value > MAX_HOURS:
+            raise ProfileError(
+                f"{self._where(key)}：{value:g} 超出合理范围（不超过 {MAX_HOURS}）", self._where(key), self.index
+            )
         return value
 
 

@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import io
 
+from PIL import Image
+from pypdf import PdfWriter
 from sqlalchemy import func, select
 
 from app.eligibility.models import Application, CandidateProfile, EvidenceFile
 from app.extensions import db
 from tests.conftest import csrf_from
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n%test\n"
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "#c00").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=72, height=72)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# Real files: evidence is checked by decoding the image and parsing the PDF (issue 11 item 9).
+PNG = _png()
+PDF = _pdf()
 
 
 def _profile_form(csrf: str, **rows) -> dict:

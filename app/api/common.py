@@ -15,6 +15,7 @@ from wtforms import ValidationError
 from app.auth.models import Role, User
 from app.auth.operations import user_for_token
 from app.errors import DomainError, Forbidden, Unauthorized
+from app.http_input import MalformedJSON
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -28,14 +29,20 @@ def domain_error_response(exc: DomainError):
     return error_response(exc.status, exc.code, exc.message, exc.details)
 
 
+def bearer_token() -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, or None."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
 def resolve_api_user() -> None:
     """Bearer token first; otherwise the page session cookie (with its CSRF token on writes)."""
     g.api_user = None
     g.api_auth_error = None
     header = request.headers.get("Authorization", "")
     if header:
-        scheme, _, token = header.partition(" ")
-        user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        token = bearer_token()
+        user = user_for_token(token) if token else None
         if user is None:
             g.api_auth_error = "令牌无效或已过期"
         g.api_user = user
@@ -71,11 +78,6 @@ def api_auth(*roles: Role | str):
         return wrapped
 
     return decorator
-
-
-class MalformedJSON(DomainError):
-    status = 400
-    code = "malformed_json"
 
 
 def json_body() -> dict:

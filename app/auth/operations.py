@@ -6,14 +6,18 @@ import hashlib
 import secrets
 
 from flask import current_app
-from limits import parse
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from werkzeug.security import check_password_hash
 
 from app import timeutil
 from app.errors import DomainError, Invalid, Unauthorized
-from app.extensions import db, limiter
+from app.extensions import db
 
-from .models import STAFF_ROLES, ApiToken, Center, Role, User
+from . import throttle
+from .models import STAFF_ROLES, ApiToken, Center, LoginSession, Role, User
+
+# The session-cookie entry holding the key of the server-side LoginSession.
+LOGIN_SESSION_KEY = "login_key"
 
 
 class TooManyAttempts(DomainError):
@@ -57,25 +61,30 @@ def create_user(username: str, password: str, role: str, *, center: str | None =
     return user
 
 
-def _limits() -> tuple:
-    config = current_app.config
-    return parse(config["LOGIN_FAILURE_LIMIT_ACCOUNT"]), parse(config["LOGIN_FAILURE_LIMIT_CLIENT"])
+def _dummy_hash() -> str:
+    """A hash made like the users' (same method and cost), so that checking an unknown username
+    takes as long as checking a wrong password: the answer's timing does not tell who exists."""
+    cache = current_app.extensions.setdefault("auth", {})
+    if "dummy_hash" not in cache:
+        probe = User()
+        probe.set_password(secrets.token_urlsafe(16))
+        cache["dummy_hash"] = probe.password_hash
+    return cache["dummy_hash"]
 
 
 def authenticate(username: str, password: str, client: str) -> User:
-    """Return the user or raise; failures are counted per account and per client (429 past the limit)."""
-    account_limit, client_limit = _limits()
-    strategy = limiter.limiter
+    """Return the user or raise 401; 429 while throttled (app/auth/throttle.py: account + client,
+    account, client keys, counted in the database)."""
     username = (username or "").strip()
-    if not strategy.test(account_limit, "login-account", username) or not strategy.test(
-        client_limit, "login-client", client
-    ):
+    if throttle.blocked(username, client):
         raise TooManyAttempts("登录失败次数过多，请稍后再试")
     user = db.session.scalar(select(User).where(User.username == username)) if username else None
-    if user is None or not user.active or not user.check_password(password or ""):
-        strategy.hit(account_limit, "login-account", username)
-        strategy.hit(client_limit, "login-client", client)
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+    if user is None or not user.check_password(password or "") or not user.active:
+        throttle.record_failure(username, client)
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
+    throttle.clear_pair(username, client)
     return user
 
 
@@ -83,14 +92,17 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def token_ttl(user: User):
+    """Candidates' tokens last one exam day (API_TOKEN_TTL_CANDIDATE, 12 hours); integration clients
+    of staff keep theirs for API_TOKEN_TTL (30 days)."""
+    config = current_app.config
+    return config["API_TOKEN_TTL_CANDIDATE"] if user.role == Role.candidate else config["API_TOKEN_TTL"]
+
+
 def issue_token(user: User) -> str:
     token = secrets.token_urlsafe(32)
     now = timeutil.utcnow()
-    db.session.add(
-        ApiToken(
-            user_id=user.id, digest=_digest(token), created_at=now, expires_at=now + current_app.config["API_TOKEN_TTL"]
-        )
-    )
+    db.session.add(ApiToken(user_id=user.id, digest=_digest(token), created_at=now, expires_at=now + token_ttl(user)))
     db.session.flush()
     return token
 
@@ -100,3 +112,44 @@ def user_for_token(token: str) -> User | None:
     if row is None or row.expires_at <= timeutil.utcnow() or not row.user.active:
         return None
     return row.user
+
+
+def revoke_token(token: str) -> bool:
+    """Delete the token (sign-out of an API client); from then on it answers 401. True if it existed.
+    A token cache in front of ``user_for_token`` must drop the digest here too."""
+    result = db.session.execute(delete(ApiToken).where(ApiToken.digest == _digest(token)))
+    return bool(result.rowcount)
+
+
+def start_login_session(user: User) -> str:
+    """A server-side record of a page sign-in; the returned key goes into the (signed) session cookie.
+    It lasts LOGIN_SESSION_TTL (12 hours: one exam or working day) unless signed out earlier."""
+    key = secrets.token_urlsafe(32)
+    now = timeutil.utcnow()
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.expires_at <= now))
+    db.session.add(
+        LoginSession(
+            user_id=user.id,
+            digest=_digest(key),
+            created_at=now,
+            expires_at=now + current_app.config["LOGIN_SESSION_TTL"],
+        )
+    )
+    db.session.flush()
+    return key
+
+
+def user_for_login_session(user_id: int, key: str | None) -> User | None:
+    """The user of a session cookie, only while its server-side record exists and has not expired."""
+    if not key:
+        return None
+    row = db.session.scalar(select(LoginSession).where(LoginSession.digest == _digest(key)))
+    if row is None or row.user_id != user_id or row.expires_at <= timeutil.utcnow() or not row.user.active:
+        return None
+    return row.user
+
+
+def end_login_session(key: str | None) -> None:
+    """Sign-out: the cookie's server-side record is deleted, so a copy of the cookie stops working."""
+    if key:
+        db.session.execute(delete(LoginSession).where(LoginSession.digest == _digest(key)))

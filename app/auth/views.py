@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -14,15 +14,17 @@ from app.extensions import db
 from .decorators import roles_required
 from .forms import LoginForm
 from .models import User
-from .operations import authenticate
+from .operations import LOGIN_SESSION_KEY, authenticate, end_login_session, start_login_session
 from .scoping import scope_to_center
 
 bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Only a local path is followed after sign-in (no open redirect)."""
-    if target:
+    """Only a local path is followed after sign-in (no open redirect). Control characters (CR/LF
+    would split the Location header), spaces and backslashes (``/\\evil`` is ``//evil`` to browsers)
+    are refused."""
+    if target and not any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target
@@ -41,6 +43,7 @@ def login():
             error, status = exc.message, exc.status
         else:
             login_user(user)
+            session[LOGIN_SESSION_KEY] = start_login_session(user)
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form, error=error), status
 
@@ -48,6 +51,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    end_login_session(session.pop(LOGIN_SESSION_KEY, None))
     logout_user()
     return redirect(url_for("auth.login"))
 

@@ -186,6 +186,14 @@ def _answer_text(item: dict) -> object:
     return item["answer"]
 
 
+def neutralise_formulas(cells) -> None:
+    """Text is written as text: openpyxl would store a stem like ``=HYPERLINK(…)`` as a live formula.
+    As a string cell it shows (and imports back) exactly as written, but Excel never evaluates it."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def write_items(items: list[dict], standard: Standard) -> bytes:
     """A workbook in the import format (round-trips through ``read_items``), plus a 说明 sheet."""
     workbook = Workbook()
@@ -212,6 +220,7 @@ def write_items(items: list[dict], standard: Standard) -> bytes:
                 item.get("source") or "",
             ]  # fmt: skip
         )
+        neutralise_formulas(sheet[sheet.max_row])
     widths = {"A": 16, "B": 8, "C": 60}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width

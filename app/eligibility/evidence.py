@@ -1,14 +1,20 @@
-"""Evidence files (证明材料): PDF, JPEG or PNG only, judged by their first bytes rather than the
-name or the browser's claim; stored outside the web root under a random name; shown only to the
-owner, platform admins and the admins of a center that reviews one of the owner's applications."""
+"""Evidence files (证明材料): PDF, JPEG or PNG only, judged by parsing the content (the image
+decodes with Pillow, the PDF parses with pypdf and has a page) rather than the name, the browser's
+claim or the first bytes; stored outside the web root under a random name; served as a download
+under a safe name, never inline; shown only to the owner, platform admins and the admins of a
+center that reviews one of the owner's applications."""
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import secrets
 from typing import BinaryIO
 
 from flask import current_app
+from PIL import Image
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.auth.models import Role, User
@@ -39,6 +45,36 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def clean_filename(name: str | None) -> str:
+    """The browser's file name without a path, control characters (a NUL or CR/LF would break the
+    download's Content-Disposition header) or quotes; at most 255 characters."""
+    base = re.split(r"[/\\]", name or "")[-1]
+    return "".join(ch for ch in base if ch.isprintable() and ch not in {'"', "<", ">"}).strip()[:255]
+
+
+def parses(content: bytes, content_type: str) -> bool:
+    """True when the whole file is what its magic bytes claim: a PNG header on an .exe body, or a
+    "%PDF-" line on anything else, is refused."""
+    try:
+        if content_type == "application/pdf":
+            return len(PdfReader(io.BytesIO(content), strict=False).pages) > 0
+        expected = {"image/png": "PNG", "image/jpeg": "JPEG"}[content_type]
+        with Image.open(io.BytesIO(content)) as image:
+            if image.format != expected:
+                return False
+            image.load()  # decodes every pixel: a truncated or forged body fails here
+        return True
+    except Exception:  # noqa: BLE001 - any parser failure (PdfReadError, OSError, DecompressionBombError…)
+        return False
+
+
+def download_name(file: EvidenceFile) -> str:
+    """The name a download is saved under: the uploader's name without its extension (cleaned), and
+    the extension of what the content was found to be (``x.html`` holding a PNG saves as ``x.png``)."""
+    stem = os.path.splitext(clean_filename(file.original_name))[0] or "证明材料"
+    return f"{stem}{os.path.splitext(file.stored_name)[1]}"
+
+
 def evidence_dir() -> str:
     return os.path.join(current_app.config["UPLOAD_FOLDER"], "evidence")
 
@@ -54,14 +90,14 @@ def store_evidence(user: User, label: str, filename: str, stream: BinaryIO) -> E
     if len(content) > limit:
         raise Invalid(f"证明材料文件：文件超过 {limit // (1024 * 1024)} MB", field="file")
     kind = sniff(content[:8])
-    if kind is None:
-        raise Invalid("证明材料文件：只接受 PDF、JPEG 或 PNG 文件", field="file")
+    if kind is None or not parses(content, kind[0]):
+        raise Invalid("证明材料文件：只接受 PDF、JPEG 或 PNG 文件（文件无法打开或已损坏）", field="file")
     content_type, ext = kind
     stored_name = f"{secrets.token_hex(16)}.{ext}"
     record = EvidenceFile(
         user_id=user.id,
         label=label[:200],
-        original_name=os.path.basename(filename or "")[:255] or stored_name,
+        original_name=clean_filename(filename) or stored_name,
         stored_name=stored_name,
         content_type=content_type,
         size=len(content),

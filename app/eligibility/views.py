@@ -167,7 +167,13 @@ def delete_evidence(file_id: int):
 @login_required
 def evidence_file(file_id: int):
     record, path = evidence_ops.get_evidence(current_user, file_id)
-    response = send_file(path, mimetype=record.content_type, download_name=record.original_name, max_age=0)
+    response = send_file(
+        path,
+        mimetype=record.content_type,
+        as_attachment=True,  # a download, never rendered inline by the browser
+        download_name=evidence_ops.download_name(record),
+        max_age=0,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

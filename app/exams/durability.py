@@ -27,7 +27,9 @@ def _pragmas() -> tuple[str, ...]:
     level = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").upper()
     if level not in SYNCHRONOUS_LEVELS:
         level = "FULL"
-    return ("PRAGMA journal_mode=WAL", f"PRAGMA synchronous={level}", "PRAGMA busy_timeout=10000")
+    # A write waits for another writer's lock at most this long, then answers 503 (app/faults.py).
+    busy_ms = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "3000"))
+    return ("PRAGMA journal_mode=WAL", f"PRAGMA synchronous={level}", f"PRAGMA busy_timeout={busy_ms}")
 
 
 @event.listens_for(Engine, "connect")

@@ -16,6 +16,7 @@ from app.auth.scoping import get_for_center, scope_to_center
 from app.eligibility.operations import has_approved_application
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
+from app.http_input import check_sane_year, one_of
 from app.papers.operations import assemble_papers
 from app.spreadsheets import TableRefused, read_rows
 from app.standards.registry import get_level, get_standard
@@ -81,10 +82,11 @@ def parse_datetime(value, field: str) -> datetime:
         raise Invalid(f"{label(field)}必须填写日期时间", field=field)
     if parsed.tzinfo is None:
         raise Invalid(f"{label(field)}必须带时区偏移（如 +08:00）", field=field)
+    check_sane_year(parsed, field)  # a year like 9999 would break every page that shows the session
     return parsed
 
 
-def _int(value, field: str, *, minimum: int, required: bool = True) -> int | None:
+def _int(value, field: str, *, minimum: int, maximum: int = 100_000, required: bool = True) -> int | None:
     if value is None:
         if required:
             raise Invalid(f"请填写{label(field)}", field=field)
@@ -93,6 +95,8 @@ def _int(value, field: str, *, minimum: int, required: bool = True) -> int | Non
         raise Invalid(f"{label(field)}必须是整数", field=field)
     if value < minimum:
         raise Invalid(f"{label(field)}不能小于 {minimum}", field=field)
+    if value > maximum:  # minutes, capacities and stations beyond this are typos that overflow deadlines
+        raise Invalid(f"{label(field)}不能大于 {maximum}", field=field)
     return value
 
 
@@ -234,9 +238,7 @@ def add_room(session: ExamSession, data: dict, now: datetime | None = None) -> R
     if is_closed(session, now):
         raise Conflict("考试批次已结束，不能再增加考场", code="session_closed")
     name = _text(data.get("name"), "name", max_length=100, name="考场名称")
-    kind = data.get("kind")
-    if kind not in {k.value for k in RoomKind}:
-        raise Invalid("考场类型必须是理论考场（theory）或操作技能考核场所（practical）", field="kind")
+    kind = one_of(data.get("kind"), RoomKind, "kind", "考场类型必须是理论考场（theory）或操作技能考核场所（practical）")
     capacity = _int(data.get("capacity"), "capacity", minimum=1)
     stations = _int(data.get("stations"), "stations", minimum=0, required=False)
     if any(r.name == name for r in session.rooms):
@@ -304,9 +306,12 @@ def add_staff(session: ExamSession, data: dict) -> StaffAssignment:
     if session.status == SessionStatus.published:
         raise Conflict("成绩已发布，不能再调整人员", code="session_published")
     user = _staff_member(session, data.get("username"))
-    role = data.get("role")
-    if role not in {r.value for r in StaffRole}:
-        raise Invalid("职责必须是监考人员（proctor）、考评人员（grader）或综合评审委员（reviewer）", field="role")
+    role = one_of(
+        data.get("role"),
+        StaffRole,
+        "role",
+        "职责必须是监考人员（proctor）、考评人员（grader）或综合评审委员（reviewer）",
+    )
     room = _room_of(session, data.get("room"))
     panel = data.get("panel")
     if panel is not None and (not isinstance(panel, str) or len(panel.strip()) > 100):

@@ -65,7 +65,14 @@
   function load(key) {
     try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
-  function saveJournal() { store(journalKey(), state.journal); }
+  function saveJournal() { if (!state.closed) store(journalKey(), state.journal); }
+  // Once the attempt has ended nothing of the paper stays on this computer (a shared exam-hall PC).
+  function forget() {
+    try {
+      localStorage.removeItem(paperKey);
+      if (state.attempt) localStorage.removeItem(journalKey());
+    } catch (e) { /* storage unavailable: nothing was kept */ }
+  }
 
   // ------------------------------------------------------------------ network
   function call(method, url, body) {
@@ -306,6 +313,7 @@
   // The finished state: no countdown, no paper, no 交卷 — a success message and the way back.
   function close(text, score) {
     state.closed = true;
+    forget();
     Array.prototype.forEach.call(root.querySelectorAll("input"), function (x) { x.disabled = true; });
     el.submit.disabled = true;
     el.submit.hidden = true;

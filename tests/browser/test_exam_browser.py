@@ -7,6 +7,7 @@ import json
 import os
 import re
 import threading
+import time
 
 import pytest
 from sqlalchemy import select
@@ -60,6 +61,16 @@ def browser():
         chromium.close()
 
 
+def wait_until(page, expression: str, timeout_ms: int = 5000) -> None:
+    """Poll a page expression. Playwright's wait_for_function evaluates strings inside the page, which
+    the exam page's Content-Security-Policy (script-src 'self', no eval) rightly refuses; evaluate()
+    runs through the DevTools protocol instead."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        time.sleep(0.1)
+
+
 def saved(app, aid: int) -> dict[int, object]:
     with app.app_context():
         rows = db.session.execute(select(Answer.qid, Answer.value).where(Answer.attempt_id == aid)).all()
@@ -82,6 +93,8 @@ def test_candidate_takes_the_exam_through_reload_and_lost_connection(app, server
     page = context.new_page()
     responses = []
     page.on("response", lambda r: responses.append(r) if "/api/" in r.url else None)
+    blocked = []  # the Content-Security-Policy refusing anything the page needs
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     bodies: list[str] = []
 
     def drain():
@@ -107,7 +120,7 @@ def test_candidate_takes_the_exam_through_reload_and_lost_connection(app, server
     answer_current()
     page.click("#exam-next")
     answer_current()
-    page.wait_for_function("document.getElementById('exam-save').textContent.includes('全部答案已保存')")
+    wait_until(page, "document.getElementById('exam-save').textContent.includes('全部答案已保存')")
     drain()
     aid = json.loads(next(b for b in bodies if '"questions"' in b))["attempt_id"]
     assert len(saved(app, aid)) == 2
@@ -126,7 +139,7 @@ def test_candidate_takes_the_exam_through_reload_and_lost_connection(app, server
     answer_current()
     page.locator("#exam-grid button").nth(3).click()
     answer_current()
-    page.wait_for_function("document.getElementById('exam-save').textContent.includes('未保存')")
+    wait_until(page, "document.getElementById('exam-save').textContent.includes('未保存')")
     assert re.search(r"2 题未保存", save_state.text_content())
     assert len(saved(app, aid)) == 2
     journal = page.evaluate(f"JSON.parse(localStorage.getItem('exam-journal-stu1-{aid}'))")
@@ -135,7 +148,7 @@ def test_candidate_takes_the_exam_through_reload_and_lost_connection(app, server
     # 4. back online: the journal is re-sent and everything is saved
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("document.getElementById('exam-save').textContent.includes('全部答案已保存')", timeout=15000)
+    wait_until(page, "document.getElementById('exam-save').textContent.includes('全部答案已保存')", timeout_ms=15000)
     assert len(saved(app, aid)) == 4
     drain()
 
@@ -151,8 +164,8 @@ def test_candidate_takes_the_exam_through_reload_and_lost_connection(app, server
     assert "未答 1 题：第 5 题" in summary
     page.click("#exam-confirm-yes")
     # the finished state: a success message (not the error box), no countdown, no 交卷, a way back
-    page.wait_for_function("document.getElementById('exam-done-text').textContent.includes('已交卷')")
-    page.wait_for_function("document.getElementById('exam-done-text').textContent.includes('理论知识考试成绩')")
+    wait_until(page, "document.getElementById('exam-done-text').textContent.includes('已交卷')")
+    wait_until(page, "document.getElementById('exam-done-text').textContent.includes('理论知识考试成绩')")
     assert page.locator("#exam-message").is_hidden() and page.locator("#exam-clock").is_hidden()
     assert page.locator("#exam-submit").is_hidden() and page.locator("#exam-main").is_hidden()
     with app.app_context():
@@ -160,6 +173,9 @@ def test_candidate_takes_the_exam_through_reload_and_lost_connection(app, server
         assert attempt.status.value == "submitted" and attempt.score is not None
         db.session.remove()
     assert page.locator("#exam-questions input:not([disabled])").count() == 0
+    # the paper and the journal are gone from this computer once the attempt has ended
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('exam-'))") == []
+    assert blocked == []
     # reopening the page shows the finished exam, not an empty paper with 交卷
     page.reload()
     assert page.locator("#exam-finished").is_visible() and page.locator("#exam-submit").count() == 0
@@ -184,6 +200,6 @@ def test_keyboard_moves_between_questions_and_flags(app, server, browser, exam_s
     page.keyboard.press("n")
     assert page.locator("#exam-grid button.flagged").count() == 1
     assert page.locator("#exam-grid button").nth(1).get_attribute("aria-current") == "true"
-    page.wait_for_function("document.getElementById('exam-save').textContent.includes('全部答案已保存')")
+    wait_until(page, "document.getElementById('exam-save').textContent.includes('全部答案已保存')")
     assert page.locator("#exam-grid button.answered").count() == 1
     context.close()

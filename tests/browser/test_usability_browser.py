@@ -28,7 +28,7 @@ from app.exams.models import Attempt, AttemptStatus
 from app.extensions import db
 from app.papers.models import Paper
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
-from tests.browser.test_exam_browser import ARGS, CHROMIUM
+from tests.browser.test_exam_browser import ARGS, CHROMIUM, wait_until
 from tests.conftest import PASSWORD, _config
 from tests.test_sessions_fixtures import exam_setup_fixture  # noqa: F401  (fixture)
 
@@ -266,7 +266,7 @@ def test_exam_page_keys_menu_disabled_buttons_and_the_extension_notice(app, exam
         page.evaluate("window.dispatchEvent(new Event('online'))")
         page.locator("#exam-grid button").nth(0).click()
         page.locator("#exam-questions .option input").first.check()  # a save brings the new deadline
-        page.wait_for_function("!document.getElementById('exam-notice').hidden", timeout=15000)
+        wait_until(page, "!document.getElementById('exam-notice').hidden", timeout_ms=15000)
         notice = page.locator("#exam-notice").text_content()
         expected = (deadline + timedelta(0)).astimezone(timeutil.CHINA).strftime("%H:%M")
         assert "延长考试时间 15 分钟" in notice and expected in notice, notice
@@ -283,7 +283,7 @@ def test_exam_page_keys_menu_disabled_buttons_and_the_extension_notice(app, exam
         page.click("#exam-confirm-no")
         context.set_offline(False)
         page.evaluate("window.dispatchEvent(new Event('online'))")
-        page.wait_for_function("document.getElementById('exam-save').textContent.includes('全部答案已保存')")
+        wait_until(page, "document.getElementById('exam-save').textContent.includes('全部答案已保存')")
         page.set_viewport_size({"width": 390, "height": 844})
         page.click("#exam-submit")
         page.click("#exam-confirm-yes")

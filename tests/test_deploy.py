@@ -1,0 +1,136 @@
+"""Deployment (issue 11 item 11): the shared gunicorn configuration serves the app from several
+worker processes that keep no state of their own — a sign-in, a revoked token and the sign-in
+failure counts hold whichever worker answers — and the client address behind a proxy is the
+client's own (PROXY_COUNT), so the sign-in limits key on it and not on nginx."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from tests.conftest import PASSWORD, TEST_DATABASE_URL, USE_POSTGRES, _config
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(opener, url: str, method: str = "GET", body: dict | None = None, headers: dict | None = None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    try:
+        with opener.open(request, timeout=20) as response:
+            return response.status, response.read().decode(), dict(response.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode(), dict(exc.headers)
+
+
+@pytest.fixture
+def served(app, tmp_path):
+    """gunicorn with deploy/gunicorn.conf.py, 2 workers, on the test's database."""
+    uri = TEST_DATABASE_URL if USE_POSTGRES else app.config["SQLALCHEMY_DATABASE_URI"]
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": uri,
+        "SECRET_KEY": "deploy-test-secret",
+        "APP_ENV": "production",
+        "SESSION_COOKIE_SECURE": "0",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_THREADS": "2",
+        "GUNICORN_ACCESS_LOG": str(tmp_path / "access.log"),
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    }
+    create = [sys.executable, "-m", "flask", "--app", "wsgi", "users", "create"]
+    result = subprocess.run(
+        [*create, "--username", "zhang", "--password", PASSWORD, "--role", "center_admin", "--center", "甲中心"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    server = subprocess.Popen(
+        [str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "error.log", "w"),
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if call(urllib.request.build_opener(), f"{base}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, (tmp_path / "error.log").read_text()[-3000:]
+            time.sleep(0.3)
+        yield base, tmp_path / "access.log"
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def test_several_workers_share_sign_ins_tokens_and_limits(served):
+    base, access_log = served
+    opener = urllib.request.build_opener()
+    status, body, _ = call(opener, f"{base}/api/v1/auth/token", "POST", {"username": "zhang", "password": PASSWORD})
+    assert status == 200
+    bearer = {"Authorization": f"Bearer {json.loads(body)['token']}"}
+    assert {call(opener, f"{base}/api/v1/standards", headers=bearer)[0] for _ in range(12)} == {200}
+    assert call(opener, f"{base}/api/v1/auth/token", "DELETE", headers=bearer)[0] == 204
+    assert {call(opener, f"{base}/api/v1/standards", headers=bearer)[0] for _ in range(12)} == {401}
+
+    # a page sign-in holds on every worker
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = call(browser, f"{base}/login")[1]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"username": "zhang", "password": PASSWORD, "csrf_token": token}).encode()
+    login = urllib.request.Request(f"{base}/login", data=form, method="POST")
+    with browser.open(login, timeout=20) as response:  # follows the redirect home
+        assert response.status == 200 and "退出" in response.read().decode()
+    assert {call(browser, f"{base}/")[0] for _ in range(12)} == {200}
+
+    # failures counted by whichever worker answers: the 6th is refused
+    bad = [
+        call(opener, f"{base}/api/v1/auth/token", "POST", {"username": "zhang", "password": "x"})[0] for _ in range(8)
+    ]
+    assert bad == [401] * 5 + [429] * 3
+    booted = re.findall(r"Booting worker with pid: (\d+)", (access_log.parent / "error.log").read_text())
+    assert len(set(booted)) >= 2  # the requests above were spread over two worker processes
+
+
+def test_behind_a_proxy_the_limits_key_on_the_forwarded_client(app, make_user, tmp_path):
+    make_user("zhang")
+    proxied = create_app({**_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path), "PROXY_COUNT": 1})
+    proxied.config["LOGIN_LIMIT_CLIENT"] = 3
+    client = proxied.test_client()
+
+    def attempt(forwarded_for: str) -> int:
+        return client.post(
+            "/api/v1/auth/token",
+            json={"username": f"u{time.monotonic_ns()}", "password": "x"},
+            headers={"X-Forwarded-For": forwarded_for},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},  # nginx
+        ).status_code
+
+    assert [attempt("198.51.100.1") for _ in range(4)] == [401, 401, 401, 429]
+    assert attempt("198.51.100.2") == 401  # another client behind the same nginx is not refused
