@@ -25,6 +25,7 @@ from app.sessions import operations as session_ops
 from app.sessions.models import ExamSession, SessionComponent
 from app.standards.registry import get_standard
 from tests.conftest import _config, csrf_from
+from tests.test_eligibility_pages import PDF
 from tests.test_exam_api import at, start, window
 from tests.test_sessions_fixtures import exam_setup_fixture, session_body  # noqa: F401
 
@@ -212,12 +213,12 @@ def test_evidence_file_is_written_and_deleted_only_after_commit(app, make_user):
     with app.test_request_context():
         user = db.session.scalar(select(User).where(User.username == "stu"))
         folder = evidence_ops.evidence_dir()
-        record = evidence_ops.store_evidence(user, "毕业证书", "a.pdf", BytesIO(b"%PDF-1.4 test"))
+        record = evidence_ops.store_evidence(user, "毕业证书", "a.pdf", BytesIO(PDF))
         path = os.path.join(folder, record.stored_name)
         assert not os.path.exists(path)  # flushed, not committed: nothing on disk yet
         db.session.rollback()
         assert not os.path.exists(path)
-        record = evidence_ops.store_evidence(user, "毕业证书", "a.pdf", BytesIO(b"%PDF-1.4 test"))
+        record = evidence_ops.store_evidence(user, "毕业证书", "a.pdf", BytesIO(PDF))
         path = os.path.join(folder, record.stored_name)
         db.session.commit()
         assert os.path.exists(path)
@@ -251,6 +252,7 @@ def test_illegal_transitions_are_one_conflict(app):
 
 def test_components_and_scoring_migrations_are_reversible(tmp_path):
     uri = f"sqlite:///{tmp_path / 'm.db'}"
+    (tmp_path / "m.db").touch()  # the app opens an existing SQLite file only (init-db creates one)
     app = create_app(_config(uri, tmp_path))
     with app.app_context():
         upgrade(revision="0004_sessions_exams")

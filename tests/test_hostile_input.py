@@ -175,7 +175,7 @@ def test_empty_or_non_zip_uploads_get_a_clear_message(app, login, exam_setup, ma
     browser = login("admin1")
     sid = exam_setup["sid"]
     token = csrf_from(browser.get(f"/sessions/{sid}").get_data(True))
-    for content, expected in ((b"", "文件为空"), (b"username,room\nstu3,A101\n", "不是有效的 .xlsx 文件")):
+    for content, expected in ((b"", "文件为空"), (b"username,room\nstu3,A101\n", "不是有效的 Excel 工作簿")):
         response = browser.post(
             f"/sessions/{sid}/import",
             data={"csrf_token": token, "file": (io.BytesIO(content), "r.xlsx")},
@@ -184,7 +184,7 @@ def test_empty_or_non_zip_uploads_get_a_clear_message(app, login, exam_setup, ma
         )
         assert response.status_code < 500 and expected in response.get_data(True)
     page = browser.get("/banks/import?standard=3-01-01-04")
-    for content, expected in ((b"", "文件为空"), (b"PK\x03\x04broken", "不是有效的 .xlsx 文件")):
+    for content, expected in ((b"", "文件为空"), (b"PK\x03\x04broken", "不是有效的 Excel 工作簿")):
         response = browser.post(
             "/banks/import",
             data={

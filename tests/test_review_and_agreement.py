@@ -15,9 +15,9 @@ from app import timeutil
 from app.extensions import db
 from app.practical.models import ReviewMaterial
 from scoring.agreement import kendall_w
+from tests.test_eligibility_pages import PDF  # noqa: E402  (a real one-page PDF: uploads are parsed)
 from tests.test_practical_api import put, sections_for, setup_fixture  # noqa: F401  (fixture)
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Shrout & Fleiss (1979) Table 2: 6 targets × 4 judges; ICC(2,1) = ICC(A,1) = 0.29 (psych ICC2; DescTools 0.2898)
 SHROUT_FLEISS = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]
 
@@ -95,7 +95,7 @@ def test_materials_pdf_only_before_the_deadline(app, client, review_setup, token
         return client.post(url, data=data, headers=candidate, content_type="multipart/form-data")
 
     assert send(PDF).status_code == 409  # no deadline set yet
-    due = timeutil.utcnow() + timedelta(days=2)
+    due = timeutil.utcnow() + timedelta(hours=1)  # within the candidate token's 12 h
     deadline = client.put(
         f"/api/v1/sessions/{s['sid']}/review/deadline", json={"due": due.isoformat()}, headers=s["admin"]
     )
