@@ -1,7 +1,7 @@
 """/api/v1 machine exam (机考): attempt, answers, submit, status; proctors' room actions.
 
 Every handler reads the clock first (``timeutil.utcnow()``): a write is judged by when it arrived.
-A 200 to an answer save is sent only after the request boundary has committed it.
+A 200 to an answer save is sent only after it is committed (app/exams/group_commit.py).
 """
 
 from __future__ import annotations
@@ -47,16 +47,16 @@ def get_attempt(attempt_id: int):
 @api_auth()
 def save_answer(attempt_id: int, qid: int):
     now = timeutil.utcnow()
-    attempt = ops.own_attempt(attempt_id, api_user())
     data = json_body()
     if "answer" not in data:
         raise Invalid("缺少 answer", field="answer")
-    saved_at = ops.save_answer(attempt, qid, data["answer"], now)
+    # The attempt is checked (owner: 404; status, deadline: 409) inside the write, under its lock.
+    saved = ops.save_answer(ops.AttemptRef(attempt_id, api_user().id), qid, data["answer"], now)
     return jsonify(
         {
-            "saved_at": ops.iso(saved_at),
+            "saved_at": ops.iso(saved.saved_at),
             "server_time": ops.iso(now),
-            "deadline": ops.iso(attempt.deadline),
+            "deadline": ops.iso(saved.deadline),
         }
     )
 

@@ -96,7 +96,13 @@ def issue_token(user: User) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.digest == _digest(token)))
-    if row is None or row.expires_at <= timeutil.utcnow() or not row.user.active:
-        return None
-    return row.user
+    """The active user of an unexpired token, in one query (each API call, every answer save, asks).
+
+    No cache: a revoked token or a deactivated user answers 401 on the very next call, in every
+    worker process and on every app server.
+    """
+    return db.session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.digest == _digest(token), ApiToken.expires_at > timeutil.utcnow(), User.active.is_(True))
+    )
