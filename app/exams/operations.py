@@ -18,20 +18,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from typing import NamedTuple
 
-from sqlalchemy import func, null, select
+from sqlalchemy import String, and_, bindparam, func, null, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import timeutil
-from app.auth.models import Role, User
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.auth import token_cache
+from app.auth.models import ApiToken, Role, User
+from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from app.extensions import db
 from app.papers.models import PaperItem
 from app.sessions.models import Enrollment, ExamSession, Room, SessionStatus, StaffAssignment, StaffRole
 from app.sessions.operations import sync_clock
+from app.timeutil import UTCDateTime
 
 from . import grading, group_commit, paper_cache
 from .models import ActionKind, Answer, Attempt, AttemptStatus, CloseReason, ProctorAction
@@ -146,72 +148,132 @@ class NewAttempt:
     deadline: datetime
     layout: list
     status: AttemptStatus = AttemptStatus.in_progress
+    fresh: bool = True  # nothing saved yet
 
 
-def start_attempt(session_id: int, user: User, now: datetime) -> Attempt | NewAttempt:
+def start_attempt(session_id: int, user, now: datetime, token_digest: str | None = None) -> Attempt | NewAttempt:
     """The candidate's attempt: created inside the theory window, else the same one again.
 
-    The start spike (a hall pressing 开始考试 in the same second) costs three reads — the session,
-    the enrolment with any attempt, the extensions — and one grouped write; the paper's questions
-    come from the process's cache. The session's stored status is moved by the clock elsewhere
-    (``sync_clock`` on reads); this decision reads the window itself.
+    The start spike (a hall pressing 开始考试 in the same second) costs one read — the session, the
+    enrolment, any attempt and the extensions in one statement — and one grouped write; the paper's
+    questions come from the process's cache. ``user`` needs only ``id``; with ``token_digest`` (a
+    sign-in from the token cache) the token is checked again in the write. The session's stored
+    status is moved by the clock on reads (``sync_clock``); this decision reads the window itself.
     """
-    session = db.session.get(ExamSession, session_id)
-    if session is None:
-        raise NotFound("考试批次不存在")
-    row = db.session.execute(
-        select(Enrollment.id, Enrollment.paper_id, Attempt)
-        .outerjoin(Attempt, Attempt.enrollment_id == Enrollment.id)
-        .where(Enrollment.session_id == session.id, Enrollment.user_id == user.id)
+    found = db.session.execute(
+        _start_statements(db.session.get_bind().dialect.name)[0], {"session_id": session_id, "user_id": user.id}
     ).first()
-    if row is None:
+    if found is None:
+        raise NotFound("考试批次不存在")
+    if found.enrollment_id is None:
         raise Forbidden("您未报名本考试批次", code="not_enrolled")
-    enrollment_id, paper_id, attempt = row
-    if attempt is not None:
+    if found.attempt_id is not None:
+        if token_digest is not None and not token_still_valid(db.session.connection(), token_digest, user.id, now):
+            raise Unauthorized("令牌无效或已过期")
+        attempt = db.session.get(Attempt, found.attempt_id)
         close_if_expired(attempt, now)
         if attempt.status != AttemptStatus.in_progress:
             raise Conflict("本场考试已交卷，不能再次进入", code="attempt_closed")
         return attempt
-    if paper_id is None or session.status == SessionStatus.draft:
+    if found.paper_id is None or found.status == SessionStatus.draft:
         raise Conflict("本批次尚未分配试卷", code="papers_not_assigned")
-    if session.status in {SessionStatus.scoring, SessionStatus.published}:
+    if found.status in {SessionStatus.scoring, SessionStatus.published}:
         raise Conflict("本批次理论考试已结束", code="theory_closed")
-    if now < session.theory_start:
-        raise Conflict(f"理论考试尚未开始（开始时间 {iso(session.theory_start)}）", code="not_open")
-    deadline = deadline_of(session, enrollment_id)
+    if now < found.theory_start:
+        raise Conflict(f"理论考试尚未开始（开始时间 {iso(found.theory_start)}）", code="not_open")
+    # The deadline: the end of the theory window plus every extension granted to this candidate.
+    deadline = found.theory_start + timedelta(minutes=(found.theory_minutes or 0) + found.extra_minutes)
     if now >= deadline:
         raise Conflict("理论考试时间已结束", code="past_deadline")
-    paper = paper_cache.paper(db.session.connection(), paper_id)
-    new = NewAttempt(id=0, user_id=user.id, paper_id=paper_id, deadline=deadline, layout=[])
-    return group_commit.run(partial(_insert_attempt, new, enrollment_id, session.id, now, paper))
+    paper = paper_cache.paper(db.session.connection(), found.paper_id)
+    new = NewAttempt(id=0, user_id=user.id, paper_id=found.paper_id, deadline=deadline, layout=[])
+    return group_commit.run(partial(_insert_attempt, new, found.enrollment_id, session_id, now, paper, token_digest))
 
 
 def _insert_attempt(
-    new: NewAttempt, enrollment_id: int, session_id: int, now: datetime, paper, connection
+    new: NewAttempt, enrollment_id: int, session_id: int, now: datetime, paper, token_digest, connection
 ) -> NewAttempt:
     """Insert the attempt and its layout (seeded by the attempt's id); a second start gets the first."""
-    table = Attempt.__table__
-    statement = _insert(connection)(table).values(
-        enrollment_id=enrollment_id,
-        session_id=session_id,
-        user_id=new.user_id,
-        paper_id=new.paper_id,
-        status=AttemptStatus.in_progress,
-        started_at=now,
-        deadline=new.deadline,
-        last_seen_at=now,
-        layout=[],
-    )
-    statement = statement.on_conflict_do_nothing(index_elements=[table.c.enrollment_id]).returning(table.c.id)
-    attempt_id = connection.execute(statement).scalar()
+    if token_digest is not None and not token_still_valid(connection, token_digest, new.user_id, now):
+        token_cache.invalidate(digest=token_digest)
+        raise Unauthorized("令牌无效或已过期")
+    _, insert, set_layout, existing = _start_statements(connection.dialect.name)
+    attempt_id = connection.execute(
+        insert,
+        {
+            "enrollment_id": enrollment_id,
+            "session_id": session_id,
+            "user_id": new.user_id,
+            "paper_id": new.paper_id,
+            "status": AttemptStatus.in_progress,
+            "started_at": now,
+            "deadline": new.deadline,
+            "last_seen_at": now,
+            "layout": [],
+        },
+    ).scalar()
     if attempt_id is None:  # pressed twice at once: the other press created it
-        other = connection.execute(
-            select(table.c.id, table.c.deadline, table.c.layout).where(table.c.enrollment_id == enrollment_id)
-        ).one()
-        return NewAttempt(other.id, new.user_id, new.paper_id, other.deadline, other.layout)
+        other = connection.execute(existing, {"enrollment": enrollment_id}).one()
+        return NewAttempt(other.id, new.user_id, new.paper_id, other.deadline, other.layout, fresh=False)
     layout = grading.layout(f"attempt-{attempt_id}", paper.layout_questions())
-    connection.execute(table.update().where(table.c.id == attempt_id).values(layout=layout))
+    connection.execute(set_layout, {"attempt": attempt_id, "new_layout": layout})
     return NewAttempt(attempt_id, new.user_id, new.paper_id, new.deadline, layout)
+
+
+@cache
+def _start_statements(dialect: str):
+    """The start's statements, built once: (find, insert, set layout, existing)."""
+    sessions, enrollments = ExamSession.__table__, Enrollment.__table__
+    attempts, actions = Attempt.__table__, ProctorAction.__table__
+    extra = (
+        select(func.coalesce(func.sum(actions.c.minutes), 0))
+        .where(actions.c.enrollment_id == enrollments.c.id, actions.c.kind == ActionKind.extension)
+        .scalar_subquery()
+    )
+    find = (
+        select(
+            sessions.c.status,
+            sessions.c.theory_start,
+            sessions.c.theory_minutes,
+            enrollments.c.id.label("enrollment_id"),
+            enrollments.c.paper_id,
+            attempts.c.id.label("attempt_id"),
+            extra.label("extra_minutes"),
+        )
+        .select_from(sessions)
+        .outerjoin(
+            enrollments, and_(enrollments.c.session_id == sessions.c.id, enrollments.c.user_id == bindparam("user_id"))
+        )
+        .outerjoin(attempts, attempts.c.enrollment_id == enrollments.c.id)
+        .where(sessions.c.id == bindparam("session_id"))
+    )
+    insert = (
+        (pg_insert if dialect == "postgresql" else sqlite_insert)(attempts)
+        .on_conflict_do_nothing(index_elements=[attempts.c.enrollment_id])
+        .returning(attempts.c.id)
+    )
+    set_layout = attempts.update().where(attempts.c.id == bindparam("attempt")).values(layout=bindparam("new_layout"))
+    existing = select(attempts.c.id, attempts.c.deadline, attempts.c.layout).where(
+        attempts.c.enrollment_id == bindparam("enrollment")
+    )
+    return find, insert, set_layout, existing
+
+
+def token_still_valid(connection, digest: str, user_id: int, now: datetime) -> bool:
+    """The bearer token is the user's, unexpired, and the user active (checked inside a write)."""
+    return connection.execute(_TOKEN_VALID, {"digest": digest, "user_id": user_id, "now": now}).first() is not None
+
+
+_TOKEN_VALID = (
+    select(ApiToken.__table__.c.id)
+    .join(User.__table__, User.__table__.c.id == ApiToken.__table__.c.user_id)
+    .where(
+        ApiToken.__table__.c.digest == bindparam("digest"),
+        ApiToken.__table__.c.user_id == bindparam("user_id"),
+        ApiToken.__table__.c.expires_at > bindparam("now", type_=UTCDateTime),
+        User.__table__.c.active.is_(True),
+    )
+)
 
 
 def _insert(connection):
@@ -226,11 +288,48 @@ def own_attempt(attempt_id: int, user: User) -> Attempt:
     return attempt
 
 
+@cache
+def _save_statements(dialect: str):
+    """The save's two statements, built once (compiled once per dialect by SQLAlchemy's cache)."""
+    attempts, answers, tokens, users = Attempt.__table__, Answer.__table__, ApiToken.__table__, User.__table__
+    digest = bindparam("digest", type_=String)
+    token_valid = (
+        select(tokens.c.id)
+        .join(users, users.c.id == tokens.c.user_id)
+        .where(
+            tokens.c.digest == digest,
+            tokens.c.user_id == bindparam("user_id"),
+            tokens.c.expires_at > bindparam("now", type_=UTCDateTime),
+            users.c.active.is_(True),
+        )
+        .exists()
+    )
+    check = (
+        select(
+            attempts.c.user_id,
+            attempts.c.paper_id,
+            attempts.c.status,
+            attempts.c.deadline,
+            or_(digest.is_(None), token_valid).label("signed_in"),
+        )
+        .where(attempts.c.id == bindparam("attempt_id"))
+        .with_for_update(read=True)  # PostgreSQL FOR SHARE: waits for a submit holding FOR UPDATE
+    )
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(answers)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[answers.c.attempt_id, answers.c.qid],
+        set_={"value": upsert.excluded.value, "saved_at": upsert.excluded.saved_at},
+        where=answers.c.saved_at <= upsert.excluded.saved_at,  # the later arrival wins (issue 11)
+    )
+    return check, upsert
+
+
 class AttemptRef(NamedTuple):
     """What a save needs to name an attempt: the row is read (narrowly) inside the write."""
 
     id: int
     user_id: int
+    token_digest: str | None = None  # a bearer token to check again inside the write
 
 
 class Saved(NamedTuple):
@@ -244,22 +343,27 @@ def save_answer(attempt, qid: int, value, now: datetime) -> Saved:
     ``attempt`` is anything with ``id`` and ``user_id`` (an ``AttemptRef`` from the API). Returns once
     the answer is committed (grouped with the saves arriving together); 404 for another's attempt.
     """
-    return group_commit.run(partial(_write_answer, attempt.id, attempt.user_id, qid, value, now))
+    digest = getattr(attempt, "token_digest", None)
+    return group_commit.run(partial(_write_answer, attempt.id, attempt.user_id, digest, qid, value, now))
 
 
-def _write_answer(attempt_id: int, user_id: int, qid: int, value, now: datetime, connection) -> Saved:
+def _write_answer(
+    attempt_id: int, user_id: int, digest: str | None, qid: int, value, now: datetime, connection
+) -> Saved:
     """Inside the (shared) write transaction: check the attempt under its lock, then upsert one row.
 
     Reads the attempt's owner, paper, status and deadline only (not its layout); the question's type
     and option count come from the paper cache. No UPDATE of the attempt: the answer's ``saved_at``
-    is the candidate's last contact (``room_status``). Raises before writing anything.
+    is the candidate's last contact (``room_status``). With ``digest`` the bearer token is checked in
+    the same statement (the request's sign-in may have come from a cache). Raises before writing.
     """
-    attempts = Attempt.__table__
+    check, upsert = _save_statements(connection.dialect.name)
     row = connection.execute(
-        select(attempts.c.user_id, attempts.c.paper_id, attempts.c.status, attempts.c.deadline)
-        .where(attempts.c.id == attempt_id)
-        .with_for_update(read=True)  # PostgreSQL FOR SHARE: waits for a submit holding FOR UPDATE
+        check, {"attempt_id": attempt_id, "user_id": user_id, "digest": digest, "now": now}
     ).first()
+    if row is not None and not row.signed_in:
+        token_cache.invalidate(digest=digest)
+        raise Unauthorized("令牌无效或已过期")
     if row is None or row.user_id != user_id:
         raise NotFound("答卷不存在")
     if row.status != AttemptStatus.in_progress:
@@ -273,18 +377,10 @@ def _write_answer(attempt_id: int, user_id: int, qid: int, value, now: datetime,
         value = grading.normalize(question.type, question.option_count, value)
     except ValueError as exc:
         raise Invalid(str(exc), field="answer") from None
-    answers = Answer.__table__
     # A cleared answer is kept as a NULL value (read as "not answered"), so that it too is ordered
     # by arrival against a save of the same question.
-    statement = _insert(connection)(answers).values(
-        attempt_id=attempt_id, qid=qid, value=null() if value is None else value, saved_at=now
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[answers.c.attempt_id, answers.c.qid],
-        set_={"value": statement.excluded.value, "saved_at": statement.excluded.saved_at},
-        where=answers.c.saved_at <= statement.excluded.saved_at,  # the later arrival wins (issue 11)
-    )
-    connection.execute(statement)
+    parameters = {"attempt_id": attempt_id, "qid": qid, "value": null() if value is None else value, "saved_at": now}
+    connection.execute(upsert, parameters)
     return Saved(now, row.deadline)
 
 
