@@ -44,9 +44,10 @@ class Question:
 class CachedPaper:
     questions: tuple[Question, ...]  # in paper order
     by_qid: dict[int, Question]
+    shapes: tuple[grading.Question, ...]  # what a candidate's layout is built from
 
     def layout_questions(self) -> list[grading.Question]:
-        return [grading.Question(q.qid, q.type, q.option_count) for q in self.questions]
+        return list(self.shapes)
 
 
 class PaperCache:
@@ -89,7 +90,8 @@ def _load(connection: Connection, paper_id: int) -> CachedPaper:
         )
         for row in rows
     )
-    return CachedPaper(questions, {q.qid: q for q in questions})
+    shapes = tuple(grading.Question(q.qid, q.type, q.option_count) for q in questions)
+    return CachedPaper(questions, {q.qid: q for q in questions}, shapes)
 
 
 def paper(connection: Connection, paper_id: int) -> CachedPaper:
