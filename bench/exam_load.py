@@ -451,10 +451,11 @@ def run_one(backend: str, level: str, args, postgres: LocalPostgres | None, numb
         began = time.perf_counter()
         people = setup_database(url, args.candidates, args.spike, args.questions)
         label = f"{backend} {level}"
-        print(f"[{label}] setup {time.perf_counter() - began:.1f} s", flush=True)
+        load = os.getloadavg()[0]
+        print(f"[{label}] setup {time.perf_counter() - began:.1f} s; load average {load:.1f}", flush=True)
         server = Server(url, directory, args.workers, args.threads, level)
         server.start()
-        result = {"label": label}
+        result = {"label": label, "load": load}
         try:
             savers = people["savers"]
             for clients in (16, 64):
@@ -524,15 +525,15 @@ def main() -> None:
     print()
     print(
         "| run | 16 conn.: saves/s (× /healthz) | p50 / p99 | 64 conn.: saves/s (× /healthz) | p50 / p99 "
-        "| 500 starts p50 / p99 | kill -9: acked / lost |"
+        "| 500 starts p50 / p99 | kill -9: acked / lost | load |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
         print(
             f"| {r['label']} | {r['saves16']:.0f} ({r['saves16'] / r['healthz16']:.2f}×) "
             f"| {r['p50_16']:.1f} / {r['p99_16']:.1f} ms | {r['saves64']:.0f} ({r['saves64'] / r['healthz64']:.2f}×) "
             f"| {r['p50_64']:.1f} / {r['p99_64']:.1f} ms | {r['spike_p50']:.0f} / {r['spike_p99']:.0f} ms "
-            f"| {r['acked']} / {r['missing']} |"
+            f"| {r['acked']} / {r['missing']} | {r['load']:.1f} |"
         )
     failed = False
     for r in results:

@@ -185,19 +185,23 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
     deadline = found.theory_start + timedelta(minutes=(found.theory_minutes or 0) + found.extra_minutes)
     if now >= deadline:
         raise Conflict("理论考试时间已结束", code="past_deadline")
-    paper = paper_cache.paper(db.session.connection(), found.paper_id)
-    new = NewAttempt(id=0, user_id=user.id, paper_id=found.paper_id, deadline=deadline, layout=[])
-    return group_commit.run(partial(_insert_attempt, new, found.enrollment_id, session_id, now, paper, token_digest))
+    # The candidate's own order, seeded by the enrolment (one attempt per enrolment): computed here,
+    # outside the shared write, and the same for a second press of 开始考试.
+    layout = grading.layout(
+        f"enrollment-{found.enrollment_id}", paper_cache.paper(db.session.connection(), found.paper_id).shapes
+    )
+    new = NewAttempt(id=0, user_id=user.id, paper_id=found.paper_id, deadline=deadline, layout=layout)
+    return group_commit.run(partial(_insert_attempt, new, found.enrollment_id, session_id, now, token_digest))
 
 
 def _insert_attempt(
-    new: NewAttempt, enrollment_id: int, session_id: int, now: datetime, paper, token_digest, connection
+    new: NewAttempt, enrollment_id: int, session_id: int, now: datetime, token_digest, connection
 ) -> NewAttempt:
-    """Insert the attempt and its layout (seeded by the attempt's id); a second start gets the first."""
+    """Insert the attempt with its layout in one statement; a second start gets the first one's."""
     if token_digest is not None and not token_still_valid(connection, token_digest, new.user_id, now):
         token_cache.invalidate(digest=token_digest)
         raise Unauthorized("令牌无效或已过期")
-    _, insert, set_layout, existing = _start_statements(connection.dialect.name)
+    _, insert, existing = _start_statements(connection.dialect.name)
     attempt_id = connection.execute(
         insert,
         {
@@ -209,20 +213,18 @@ def _insert_attempt(
             "started_at": now,
             "deadline": new.deadline,
             "last_seen_at": now,
-            "layout": [],
+            "layout": new.layout,
         },
     ).scalar()
     if attempt_id is None:  # pressed twice at once: the other press created it
         other = connection.execute(existing, {"enrollment": enrollment_id}).one()
         return NewAttempt(other.id, new.user_id, new.paper_id, other.deadline, other.layout, fresh=False)
-    layout = grading.layout(f"attempt-{attempt_id}", paper.layout_questions())
-    connection.execute(set_layout, {"attempt": attempt_id, "new_layout": layout})
-    return NewAttempt(attempt_id, new.user_id, new.paper_id, new.deadline, layout)
+    return NewAttempt(attempt_id, new.user_id, new.paper_id, new.deadline, new.layout)
 
 
 @cache
 def _start_statements(dialect: str):
-    """The start's statements, built once: (find, insert, set layout, existing)."""
+    """The start's statements, built once: (find, insert, existing)."""
     sessions, enrollments = ExamSession.__table__, Enrollment.__table__
     attempts, actions = Attempt.__table__, ProctorAction.__table__
     extra = (
@@ -252,11 +254,10 @@ def _start_statements(dialect: str):
         .on_conflict_do_nothing(index_elements=[attempts.c.enrollment_id])
         .returning(attempts.c.id)
     )
-    set_layout = attempts.update().where(attempts.c.id == bindparam("attempt")).values(layout=bindparam("new_layout"))
     existing = select(attempts.c.id, attempts.c.deadline, attempts.c.layout).where(
         attempts.c.enrollment_id == bindparam("enrollment")
     )
-    return find, insert, set_layout, existing
+    return find, insert, existing
 
 
 def token_still_valid(connection, digest: str, user_id: int, now: datetime) -> bool:

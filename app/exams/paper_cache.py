@@ -44,10 +44,7 @@ class Question:
 class CachedPaper:
     questions: tuple[Question, ...]  # in paper order
     by_qid: dict[int, Question]
-    shapes: tuple[grading.Question, ...]  # what a candidate's layout is built from
-
-    def layout_questions(self) -> list[grading.Question]:
-        return list(self.shapes)
+    shapes: list[grading.Question]  # what a candidate's layout is built from (grading.layout copies it)
 
 
 class PaperCache:
@@ -90,7 +87,7 @@ def _load(connection: Connection, paper_id: int) -> CachedPaper:
         )
         for row in rows
     )
-    shapes = tuple(grading.Question(q.qid, q.type, q.option_count) for q in questions)
+    shapes = [grading.Question(q.qid, q.type, q.option_count) for q in questions]
     return CachedPaper(questions, {q.qid: q for q in questions}, shapes)
 
 
