@@ -30,6 +30,22 @@ def in_thread(target) -> tuple[threading.Thread, dict]:
     return thread, box
 
 
+def slow_save_of_a(monkeypatch) -> threading.Event:
+    """A save of "A" dawdles after it arrived (the handler reads the clock first, then the body);
+    the returned event is set once it has arrived."""
+    read_body, arrived = exams_api.json_body, threading.Event()
+
+    def slow_for_a():
+        data = read_body()
+        if data.get("answer") == "A":
+            arrived.set()
+            time.sleep(0.4)
+        return data
+
+    monkeypatch.setattr(exams_api, "json_body", slow_for_a)
+    return arrived
+
+
 def single_question(body: dict) -> dict:
     return next(q for q in body["questions"] if q["type"] == "single")
 
@@ -85,18 +101,10 @@ def test_two_saves_of_one_answer_the_later_arrival_wins(app, client, token_for, 
     """The save that arrived first but commits last must not overwrite the later one."""
     body, headers = start(client, token_for, exam_setup["sid"])
     aid, question = body["attempt_id"], single_question(body)
-    read_body = exams_api.json_body
-
-    def slow_for_a():  # the clock was read on arrival; the first request dawdles after that
-        data = read_body()
-        if data.get("answer") == "A":
-            time.sleep(0.4)
-        return data
-
-    monkeypatch.setattr(exams_api, "json_body", slow_for_a)
+    arrived = slow_save_of_a(monkeypatch)
     url = f"/api/v1/attempts/{aid}/answers/{question['qid']}"
     thread_a, box_a = in_thread(lambda: app.test_client().put(url, json={"answer": "A"}, headers=headers))
-    time.sleep(0.15)
+    assert arrived.wait(10)  # A has read the clock (on arrival) and dawdles; B arrives after it
     thread_b, box_b = in_thread(lambda: app.test_client().put(url, json={"answer": "B"}, headers=headers))
     thread_a.join(20)
     thread_b.join(20)
@@ -112,17 +120,9 @@ def test_a_cleared_answer_arriving_later_wins_too(app, client, token_for, exam_s
     aid, question = body["attempt_id"], single_question(body)
     url = f"/api/v1/attempts/{aid}/answers/{question['qid']}"
     assert client.put(url, json={"answer": "C"}, headers=headers).status_code == 200
-    read_body = exams_api.json_body
-
-    def slow_for_a():
-        data = read_body()
-        if data.get("answer") == "A":
-            time.sleep(0.4)
-        return data
-
-    monkeypatch.setattr(exams_api, "json_body", slow_for_a)
+    arrived = slow_save_of_a(monkeypatch)
     thread_a, box_a = in_thread(lambda: app.test_client().put(url, json={"answer": "A"}, headers=headers))
-    time.sleep(0.15)
+    assert arrived.wait(10)
     cleared = app.test_client().put(url, json={"answer": None}, headers=headers)
     thread_a.join(20)
     assert cleared.status_code == 200 and box_a["response"].status_code == 200

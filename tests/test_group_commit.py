@@ -32,6 +32,12 @@ def stored(app) -> list[int]:
         return [row.n for row in connection.execute(text("SELECT n FROM gc_probe ORDER BY n"))]
 
 
+def wait_for_queue(batcher: Batcher, writes: int) -> None:
+    deadline = time.monotonic() + 10
+    while len(batcher._queue) < writes and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
 def insert(n: int, then=None):
     def work(connection):
         connection.execute(text("INSERT INTO gc_probe (n) VALUES (:n)"), {"n": n})
@@ -62,17 +68,16 @@ def run_together(batcher: Batcher, works: list) -> list:
 
 def test_writes_arriving_together_share_one_transaction(app, probe):
     """Eight writes: the first is committed alone while the other seven queue; they share the next."""
-    queued = threading.Event()
+    entered, queued = threading.Event(), threading.Event()
 
     def hold_until_queued():
-        deadline = time.monotonic() + 10
-        while len(probe._queue) < 7 and time.monotonic() < deadline:
-            time.sleep(0.005)
+        entered.set()
+        wait_for_queue(probe, 7)
         queued.set()
 
     first = threading.Thread(target=probe.run, args=(insert(0, then=hold_until_queued),))
     first.start()
-    time.sleep(0.05)  # the first write leads and waits inside its transaction
+    assert entered.wait(10)  # the first write leads and waits inside its transaction
     outcomes = run_together(probe, [insert(n) for n in range(1, 8)])
     first.join(30)
     assert queued.is_set()
@@ -84,17 +89,16 @@ def test_writes_arriving_together_share_one_transaction(app, probe):
 def test_a_failing_write_fails_only_its_own_request(app, probe):
     """One write breaks (a duplicate key): the batch rolls back, the others commit when tried alone,
     and the broken one gets SaveFailed (503) — never its result."""
-    hold = threading.Event()
+    entered = threading.Event()
 
     def wait_for_batch():
-        hold.wait(5)
+        entered.set()
+        wait_for_queue(probe, 4)
 
     leader = threading.Thread(target=probe.run, args=(insert(100, then=wait_for_batch),))
     leader.start()
-    time.sleep(0.05)
+    assert entered.wait(10)
     works = [insert(1), insert(2), insert(100), insert(3)]  # 100 is already taken by the leader
-    releaser = threading.Timer(0.2, hold.set)
-    releaser.start()
     outcomes = run_together(probe, works)
     leader.join(30)
     assert outcomes[0] == 1 and outcomes[1] == 2 and outcomes[3] == 3
