@@ -110,13 +110,13 @@ def principal_for_token(token: str) -> token_cache.Principal | None:
     the token again inside their write (``@trusts_token_cache``; see app/auth/token_cache.py)."""
     digest, now = _digest(token), timeutil.utcnow()
     principal = token_cache.lookup(digest, now)
-    if principal is None:
-        row = db.session.execute(_TOKEN_PRINCIPAL, {"digest": digest, "now": now}).first()
-        if row is None:
-            return None
-        principal = token_cache.Principal(row.id, row.role, row.expires_at, digest)
-        token_cache.remember(principal)
-    return principal
+    if principal is not None:
+        return principal  # from the cache: ``digest`` set, the write checks the token again
+    row = db.session.execute(_TOKEN_PRINCIPAL, {"digest": digest, "now": now}).first()
+    if row is None:
+        return None
+    token_cache.remember(token_cache.Principal(row.id, row.role, row.expires_at, digest))
+    return token_cache.Principal(row.id, row.role, row.expires_at, None)  # read just now: no second check
 
 
 _TOKEN_PRINCIPAL = (

@@ -24,12 +24,15 @@ MAX_ENTRIES = 10_000
 
 
 class Principal(NamedTuple):
-    """Who a cached token names: enough for ``api_auth`` (role) and for the save (id)."""
+    """Who a cached token names: enough for ``api_auth`` (role) and for the save (id).
+
+    ``digest`` is set on what comes from the cache (the write checks that token again); a sign-in
+    read from the database in this request carries None (nothing to check twice)."""
 
     id: int
     role: Role
     expires_at: datetime
-    digest: str
+    digest: str | None
 
 
 _entries: OrderedDict[str, Principal] = OrderedDict()
