@@ -1,7 +1,7 @@
 """/api/v1 machine exam (机考): attempt, answers, submit, status; proctors' room actions.
 
 Every handler reads the clock first (``timeutil.utcnow()``): a write is judged by when it arrived.
-A 200 to an answer save is sent only after the request boundary has committed it.
+A 200 to an answer save is sent only after it is committed (app/exams/group_commit.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from app.errors import Invalid
 from app.exams import operations as ops
 
 from . import bp
-from .common import api_auth, api_user, json_body
+from .common import api_auth, api_user, json_body, trusts_token_cache
 
 
 def attempt_json(attempt, now) -> dict:
@@ -23,15 +23,17 @@ def attempt_json(attempt, now) -> dict:
         "deadline": ops.iso(attempt.deadline),
         "server_time": ops.iso(now),
         "questions": ops.questions_for(attempt),
-        "answers": ops.answers_of(attempt),
+        "answers": {} if getattr(attempt, "fresh", False) else ops.answers_of(attempt),
     }
 
 
 @bp.post("/sessions/<int:session_id>/attempt")
+@trusts_token_cache  # the start checks the token again (in its write, or before re-entering)
 @api_auth("candidate")
 def start_attempt(session_id: int):
     now = timeutil.utcnow()
-    attempt = ops.start_attempt(session_id, api_user(), now)
+    user = api_user()
+    attempt = ops.start_attempt(session_id, user, now, token_digest=getattr(user, "digest", None))
     return jsonify(attempt_json(attempt, now)), 201
 
 
@@ -44,19 +46,23 @@ def get_attempt(attempt_id: int):
 
 
 @bp.put("/attempts/<int:attempt_id>/answers/<int:qid>")
+@trusts_token_cache  # the write checks the token again (revoked anywhere: 401 at once)
 @api_auth()
 def save_answer(attempt_id: int, qid: int):
     now = timeutil.utcnow()
-    attempt = ops.own_attempt(attempt_id, api_user())
     data = json_body()
     if "answer" not in data:
         raise Invalid("缺少 answer", field="answer")
-    saved_at = ops.save_answer(attempt, qid, data["answer"], now)
+    # The attempt is checked (owner: 404; status, deadline: 409) inside the write, under its lock,
+    # and so is the bearer token (its digest; None when a page session cookie signed in).
+    user = api_user()
+    attempt = ops.AttemptRef(attempt_id, user.id, getattr(user, "digest", None))
+    saved = ops.save_answer(attempt, qid, data["answer"], now)
     return jsonify(
         {
-            "saved_at": ops.iso(saved_at),
+            "saved_at": ops.iso(saved.saved_at),
             "server_time": ops.iso(now),
-            "deadline": ops.iso(attempt.deadline),
+            "deadline": ops.iso(saved.deadline),
         }
     )
 

@@ -6,14 +6,14 @@ import hashlib
 import secrets
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from werkzeug.security import check_password_hash
 
 from app import timeutil
 from app.errors import DomainError, Invalid, Unauthorized
 from app.extensions import db
 
-from . import throttle
+from . import throttle, token_cache
 from .models import STAFF_ROLES, ApiToken, Center, LoginSession, Role, User
 
 # The session-cookie entry holding the key of the server-side LoginSession.
@@ -108,16 +108,47 @@ def issue_token(user: User) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.digest == _digest(token)))
-    if row is None or row.expires_at <= timeutil.utcnow() or not row.user.active:
+    """The active user of an unexpired token, in one query (each API call, every answer save, asks).
+
+    No cache: a revoked token or a deactivated user answers 401 on the very next call, in every
+    worker process and on every app server.
+    """
+    return db.session.scalar(_TOKEN_USER, {"digest": _digest(token), "now": timeutil.utcnow()})
+
+
+def principal_for_token(token: str) -> token_cache.Principal | None:
+    """Who the token names, from this process's cache (else one query) — only for views that check
+    the token again inside their write (``@trusts_token_cache``; see app/auth/token_cache.py)."""
+    digest, now = _digest(token), timeutil.utcnow()
+    principal = token_cache.lookup(digest, now)
+    if principal is not None:
+        return principal  # from the cache: ``digest`` set, the write checks the token again
+    row = db.session.execute(_TOKEN_PRINCIPAL, {"digest": digest, "now": now}).first()
+    if row is None:
         return None
-    return row.user
+    token_cache.remember(token_cache.Principal(row.id, row.role, row.expires_at, digest))
+    return token_cache.Principal(row.id, row.role, row.expires_at, None)  # read just now: no second check
+
+
+_TOKEN_PRINCIPAL = (
+    select(User.id, User.role, ApiToken.expires_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.digest == bindparam("digest"), ApiToken.expires_at > bindparam("now"), User.active.is_(True))
+)
+
+_TOKEN_USER = (
+    select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.digest == bindparam("digest"), ApiToken.expires_at > bindparam("now"), User.active.is_(True))
+)
 
 
 def revoke_token(token: str) -> bool:
     """Delete the token (sign-out of an API client); from then on it answers 401. True if it existed.
-    A token cache in front of ``user_for_token`` must drop the digest here too."""
-    result = db.session.execute(delete(ApiToken).where(ApiToken.digest == _digest(token)))
+    The token cache (app/auth/token_cache.py) drops the digest too."""
+    digest = _digest(token)
+    result = db.session.execute(delete(ApiToken).where(ApiToken.digest == digest))
+    token_cache.invalidate(digest=digest)  # this process at once; other processes re-check inside their write
     return bool(result.rowcount)
 
 

@@ -1,8 +1,9 @@
 """SQLite durability for answer saves: WAL journal with synchronous=FULL on every connection.
 
-Why: a 200 from ``PUT /attempts/<aid>/answers/<qid>`` must mean the answer is on disk. The request
-boundary commits before the response is sent; with ``journal_mode=WAL`` and ``synchronous=FULL``
-SQLite fsyncs the WAL on every commit, so an acknowledged answer survives ``kill -9`` of the server
+Why: a 200 from ``PUT /attempts/<aid>/answers/<qid>`` must mean the answer is on disk. The save is
+committed before the response is sent (by the group commit, group_commit.py, together with the
+saves arriving at the same time); with ``journal_mode=WAL`` and ``synchronous=FULL`` SQLite fsyncs
+the WAL on every commit, so an acknowledged answer survives ``kill -9`` of the server
 and also a power loss (``NORMAL`` would survive only an application crash). WAL lets readers run
 beside the single writer, which is what many candidates saving at once need; measured cost on this
 machine is in the README (bench/exam_load.py). PostgreSQL is left at its durable defaults

@@ -6,26 +6,44 @@ Design against the known failures of other systems (../shared/design.md):
 - Sakai SAM-2909: a closed attempt is never reopened — starting again after the deadline is a
   409, and an extension cannot be granted to an attempt whose deadline has already passed.
 - The time of a write is taken when the request arrives (``now`` is read first by the API handler
-  from ``app.timeutil.utcnow()``), and the 200 is sent only after the request boundary commits.
+  from ``app.timeutil.utcnow()``), and the 200 is sent only after the write is committed — by the
+  group commit (group_commit.py: the saves and starts arriving together share one transaction).
+- A save racing a submit ends consistent (issue 11): closing an attempt locks its row first
+  (``_lock_open``) and reads the answers after; a save checks the attempt's status under the same
+  lock, so an acknowledged answer is always scored, or the save gets 409. Of two saves of one
+  answer the one that arrived later wins, whatever order they commit in (a conditional upsert).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache, partial
+from typing import NamedTuple
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, and_, bindparam, func, null, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import timeutil
-from app.auth.models import Role, User
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.auth import token_cache
+from app.auth.models import ApiToken, Role, User
+from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from app.extensions import db
 from app.papers.models import PaperItem
-from app.sessions.models import Enrollment, ExamSession, Room, SessionStatus, StaffAssignment, StaffRole
-from app.sessions.operations import enrollment_of, sync_clock
+from app.sessions.models import (
+    Enrollment,
+    ExamSession,
+    Room,
+    SessionComponent,
+    SessionStatus,
+    StaffAssignment,
+    StaffRole,
+)
+from app.sessions.operations import sync_clock
+from app.timeutil import UTCDateTime
 
-from . import grading
+from . import grading, group_commit, paper_cache
 from .models import ActionKind, Answer, Attempt, AttemptStatus, CloseReason, ProctorAction
 
 # ---------------------------------------------------------------- time
@@ -61,30 +79,40 @@ def paper_items(paper_id: int) -> list[PaperItem]:
     )
 
 
-def _options(item: PaperItem) -> list[str]:
-    return list(item.options or []) if item.type != "judge" else []
-
-
-def questions_for(attempt: Attempt) -> list[dict]:
+def questions_for(attempt) -> list[dict]:
     """The candidate's questions in their order, options in their order — and no key."""
-    items = {pi.item_id: pi for pi in paper_items(attempt.paper_id)}
+    paper = paper_cache.paper(db.session.connection(), attempt.paper_id)
     questions = []
     for entry in attempt.layout:
-        pi = items[entry["qid"]]
-        options = _options(pi)
+        q = paper.by_qid[entry["qid"]]
         questions.append(
             {
-                "qid": pi.item_id,
-                "type": pi.type,
-                "stem": pi.stem,
-                "options": [options[i] for i in entry["perm"]],
-                "points": pi.points,
+                "qid": q.qid,
+                "type": q.type,
+                "stem": q.stem,
+                "options": [q.options[i] for i in entry["perm"]],
+                "points": q.points,
             }
         )
     return questions
 
 
 # ---------------------------------------------------------------- attempts
+
+
+def _lock_open(attempt: Attempt) -> bool:
+    """Lock the attempt's row and re-read it; True while it is still in progress.
+
+    Taken before an attempt is closed, so that no save can commit between reading the answers for
+    the score and the close (issue 11: a 200 to a save must never be left out of the score).
+    PostgreSQL: ``SELECT … FOR UPDATE`` (a save's batch reads the row ``FOR SHARE`` and waits);
+    SQLite: a write that changes nothing takes the database's write lock up front.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        table = Attempt.__table__
+        db.session.execute(table.update().where(table.c.id == attempt.id).values(status=table.c.status))
+    db.session.refresh(attempt, with_for_update=True)
+    return attempt.status == AttemptStatus.in_progress
 
 
 def _close(attempt: Attempt, reason: CloseReason, at: datetime, by: User | None = None) -> None:
@@ -100,66 +128,168 @@ def score_attempt(attempt: Attempt) -> None:
     saved = saved_answers(attempt)
     perms = {entry["qid"]: entry["perm"] for entry in attempt.layout}
     marks = []
-    for pi in paper_items(attempt.paper_id):
-        answer = saved.get(pi.item_id)
-        original = grading.to_original(pi.type, answer, perms.get(pi.item_id, [])) if answer is not None else None
-        marks.append((float(pi.points), grading.is_correct(pi.type, pi.answer, original)))
+    for q in paper_cache.paper(db.session.connection(), attempt.paper_id).questions:
+        answer = saved.get(q.qid)
+        original = grading.to_original(q.type, answer, perms.get(q.qid, [])) if answer is not None else None
+        marks.append((float(q.points), grading.is_correct(q.type, q.answer, original)))
     attempt.points_earned, attempt.points_total, attempt.score = grading.score(marks)
 
 
 def close_if_expired(attempt: Attempt, now: datetime) -> bool:
     """Lazily close an attempt left open past its deadline (also done by ``flask exams close-expired``)."""
-    if not attempt.is_open:
+    if not attempt.is_open or now < attempt.deadline:
         return False
-    if now < attempt.deadline:
+    if not _lock_open(attempt) or now < attempt.deadline:  # re-read under the lock
         return False
     _close(attempt, CloseReason.deadline, attempt.deadline)
     db.session.flush()
     return True
 
 
-def start_attempt(session_id: int, user: User, now: datetime) -> Attempt:
-    """The candidate's attempt: created inside the theory window, else the same one again."""
-    session = db.session.get(ExamSession, session_id)
-    if session is None:
+@dataclass(frozen=True)
+class NewAttempt:
+    """A just-started attempt, as written by the group commit (the API answers from it directly)."""
+
+    id: int
+    user_id: int
+    paper_id: int
+    deadline: datetime
+    layout: list
+    status: AttemptStatus = AttemptStatus.in_progress
+    fresh: bool = True  # nothing saved yet
+
+
+def start_attempt(session_id: int, user, now: datetime, token_digest: str | None = None) -> Attempt | NewAttempt:
+    """The candidate's attempt: created inside the theory window, else the same one again.
+
+    The start spike (a hall pressing 开始考试 in the same second) costs one read — the session, the
+    enrolment, any attempt and the extensions in one statement — and one grouped write; the paper's
+    questions come from the process's cache. ``user`` needs only ``id``; with ``token_digest`` (a
+    sign-in from the token cache) the token is checked again in the write. The session's stored
+    status is moved by the clock on reads (``sync_clock``); this decision reads the window itself.
+    """
+    found = db.session.execute(
+        _start_statements(db.session.get_bind().dialect.name)[0], {"session_id": session_id, "user_id": user.id}
+    ).first()
+    if found is None:
         raise NotFound("考试批次不存在")
-    enrollment = enrollment_of(session, user)
-    if enrollment is None:
+    if found.enrollment_id is None:
         raise Forbidden("您未报名本考试批次", code="not_enrolled")
-    sync_clock(session, now)
-    attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment_id == enrollment.id))
-    if attempt is not None:
+    if found.attempt_id is not None:
+        if token_digest is not None and not token_still_valid(db.session.connection(), token_digest, user.id, now):
+            raise Unauthorized("令牌无效或已过期")
+        attempt = db.session.get(Attempt, found.attempt_id)
         close_if_expired(attempt, now)
         if not attempt.is_open:
             raise Conflict("本场考试已交卷，不能再次进入", code="attempt_closed")
         return attempt
-    if enrollment.paper_id is None or session.status == SessionStatus.draft:
+    if found.paper_id is None or found.status == SessionStatus.draft:
         raise Conflict("本批次尚未分配试卷", code="papers_not_assigned")
-    if session.status in {SessionStatus.scoring, SessionStatus.published}:
+    if found.status in {SessionStatus.scoring, SessionStatus.published}:
         raise Conflict("本批次理论考试已结束", code="theory_closed")
-    if now < session.theory_start:
+    if now < found.theory_start:
         raise Conflict(
-            f"理论考试尚未开始（开始时间 {timeutil.beijing(session.theory_start)}，北京时间）", code="not_open"
+            f"理论考试尚未开始（开始时间 {timeutil.beijing(found.theory_start)}，北京时间）", code="not_open"
         )
-    deadline = deadline_of(session, enrollment.id)
+    # The deadline: the end of the theory window plus every extension granted to this candidate.
+    deadline = found.theory_start + timedelta(minutes=(found.theory_minutes or 0) + found.extra_minutes)
     if now >= deadline:
         raise Conflict("理论考试时间已结束", code="past_deadline")
-    attempt = Attempt(
-        enrollment=enrollment,
-        session_id=session.id,
-        user_id=user.id,
-        paper_id=enrollment.paper_id,
-        started_at=now,
-        deadline=deadline,
-        last_seen_at=now,
-        layout=[],
+    # The candidate's own order, seeded by the enrolment (one attempt per enrolment): computed here,
+    # outside the shared write, and the same for a second press of 开始考试.
+    layout = grading.layout(
+        f"enrollment-{found.enrollment_id}", paper_cache.paper(db.session.connection(), found.paper_id).shapes
     )
-    db.session.add(attempt)
-    db.session.flush()
-    questions = [grading.Question(pi.item_id, pi.type, len(_options(pi))) for pi in paper_items(enrollment.paper_id)]
-    attempt.layout = grading.layout(f"attempt-{attempt.id}", questions)
-    db.session.flush()
-    return attempt
+    new = NewAttempt(id=0, user_id=user.id, paper_id=found.paper_id, deadline=deadline, layout=layout)
+    return group_commit.run(partial(_insert_attempt, new, found.enrollment_id, session_id, now, token_digest))
+
+
+def _insert_attempt(
+    new: NewAttempt, enrollment_id: int, session_id: int, now: datetime, token_digest, connection
+) -> NewAttempt:
+    """Insert the attempt with its layout in one statement; a second start gets the first one's."""
+    if token_digest is not None and not token_still_valid(connection, token_digest, new.user_id, now):
+        token_cache.invalidate(digest=token_digest)
+        raise Unauthorized("令牌无效或已过期")
+    _, insert, existing = _start_statements(connection.dialect.name)
+    attempt_id = connection.execute(
+        insert,
+        {
+            "enrollment_id": enrollment_id,
+            "session_id": session_id,
+            "user_id": new.user_id,
+            "paper_id": new.paper_id,
+            "status": AttemptStatus.in_progress,
+            "started_at": now,
+            "deadline": new.deadline,
+            "last_seen_at": now,
+            "layout": new.layout,
+        },
+    ).scalar()
+    if attempt_id is None:  # pressed twice at once: the other press created it
+        other = connection.execute(existing, {"enrollment": enrollment_id}).one()
+        return NewAttempt(other.id, new.user_id, new.paper_id, other.deadline, other.layout, fresh=False)
+    return NewAttempt(attempt_id, new.user_id, new.paper_id, new.deadline, new.layout)
+
+
+@cache
+def _start_statements(dialect: str):
+    """The start's statements, built once: (find, insert, existing)."""
+    sessions, enrollments = ExamSession.__table__, Enrollment.__table__
+    attempts, actions, components = Attempt.__table__, ProctorAction.__table__, SessionComponent.__table__
+    extra = (
+        select(func.coalesce(func.sum(actions.c.minutes), 0))
+        .where(actions.c.enrollment_id == enrollments.c.id, actions.c.kind == ActionKind.extension)
+        .scalar_subquery()
+    )
+    find = (
+        select(
+            sessions.c.status,
+            sessions.c.theory_start,
+            components.c.minutes.label("theory_minutes"),
+            enrollments.c.id.label("enrollment_id"),
+            enrollments.c.paper_id,
+            attempts.c.id.label("attempt_id"),
+            extra.label("extra_minutes"),
+        )
+        .select_from(sessions)
+        .outerjoin(components, and_(components.c.session_id == sessions.c.id, components.c.component == "theory"))
+        .outerjoin(
+            enrollments, and_(enrollments.c.session_id == sessions.c.id, enrollments.c.user_id == bindparam("user_id"))
+        )
+        .outerjoin(attempts, attempts.c.enrollment_id == enrollments.c.id)
+        .where(sessions.c.id == bindparam("session_id"))
+    )
+    insert = (
+        (pg_insert if dialect == "postgresql" else sqlite_insert)(attempts)
+        .on_conflict_do_nothing(index_elements=[attempts.c.enrollment_id])
+        .returning(attempts.c.id)
+    )
+    existing = select(attempts.c.id, attempts.c.deadline, attempts.c.layout).where(
+        attempts.c.enrollment_id == bindparam("enrollment")
+    )
+    return find, insert, existing
+
+
+def token_still_valid(connection, digest: str, user_id: int, now: datetime) -> bool:
+    """The bearer token is the user's, unexpired, and the user active (checked inside a write)."""
+    return connection.execute(_TOKEN_VALID, {"digest": digest, "user_id": user_id, "now": now}).first() is not None
+
+
+_TOKEN_VALID = (
+    select(ApiToken.__table__.c.id)
+    .join(User.__table__, User.__table__.c.id == ApiToken.__table__.c.user_id)
+    .where(
+        ApiToken.__table__.c.digest == bindparam("digest"),
+        ApiToken.__table__.c.user_id == bindparam("user_id"),
+        ApiToken.__table__.c.expires_at > bindparam("now", type_=UTCDateTime),
+        User.__table__.c.active.is_(True),
+    )
+)
+
+
+def _insert(connection):
+    return pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
 
 
 def own_attempt(attempt_id: int, user: User) -> Attempt:
@@ -170,42 +300,106 @@ def own_attempt(attempt_id: int, user: User) -> Attempt:
     return attempt
 
 
-def save_answer(attempt: Attempt, qid: int, value, now: datetime) -> datetime:
-    """Upsert the answer; 409 once closed or past the deadline (judged at ``now``, the arrival time)."""
-    if not attempt.is_open:
+@cache
+def _save_statements(dialect: str):
+    """The save's two statements, built once (compiled once per dialect by SQLAlchemy's cache)."""
+    attempts, answers, tokens, users = Attempt.__table__, Answer.__table__, ApiToken.__table__, User.__table__
+    digest = bindparam("digest", type_=String)
+    token_valid = (
+        select(tokens.c.id)
+        .join(users, users.c.id == tokens.c.user_id)
+        .where(
+            tokens.c.digest == digest,
+            tokens.c.user_id == bindparam("user_id"),
+            tokens.c.expires_at > bindparam("now", type_=UTCDateTime),
+            users.c.active.is_(True),
+        )
+        .exists()
+    )
+    check = (
+        select(
+            attempts.c.user_id,
+            attempts.c.paper_id,
+            attempts.c.status,
+            attempts.c.deadline,
+            or_(digest.is_(None), token_valid).label("signed_in"),
+        )
+        .where(attempts.c.id == bindparam("attempt_id"))
+        .with_for_update(read=True)  # PostgreSQL FOR SHARE: waits for a submit holding FOR UPDATE
+    )
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(answers)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[answers.c.attempt_id, answers.c.qid],
+        set_={"value": upsert.excluded.value, "saved_at": upsert.excluded.saved_at},
+        where=answers.c.saved_at <= upsert.excluded.saved_at,  # the later arrival wins (issue 11)
+    )
+    return check, upsert
+
+
+class AttemptRef(NamedTuple):
+    """What a save needs to name an attempt: the row is read (narrowly) inside the write."""
+
+    id: int
+    user_id: int
+    token_digest: str | None = None  # a bearer token to check again inside the write
+
+
+class Saved(NamedTuple):
+    saved_at: datetime
+    deadline: datetime
+
+
+def save_answer(attempt, qid: int, value, now: datetime) -> Saved:
+    """Store the answer; 409 once closed or past the deadline (judged at ``now``, the arrival time).
+
+    ``attempt`` is anything with ``id`` and ``user_id`` (an ``AttemptRef`` from the API). Returns once
+    the answer is committed (grouped with the saves arriving together); 404 for another's attempt.
+    """
+    digest = getattr(attempt, "token_digest", None)
+    return group_commit.run(partial(_write_answer, attempt.id, attempt.user_id, digest, qid, value, now))
+
+
+def _write_answer(
+    attempt_id: int, user_id: int, digest: str | None, qid: int, value, now: datetime, connection
+) -> Saved:
+    """Inside the (shared) write transaction: check the attempt under its lock, then upsert one row.
+
+    Reads the attempt's owner, paper, status and deadline only (not its layout); the question's type
+    and option count come from the paper cache. No UPDATE of the attempt: the answer's ``saved_at``
+    is the candidate's last contact (``room_status``). With ``digest`` the bearer token is checked in
+    the same statement (the request's sign-in may have come from a cache). Raises before writing.
+    """
+    check, upsert = _save_statements(connection.dialect.name)
+    row = connection.execute(
+        check, {"attempt_id": attempt_id, "user_id": user_id, "digest": digest, "now": now}
+    ).first()
+    if row is not None and not row.signed_in:
+        token_cache.invalidate(digest=digest)
+        raise Unauthorized("令牌无效或已过期")
+    if row is None or row.user_id != user_id:
+        raise NotFound("答卷不存在")
+    if row.status != AttemptStatus.in_progress:
         raise Conflict("已交卷，不能再修改答案", code="attempt_closed")
-    if now >= attempt.deadline:
-        raise Conflict("已超过截止时间，答案未保存", code="past_deadline", details={"deadline": iso(attempt.deadline)})
-    entry = next((e for e in attempt.layout if e["qid"] == qid), None)
-    if entry is None:
+    if now >= row.deadline:
+        raise Conflict("已超过截止时间，答案未保存", code="past_deadline", details={"deadline": iso(row.deadline)})
+    question = paper_cache.paper(connection, row.paper_id).by_qid.get(qid)
+    if question is None:
         raise NotFound(f"本答卷没有题目 {qid}")
     try:
-        value = grading.normalize(entry["type"], len(entry["perm"]), value)
+        value = grading.normalize(question.type, question.option_count, value)
     except ValueError as exc:
         raise Invalid(str(exc), field="answer") from None
-    table = Answer.__table__
-    if value is None:  # the candidate cleared the answer: no row means "not answered"
-        db.session.execute(delete(table).where(table.c.attempt_id == attempt.id, table.c.qid == qid))
-        attempt.last_seen_at = now
-        db.session.flush()
-        return now
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(table).values(attempt_id=attempt.id, qid=qid, value=value, saved_at=now)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.attempt_id, table.c.qid],
-        set_={"value": statement.excluded.value, "saved_at": statement.excluded.saved_at},
-    )
-    db.session.execute(statement)
-    attempt.last_seen_at = now
-    db.session.flush()
-    return now
+    # A cleared answer is kept as a NULL value (read as "not answered"), so that it too is ordered
+    # by arrival against a save of the same question.
+    parameters = {"attempt_id": attempt_id, "qid": qid, "value": null() if value is None else value, "saved_at": now}
+    connection.execute(upsert, parameters)
+    return Saved(now, row.deadline)
 
 
 def submit(attempt: Attempt, now: datetime) -> Attempt:
     if close_if_expired(attempt, now):
         return attempt  # past the deadline: already closed and scored with what was saved
-    if not attempt.is_open:
+    if not _lock_open(attempt):
         raise Conflict("已交卷", code="attempt_closed")
     _close(attempt, CloseReason.candidate, now)
     attempt.last_seen_at = now
@@ -381,7 +575,7 @@ def force_close(enrollment: Enrollment, reason, actor: User, now: datetime) -> A
     if attempt is None:
         raise Conflict("该考生尚未开始作答", code="not_started")
     close_if_expired(attempt, now)
-    if not attempt.is_open:
+    if not attempt.is_open or not _lock_open(attempt):
         raise Conflict("该考生已交卷或已收卷", code="attempt_closed")
     _close(attempt, CloseReason.forced, now, actor)
     db.session.add(
@@ -402,13 +596,14 @@ def room_status(room: Room, now: datetime) -> list[dict]:
         a.enrollment_id: a
         for a in db.session.scalars(select(Attempt).where(Attempt.enrollment_id.in_([e.id for e in enrollments])))
     }
-    counts = dict(
-        db.session.execute(
-            select(Answer.attempt_id, func.count())
-            .where(Answer.attempt_id.in_([a.id for a in attempts.values()]))
-            .group_by(Answer.attempt_id)
-        ).all()
-    )
+    # Answered = rows with a value (a cleared answer keeps a NULL row); the last save is a contact too.
+    counts, last_saves = {}, {}
+    for attempt_id, answered, last_save in db.session.execute(
+        select(Answer.attempt_id, func.count(Answer.value), func.max(Answer.saved_at))
+        .where(Answer.attempt_id.in_([a.id for a in attempts.values()]))
+        .group_by(Answer.attempt_id)
+    ):
+        counts[attempt_id], last_saves[attempt_id] = answered, last_save
     rows = []
     for e in enrollments:
         attempt = attempts.get(e.id)
@@ -431,13 +626,18 @@ def room_status(room: Room, now: datetime) -> list[dict]:
                 "attempt": attempt,
                 "answered": counts.get(attempt.id, 0) if attempt else 0,
                 "questions": len(attempt.layout) if attempt else None,
-                "last_contact": attempt.last_seen_at if attempt else None,
+                "last_contact": _last_contact(attempt, last_saves.get(attempt.id)) if attempt else None,
                 "deadline": attempt.deadline if attempt else deadline_of(room.session, e.id),
                 "actions": actions,
             }
         )
     db.session.flush()
     return rows
+
+
+def _last_contact(attempt: Attempt, last_save: datetime | None) -> datetime | None:
+    seen = [t for t in (attempt.last_seen_at, last_save) if t is not None]
+    return max(seen) if seen else None
 
 
 STATE_LABELS = {"not_started": "未开始", "in_progress": "作答中", "submitted": "已交卷"}

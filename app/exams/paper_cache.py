@@ -1,0 +1,99 @@
+"""Each paper's questions, read once per process.
+
+Why: when a hall presses 开始考试 in the same second, every start needs its paper's items (to
+build the candidate's order) and every save needs the question's type and option count. A paper
+is frozen once assembled — its items are snapshots that never change, and papers are never
+deleted (app/papers/models.py) — so a copy read once stays right for the life of the process.
+The cache lives in the app (``app.extensions``), bounded to the most recently used papers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from app.papers.models import PaperItem
+
+from . import grading
+
+MAX_PAPERS = 512
+
+
+@dataclass(frozen=True)
+class Question:
+    """One frozen item of a paper (the key stays on the server: never sent before the end)."""
+
+    qid: int
+    type: str
+    stem: str
+    options: tuple[str, ...]  # in the bank's order; none for judge items
+    points: int
+    answer: object
+
+    @property
+    def option_count(self) -> int:
+        return len(self.options)
+
+
+@dataclass(frozen=True)
+class CachedPaper:
+    questions: tuple[Question, ...]  # in paper order
+    by_qid: dict[int, Question]
+    shapes: list[grading.Question]  # what a candidate's layout is built from (grading.layout copies it)
+
+
+class PaperCache:
+    def __init__(self, size: int = MAX_PAPERS) -> None:
+        self.size = size
+        self._papers: OrderedDict[int, CachedPaper] = OrderedDict()
+        self._lock = threading.Lock()
+        self.loads = 0  # papers read from the database (tests check that a paper is read once)
+
+    def get(self, connection: Connection, paper_id: int) -> CachedPaper:
+        with self._lock:
+            paper = self._papers.get(paper_id)
+            if paper is not None:
+                self._papers.move_to_end(paper_id)
+                return paper
+        paper = _load(connection, paper_id)
+        with self._lock:
+            self.loads += 1
+            self._papers[paper_id] = paper
+            while len(self._papers) > self.size:
+                self._papers.popitem(last=False)
+        return paper
+
+
+def _load(connection: Connection, paper_id: int) -> CachedPaper:
+    table = PaperItem.__table__
+    rows = connection.execute(
+        select(table.c.item_id, table.c.type, table.c.stem, table.c.options, table.c.points, table.c.answer)
+        .where(table.c.paper_id == paper_id)
+        .order_by(table.c.position)
+    )
+    questions = tuple(
+        Question(
+            qid=row.item_id,
+            type=row.type,
+            stem=row.stem,
+            options=tuple(row.options or []) if row.type != "judge" else (),
+            points=row.points,
+            answer=row.answer,
+        )
+        for row in rows
+    )
+    shapes = [grading.Question(q.qid, q.type, q.option_count) for q in questions]
+    return CachedPaper(questions, {q.qid: q for q in questions}, shapes)
+
+
+def paper(connection: Connection, paper_id: int) -> CachedPaper:
+    """The paper's frozen questions, from this process's cache (read from ``connection`` once)."""
+    cache = current_app.extensions.get("paper_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault("paper_cache", PaperCache())
+    return cache.get(connection, paper_id)

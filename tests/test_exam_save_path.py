@@ -1,0 +1,169 @@
+"""The cheap save and start paths (issue 12): what a save and a start send to the database, the
+token cache and its invalidation, the paper cache, and a start pressed twice at once."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import delete, event, select, update
+
+from app import timeutil
+from app.auth import token_cache
+from app.auth.models import ApiToken, User
+from app.exams.models import Attempt
+from app.extensions import db
+from tests.test_exam_api import start
+from tests.test_sessions_fixtures import exam_setup_fixture  # noqa: F401  (fixture)
+
+
+@pytest.fixture(autouse=True)
+def empty_token_cache():
+    token_cache.invalidate()
+    yield
+    token_cache.invalidate()
+
+
+class Statements:
+    """Every SQL statement the app sends while active (BEGIN, SET and pool pings left out)."""
+
+    def __init__(self, app):
+        self.app, self.seen = app, []
+
+    def __enter__(self):
+        with self.app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        if not re.match(r"\s*(BEGIN|SET|SELECT 1\b)", statement):
+            self.seen.append(" ".join(statement.split()))
+
+
+def test_a_save_is_one_read_and_one_write_without_the_layout_or_an_update(app, client, token_for, exam_setup):
+    body, headers = start(client, token_for, exam_setup["sid"])
+    aid, qid = body["attempt_id"], body["questions"][0]["qid"]
+    url = f"/api/v1/attempts/{aid}/answers/{qid}"
+    answer = True if body["questions"][0]["type"] == "judge" else ["A", "B"]
+    if body["questions"][0]["type"] == "single":
+        answer = "A"
+    assert client.put(url, json={"answer": answer}, headers=headers).status_code == 200  # token now cached
+    with Statements(app) as statements:
+        assert client.put(url, json={"answer": answer}, headers=headers).status_code == 200
+    reads = [s for s in statements.seen if s.startswith("SELECT")]
+    writes = [s for s in statements.seen if not s.startswith("SELECT")]
+    assert len(reads) == 1 and len(writes) == 1, statements.seen
+    assert "FROM attempts" in reads[0] and "layout" not in reads[0]
+    assert "api_tokens" in reads[0]  # the token is checked again inside the write
+    assert writes[0].startswith("INSERT INTO attempt_answers")
+    assert not any(s.startswith("UPDATE attempts") for s in statements.seen)  # last contact = saved_at
+
+
+def test_a_revoked_token_cannot_save_even_when_cached(app, client, token_for, exam_setup):
+    """Revocation elsewhere (another worker process, another server) does not go through this
+    process's cache: the write itself refuses the token."""
+    body, headers = start(client, token_for, exam_setup["sid"])
+    aid, q = body["attempt_id"], next(q for q in body["questions"] if q["type"] == "judge")
+    url = f"/api/v1/attempts/{aid}/answers/{q['qid']}"
+    assert client.put(url, json={"answer": True}, headers=headers).status_code == 200
+    assert token_cache.size() == 1
+    with app.app_context():
+        db.session.execute(delete(ApiToken))  # as DELETE /auth/token in another process would
+        db.session.commit()
+    response = client.put(url, json={"answer": False}, headers=headers)
+    assert response.status_code == 401
+    assert token_cache.size() == 0  # and this process forgets it at once
+    again = client.post(f"/api/v1/sessions/{exam_setup['sid']}/attempt", headers=headers)
+    assert again.status_code == 401
+    fresh = token_for("stu1")
+    assert client.get(f"/api/v1/attempts/{aid}", headers=fresh).get_json()["answers"] == {str(q["qid"]): True}
+
+
+def test_a_deactivated_candidate_cannot_save_or_start(app, client, token_for, exam_setup):
+    body, headers = start(client, token_for, exam_setup["sid"])
+    other = token_for("stu2")
+    aid, q = body["attempt_id"], next(q for q in body["questions"] if q["type"] == "judge")
+    url = f"/api/v1/attempts/{aid}/answers/{q['qid']}"
+    assert client.put(url, json={"answer": True}, headers=headers).status_code == 200
+    with app.app_context():
+        db.session.execute(update(User).where(User.username.in_(["stu1", "stu2"])).values(active=False))
+        db.session.commit()
+    assert client.put(url, json={"answer": False}, headers=headers).status_code == 401
+    assert client.post(f"/api/v1/sessions/{exam_setup['sid']}/attempt", headers=other).status_code == 401
+
+
+def test_invalidate_forgets_a_token_or_a_user():
+    now = timeutil.utcnow()
+    later = now + timedelta(hours=1)
+    token_cache.remember(token_cache.Principal(1, "candidate", later, "d1"))
+    token_cache.remember(token_cache.Principal(1, "candidate", later, "d2"))
+    token_cache.remember(token_cache.Principal(2, "candidate", later, "d3"))
+    token_cache.remember(token_cache.Principal(3, "candidate", now, "expired"))
+    assert token_cache.lookup("expired", now) is None  # expiry is exact: at expires_at it is gone
+    token_cache.invalidate(digest="d3")
+    assert token_cache.lookup("d3", now) is None and token_cache.lookup("d1", now).id == 1
+    token_cache.invalidate(user_id=1)
+    assert token_cache.lookup("d1", now) is None and token_cache.lookup("d2", now) is None
+
+
+def test_a_start_is_one_read_and_one_insert_and_reads_each_paper_once(app, client, token_for, exam_setup):
+    """stu1 and stu2 sit different forms (papers): each paper is read once, on its first start."""
+    start(client, token_for, exam_setup["sid"], "stu1")
+    headers = token_for("stu2")
+    with Statements(app) as statements:
+        response = client.post(f"/api/v1/sessions/{exam_setup['sid']}/attempt", headers=headers)
+    assert response.status_code == 201
+    writes = [s for s in statements.seen if not s.startswith("SELECT")]
+    assert [w.split()[:3] for w in writes] == [["INSERT", "INTO", "attempts"]]  # with its layout
+    reads = [s for s in statements.seen if s.startswith("SELECT")]
+    # the token (first use: read now, so not checked twice); the session, enrolment, attempt and
+    # extensions in one; the paper (first start of this form)
+    assert len(reads) == 3, reads
+    assert sum("FROM paper_items" in r for r in reads) == 1
+    with Statements(app) as statements:
+        for name in ("stu1", "stu2"):  # re-entering: the same attempts, from the cache
+            again = client.post(f"/api/v1/sessions/{exam_setup['sid']}/attempt", headers=token_for(name))
+            assert again.status_code == 201 and len(again.get_json()["questions"]) == 5
+    assert not any("FROM paper_items" in s for s in statements.seen)
+    assert app.extensions["paper_cache"].loads == 2
+
+
+def test_start_pressed_twice_at_once_gives_one_attempt(app, token_for, exam_setup):
+    headers = token_for("stu1")
+    results = []
+
+    def press():
+        results.append(app.test_client().post(f"/api/v1/sessions/{exam_setup['sid']}/attempt", headers=headers))
+
+    threads = [threading.Thread(target=press) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert [r.status_code for r in results] == [201] * 4
+    assert len({r.get_json()["attempt_id"] for r in results}) == 1
+    assert len({tuple(q["qid"] for q in r.get_json()["questions"]) for r in results}) == 1
+    with app.app_context():
+        assert len(db.session.scalars(select(Attempt)).all()) == 1
+
+
+def test_room_status_counts_answers_and_last_contact_from_the_saves(app, client, token_for, exam_setup, monkeypatch):
+    body, headers = start(client, token_for, exam_setup["sid"])
+    aid = body["attempt_id"]
+    judges = [q for q in body["questions"] if q["type"] == "judge"]
+    for q in judges:
+        assert client.put(f"/api/v1/attempts/{aid}/answers/{q['qid']}", json={"answer": True}, headers=headers)
+    later = timeutil.utcnow() + timedelta(minutes=3)
+    monkeypatch.setattr(timeutil, "utcnow", lambda: later)
+    cleared = client.put(f"/api/v1/attempts/{aid}/answers/{judges[0]['qid']}", json={"answer": None}, headers=headers)
+    assert cleared.status_code == 200
+    status = client.get(f"/api/v1/rooms/{exam_setup['room']}/status", headers=token_for("proc1")).get_json()
+    row = next(c for c in status["candidates"] if c["username"] == "stu1")
+    assert row["answered"] == len(judges) - 1  # the cleared one is not answered
+    assert row["last_contact"] == timeutil.iso(later)  # the last save is the last contact
