@@ -15,6 +15,7 @@ from app import timeutil
 from app.auth.models import User
 from app.eligibility.models import Application
 from app.exams import operations as exam_ops
+from app.exams.models import Attempt
 from app.extensions import db
 from app.papers.models import Paper
 from app.sessions import operations as session_ops
@@ -412,8 +413,8 @@ def test_reopening_a_finished_exam_shows_the_finished_state(app, login, exam_set
     assert 'id="exam-submit"' in take and "主导航" not in take  # no site menu during the exam
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "stu1"))
-        attempt = exam_ops.start_attempt(sid, user, timeutil.utcnow())
-        exam_ops.submit(attempt, timeutil.utcnow())
+        started = exam_ops.start_attempt(sid, user, timeutil.utcnow())
+        exam_ops.submit(db.session.get(Attempt, started.id), timeutil.utcnow())
         db.session.commit()
     finished = browser.get(f"/exams/{sid}/take").get_data(True)
     assert "您已交卷" in finished and 'id="exam-submit"' not in finished and "exam.js" not in finished

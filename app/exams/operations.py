@@ -158,6 +158,10 @@ class NewAttempt:
     status: AttemptStatus = AttemptStatus.in_progress
     fresh: bool = True  # nothing saved yet
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == AttemptStatus.in_progress
+
 
 def start_attempt(session_id: int, user, now: datetime, token_digest: str | None = None) -> Attempt | NewAttempt:
     """The candidate's attempt: created inside the theory window, else the same one again.
