@@ -100,6 +100,9 @@ def test_enrolment_needs_an_approved_application(app, client, admin, make_user, 
     again = client.post(f"/api/v1/sessions/{sid}/candidates", json={"username": "stu1", "room": None}, headers=admin)
     assert again.status_code == 409
     r = client.post(f"/api/v1/sessions/{sid}/candidates", json={"username": "ghost", "room": None}, headers=admin)
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "not_approved"  # unknown: no existence leak
+    make_user("own_grader", "grader")
+    r = client.post(f"/api/v1/sessions/{sid}/candidates", json={"username": "own_grader"}, headers=admin)
     assert r.status_code == 422 and r.get_json()["error"]["details"]["field"] == "username"
 
 

@@ -30,8 +30,8 @@ def approved(monkeypatch, *usernames_levels) -> set:
     allowed: set = set()
     real = session_ops.has_approved_application
 
-    def check(user_id, standard_id, level):
-        return (user_id, standard_id, level) in allowed or real(user_id, standard_id, level)
+    def check(user_id, standard_id, level, for_center_id=None):
+        return (user_id, standard_id, level) in allowed or real(user_id, standard_id, level, for_center_id)
 
     monkeypatch.setattr(session_ops, "has_approved_application", check)
     return allowed

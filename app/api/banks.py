@@ -6,7 +6,7 @@ from app.banks import operations as ops
 from app.standards.registry import get_standard
 
 from . import bp
-from .common import api_auth, json_body
+from .common import api_auth, api_user, json_body
 
 
 @bp.post("/banks/<standard_id>/items")
@@ -14,7 +14,7 @@ from .common import api_auth, json_body
 def import_bank_items(standard_id: str):
     get_standard(standard_id)
     body = json_body()
-    imported = ops.import_items(standard_id, body.get("items"))
+    imported = ops.import_items(standard_id, body.get("items"), api_user())
     return jsonify({"imported": imported}), 201
 
 
@@ -28,5 +28,6 @@ def list_bank_items(standard_id: str):
         item_type=request.args.get("type") or None,
         text=request.args.get("q") or None,
         include_retired=request.args.get("retired") in {"1", "true"},
+        user=api_user(),
     )
     return jsonify({"items": [item.to_dict() for item in items]})

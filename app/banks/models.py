@@ -1,4 +1,7 @@
-"""Question banks (题库): one bank per standard, platform-wide (every center draws on it).
+"""Question banks (题库): per standard, the platform's bank (``center_id`` NULL, written by platform admins)
+and each center's own items (written by that center's admins). A center reads and assembles from the
+platform's items and its own. ``external_id`` stays unique per standard (api-contract): an import that
+names an item of another owner is refused, never an overwrite.
 
 An item's ``level`` is the lowest level it serves (3 工作要求: 高级别涵盖低级别的要求); its ``area``
 is a row of that standard's 4.1 理论知识权重表; ``source`` cites the clause of the standard the item
@@ -23,6 +26,7 @@ TYPE_LABELS = {"single": "单项选择题", "multiple": "多项选择题", "judg
 class Item(db.Model):
     __tablename__ = "bank_items"
     __table_args__ = (
+        # external_id unique per standard (api-contract); an import that names another owner's item is refused
         UniqueConstraint("standard_id", "external_id", name="uq_bank_items_standard_external"),
         CheckConstraint("points > 0", name="points_positive"),
         CheckConstraint("difficulty >= 0 AND difficulty <= 1", name="difficulty_range"),
@@ -32,6 +36,8 @@ class Item(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     standard_id: Mapped[str] = mapped_column(ForeignKey("standards.id"), index=True)
+    # the owner: NULL = the platform's bank; else the center whose admins wrote the item
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"), index=True)
     external_id: Mapped[str] = mapped_column(String(64))
     type: Mapped[str] = mapped_column(String(10))
     stem: Mapped[str] = mapped_column(Text)

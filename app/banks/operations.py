@@ -1,10 +1,15 @@
-"""Bank operations: import (all-or-nothing), queries, edit, retire. Only flush; the request commits."""
+"""Bank operations: import (all-or-nothing), queries, edit, retire. Only flush; the request commits.
+
+Ownership: a platform admin writes the platform's bank (``center_id`` NULL); a center admin writes only
+its own center's items and reads (and assembles from) the platform's items and its own. Another
+center's items do not exist for it (404)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Select, func, insert, or_, select
 
-from app.errors import Invalid, NotFound
+from app.auth.models import Role, User
+from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.standards.registry import get_level, get_standard
 from app.standards.schema import Standard
@@ -36,19 +41,82 @@ def validate_items(raw_items: list, standard: Standard) -> tuple[list[dict], lis
     return clean, problems
 
 
-def upsert_items(standard: Standard, items: list[dict]) -> int:
-    """Insert new items, update those whose external_id exists (the retired flag is kept)."""
+def owner_of(user: User | None) -> int | None:
+    """The bank a user writes: a center admin its center's items, anyone else (admin, CLI) the platform's."""
+    if user is not None and user.role == Role.center_admin:
+        return user.center_id
+    return None
+
+
+def _owned_by(center_id: int | None):
+    return Item.center_id.is_(None) if center_id is None else Item.center_id == center_id
+
+
+def _not_owned_by(center_id: int | None):
+    """SQL's NULL != x is not true: the platform's items (NULL) are named explicitly."""
+    if center_id is None:
+        return Item.center_id.is_not(None)
+    return or_(Item.center_id.is_(None), Item.center_id != center_id)
+
+
+def readable_by(user: User | None):
+    """The items a user may read and assemble from (a WHERE clause), or None for everything (admin, CLI)."""
+    if user is not None and user.role == Role.center_admin:
+        return or_(Item.center_id.is_(None), Item.center_id == user.center_id)
+    return None
+
+
+def can_write(item: Item, user: User | None) -> bool:
+    return (user is not None and user.role == Role.admin) or item.center_id == owner_of(user)
+
+
+def check_writable(item: Item, user: User | None) -> None:
+    if can_write(item, user):
+        return
+    if item.center_id is None:
+        raise Forbidden("平台题库的试题只能由平台管理员修改；可导入本机构自己的试题")
+    raise NotFound("试题不存在")
+
+
+def foreign_ids(standard: Standard, external_ids: list[str], owner: int | None) -> set[str]:
+    """Those of ``external_ids`` held in this standard by another owner than ``owner``."""
+    found: set[str] = set()
+    for start in range(0, len(external_ids), 500):
+        chunk = external_ids[start : start + 500]
+        query = select(Item.external_id).where(
+            Item.standard_id == standard.id, Item.external_id.in_(chunk), _not_owned_by(owner)
+        )
+        found.update(db.session.scalars(query))
+    return found
+
+
+def upsert_items(standard: Standard, items: list[dict], owner: int | None = None, user: User | None = None) -> int:
+    """Insert new items into ``owner``'s bank (None: the platform's), update those whose external_id
+    exists (the retired flag is kept). A center admin naming another owner's item is refused (422, nothing
+    stored): external_id is unique per standard, and only the owner (or a platform admin) writes an item."""
     ids = [item["external_id"] for item in items]
+    if user is None or user.role != Role.admin:
+        taken = foreign_ids(standard, ids, owner)
+        if taken:
+            index = next(k for k, external_id in enumerate(ids) if external_id in taken)
+            raise Invalid(
+                f"第 {index + 1} 题：题号 {ids[index]} 已属于{'平台题库' if owner is not None else '某机构的题库'}，"
+                "不能覆盖（请换用本机构自己的题号）",
+                field="external_id",
+                index=index,
+                details={"external_ids": sorted(taken)[:20]},
+            )
     existing = {}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
-        for row in db.session.scalars(select(Item).where(Item.standard_id == standard.id, Item.external_id.in_(chunk))):
+        query = select(Item).where(Item.standard_id == standard.id, Item.external_id.in_(chunk))
+        for row in db.session.scalars(query):
             existing[row.external_id] = row
     new = []
     for data in items:
         row = existing.get(data["external_id"])
         if row is None:
-            new.append({"standard_id": standard.id, "retired": False, "usage_count": 0, **data})
+            new.append({"standard_id": standard.id, "center_id": owner, "retired": False, "usage_count": 0, **data})
         else:
             for key, value in data.items():
                 setattr(row, key, value)
@@ -58,7 +126,7 @@ def upsert_items(standard: Standard, items: list[dict]) -> int:
     return len(items)
 
 
-def import_items(standard_id: str, raw_items) -> int:
+def import_items(standard_id: str, raw_items, user: User | None = None) -> int:
     """JSON import (api-contract): 422 naming index and field of the FIRST bad item; nothing stored."""
     standard = get_standard(standard_id)
     if not isinstance(raw_items, list):
@@ -69,7 +137,7 @@ def import_items(standard_id: str, raw_items) -> int:
     if problems:
         index, problem = problems[0]
         raise Invalid(f"第 {index + 1} 题（index {index}）：{problem.message}", field=problem.field, index=index)
-    return upsert_items(standard, clean)
+    return upsert_items(standard, clean, owner_of(user), user)
 
 
 def items_query(
@@ -80,9 +148,13 @@ def items_query(
     item_type: str | None = None,
     text: str | None = None,
     include_retired: bool = False,
+    user: User | None = None,
 ) -> Select:
-    """Items of a bank; ``level``: items serving that level (their level at or below it)."""
+    """Items of a bank that ``user`` may read; ``level``: items serving that level (their level at or below it)."""
     query = select(Item).where(Item.standard_id == standard.id)
+    visible = readable_by(user)
+    if visible is not None:
+        query = query.where(visible)
     if level:
         get_level(standard, level)
         served = standard.level_ids[: standard.level_ids.index(level) + 1]
@@ -103,20 +175,23 @@ def items_query(
     return query.order_by(Item.external_id)
 
 
-def list_items(standard_id: str, **filters) -> list[Item]:
+def list_items(standard_id: str, **filters) -> list[Item]:  # filters include user=
     standard = get_standard(standard_id)
     return list(db.session.scalars(items_query(standard, **filters)))
 
 
-def get_item(item_id: int) -> Item:
+def get_item(item_id: int, user: User | None = None) -> Item:
+    """One item ``user`` may read (another center's item: 404)."""
     item = db.session.get(Item, item_id)
-    if item is None:
+    visible = user is None or user.role != Role.center_admin or item is None or item.center_id in (None, user.center_id)
+    if item is None or not visible:
         raise NotFound("试题不存在")
     return item
 
 
-def update_item(item: Item, data: dict) -> Item:
+def update_item(item: Item, data: dict, user: User | None = None) -> Item:
     """Edit one item through the same checks as an import (the external id stays)."""
+    check_writable(item, user)
     standard = get_standard(item.standard_id)
     merged = {**{k: v for k, v in item.to_dict().items() if k not in {"id", "retired", "usage_count"}}, **data}
     merged["external_id"] = item.external_id
@@ -129,19 +204,20 @@ def update_item(item: Item, data: dict) -> Item:
     return item
 
 
-def set_retired(item: Item, retired: bool) -> Item:
+def set_retired(item: Item, retired: bool, user: User | None = None) -> Item:
+    check_writable(item, user)
     item.retired = retired
     db.session.flush()
     return item
 
 
-def bank_summary(standard: Standard) -> dict[str, dict[str, int]]:
-    """Active items per level × area (counts), for the bank page."""
-    rows = db.session.execute(
-        select(Item.level, Item.area, func.count())
-        .where(Item.standard_id == standard.id, Item.retired.is_(False))
-        .group_by(Item.level, Item.area)
-    )
+def bank_summary(standard: Standard, user: User | None = None) -> dict[str, dict[str, int]]:
+    """Active items per level × area (counts) that ``user`` may use, for the bank page."""
+    query = select(Item.level, Item.area, func.count()).where(Item.standard_id == standard.id, Item.retired.is_(False))
+    visible = readable_by(user)
+    if visible is not None:
+        query = query.where(visible)
+    rows = db.session.execute(query.group_by(Item.level, Item.area))
     summary: dict[str, dict[str, int]] = {}
     for level, area, count in rows:
         summary.setdefault(level, {})[area] = count

@@ -7,6 +7,7 @@ import math
 from urllib.parse import quote
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.auth.decorators import roles_required
@@ -39,6 +40,7 @@ def _filters(standard) -> dict:
         "item_type": request.args.get("type") if request.args.get("type") in ITEM_TYPES else None,
         "text": (request.args.get("q") or "").strip() or None,
         "include_retired": request.args.get("retired") == "1",
+        "user": current_user,
     }
 
 
@@ -52,12 +54,14 @@ def items():
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     rows = list(db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+    writable = {item.id for item in rows if ops.can_write(item, current_user)}
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "banks/items.html",
         standard=standard,
         standards=list(all_standards().values()),
         areas=all_areas(standard),
+        writable=writable,
         filters=filters,
         items=rows,
         total=total,
@@ -65,21 +69,21 @@ def items():
         pages=pages,
         args=args,
         type_labels=TYPE_LABELS,
-        summary=ops.bank_summary(standard),
+        summary=ops.bank_summary(standard, current_user),
     )
 
 
 @bp.get("/items/<int:item_id>/preview")
 @roles_required(*STAFF)
 def preview(item_id: int):
-    item = ops.get_item(item_id)
+    item = ops.get_item(item_id, current_user)
     return render_template("banks/preview.html", item=item, letters=LETTERS, type_labels=TYPE_LABELS)
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def edit(item_id: int):
-    item = ops.get_item(item_id)
+    item = ops.get_item(item_id, current_user)
     standard = get_standard(item.standard_id)
     error = None
     form = None
@@ -104,7 +108,7 @@ def edit(item_id: int):
         else:
             data["answer"] = answer.upper()
         try:
-            ops.update_item(item, data)
+            ops.update_item(item, data, current_user)
         except DomainError as exc:
             db.session.rollback()
             error = exc
@@ -143,9 +147,9 @@ def _float_or_text(value):
 @bp.post("/items/<int:item_id>/retire")
 @roles_required(*STAFF)
 def retire(item_id: int):
-    item = ops.get_item(item_id)
+    item = ops.get_item(item_id, current_user)
     retired = request.form.get("retired", "1") == "1"
-    ops.set_retired(item, retired)
+    ops.set_retired(item, retired, current_user)
     flash(f"试题 {item.external_id} 已{'停用' if retired else '恢复启用'}", "success")
     back = request.form.get("back") or ""
     if not back.startswith("/banks/") or back.startswith("//"):  # only back to a bank page: no open redirect
@@ -168,9 +172,14 @@ def import_excel():
             except ExcelRefused as exc:
                 errors = [str(e) for e in exc.errors]
             else:
-                count = ops.upsert_items(standard, items)
-                flash(f"已导入 {count} 题（{standard.name}）", "success")
-                return redirect(url_for("banks.items", standard=standard.id))
+                try:
+                    count = ops.upsert_items(standard, items, ops.owner_of(current_user), current_user)
+                except DomainError as exc:
+                    db.session.rollback()
+                    errors = [exc.message]
+                else:
+                    flash(f"已导入 {count} 题（{standard.name}）", "success")
+                    return redirect(url_for("banks.items", standard=standard.id))
     return (
         render_template(
             "banks/import.html",

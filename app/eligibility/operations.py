@@ -172,19 +172,21 @@ def decide(user: User, application_id: int, *, approve: bool, reason: object) ->
     return application
 
 
-def has_approved_application(user_id: int, standard_id: str, level: str) -> bool:
-    """Whether the candidate holds an approved application for this standard and level (enrolment gate)."""
-    found = db.session.scalar(
-        select(Application.id)
-        .where(
-            Application.user_id == user_id,
-            Application.standard_id == standard_id,
-            Application.level == level,
-            Application.status == ApplicationStatus.approved,
-        )
-        .limit(1)
+def has_approved_application(user_id: int, standard_id: str, level: str, for_center_id: int | None = None) -> bool:
+    """Whether the candidate holds an approved application for this standard and level (enrolment gate).
+
+    ``for_center_id``: only an application decided by that center counts, or any approved application of
+    a candidate who belongs to that center — a center enrols its own candidates and those it approved."""
+    query = select(Application.id).where(
+        Application.user_id == user_id,
+        Application.standard_id == standard_id,
+        Application.level == level,
+        Application.status == ApplicationStatus.approved,
     )
-    return found is not None
+    if for_center_id is not None:
+        own_candidate = select(User.id).where(User.id == user_id, User.center_id == for_center_id).exists()
+        query = query.where(or_(Application.decided_center_id == for_center_id, own_candidate))
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def serialize_application(application: Application) -> dict:

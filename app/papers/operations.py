@@ -12,7 +12,7 @@ import uuid
 from collections import Counter
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from app.auth.models import Role, User
 from app.auth.scoping import get_for_center, scope_to_center
@@ -80,8 +80,9 @@ def parse_band(raw, template: PaperTemplate) -> tuple[float, float]:
     return low, high
 
 
-def load_bank(standard: Standard, level: str, areas: list[str]) -> Bank:
-    """The usable part of the bank as columns: one query, only the columns assembly needs."""
+def load_bank(standard: Standard, level: str, areas: list[str], center_id: int | None = None) -> Bank:
+    """The usable part of the bank as columns: one query, only the columns assembly needs. A center
+    assembles from the platform's items and its own (``center_id``); None: the platform's only."""
     served = standard.level_ids[: standard.level_ids.index(level) + 1]
     rank = {lv: k for k, lv in enumerate(standard.level_ids)}
     rows = db.session.execute(
@@ -93,6 +94,7 @@ def load_bank(standard: Standard, level: str, areas: list[str]) -> Bank:
             Item.retired.is_(False),
             Item.level.in_(served),
             Item.area.in_(areas),
+            or_(Item.center_id.is_(None), Item.center_id == center_id) if center_id else Item.center_id.is_(None),
         )
         .order_by(Item.id)
     ).all()
@@ -120,6 +122,7 @@ def assemble_papers(
     difficulty: dict | None = None,
     user: User | None = None,
     record_usage: bool = True,
+    bank_center_id: int | None = None,
 ) -> list[Paper]:
     """Assemble ``forms`` parallel papers and store them frozen (422 ``infeasible`` naming the
     area, type or constraint that the bank cannot meet, with the shortfall).
@@ -127,7 +130,12 @@ def assemble_papers(
     ``record_usage``: count the papers' items as used (exposure), so that later assemblies prefer
     other items. A session's papers are sat by candidates and count (the default, as the sessions
     domain calls it); a paper assembled on the papers page or ``POST /papers/assemble`` is a draft
-    and does not, which also keeps "the same seed gives the same papers" true between drafts."""
+    and does not, which also keeps "the same seed gives the same papers" true between drafts.
+
+    ``bank_center_id``: whose own items join the platform's bank (a session's center); by default the
+    assembling center admin's center, none for a platform admin."""
+    if bank_center_id is None and user is not None and user.role == Role.center_admin:
+        bank_center_id = user.center_id
     standard = get_standard(standard_id, field="standard")
     if not isinstance(level, str):
         raise Invalid("level 必填", field="level")
@@ -145,7 +153,7 @@ def assemble_papers(
         max_overlap=max_overlap,
         difficulty=parse_band(difficulty, template),
     )
-    bank = load_bank(standard, level, list(blueprint.weights))
+    bank = load_bank(standard, level, list(blueprint.weights), bank_center_id)
     time_limit = float(current_app.config.get("ASSEMBLY_TIME_LIMIT", DEFAULT_TIME_LIMIT))
     try:
         result = assemble(bank, blueprint, seed, time_limit=time_limit)

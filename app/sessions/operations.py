@@ -235,23 +235,23 @@ def _room_of(session: ExamSession, room_id, field: str = "room") -> Room | None:
     return room
 
 
-def _user_named(username, field: str = "username") -> User:
+def _staff_member(session: ExamSession, username) -> User:
+    """A member of the session's own center. An unknown username and another center's user get the same
+    answer, so that one center cannot learn which usernames exist elsewhere."""
     if not isinstance(username, str) or not username.strip():
-        raise Invalid("username 不能为空", field=field)
+        raise Invalid("用户名不能为空", field="username")
     user = db.session.scalar(select(User).where(User.username == username.strip()))
-    if user is None:
-        raise Invalid(f"用户 {username} 不存在", field=field)
+    if user is None or user.center_id != session.center_id or user.role == Role.admin:
+        raise Invalid(f"本机构没有用户名为 {username.strip()} 的工作人员", field="username")
+    if user.role == Role.candidate:
+        raise Invalid(f"用户 {user.username} 是考生，不是本机构的工作人员", field="username")
     return user
 
 
 def add_staff(session: ExamSession, data: dict) -> StaffAssignment:
     if session.status == SessionStatus.published:
         raise Conflict("成绩已发布，不能再调整人员", code="session_published")
-    user = _user_named(data.get("username"))
-    if user.role in {Role.candidate, Role.admin}:
-        raise Invalid(f"用户 {user.username} 不是本机构的工作人员", field="username")
-    if user.center_id != session.center_id:
-        raise Invalid(f"用户 {user.username} 不属于本考试批次的机构", field="username")
+    user = _staff_member(session, data.get("username"))
     role = data.get("role")
     if role not in {r.value for r in StaffRole}:
         raise Invalid("role 必须是 proctor、grader 或 reviewer", field="role")
@@ -350,27 +350,48 @@ def _form_for(enrollment: Enrollment, index: int, forms: int) -> int:
     return position % forms
 
 
-def _check_enrollable(session: ExamSession, user: User, now: datetime | None = None) -> None:
+def _not_approved(session: ExamSession, username: str) -> Conflict:
+    return Conflict(
+        f"考生 {username} 没有经本机构审核通过的 {session.standard_id} {session.level} 申报",
+        code="not_approved",
+    )
+
+
+def _candidate_named(session: ExamSession, username) -> User:
+    """The candidate to enrol. An unknown username answers exactly like a candidate without an approved
+    application this center may use (409), so that one center cannot learn which usernames exist elsewhere;
+    only the center's own users get "not a candidate"."""
+    if not isinstance(username, str) or not username.strip():
+        raise Invalid("用户名不能为空", field="username")
+    username = username.strip()
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise _not_approved(session, username)
     if user.role != Role.candidate:
-        raise Invalid(f"用户 {user.username} 不是考生", field="username")
+        if user.center_id == session.center_id:
+            raise Invalid(f"用户 {user.username} 不是考生", field="username")
+        raise _not_approved(session, username)
+    return user
+
+
+def _check_enrollable(session: ExamSession, user: User, now: datetime | None = None) -> None:
     if is_closed(session, now):
         raise Conflict("考试批次已结束，不能再报名", code="session_closed")
+    # Only an application approved by this session's own center, or one of this center's own candidates,
+    # lets the center enrol (and then see the candidate's name, ticket and exam state).
+    if not has_approved_application(user.id, session.standard_id, session.level, for_center_id=session.center_id):
+        raise _not_approved(session, user.username)
     if db.session.scalar(
         select(Enrollment.id).where(Enrollment.session_id == session.id, Enrollment.user_id == user.id)
     ):
         raise Conflict(f"考生 {user.username} 已在本批次", code="already_enrolled")
-    if not has_approved_application(user.id, session.standard_id, session.level):
-        raise Conflict(
-            f"考生 {user.username} 没有 {session.standard_id} {session.level} 已审核通过的申报",
-            code="not_approved",
-        )
 
 
 def enroll(session: ExamSession, username, room_id=None, now: datetime | None = None) -> Enrollment:
     """Enrol one candidate (only with an approved application — else 409) and seat them.
 
     ``now`` defaults to the server clock (the demo passes the time it is replaying)."""
-    user = _user_named(username)
+    user = _candidate_named(session, username)
     room = _room_of(session, room_id)
     _check_enrollable(session, user, now)
     seat = _next_seat(room) if room is not None else None
@@ -417,7 +438,7 @@ def import_roster(session: ExamSession, content: bytes) -> list[Enrollment]:
             if row["username"] in seen:
                 raise Invalid(f"用户 {row['username']} 在名单中重复出现", field="username")
             seen.add(row["username"])
-            user = _user_named(row["username"])
+            user = _candidate_named(session, row["username"])
             room = None
             if row["room"]:
                 room = rooms.get(row["room"])
@@ -507,6 +528,7 @@ def assign_papers(session: ExamSession, data: dict, user: User) -> list[SessionP
         sections=data.get("sections"),
         difficulty=data.get("difficulty"),
         user=user,
+        bank_center_id=session.center_id,  # the platform's bank and the session's center's own items
     )
     for paper in papers:
         # A session's papers belong to the session's center, whoever assembled them: otherwise a
