@@ -25,6 +25,8 @@ def base_config(instance_path: str) -> dict:
         "LOGIN_FAILURE_LIMIT_CLIENT": os.environ.get("LOGIN_FAILURE_LIMIT_CLIENT", "20 per 5 minutes"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Responses an item needs in a session before its observed facility may be written back (issue 10).
+        "DIFFICULTY_WRITEBACK_MIN_RESPONSES": int(os.environ.get("DIFFICULTY_WRITEBACK_MIN_RESPONSES", "30")),
         "EXAM_TEMPLATES_DIR": os.environ.get("EXAM_TEMPLATES_DIR"),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
