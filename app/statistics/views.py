@@ -24,6 +24,10 @@ TYPE_LABELS = {"single": "单选", "multiple": "多选", "judge": "判断"}
 NO_CACHE = {"Cache-Control": "no-store"}
 
 
+def _names() -> dict[str, str]:
+    return {standard_id: standard.name for standard_id, standard in all_standards().items()}
+
+
 def _min_responses() -> int:
     return current_app.config["DIFFICULTY_WRITEBACK_MIN_RESPONSES"]
 
@@ -36,7 +40,7 @@ def dashboard():
         "statistics/dashboard.html",
         data=data,
         states=list(SessionStatus),
-        names={s.id: s.name for s in all_standards()},
+        names=_names(),
     )
 
 
@@ -44,7 +48,7 @@ def dashboard():
 @roles_required(*ADMINS)
 def trend_png():
     data = ops.dashboard(current_user)
-    png = pass_rate_trend_png(data["series"], {s.id: s.name for s in all_standards()})
+    png = pass_rate_trend_png(data["series"], _names())
     return Response(png, mimetype="image/png", headers=NO_CACHE)
 
 
