@@ -12,8 +12,7 @@ import pytest
 from app import timeutil
 from app.extensions import db
 from app.sessions.models import ExamSession
-
-from tests.browser.test_exam_browser import ARGS, CHROMIUM, browser, server  # noqa: F401  (fixtures)
+from tests.browser.test_exam_browser import CHROMIUM, browser, server  # noqa: F401  (fixtures)
 from tests.conftest import PASSWORD
 from tests.test_statistics_api import scenario  # noqa: F401  (fixture)
 
