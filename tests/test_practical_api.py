@@ -32,8 +32,8 @@ def sections_for(total: float) -> dict:
     return out
 
 
-@pytest.fixture
-def setup(app, client, make_user, token_for, monkeypatch):
+@pytest.fixture(name="setup")
+def setup_fixture(app, client, make_user, token_for, monkeypatch):
     """build(graders=3, candidates=2, panels=None, level="四级", reviewers=0) -> dict with sid and tokens."""
 
     def build(graders=3, candidates=2, panels=None, level="四级", reviewers=0):

@@ -239,3 +239,45 @@ def review_deadline(session_id: int):
     session = ops.session_for_viewer(session_id, api_user(), "review")
     row = review_ops.set_deadline(session, json_body().get("due"))
     return jsonify({"due": timeutil.iso(row.submissions_due)})
+
+
+@bp.post("/sessions/<int:session_id>/review/materials")
+@api_auth("candidate")
+def upload_material(session_id: int):
+    """multipart/form-data: ``file`` (PDF) and ``kind`` (summary 技术总结 | thesis 论文) → 201."""
+    now = timeutil.utcnow()
+    session = review_ops.candidate_session(session_id, api_user())
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid("请选择要上传的 PDF 文件", field="file")
+    material = review_ops.upload(session, api_user(), request.form.get("kind", ""), upload.filename, upload.stream, now)
+    return jsonify(material_json(material)), 201
+
+
+@bp.get("/sessions/<int:session_id>/review/materials")
+@api_auth("candidate", "reviewer", *ADMINS)
+def list_materials(session_id: int):
+    user = api_user()
+    if user.role.value == "candidate":
+        session = review_ops.candidate_session(session_id, user)
+        enrollments = [e for e in session.enrollments if e.user_id == user.id]
+    else:
+        session = ops.session_for_viewer(session_id, user, "review")
+        enrollments = ops.candidates_for(session, "review", user)
+    return jsonify(
+        {
+            "due": timeutil.iso(review_ops.review_row(session).submissions_due),
+            "materials": [material_json(m) for e in enrollments for m in review_ops.materials_of(e)],
+        }
+    )
+
+
+def material_json(material) -> dict:
+    return {
+        "id": material.id,
+        "username": material.enrollment.user.username,
+        "kind": material.kind.value,
+        "name": material.original_name,
+        "size": material.size,
+        "uploaded_at": timeutil.iso(material.uploaded_at),
+    }

@@ -1,6 +1,6 @@
 """Demo step of the exams domain: candidates of the demo sessions sit the theory exam (past sessions:
 everyone, every question; the open session: three candidates, three questions each), then each
-session is moved to the state it demonstrates."""
+session is moved on to 评分中 at most (``app.practical.demo`` scores and publishes)."""
 
 from __future__ import annotations
 
@@ -61,11 +61,7 @@ def demo_exams(users: dict[str, User]) -> None:
             _sit(session, users, CANDIDATES[:3], now - timedelta(minutes=5), answered=3)
         session_ops.sync_clock(session, now)
         exam_ops.sweep(now)  # attempts past their deadline are closed, as the cron would
-        for step in (SessionStatus.scoring, SessionStatus.published):
-            if session.reached(target):
-                break
-            if step == SessionStatus.scoring:
-                session_ops.advance(session, step.value, now)
-            else:
-                session.transition(step)
+        # Up to 评分中 here; the practical step scores the sheets and publishes the published one.
+        if target in {SessionStatus.scoring, SessionStatus.published}:
+            session_ops.advance(session, SessionStatus.scoring.value, now)
     db.session.flush()

@@ -28,6 +28,14 @@ from . import operations as ops
 from .models import MATERIAL_LABELS, MaterialKind, ReviewMaterial
 
 
+def candidate_session(session_id: int, user: User) -> ExamSession:
+    """The candidate's own session, or 404 (another session's existence must not leak)."""
+    session = db.session.get(ExamSession, session_id)
+    if session is None or session_ops.enrollment_of(session, user) is None:
+        raise NotFound("考试批次不存在")
+    return session
+
+
 def review_dir() -> str:
     return os.path.join(current_app.config["UPLOAD_FOLDER"], "review")
 
