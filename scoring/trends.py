@@ -3,7 +3,7 @@
 A row is one session's outcome: how many of its candidates have every component final (``decided``)
 and how many of those passed the level (``passed``: 1.9.2 of both standards, every component 60 or
 more). Rows of one standard, level and period (a month, "YYYY-MM") add up; a point is provisional
-(暂定) when one of its sessions is still 评分中 (results not yet published).
+(暂定) when one of its sessions with decided candidates is still 评分中 (results not yet published).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def pass_rate_series(rows: Sequence[Mapping]) -> list[dict]:
         point["sessions"] += 1
         point["decided"] += int(row["decided"])
         point["passed"] += int(row["passed"])
-        point["provisional"] = point["provisional"] or bool(row["provisional"])
+        # Provisional only when a 评分中 session adds decided candidates (one with none changes nothing).
+        point["provisional"] = point["provisional"] or (bool(row["provisional"]) and row["decided"] > 0)
     result = []
     for (standard, level), points in series.items():
         ordered = [points[period] for period in sorted(points)]

@@ -70,6 +70,9 @@ def test_pass_rate_series_adds_sessions_of_a_month_and_marks_provisional():
         "period": "2026-11", "sessions": 2, "decided": 10, "passed": 5, "provisional": True, "rate": 0.5,
     }  # fmt: skip
     assert series[1]["points"][0]["rate"] == 1.0
+    # A 评分中 session with nobody decided yet adds nothing, so it does not make the point provisional.
+    empty = {**rows[3], "decided": 0, "passed": 0, "provisional": True}
+    assert pass_rate_series([rows[3], empty])[0]["points"][0]["provisional"] is False
     with pytest.raises(ValueError):
         pass_rate_series([{**rows[0], "passed": 5}])
 
