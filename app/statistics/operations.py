@@ -175,7 +175,7 @@ def _eligible(entry: dict, min_responses: int) -> bool:
     return entry["responses"] >= min_responses and entry["facility"] is not None
 
 
-def writeback_state(session: ExamSession, figures: dict, user: User, min_responses: int) -> dict[int, dict]:
+def writeback_state(figures: dict, user: User, min_responses: int) -> dict[int, dict]:
     """Per item of the analysis: {"difficulty" (the bank's now), "eligible", "writable", "new"}."""
     ids = [entry["item_id"] for entry in figures["items"]]
     bank = {item.id: item for item in db.session.scalars(select(Item).where(Item.id.in_(ids)))} if ids else {}
@@ -242,7 +242,7 @@ def write_back_all(
     differs from the observed facility; the others are left as they are."""
     now = now or timeutil.utcnow()
     figures = session_statistics(session, now)
-    state = writeback_state(session, figures, user, min_responses)
+    state = writeback_state(figures, user, min_responses)
     records = []
     for entry in figures["items"]:
         s = state[entry["item_id"]]

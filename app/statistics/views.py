@@ -61,7 +61,7 @@ def session(session_id: int):
         "statistics/session.html",
         s=s,
         figures=figures,
-        writeback=ops.writeback_state(s, figures, current_user, _min_responses()),
+        writeback=ops.writeback_state(figures, current_user, _min_responses()),
         records=ops.writebacks_of(s),
         min_responses=_min_responses(),
         flag_labels=stats.FLAG_LABELS,
