@@ -36,6 +36,7 @@ from app.security import configure_secure_cookies, register_security_headers
 from app.sessions.views import bp as sessions_bp
 from app.standards.loader import TEMPLATES_DIR, load_standards
 from app.standards.views import bp as standards_bp
+from app.statistics.views import bp as statistics_bp
 
 ROOT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -124,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
         exams_bp,
         practical_bp,
         results_bp,
+        statistics_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API checks the CSRF header itself when a cookie authenticates it

@@ -33,6 +33,8 @@ def base_config(instance_path: str) -> dict:
         "LOGIN_BACKOFF_MAX_MINUTES": int(os.environ.get("LOGIN_BACKOFF_MAX_MINUTES", "15")),
         "RATELIMIT_STORAGE_URI": "memory://",  # Flask-Limiter is not used for sign-in (no per-process counts)
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Responses an item needs in a session before its observed facility may be written back (issue 10).
+        "DIFFICULTY_WRITEBACK_MIN_RESPONSES": int(os.environ.get("DIFFICULTY_WRITEBACK_MIN_RESPONSES", "30")),
         "EXAM_TEMPLATES_DIR": os.environ.get("EXAM_TEMPLATES_DIR"),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

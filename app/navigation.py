@@ -23,6 +23,7 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("exams.proctor_rooms", "监考", ("proctor", "center_admin", "admin")),
     ("practical.my_sheets", "评分", ("grader", "reviewer")),
     ("results.index", "成绩与证书", STAFF),
+    ("statistics.dashboard", "统计", STAFF),
 ]
 
 

@@ -30,7 +30,8 @@ def _empty(ax, text: str = "暂无数据") -> None:
 
 def score_histogram_figure(scores_by_component: Mapping[str, Sequence[float]]):
     """One histogram per component (0–100 in bins of 10; 100 falls in the last), the pass line at 60
-    (1.9.2), the count and pass rate in each panel's title."""
+    (1.9.2), the count and pass rate in each panel's title. A None score (缺考/违纪) draws no bar but
+    counts as a fail in the rate, as in the statistics' ``pass_rates``."""
     setup_cjk_font()
     components = list(scores_by_component.items()) or [("", [])]
     fig, axes = plt.subplots(1, len(components), figsize=(4.2 * len(components), 3.6), squeeze=False)
@@ -43,8 +44,11 @@ def score_histogram_figure(scores_by_component: Mapping[str, Sequence[float]]):
             continue
         ax.hist(scores, bins=BINS, color=BAR_COLOR, edgecolor="white")
         ax.axvline(PASS_MARK, color=PASS_COLOR, linestyle="--", label=f"合格线（{PASS_MARK}分）")
-        rate = sum(1 for score in scores if component_passed(score)) / len(scores)
-        ax.set_title(f"{label}（{len(scores)}人，合格率{rate:.0%}）")
+        # None is 缺考/违纪: not a bar, but a fail in the rate (as pass_rates counts it, contract v1.1).
+        rate = sum(1 for score in scores if component_passed(score)) / len(raw)
+        missing = len(raw) - len(scores)
+        counted = f"{len(raw)}人，其中缺考/违纪{missing}人" if missing else f"{len(raw)}人"
+        ax.set_title(f"{label}（{counted}，合格率{rate:.0%}）")
         ax.set_xlim(0, 100)
         ax.set_xticks(BINS)
         ax.set_xlabel("成绩（分）")

@@ -94,3 +94,12 @@ def test_facility_discrimination_labels_in_the_cjk_font():
     labels = assert_cjk_font(fig)
     assert "通过率（难度系数）" in labels
     assert "区分度无法计算" in labels
+
+
+def test_histogram_counts_absent_as_fail_in_the_rate():
+    # 缺考/违纪 (None) have no bar but fail (1.9.2, contract pass_rates): 2 of 4 pass, not 2 of 2.
+    fig = score_histogram_figure({"theory": [60, 95, None, None]})
+    ax = fig.axes[0]
+    assert sum(p.get_height() for p in ax.patches if isinstance(p, Rectangle)) == 2
+    labels = assert_cjk_font(fig)
+    assert "理论知识考试（4人，其中缺考/违纪2人，合格率50%）" in labels
