@@ -62,6 +62,10 @@ class CandidateProfile(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # 证件 and photo printed on certificates (人社鉴发〔2021〕1号): see ``identity.py``.
+    id_type: Mapped[str] = mapped_column(String(40), default="")
+    id_number: Mapped[str] = mapped_column(String(40), default="")
+    photo: Mapped[str | None] = mapped_column(String(64))  # stored name under UPLOAD_FOLDER/photos
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship()

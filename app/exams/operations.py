@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app import timeutil
+from app import assessment, timeutil
 from app.auth.models import Role, User
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -133,6 +133,8 @@ def start_attempt(session_id: int, user: User, now: datetime) -> Attempt:
         if not attempt.is_open:
             raise Conflict("本场考试已交卷，不能再次进入", code="attempt_closed")
         return attempt
+    if not assessment.sits(enrollment, "theory"):
+        raise Conflict("您的理论知识考试成绩保留（一年内已合格），本批次无需参加理论考试", code="component_carried")
     if enrollment.paper_id is None or session.status == SessionStatus.draft:
         raise Conflict("本批次尚未分配试卷", code="papers_not_assigned")
     if session.status in {SessionStatus.scoring, SessionStatus.published}:

@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import timeutil
+from app import assessment, timeutil
 from app.auth.decorators import roles_required
 from app.boundary import page_action
 from app.errors import Invalid, NotFound
@@ -36,14 +36,18 @@ def my_exams():
         if attempt is not None:
             ops.close_if_expired(attempt, now)
         deadline = ops.deadline_of(session, e.id)
+        carried = not assessment.sits(e, "theory")  # 成绩保留: theory kept from an earlier pass
         can_enter = (
-            e.paper_id is not None
+            not carried
+            and e.paper_id is not None
             and session.status not in {SessionStatus.draft, SessionStatus.scoring, SessionStatus.published}
             and session.theory_start <= now < deadline
             and (attempt is None or attempt.is_open)
         )
-        rows.append({"e": e, "s": session, "attempt": attempt, "deadline": deadline, "can_enter": can_enter})
-    return render_template("exams/my_exams.html", rows=rows, now=now)
+        rows.append(
+            {"e": e, "s": session, "attempt": attempt, "deadline": deadline, "can_enter": can_enter, "carried": carried}
+        )
+    return render_template("exams/my_exams.html", rows=rows, now=now, status=SessionStatus)
 
 
 @bp.get("/<int:session_id>/take")
