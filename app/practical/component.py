@@ -8,13 +8,40 @@ Readiness here is pure (plain ``SessionPlan`` in, problems out); the rules are t
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import select
 
 from app import assessment
+from app.extensions import db
+from app.sessions.models import ExamSession
 from app.sessions.readiness import SessionPlan, clause_of, required_graders
 from app.standards.schema import Assessment
 
+from . import operations as ops
+from .models import ScoreSheet
 
-class PracticalComponent(assessment.Component):
+
+class PanelComponent(assessment.Component):
+    """A component scored by a panel: final once the center admin finalizes (or marks 缺考/违纪)."""
+
+    def has_started(self, session: ExamSession) -> bool:
+        return bool(
+            db.session.scalar(
+                select(ScoreSheet.id)
+                .where(ScoreSheet.session_id == session.id, ScoreSheet.component == self.key)
+                .limit(1)
+            )
+        )
+
+    def close_expired(self, session: ExamSession, now: datetime) -> int:
+        return 0  # nothing runs against a clock: sheets stay open until finalized
+
+    def final_scores(self, session: ExamSession) -> dict[int, assessment.FinalScore]:
+        return ops.final_scores(session, self.key)
+
+
+class PracticalComponent(PanelComponent):
     key = "practical"
     label = "操作技能考核"
     minutes_key = "practical_minutes"
@@ -68,7 +95,7 @@ class PracticalComponent(assessment.Component):
         return problems
 
 
-class ReviewComponent(assessment.Component):
+class ReviewComponent(PanelComponent):
     key = "review"
     label = "综合评审"
     minutes_key = "review_minutes"

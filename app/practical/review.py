@@ -1,0 +1,142 @@
+"""综合评审 materials: the candidate's 技术总结 or 论文 (PDF), uploaded on their session page before the
+deadline the center sets, read by the reviewers in the platform.
+
+3-01-01-04 1.9.2: 综合评审主要针对二级/技师和一级/高级技师，采取审阅申报材料、答辩等方式进行全面评议和审查.
+Files are judged by their first bytes (PDF only), stored outside the web root under a random name,
+and written or deleted only after the commit (``app.boundary.after_commit``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import datetime
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.auth.models import Role, User
+from app.boundary import after_commit
+from app.eligibility.evidence import max_bytes, remove_file, sniff, write_file
+from app.errors import Conflict, Invalid, NotFound
+from app.extensions import db
+from app.sessions import operations as session_ops
+from app.sessions.models import Enrollment, ExamSession, SessionComponent, SessionStatus
+
+from . import operations as ops
+from .models import MATERIAL_LABELS, MaterialKind, ReviewMaterial
+
+
+def candidate_session(session_id: int, user: User) -> ExamSession:
+    """The candidate's own session, or 404 (another session's existence must not leak)."""
+    session = db.session.get(ExamSession, session_id)
+    if session is None or session_ops.enrollment_of(session, user) is None:
+        raise NotFound("考试批次不存在")
+    return session
+
+
+def review_dir() -> str:
+    return os.path.join(current_app.config["UPLOAD_FOLDER"], "review")
+
+
+def review_row(session: ExamSession) -> SessionComponent:
+    row = session.component_row("review")
+    if row is None:
+        raise NotFound("本考试批次的等级没有综合评审")
+    return row
+
+
+def set_deadline(session: ExamSession, due) -> SessionComponent:
+    row = review_row(session)
+    row.submissions_due = session_ops.parse_datetime(due, "due")
+    db.session.flush()
+    return row
+
+
+def materials_of(enrollment: Enrollment) -> list[ReviewMaterial]:
+    return list(
+        db.session.scalars(
+            select(ReviewMaterial).where(ReviewMaterial.enrollment_id == enrollment.id).order_by(ReviewMaterial.id)
+        )
+    )
+
+
+def _check_open(session: ExamSession, enrollment: Enrollment, now: datetime) -> None:
+    row = review_row(session)
+    if row.submissions_due is None:
+        raise Conflict("机构尚未设定综合评审材料的提交截止时间", code="no_deadline")
+    if now >= row.submissions_due:
+        raise Conflict("已超过综合评审材料的提交截止时间", code="past_deadline")
+    if session.status == SessionStatus.published:
+        raise Conflict("成绩已发布", code="session_published")
+    result = ops.existing_result("review", enrollment)
+    if result is not None and result.locked:
+        raise Conflict("综合评审已定分，不能再更改材料", code="finalized")
+
+
+def upload(
+    session: ExamSession, user: User, kind: str, filename: str, stream: BinaryIO, now: datetime
+) -> ReviewMaterial:
+    enrollment = session_ops.enrollment_of(session, user)
+    if enrollment is None:
+        raise NotFound("您未报名本考试批次")
+    _check_open(session, enrollment, now)
+    if kind not in {k.value for k in MaterialKind}:
+        raise Invalid("材料类型须为技术总结或论文", field="kind")
+    limit = max_bytes()
+    content = stream.read(limit + 1)
+    if not content:
+        raise Invalid("file：文件为空", field="file")
+    if len(content) > limit:
+        raise Invalid(f"file：文件超过 {limit // (1024 * 1024)} MB", field="file")
+    if (sniff(content[:8]) or ("",))[0] != "application/pdf":
+        raise Invalid("file：综合评审材料只接受 PDF 文件", field="file")
+    stored_name = f"{secrets.token_hex(16)}.pdf"
+    material = ReviewMaterial(
+        session_id=session.id,
+        enrollment_id=enrollment.id,
+        kind=MaterialKind(kind),
+        original_name=os.path.basename(filename or "")[:255] or f"{MATERIAL_LABELS[MaterialKind(kind)]}.pdf",
+        stored_name=stored_name,
+        size=len(content),
+        uploaded_at=now,
+    )
+    db.session.add(material)
+    db.session.flush()
+    folder = review_dir()
+    after_commit(lambda: write_file(folder, stored_name, content))
+    return material
+
+
+def delete(session: ExamSession, user: User, material_id: int, now: datetime) -> None:
+    material = db.session.get(ReviewMaterial, material_id)
+    enrollment = session_ops.enrollment_of(session, user)
+    if material is None or enrollment is None or material.enrollment_id != enrollment.id:
+        raise NotFound("材料不存在")
+    _check_open(session, enrollment, now)
+    path = os.path.join(review_dir(), material.stored_name)
+    db.session.delete(material)
+    db.session.flush()
+    after_commit(lambda: remove_file(path))
+
+
+def can_read(user: User, session: ExamSession, material: ReviewMaterial) -> bool:
+    """The candidate themself, the session's reviewers, and the center's admins (platform admins)."""
+    if user.role == Role.admin:
+        return True
+    if user.role == Role.center_admin:
+        return user.center_id == session.center_id
+    if user.role == Role.reviewer:
+        return any(s.user_id == user.id and s.role.value == "reviewer" for s in session.staff)
+    return material.enrollment.user_id == user.id
+
+
+def get_material(user: User, material_id: int) -> tuple[ReviewMaterial, str]:
+    material = db.session.get(ReviewMaterial, material_id)
+    if material is None:
+        raise NotFound("材料不存在")
+    session = db.session.get(ExamSession, material.session_id)
+    if not can_read(user, session, material):
+        raise NotFound("材料不存在")  # existence must not leak
+    return material, os.path.join(review_dir(), material.stored_name)
