@@ -5,8 +5,8 @@ origin of a kept pass); certificates with their numbering counters and the cente
 settings; the candidate profile's 证件 and photo; the components an enrollment carries (成绩保留).
 Existing rows get empty 证件 fields and nothing carried. Downgrade drops all of it.
 
-Revision ID: 0006_results_certificates
-Revises: 0005_assessment_components
+Revision ID: 0007_results_certificates
+Revises: 0006_practical_review
 Create Date: 2026-12-01 22:09:18.267735
 
 """
@@ -17,8 +17,8 @@ import app.timeutil
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_results_certificates'
-down_revision = '0005_assessment_components'
+revision = '0007_results_certificates'
+down_revision = '0006_practical_review'
 branch_labels = None
 depends_on = None
 
