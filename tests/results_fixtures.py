@@ -151,6 +151,6 @@ class Flow:
         return {row["username"]: row for row in r.get_json()["results"]}
 
 
-@pytest.fixture
-def flow(app, client, make_user, token_for, monkeypatch) -> Flow:
+@pytest.fixture(name="flow")
+def flow_fixture(app, client, make_user, token_for, monkeypatch) -> Flow:
     return Flow(app, client, make_user, token_for, monkeypatch)

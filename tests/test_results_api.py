@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.exams.models import Attempt
 from app.extensions import db
 from app.results.models import Result
-from tests.results_fixtures import flow  # noqa: F401  (fixture)
+from tests.conftest import csrf_from
+from tests.results_fixtures import flow_fixture  # noqa: F401  (fixture)
 
 
 def test_pass_rule_at_its_boundaries(flow):
@@ -100,8 +102,6 @@ def test_published_results_are_frozen(app, flow):
     flow.end_theory(sid)
     assert flow.publish(sid).status_code == 200
     with app.app_context():
-        from app.exams.models import Attempt
-
         attempt = db.session.scalar(select(Attempt))
         attempt.score = 10  # a later change of the underlying row
         db.session.commit()
@@ -152,8 +152,6 @@ def test_results_page_publishes_with_csrf(flow, login):
     browser = login("admin1")
     page = browser.get(f"/results/sessions/{sid}").get_data(True)
     assert "发布成绩" in page and "confirm(" in page and "还有 1 项成绩未确定" in page
-    from tests.conftest import csrf_from
-
     token = csrf_from(page)
     r = browser.post(f"/results/sessions/{sid}/publish", data={"csrf_token": token})
     assert r.status_code == 302
