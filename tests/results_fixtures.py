@@ -9,12 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import timeutil
 from app.auth.models import User
+from app.banks.models import Item
 from app.exams.models import Attempt, AttemptStatus, CloseReason
 from app.extensions import db
+from app.papers.models import Paper
 from app.sessions import operations as session_ops
 from app.sessions.models import Enrollment, ExamSession
 from tests.test_sessions_fixtures import approved, build_papers, session_body
@@ -38,6 +40,7 @@ class Flow:
         self.app, self.client, self.make_user, self.token_for = app, client, make_user, token_for
         self.allowed = approved(monkeypatch)
         self.users: set[str] = set()
+        self.papers: dict[tuple[str, str], list[int]] = {}
         make_user("admin1", "center_admin")
         self.admin = token_for("admin1")
         for n in (1, 2, 3):
@@ -84,7 +87,16 @@ class Flow:
             assert r.status_code == 201, r.get_json()
         with self.app.app_context():
             session = db.session.get(ExamSession, sid)
-            session_ops.attach_papers(session, build_papers(2, standard=standard, level=level))
+            key = (standard, level)
+            if key not in self.papers:  # the bank's items exist once: later sessions reuse the papers
+                # build_papers names its items T-0…; earlier ones are renamed so that the names stay unique
+                db.session.execute(
+                    update(Item)
+                    .where(Item.external_id.like("T-%"))
+                    .values(external_id=Item.external_id + "-" + str(len(self.papers)))
+                )
+                self.papers[key] = [p.id for p in build_papers(2, standard=standard, level=level)]
+            session_ops.attach_papers(session, [db.session.get(Paper, pid) for pid in self.papers[key]])
             db.session.commit()
         return sid
 
