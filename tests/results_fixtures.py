@@ -24,10 +24,10 @@ from tests.test_sessions_fixtures import approved, build_papers, session_body
 FOUR = {"宣传讲解": 15, "会员发展": 25, "权益维护": 15, "履职监督": 10, "会籍管理": 15, "会员服务": 20}  # 4.2, 四级
 
 
-def sections_for(total: float) -> dict:
+def sections_for(total: float, weights: dict | None = None) -> dict:
     """A practical sheet totalling ``total``: each section filled in order up to its maximum (4.2)."""
     left, out = total, {}
-    for area, maximum in FOUR.items():
+    for area, maximum in (weights or FOUR).items():
         points = min(maximum, left)
         out[area] = round(points, 6)
         left = round(left - points, 6)
@@ -135,10 +135,12 @@ class Flow:
         """Each of the three graders scores ``totals`` (one number: all three alike), then finalize."""
         if not isinstance(totals, tuple):
             totals = (totals, totals, totals)
+        sheet = self.client.get(f"/api/v1/sessions/{sid}/practical/sheet", headers=self.graders[1]).get_json()
+        weights = {s["area"]: s["max"] for s in sheet["sections"]}  # 4.2 of the session's level
         for n, total in zip((1, 2, 3), totals, strict=True):
             r = self.client.put(
                 f"/api/v1/sessions/{sid}/practical/{username}",
-                json={"sections": sections_for(total)},
+                json={"sections": sections_for(total, weights)},
                 headers=self.graders[n],
             )
             assert r.status_code == 200, r.get_json()

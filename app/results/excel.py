@@ -29,7 +29,7 @@ def neutral(value):
 
 def _score_cell(finals: dict, key: str, required: set[str]):
     if key not in required:
-        return "--"
+        return "无"  # the level has no such component (e.g. 综合评审 below 二级)
     score, status = finals.get(key, (None, "pending"))
     if score is None:
         return STATUS_TEXT.get(status, "")
