@@ -61,11 +61,8 @@ def demo_exams(users: dict[str, User]) -> None:
             _sit(session, users, CANDIDATES[:3], now - timedelta(minutes=5), answered=3)
         session_ops.sync_clock(session, now)
         exam_ops.sweep(now)  # attempts past their deadline are closed, as the cron would
-        for step in (SessionStatus.scoring, SessionStatus.published):
-            if session.reached(target):
-                break
-            if step == SessionStatus.scoring:
-                session_ops.advance(session, step.value, now)
-            else:
-                session.transition(step)
+        # The published session stops at 评分中 here: the results step scores its practical sheets
+        # and publishes it (app/results/demo.py).
+        if not session.reached(target) and target in {SessionStatus.scoring, SessionStatus.published}:
+            session_ops.advance(session, SessionStatus.scoring.value, now)
     db.session.flush()
