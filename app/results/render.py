@@ -1,6 +1,11 @@
 """A certificate rendered: the QR code (segno) pointing to the public verification page, and an A4
-PDF drawn with matplotlib's PDF backend, the Noto Sans CJK font of mplfonts embedded as TrueType
-outlines (``pdf.fonttype`` 42), so that the Chinese text shows on any reader and prints as drawn."""
+PDF drawn with matplotlib's PDF backend with a Chinese font embedded as TrueType (``pdf.fonttype``
+42), so that the text shows on any reader and prints as drawn.
+
+The PDF uses the TrueType SimHei (黑体) that the mplfonts wheel ships: its Noto Sans CJK is an
+OpenType/CFF font, which matplotlib's Type 42 embedding declares as TrueType — poppler then warns
+"Mismatch between font type and embedded font file" and stricter readers may refuse the glyphs.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,11 @@ import io
 import matplotlib
 import numpy as np
 import segno
+from matplotlib import font_manager
 from matplotlib.backends.backend_pdf import PdfPages
 from PIL import Image
 
-from scoring.plots import setup_cjk_font
+from scoring.plots import CJK_FONT_FILE
 
 from .models import Certificate
 
@@ -21,11 +27,22 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 A4_INCHES = (8.27, 11.69)
+PDF_FONT_FILE = CJK_FONT_FILE.parent / "SimHei.ttf"
+_pdf_font: str | None = None
+
+
+def pdf_font() -> str:
+    """Register SimHei once; its family name."""
+    global _pdf_font
+    if _pdf_font is None:
+        font_manager.fontManager.addfont(str(PDF_FONT_FILE))
+        _pdf_font = font_manager.FontProperties(fname=str(PDF_FONT_FILE)).get_name()
+    return _pdf_font
 
 
 def qr_svg(url: str) -> str:
     """An inline SVG of the QR code (error correction M, 4 modules of quiet zone)."""
-    return segno.make(url, error="m").svg_inline(scale=4, border=4)
+    return segno.make(url, error="m").svg_inline(scale=4, border=4, omitsize=True)
 
 
 def qr_matrix(url: str) -> np.ndarray:
@@ -49,8 +66,8 @@ def facts(certificate: Certificate) -> list[tuple[str, str]]:
 
 def certificate_pdf(certificate: Certificate, verify_url: str, photo_path: str | None) -> bytes:
     """One A4 page: title, the holder's photo, the fields, the QR code and the revocation mark."""
-    setup_cjk_font()
-    with matplotlib.rc_context({"pdf.fonttype": 42}):
+    family = pdf_font()
+    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "sans-serif", "font.sans-serif": [family]}):
         fig = plt.figure(figsize=A4_INCHES)
         fig.patch.set_facecolor("white")
         frame = fig.add_axes((0.05, 0.04, 0.9, 0.92))
@@ -58,7 +75,7 @@ def certificate_pdf(certificate: Certificate, verify_url: str, photo_path: str |
         frame.add_patch(plt.Rectangle((0, 0), 1, 1, fill=False, linewidth=3, edgecolor="#8a6d1d"))
         frame.add_patch(plt.Rectangle((0.015, 0.012), 0.97, 0.976, fill=False, linewidth=0.8, edgecolor="#8a6d1d"))
         fig.text(0.5, 0.89, "中华人民共和国", ha="center", fontsize=16)
-        fig.text(0.5, 0.84, certificate.title, ha="center", fontsize=30, weight="bold", color="#7a1f1f")
+        fig.text(0.5, 0.84, certificate.title, ha="center", fontsize=30, color="#7a1f1f")
         photo_ax = fig.add_axes((0.39, 0.61, 0.22, 0.19))
         photo_ax.set_xticks([])
         photo_ax.set_yticks([])
