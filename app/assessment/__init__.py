@@ -116,6 +116,10 @@ class Component:
         """Every enrolled candidate's final score in this component, by enrollment id."""
         return {e.id: PENDING for e in session.enrollments}
 
+    def session_section(self, session: ExamSession) -> str | None:
+        """HTML this component adds to the center admin's session page (progress, agreement), or None."""
+        return None
+
     def passed(self, final: FinalScore, standard: Standard) -> bool:
         """1.9.2: passed at the standard's pass mark or above, without rounding; 缺考/违纪 fail.
         A carried score was a pass when it was published (成绩保留)."""

@@ -1,6 +1,6 @@
 """Demo step of the exams domain: candidates of the demo sessions sit the theory exam (past sessions:
 everyone, every question; the open session: three candidates, three questions each), then each
-session is moved to the state it demonstrates."""
+session is moved on to 评分中 at most (``app.practical.demo`` scores and publishes)."""
 
 from __future__ import annotations
 
@@ -61,8 +61,7 @@ def demo_exams(users: dict[str, User]) -> None:
             _sit(session, users, CANDIDATES[:3], now - timedelta(minutes=5), answered=3)
         session_ops.sync_clock(session, now)
         exam_ops.sweep(now)  # attempts past their deadline are closed, as the cron would
-        # The published session stops at 评分中 here: the results step scores its practical sheets
-        # and publishes it (app/results/demo.py).
-        if not session.reached(target) and target in {SessionStatus.scoring, SessionStatus.published}:
+        # Up to 评分中 here; the practical step scores the sheets, the results step publishes.
+        if target in {SessionStatus.scoring, SessionStatus.published}:
             session_ops.advance(session, SessionStatus.scoring.value, now)
     db.session.flush()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
+from flask import render_template
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app import assessment
@@ -39,6 +41,26 @@ class PanelComponent(assessment.Component):
 
     def final_scores(self, session: ExamSession) -> dict[int, assessment.FinalScore]:
         return ops.final_scores(session, self.key)
+
+    def session_section(self, session: ExamSession) -> str | None:
+        """Progress (sheets in, finalized, flagged) and the agreement figures with their chart."""
+        rows = [(e, ops.preview(session, self.key, e), ops.existing_result(self.key, e)) for e in session.enrollments]
+        progress = {
+            "candidates": len(rows),
+            "sheets": sum(len(view["totals"]) for _, view, _ in rows),
+            "needed": sum(len(view["members"]) for _, view, _ in rows),
+            "final": sum(1 for _, _, result in rows if result is not None and result.locked),
+            "flagged": sum(1 for _, view, _ in rows if view["flagged"]),
+        }
+        return Markup(  # noqa: S704 - a rendered, autoescaped template
+            render_template(
+                "practical/_session_section.html",
+                s=session,
+                component=self,
+                progress=progress,
+                agreement=ops.agreement(session, self.key),
+            )
+        )
 
 
 class PracticalComponent(PanelComponent):

@@ -1,13 +1,12 @@
 """Demo step of the results domain: the demo center's certificate settings, the candidates' 证件
 (居民身份证 numbers with their GB 11643 check digits) and photos, and real published results for
-the published demo session — its practical sheets scored by the three graders and finalized, then
-published through ``operations.publish`` (frozen results, certificates for the passers). Runs after
-the exams step, which leaves that session in 评分中."""
+the published demo session, published through ``operations.publish`` (frozen results, certificates
+for the passers). Runs after the practical step, which scores and finalizes that session's sheets
+and leaves it in 评分中."""
 
 from __future__ import annotations
 
 import io
-import math
 import random
 from datetime import timedelta
 
@@ -17,10 +16,8 @@ from app import timeutil
 from app.auth.models import User
 from app.eligibility.identity import save_identity as save_id
 from app.eligibility.identity import store_photo
-from app.practical import operations as practical_ops
 from app.sessions.demo import DEMO_PLANS
 from app.sessions.models import SessionStatus
-from app.standards.registry import get_standard
 from scoring.certificates import resident_id_check_char
 
 from . import certificates as cert_ops
@@ -29,9 +26,6 @@ from . import operations as ops
 # 常州市 (the seeds' 常州 documents): a 社会培训评价组织 filed with 江苏省 (32), serial 000123.
 DEMO_SETTINGS = {"kind": "S", "org_code": "0000", "province": "32", "org_serial": "000123", "platform_code": "CZPJ01"}
 ADDRESS = "320402"  # 常州市天宁区 (GB/T 2260)
-# Practical totals of the published session's eight candidates: most pass, one fails at 58.5 (kept
-# theory, 成绩保留), one exactly at 60.
-PRACTICAL_TOTALS = [82, 76.5, 91, 58.5, 60, 88, 71, 79.5]
 
 
 def demo_resident_id(number: int, birth_year: int) -> str:
@@ -62,28 +56,7 @@ def demo_results(users: dict[str, User]) -> None:
         save_id(users[username], "居民身份证", demo_resident_id(number, 1980 + number))
         store_photo(users[username], demo_photo(username))
     for session, target in DEMO_PLANS:
-        if target != SessionStatus.published:
-            continue
-        graders = [users[name] for name in ("grader1", "grader2", "grader3")]
-        scored_at = session.theory_end + timedelta(hours=2)
-        weights = get_standard(session.standard_id).skill_weights[session.level]
-        for enrollment, total in zip(session.enrollments, PRACTICAL_TOTALS, strict=False):
-            username = enrollment.user.username
-            for offset, grader in zip((-1.5, 0, 1.5), graders, strict=True):
-                sections = _sheet(weights, min(100, max(0, total + offset)))
-                practical_ops.save_sheet(session, "practical", grader, username, {"sections": sections}, scored_at)
-            practical_ops.finalize(session, "practical", admin, username, "三名考评员评分一致", scored_at)
-        published_at = min(timeutil.utcnow(), session.theory_end + timedelta(days=2))
-        ops.publish(session, admin, published_at)
-
-
-def _sheet(weights: dict[str, int], total: float) -> dict[str, float]:
-    """Sections summing to ``total`` (a multiple of 0.5), each about in proportion to its weight, in
-    half points so that the sum is exact in binary floating point (60 stays 60, not 59.999…)."""
-    sections = {area: math.floor(weight * total / 50) / 2 for area, weight in weights.items()}
-    left = total - sum(sections.values())
-    for area, weight in weights.items():  # the rest where there is room, never above a maximum
-        extra = min(left, weight - sections[area])
-        sections[area] += extra
-        left -= extra
-    return sections
+        if target == SessionStatus.published:
+            # The practical step has scored and finalized every sheet; published two days after the exam.
+            published_at = min(timeutil.utcnow(), session.theory_end + timedelta(days=2))
+            ops.publish(session, admin, published_at)
