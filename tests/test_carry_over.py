@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from app import timeutil
 from app.extensions import db
 from app.results.models import Result, ResultComponent
-from app.sessions.models import Enrollment
+from app.sessions.models import Enrollment, ExamSession
 from tests.results_fixtures import flow_fixture  # noqa: F401  (fixture)
 
 
@@ -161,3 +161,21 @@ def test_enrollment_carried_is_stored(app, flow):
     with app.app_context():
         stored = db.session.scalar(select(Enrollment.carried).where(Enrollment.session_id == second))
         assert stored["theory"]["score"] == 75 and "published_at" in stored["theory"]
+
+
+def test_enrolled_before_the_publication_sits_only_the_rest(app, flow):
+    """Enrolled again (a later session, not yet begun) before the first session is published."""
+    first = flow.session(["c1"])
+    flow.theory(first, "c1", 81)
+    flow.practical(first, "c1", 20)
+    later = flow.session(["c1"])
+    with app.app_context():
+        session = db.session.get(ExamSession, later)
+        session.theory_start = timeutil.utcnow() + timedelta(days=7)  # next week's session
+        db.session.commit()
+        assert flow.enrollment(later, "c1").carried == {}
+    flow.end_theory(first)
+    assert flow.publish(first).status_code == 200
+    with app.app_context():
+        e = flow.enrollment(later, "c1")
+        assert set(e.carried) == {"theory"} and e.carried["theory"]["score"] == 81 and e.paper_id is None

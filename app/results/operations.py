@@ -109,8 +109,37 @@ def publish(session: ExamSession, user: User, now: datetime | None = None) -> li
         results.append(result)
     db.session.flush()
     issue_certificates(session, [r for r in results if r.passed], now)
+    for result in results:
+        if not result.passed and any(c.passed for c in result.components):
+            refresh_later_enrollments(result, now)
     db.session.flush()
     return results
+
+
+def refresh_later_enrollments(result: Result, now: datetime) -> None:
+    """成绩保留 for a candidate already enrolled again (same standard and level) in a session that
+    has not begun: the kept passes of this publication apply there too. Only sessions still in
+    草稿/已排考 before their theory start are touched; a component already begun keeps its state."""
+    later = db.session.scalars(
+        select(Enrollment)
+        .join(ExamSession, Enrollment.session_id == ExamSession.id)
+        .where(
+            Enrollment.user_id == result.user_id,
+            ExamSession.id != result.session_id,
+            ExamSession.standard_id == result.standard_id,
+            ExamSession.level == result.level,
+            ExamSession.status.in_([SessionStatus.draft, SessionStatus.scheduled]),
+        )
+    )
+    for enrollment in later:
+        session = enrollment.session
+        if session.theory_start <= now:
+            continue
+        kept = kept_passes(result.user_id, result.standard_id, result.level, now)
+        started = {c.key for c in assessment.session_components(session) if c.has_started(session)}
+        enrollment.carried = {key: value for key, value in kept.items() if key not in started}
+        if not assessment.sits(enrollment, "theory"):
+            enrollment.paper_id = enrollment.form = None
 
 
 def published_results(session: ExamSession) -> list[Result]:
