@@ -249,7 +249,7 @@ def test_illegal_transitions_are_one_conflict(app):
 # ---------------------------------------------------------------- the migration
 
 
-def test_components_migration_is_reversible(tmp_path):
+def test_components_and_scoring_migrations_are_reversible(tmp_path):
     uri = f"sqlite:///{tmp_path / 'm.db'}"
     app = create_app(_config(uri, tmp_path))
     with app.app_context():
@@ -264,7 +264,7 @@ def test_components_migration_is_reversible(tmp_path):
             )
         )
         db.session.commit()
-        upgrade(revision="0005_assessment_components")
+        upgrade(revision="heads")  # 0005 moves the minutes into rows; 0006 adds the scoring tables
         rows = db.session.execute(text("SELECT session_id, component, minutes FROM session_components")).all()
         assert sorted(rows) == [(1, "practical", 100), (1, "review", 45), (1, "theory", 120), (2, "theory", 90)]
         db.session.commit()

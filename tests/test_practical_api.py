@@ -11,8 +11,10 @@ from sqlalchemy import delete, select, update
 
 from app import assessment, timeutil
 from app.auth.models import User
+from app.errors import Conflict
 from app.extensions import db
 from app.practical.models import AppendOnlyError, ScoreRecord
+from app.sessions import operations as session_ops
 from app.sessions.models import ExamSession
 from app.standards.registry import get_standard
 from tests.test_sessions_fixtures import approved, session_body
@@ -378,3 +380,17 @@ def test_scores_may_be_entered_in_a_session_whatever_its_clock(client, setup, ap
         session.theory_start = timeutil.utcnow() + timedelta(days=2)
         db.session.commit()
     assert put(client, s, 1, "c1", sections_for(70)).status_code == 200
+
+
+def test_a_candidate_with_sheets_cannot_be_removed(app, client, setup):
+    s = setup()
+    put(client, s, 1, "c1", sections_for(70))
+    with app.app_context():
+        session = db.session.get(ExamSession, s["sid"])
+        session.theory_start = timeutil.utcnow() + timedelta(days=2)  # a draft ahead of its window
+        db.session.commit()
+        enrollment_id = next(e.id for e in session.enrollments if e.user.username == "c1")
+    with app.app_context():
+        session = db.session.get(ExamSession, s["sid"])
+        with pytest.raises(Conflict, match="操作技能考核已开始评分"):
+            session_ops.remove_candidate(session, enrollment_id)

@@ -46,7 +46,7 @@ def demo_practical(users: dict[str, User]) -> None:
         if target == SessionStatus.scoring:
             counts = {name: 1 + (n < 5) + (n < 2) for n, name in enumerate(CANDIDATES)}
             _score(session, users, counts, now - timedelta(hours=20), wide=CANDIDATES[1])
-            correction = _sheet(session, 80, random.Random("correction"))
+            correction = _sheet(session, 58, random.Random("correction"))
             ops.save_sheet(session, "practical", users["grader1"], CANDIDATES[0], correction, now - timedelta(hours=19))
         elif target == SessionStatus.published:
             _score(session, users, dict.fromkeys(CANDIDATES, 3), session.theory_start + timedelta(hours=3))

@@ -442,6 +442,9 @@ def remove_candidate(session: ExamSession, enrollment_id: int) -> None:
         raise NotFound("考生不在本批次")
     if session.reached(SessionStatus.theory_open):
         raise Conflict("理论考试已开始，不能再移除考生", code="session_started")
+    started = next((c for c in assessment.session_components(session) if c.has_started(session)), None)
+    if started is not None:
+        raise Conflict(f"{started.label}已开始评分，不能再移除考生", code="session_started")
     db.session.delete(enrollment)
     db.session.flush()
 
