@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -108,7 +108,8 @@ def settings():
             db.session.rollback()
             error = exc
         else:
-            return page_action(lambda: None, url_for("results.settings"), "证书编码设置已保存")
+            flash("证书编码设置已保存", "success")
+            return redirect(url_for("results.settings"))
     current = cert_ops.settings_of(center)
     values = values or {key: getattr(current, key) for key in cert_ops.SETTINGS_FIELDS}
     year = timeutil.utcnow().astimezone(timeutil.CHINA).year
