@@ -113,6 +113,7 @@ def detail(session_id: int):
         s=session,
         standard=ops.standard_of(session),
         components=assessment.session_components(session),
+        component_labels=assessment.labels(),
         sections=[html for c in assessment.session_components(session) if (html := c.session_section(session))],
         readiness=ops.readiness(session),
         staff_labels=STAFF_LABELS,
