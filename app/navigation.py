@@ -20,6 +20,7 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("papers.index", "组卷", STAFF),
     ("sessions.index", "考试批次", STAFF),
     ("exams.my_exams", "我的考试", ("candidate",)),
+    ("results.mine", "我的成绩与证书", ("candidate",)),
     ("exams.proctor_rooms", "监考", ("proctor", "center_admin", "admin")),
     ("practical.my_sheets", "评分", ("grader", "reviewer")),
     ("results.index", "成绩与证书", STAFF),

@@ -14,6 +14,7 @@ bp.register_error_handler(DomainError, domain_error_response)
 from . import (  # noqa: E402,F401
     auth,
     banks,
+    certificates,
     eligibility,
     exams,
     papers,

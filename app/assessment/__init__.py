@@ -23,11 +23,21 @@ Read interface for results (issue 10) — stable, documented here:
 - ``Component.passed(final, standard) -> bool``: the pass rule of 1.9.2 (百分制，60分（含）以上为合格,
   compared without rounding: 59.99 fails), delegated to ``scoring.results.component_passed``.
 - ``all_final(session) -> bool``: every component of every candidate is no longer pending.
+
+Carry-over (成绩保留, issue 10): a component passed within the last 365 days is kept when another
+failed, and a candidate enrolled again for the same standard and level sits only the rest. The
+kept scores are frozen on the enrollment when the candidate is enrolled (``Enrollment.carried``,
+{component: {"score", "published_at"}}), found by the results domain through ``carry_for`` (the results domain sets
+the provider at import, so sessions never import results). Components read them through
+``carried(enrollment)`` / ``sits(enrollment, key)``: readiness, paper assignment, grader rosters
+and publication skip what is carried; ``final_scores`` reports a carried component as
+``Status.carried`` with its kept score.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -46,13 +56,20 @@ class Status(enum.StrEnum):
     absent = "absent"  # 缺考
     disqualified = "disqualified"  # 违纪
     pending = "pending"
+    carried = "carried"  # 成绩保留: kept from an earlier published pass, not sat in this session
 
     @property
     def label(self) -> str:
         return STATUS_LABELS[self]
 
 
-STATUS_LABELS = {Status.final: "已定分", Status.absent: "缺考", Status.disqualified: "违纪", Status.pending: "未定分"}
+STATUS_LABELS = {
+    Status.final: "已定分",
+    Status.absent: "缺考",
+    Status.disqualified: "违纪",
+    Status.pending: "未定分",
+    Status.carried: "成绩保留",
+}
 
 
 @dataclass(frozen=True)
@@ -108,8 +125,9 @@ class Component:
         return None
 
     def passed(self, final: FinalScore, standard: Standard) -> bool:
-        """1.9.2: passed at the standard's pass mark or above, without rounding; 缺考/违纪 fail."""
-        return final.status == Status.final and component_passed(final.score)
+        """1.9.2: passed at the standard's pass mark or above, without rounding; 缺考/违纪 fail.
+        A carried score was a pass when it was published (成绩保留)."""
+        return final.status in (Status.final, Status.carried) and component_passed(final.score)
 
 
 REGISTRY: dict[str, Component] = {}
@@ -143,8 +161,42 @@ def session_components(session: ExamSession) -> list[Component]:
 
 
 def final_scores(session: ExamSession) -> dict[str, dict[int, FinalScore]]:
-    return {c.key: c.final_scores(session) for c in session_components(session)}
+    """Every component's scores; a component an enrollment carries is ``Status.carried`` (kept score)."""
+    scores = {}
+    for component in session_components(session):
+        own = component.final_scores(session)
+        for enrollment in session.enrollments:
+            kept = carried(enrollment).get(component.key)
+            if kept is not None:
+                own[enrollment.id] = FinalScore(kept, Status.carried)
+        scores[component.key] = own
+    return scores
 
 
-def all_final(session: ExamSession) -> bool:
-    return all(f.is_final for scores in final_scores(session).values() for f in scores.values())
+# ---------------------------------------------------------------- carry-over (成绩保留)
+
+CarryProvider = Callable[[int, str, str, datetime], dict[str, dict]]
+_carry_provider: CarryProvider | None = None
+
+
+def set_carry_provider(provider: CarryProvider) -> None:
+    """The results domain registers how kept passes are found: (user id, standard, level, now) ->
+    {component: {"score": kept score, "published_at": ISO datetime of the pass's publication}}."""
+    global _carry_provider
+    _carry_provider = provider
+
+
+def carry_for(user_id: int, standard_id: str, level: str, now: datetime) -> dict[str, dict]:
+    """What a candidate enrolled ``now`` need not sit again ({} without a provider), to be frozen
+    on the enrollment (``Enrollment.carried``)."""
+    return dict(_carry_provider(user_id, standard_id, level, now)) if _carry_provider else {}
+
+
+def carried(enrollment) -> dict[str, float]:
+    """{component: kept score} this enrollment carries (frozen at enrolment)."""
+    return {key: float(kept["score"]) for key, kept in (getattr(enrollment, "carried", None) or {}).items()}
+
+
+def sits(enrollment, key: str) -> bool:
+    """Whether the candidate sits component ``key`` in this session (it is not carried)."""
+    return key not in (getattr(enrollment, "carried", None) or {})

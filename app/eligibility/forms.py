@@ -10,6 +10,8 @@ from wtforms.validators import DataRequired, Length
 
 from scoring.eligibility_profile import CERTIFICATE_LEVELS, PROGRAMS, SCHOOLS, STATUS_LABELS, TITLE_RANKS
 
+from .models import ID_TYPES
+
 DATE = {"type": "date", "placeholder": "YYYY-MM-DD"}
 
 
@@ -68,6 +70,17 @@ class ProfileForm(FlaskForm):
 class EvidenceForm(FlaskForm):
     label = StringField("材料名称", validators=[DataRequired("请填写材料名称"), Length(max=200)])
     file = FileField("文件（PDF、JPEG 或 PNG）", validators=[FileRequired("请选择文件")])
+
+
+class IdentityForm(FlaskForm):
+    """证件 printed on certificates (人社鉴发〔2021〕1号); the number is checked by ``identity.check_id``."""
+
+    id_type = SelectField("证件类型", choices=[(t, t) for t in ID_TYPES])
+    id_number = StringField("证件号码", validators=[Length(max=40)], render_kw={"autocomplete": "off"})
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField("证件照（JPEG 或 PNG，将印在证书上）", validators=[FileRequired("请选择照片")])
 
 
 class DecisionForm(FlaskForm):

@@ -17,6 +17,18 @@ from app.extensions import db
 from app.lifecycle import Lifecycle
 from app.timeutil import UTCDateTime, utcnow
 
+# 证件类型 a profile may hold (人社鉴发〔2021〕1号 prints 证件类型 and 证件号码 on the certificate).
+RESIDENT_ID = "居民身份证"
+ID_TYPES = (
+    RESIDENT_ID,
+    "港澳居民居住证",
+    "台湾居民居住证",
+    "港澳居民来往内地通行证",
+    "台湾居民来往大陆通行证",
+    "外国人永久居留身份证",
+    "护照",
+)
+
 
 class ApplicationStatus(enum.StrEnum):
     """eligible/ineligible: the engine's verdict, awaiting review; approved/rejected: decided (final)."""
@@ -62,6 +74,10 @@ class CandidateProfile(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # 证件 and photo printed on certificates (人社鉴发〔2021〕1号): see ``identity.py``.
+    id_type: Mapped[str] = mapped_column(String(40), default="")
+    id_number: Mapped[str] = mapped_column(String(40), default="")
+    photo: Mapped[str | None] = mapped_column(String(64))  # stored name under UPLOAD_FOLDER/photos
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship()

@@ -17,11 +17,14 @@ from app.extensions import db
 from app.standards.registry import all_standards
 
 from . import evidence as evidence_ops
+from . import identity as identity_ops
 from . import operations as ops
 from .forms import (
     SECTIONS,
     DecisionForm,
     EvidenceForm,
+    IdentityForm,
+    PhotoForm,
     ProfileForm,
     candidate_to_form_data,
     form_to_candidate,
@@ -88,7 +91,13 @@ def _occupation_notes(standard_id: str, level: str, candidate: dict) -> list[dic
         return []
 
 
-def _render_profile(form: ProfileForm, status: int = 200):
+def _render_profile(form: ProfileForm, status: int = 200, identity_form: IdentityForm | None = None):
+    identity = identity_ops.identity_of(current_user)
+    if identity_form is None:
+        identity_form = IdentityForm(
+            formdata=None,
+            data={"id_type": identity.id_type or identity_ops.RESIDENT_ID, "id_number": identity.id_number},
+        )
     return (
         render_template(
             "eligibility/profile.html",
@@ -97,9 +106,64 @@ def _render_profile(form: ProfileForm, status: int = 200):
             evidence_form=EvidenceForm(formdata=None),
             evidence=evidence_ops.list_evidence(current_user),
             occupations=ops.occupation_names(),
+            identity=identity,
+            identity_form=identity_form,
+            photo_form=PhotoForm(formdata=None),
         ),
         status,
     )
+
+
+def _profile_form() -> ProfileForm:
+    return ProfileForm(formdata=None, data=candidate_to_form_data(ops.get_profile_data(current_user)))
+
+
+@bp.post("/identity")
+@roles_required("candidate")
+def save_identity():
+    """证件类型 and 证件号码 (a 居民身份证 number checked with its GB 11643 check digit)."""
+    form = IdentityForm()
+    if not form.validate():
+        if form.csrf_token.errors:
+            abort(400, "表单已过期，请刷新后重试")
+        flash("请检查证件信息", "error")
+        return _render_profile(_profile_form(), 422, form)
+    try:
+        identity_ops.save_identity(current_user, form.id_type.data, form.id_number.data)
+    except Invalid as exc:
+        db.session.rollback()
+        form.id_number.errors = [exc.message] if exc.details.get("field") == "id_number" else []
+        form.id_type.errors = [exc.message] if exc.details.get("field") == "id_type" else []
+        flash(f"未保存：{exc.message}", "error")
+        return _render_profile(_profile_form(), 422, form)
+    flash("证件信息已保存", "success")
+    return redirect(url_for("eligibility.profile") + "#identity")
+
+
+@bp.post("/photo")
+@roles_required("candidate")
+def upload_photo():
+    form = PhotoForm()
+    if not form.validate():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(f"上传失败：{error}", "error")
+        return redirect(url_for("eligibility.profile") + "#identity")
+    return page_action(
+        lambda: identity_ops.store_photo(current_user, form.photo.data.stream),
+        url_for("eligibility.profile") + "#identity",
+        "照片已上传",
+        failure="上传失败：",
+    )
+
+
+@bp.get("/photo")
+@roles_required("candidate")
+def my_photo():
+    path = identity_ops.photo_path(identity_ops.identity_of(current_user).photo)
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -37,7 +37,7 @@ class TheoryComponent(assessment.Component):
         # 1.9.3 proctors in every theory room that has candidates.
         if rules.proctors is not None:
             ratio = rules.proctors
-            if not any(r.kind == "theory" for r in plan.rooms) and plan.candidates:
+            if not any(r.kind == "theory" for r in plan.rooms) and plan.sitting_in(self.key):
                 add("theory_room_missing", "尚未设置理论考场")
             for room in plan.rooms:
                 if room.kind != "theory" or room.candidates == 0:

@@ -61,7 +61,7 @@ def demo_exams(users: dict[str, User]) -> None:
             _sit(session, users, CANDIDATES[:3], now - timedelta(minutes=5), answered=3)
         session_ops.sync_clock(session, now)
         exam_ops.sweep(now)  # attempts past their deadline are closed, as the cron would
-        # Up to 评分中 here; the practical step scores the sheets and publishes the published one.
+        # Up to 评分中 here; the practical step scores the sheets, the results step publishes.
         if target in {SessionStatus.scoring, SessionStatus.published}:
             session_ops.advance(session, SessionStatus.scoring.value, now)
     db.session.flush()

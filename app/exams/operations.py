@@ -25,7 +25,7 @@ from sqlalchemy import String, and_, bindparam, func, null, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app import timeutil
+from app import assessment, timeutil
 from app.auth import token_cache
 from app.auth.models import ApiToken, Role, User
 from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
@@ -187,6 +187,8 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
         if not attempt.is_open:
             raise Conflict("本场考试已交卷，不能再次进入", code="attempt_closed")
         return attempt
+    if not assessment.sits(found, "theory"):  # 成绩保留: a theory pass kept from the last year
+        raise Conflict("您的理论知识考试成绩保留（一年内已合格），本批次无需参加理论考试", code="component_carried")
     if found.paper_id is None or found.status == SessionStatus.draft:
         raise Conflict("本批次尚未分配试卷", code="papers_not_assigned")
     if found.status in {SessionStatus.scoring, SessionStatus.published}:
@@ -253,6 +255,7 @@ def _start_statements(dialect: str):
             components.c.minutes.label("theory_minutes"),
             enrollments.c.id.label("enrollment_id"),
             enrollments.c.paper_id,
+            enrollments.c.carried,
             attempts.c.id.label("attempt_id"),
             extra.label("extra_minutes"),
         )

@@ -10,7 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from app import timeutil
+from app import assessment, timeutil
 from app.auth.decorators import roles_required
 from app.boundary import page_action
 from app.errors import Invalid, NotFound
@@ -39,8 +39,10 @@ def my_exams():
         if attempt is not None:
             ops.close_if_expired(attempt, now)
         deadline = ops.deadline_of(session, e.id)
+        carried = not assessment.sits(e, "theory")  # 成绩保留: theory kept from an earlier pass
         can_enter = (
-            e.paper_id is not None
+            not carried
+            and e.paper_id is not None
             and session.status not in {SessionStatus.draft, SessionStatus.scoring, SessionStatus.published}
             and session.theory_start <= now < deadline
             and (attempt is None or attempt.is_open)
@@ -53,9 +55,10 @@ def my_exams():
                 "deadline": deadline,
                 "can_enter": can_enter,
                 "occupation": _occupation(session),
+                "carried": carried,
             }
         )
-    return render_template("exams/my_exams.html", rows=rows, now=now)
+    return render_template("exams/my_exams.html", rows=rows, now=now, status=SessionStatus)
 
 
 def _occupation(session: ExamSession) -> str:

@@ -80,11 +80,12 @@ class PracticalComponent(PanelComponent):
             rule = rules.graders
             clause = clause_of(plan, "graders", "1.9.3")
             total = len(plan.grader_panels)
-            need = required_graders(plan.candidates, rule.candidates_per_grader)
+            sitting = plan.sitting_in(self.key)  # 成绩保留: candidates who carry practical are not graded
+            need = required_graders(sitting, rule.candidates_per_grader)
             if total < need:
                 add(
                     "graders_insufficient",
-                    f"{plan.candidates} 名考生需考评人员至少 {need} 名（配比 1:{rule.candidates_per_grader}，"
+                    f"{sitting} 名考生需考评人员至少 {need} 名（配比 1:{rule.candidates_per_grader}，"
                     f"{clause}），现有 {total} 名",
                 )
             if total == 0:

@@ -100,20 +100,23 @@ def panel_name(session: ExamSession, component: str, enrollment: Enrollment) -> 
 def panels(session: ExamSession, component: str) -> dict[str | None, list[Enrollment]]:
     """Candidates by panel name (None: the unnamed panel, or the one reviewer panel)."""
     grouped: dict[str | None, list[Enrollment]] = {}
-    for e in roster(session):
+    for e in roster(session, component):
         grouped.setdefault(panel_name(session, component, e), []).append(e)
     return grouped
 
 
-def roster(session: ExamSession) -> list[Enrollment]:
-    return sorted(session.enrollments, key=lambda e: (e.room_id or 0, e.seat or 0, e.id))
+def roster(session: ExamSession, component: str | None = None) -> list[Enrollment]:
+    """Candidates in seat order; with ``component``, only those who sit it (成绩保留: a carried
+    component is not scored again)."""
+    ordered = sorted(session.enrollments, key=lambda e: (e.room_id or 0, e.seat or 0, e.id))
+    return [e for e in ordered if component is None or assessment.sits(e, component)]
 
 
 def candidates_for(session: ExamSession, component: str, user: User) -> list[Enrollment]:
     """A member sees only the candidates of their own panel; admins see everyone."""
     if is_admin(user):
-        return roster(session)
-    return [e for e in roster(session) if any(m.id == user.id for m in panel_members(session, component, e))]
+        return roster(session, component)
+    return [e for e in roster(session, component) if any(m.id == user.id for m in panel_members(session, component, e))]
 
 
 def ensure_in_panel(session: ExamSession, component: str, user: User, enrollment: Enrollment) -> None:
@@ -303,6 +306,11 @@ def existing_result(component: str, enrollment: Enrollment) -> ComponentResult |
 def _ensure_open(session: ExamSession, component: str, enrollment: Enrollment) -> ComponentResult:
     if session.status == SessionStatus.published:
         raise Conflict("成绩已发布，评分已锁定", code="session_published")
+    if not assessment.sits(enrollment, component):
+        raise Conflict(
+            f"考生 {enrollment.user.username} 的{assessment.get(component).label}成绩保留，本批次不评分",
+            code="component_carried",
+        )
     result = result_of(session, component, enrollment)
     if result.locked:
         raise Conflict(

@@ -1,5 +1,218 @@
-"""Pages of the results domain (to be filled by its issue)."""
+"""Pages of results and certificates: the center's results roster (发布成绩, Excel export), the
+certificate settings, the certificates issued (with revocation), a candidate's own results and
+certificates, a printable certificate and its PDF, and the public verification page (no sign-in,
+rate-limited). Views parse input, check the role and call one operation."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from app import assessment, timeutil
+from app.auth.decorators import roles_required
+from app.boundary import page_action
+from app.eligibility.identity import photo_path
+from app.errors import Invalid, NotFound
+from app.extensions import db, limiter
+from app.sessions import operations as session_ops
+from app.sessions.models import SessionStatus
+from app.standards.registry import get_standard
+
+from . import certificates as cert_ops
+from . import operations as ops
+from .excel import roster_workbook
+from .render import certificate_pdf, facts, qr_svg
 
 bp = Blueprint("results", __name__, url_prefix="/results")
+
+ADMINS = ("center_admin", "admin")
+
+
+def verify_url(number: str) -> str:
+    return url_for("results.verify_number", no=number, _external=True)
+
+
+@bp.get("/")
+@roles_required(*ADMINS)
+def index():
+    sessions = session_ops.list_sessions(current_user)
+    for s in sessions:
+        session_ops.sync_clock(s)
+    return render_template("results/index.html", sessions=sessions)
+
+
+@bp.get("/sessions/<int:session_id>")
+@roles_required(*ADMINS)
+def session_results(session_id: int):
+    session = session_ops.get_session(session_id, current_user)
+    session_ops.sync_clock(session)
+    published = session.status == SessionStatus.published
+    missing = []
+    if published:
+        rows = ops.roster(session)
+    else:
+        scores = assessment.final_scores(session)
+        rows, missing = ops.live_rows(session, scores), ops.missing_components(session, scores)
+    return render_template(
+        "results/session.html",
+        s=session,
+        standard=get_standard(session.standard_id),
+        components=assessment.session_components(session),
+        rows=rows,
+        missing=missing,
+        published=published,
+        status_labels={s.value: s.label for s in assessment.Status},
+    )
+
+
+@bp.post("/sessions/<int:session_id>/publish")
+@roles_required("center_admin")
+def publish(session_id: int):
+    session = session_ops.get_session(session_id, current_user)
+    return page_action(
+        lambda: ops.publish(session, current_user),
+        url_for("results.session_results", session_id=session_id),
+        lambda results: f"成绩已发布：{len(results)} 名考生，{sum(r.passed for r in results)} 人合格并获发证书",
+        failure="未能发布：",
+    )
+
+
+@bp.get("/sessions/<int:session_id>/export.xlsx")
+@roles_required(*ADMINS)
+def export(session_id: int):
+    session = session_ops.get_session(session_id, current_user)
+    content = roster_workbook(session, ops.roster(session))
+    return send_file(
+        io.BytesIO(content),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"成绩-{session.id}.xlsx",
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles_required("center_admin")
+def settings():
+    center = current_user.center
+    if center is None:
+        raise NotFound("当前用户不属于任何机构")
+    error, values = None, None
+    if request.method == "POST":
+        values = {key: request.form.get(key, "") for key in cert_ops.SETTINGS_FIELDS}
+        try:
+            cert_ops.save_settings(center, values)
+        except Invalid as exc:
+            db.session.rollback()
+            error = exc
+        else:
+            flash("证书编码设置已保存", "success")
+            return redirect(url_for("results.settings"))
+    current = cert_ops.settings_of(center)
+    values = values or {key: getattr(current, key) for key in cert_ops.SETTINGS_FIELDS}
+    year = timeutil.utcnow().astimezone(timeutil.CHINA).year
+    samples = {}
+    if error is None:
+        samples = {
+            "national": cert_ops.scope_and_number(current, "3-01-01-04", "四级", year)[1](1),
+            "platform": cert_ops.scope_and_number(current, "590008", "中级", year)[1](1),
+        }
+    return render_template(
+        "results/settings.html",
+        center=center,
+        values=values,
+        labels=cert_ops.SETTINGS_FIELDS,
+        saved=cert_ops.has_settings(center),
+        error=error,
+        samples=samples,
+    ), (422 if error else 200)
+
+
+@bp.get("/certificates")
+@roles_required(*ADMINS)
+def certificates():
+    return render_template("results/certificates.html", certificates=cert_ops.certificates_of_center(current_user))
+
+
+@bp.get("/mine")
+@roles_required("candidate")
+def mine():
+    return render_template(
+        "results/mine.html",
+        results=ops.results_of_user(current_user),
+        labels=assessment.labels(),
+        standards=get_standard,
+    )
+
+
+@bp.get("/certificates/<no>")
+@login_required
+def certificate(no: str):
+    cert = cert_ops.visible_certificate(no, current_user)
+    url = verify_url(cert.number)
+    return render_template(
+        "results/certificate.html",
+        c=cert,
+        facts=facts(cert),
+        qr=Markup(qr_svg(url)),  # noqa: S704 - segno's own SVG of our URL
+        url=url,
+        manage=cert_ops.can_manage(current_user, cert),
+    )
+
+
+@bp.get("/certificates/<no>.pdf")
+@login_required
+def certificate_file(no: str):
+    cert = cert_ops.visible_certificate(no, current_user)
+    try:
+        photo = photo_path(cert.photo)
+    except NotFound:
+        photo = None
+    content = certificate_pdf(cert, verify_url(cert.number), photo)
+    return send_file(io.BytesIO(content), mimetype="application/pdf", download_name=f"证书-{cert.number}.pdf")
+
+
+@bp.get("/certificates/<no>/photo")
+@login_required
+def certificate_photo(no: str):
+    cert = cert_ops.visible_certificate(no, current_user)
+    response = send_file(photo_path(cert.photo), mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/certificates/<no>/revoke")
+@roles_required(*ADMINS)
+def revoke(no: str):
+    reason = request.form.get("reason", "")
+    return page_action(
+        lambda: cert_ops.revoke(no, current_user, reason),
+        url_for("results.certificate", no=no),
+        "证书已撤销",
+        failure="未能撤销：",
+    )
+
+
+# ---------------------------------------------------------------- public verification (no sign-in)
+
+
+@bp.get("/verify")
+@limiter.limit(cert_ops.verify_limit)
+def verify():
+    number = (request.args.get("no") or "").strip()
+    if number:
+        return redirect(url_for("results.verify_number", no=number, name=request.args.get("name") or None))
+    return render_template("results/verify.html", body=None, number="", name="")
+
+
+@bp.get("/verify/<no>")
+@limiter.limit(cert_ops.verify_limit)
+def verify_number(no: str):
+    name = (request.args.get("name") or "").strip() or None
+    try:
+        body = cert_ops.verification(cert_ops.find(no), name)
+    except NotFound:
+        return render_template("results/verify.html", body=None, number=no, name=name or "", unknown=True), 404
+    return render_template("results/verify.html", body=body, number=no, name=name or "", unknown=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Center, User
@@ -218,6 +218,9 @@ class Enrollment(db.Model):
     ticket_no: Mapped[str] = mapped_column(String(32), unique=True)
     paper_id: Mapped[int | None] = mapped_column(ForeignKey("papers.id"))
     form: Mapped[int | None]
+    # 成绩保留: {component: {"score", "published_at"}} of passes published within 365 days, frozen at enrolment
+    # (found through app.assessment.carry_for); the candidate does not sit these components here.
+    carried: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[ExamSession] = relationship(back_populates="enrollments")

@@ -457,11 +457,15 @@ def enroll(session: ExamSession, username, room_id=None, now: datetime | None = 
     room = _room_of(session, room_id)
     _check_enrollable(session, user, now)
     seat = _next_seat(room) if room is not None else None
-    enrollment = Enrollment(session=session, user=user, room=room, seat=seat, ticket_no=_ticket_no(session))
+    # 成绩保留: passes of this standard and level published within 365 days are kept (results domain).
+    carried = assessment.carry_for(user.id, session.standard_id, session.level, now or timeutil.utcnow())
+    enrollment = Enrollment(
+        session=session, user=user, room=room, seat=seat, ticket_no=_ticket_no(session), carried=carried
+    )
     db.session.add(enrollment)
     db.session.flush()
     forms = session.forms
-    if forms:
+    if forms and assessment.sits(enrollment, "theory"):
         index = len(session.enrollments) - 1
         chosen = forms[_form_for(enrollment, index, len(forms))]
         enrollment.form, enrollment.paper_id = chosen.form, chosen.paper_id
@@ -538,8 +542,12 @@ def enrollment_of(session: ExamSession, user: User) -> Enrollment | None:
 def plan_of(session: ExamSession) -> readiness_rules.SessionPlan:
     standard = standard_of(session)
     seated: dict[int, int] = {}
+    rooms = {r.id: r for r in session.rooms}
     for e in session.enrollments:
-        if e.room_id is not None:
+        # A candidate who carries a room's component (成绩保留) does not sit in it.
+        if e.room_id is not None and assessment.sits(
+            e, "theory" if rooms[e.room_id].kind == RoomKind.theory else "practical"
+        ):
             seated[e.room_id] = seated.get(e.room_id, 0) + 1
     proctors: dict[int, int] = {}
     for s in staff_of(session, StaffRole.proctor):
@@ -549,6 +557,7 @@ def plan_of(session: ExamSession) -> readiness_rules.SessionPlan:
         components=components_of(session),
         minutes={row.component: row.minutes for row in session.component_rows},
         candidates=len(session.enrollments),
+        sitting={key: sum(assessment.sits(e, key) for e in session.enrollments) for key in components_of(session)},
         unseated=sum(1 for e in session.enrollments if e.room_id is None),
         rooms=[
             readiness_rules.RoomPlan(
@@ -559,7 +568,7 @@ def plan_of(session: ExamSession) -> readiness_rules.SessionPlan:
         grader_panels=[s.panel for s in staff_of(session, StaffRole.grader)],
         reviewers=len(staff_of(session, StaffRole.reviewer)),
         papers=len(session.forms),
-        without_paper=sum(1 for e in session.enrollments if e.paper_id is None),
+        without_paper=sum(1 for e in session.enrollments if e.paper_id is None and assessment.sits(e, "theory")),
         clause=dict(standard.assessment.clauses),
     )
 
@@ -630,6 +639,9 @@ def attach_papers(session: ExamSession, papers: list) -> list[SessionPaper]:
     db.session.flush()
     unseated = [e for e in session.enrollments if e.seat is None]
     for enrollment in session.enrollments:
+        if not assessment.sits(enrollment, "theory"):  # 成绩保留: theory kept, no paper
+            enrollment.form = enrollment.paper_id = None
+            continue
         index = unseated.index(enrollment) if enrollment.seat is None else 0
         chosen = assigned[_form_for(enrollment, index, len(assigned))]
         enrollment.form, enrollment.paper_id = chosen.form, chosen.paper_id

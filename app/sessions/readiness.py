@@ -39,6 +39,11 @@ class SessionPlan:
     papers: int  # forms assembled
     without_paper: int  # enrolled candidates with no form assigned
     clause: dict[str, str] = field(default_factory=dict)  # rule -> clause of the standard
+    # component -> candidates who sit it (成绩保留: a carried component is not sat); default: all
+    sitting: dict[str, int] = field(default_factory=dict)
+
+    def sitting_in(self, component: str) -> int:
+        return self.sitting.get(component, self.candidates)
 
 
 def clause_of(plan: SessionPlan, rule: str, default: str) -> str:

@@ -147,6 +147,7 @@ def _detail(session_id: int, typed: dict | None = None, status: int = 200):
             s=session,
             standard=ops.standard_of(session),
             components=assessment.session_components(session),
+            component_labels=assessment.labels(),
             sections=[html for c in assessment.session_components(session) if (html := c.session_section(session))],
             readiness=ops.readiness(session),
             actions=ops.available_actions(session),

@@ -1,0 +1,27 @@
+"""/api/v1 certificates (证书): public verification (no auth, rate-limited) and revocation
+(api-contract: Results and certificates, v1.1)."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from app.extensions import limiter
+from app.results import certificates as ops
+
+from . import bp
+from .common import api_auth, api_user, json_body
+
+
+@bp.get("/certificates/<no>")
+@limiter.limit(ops.verify_limit)
+def verify_certificate(no: str):
+    """Validity, occupation, level, issue date, center and the masked name; ``?name=`` adds name_matches."""
+    name = request.args.get("name")
+    return jsonify(ops.verification(ops.find(no), name))
+
+
+@bp.post("/certificates/<no>/revoke")
+@api_auth("center_admin", "admin")
+def revoke_certificate(no: str):
+    certificate = ops.revoke(no, api_user(), json_body().get("reason"))
+    return jsonify({"number": certificate.number, "valid": False, "revoked": True})

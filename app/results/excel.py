@@ -1,0 +1,67 @@
+"""The results roster as an Excel workbook in the columns provinces ask for when results are
+reported. Cells that a spreadsheet would read as a formula (text beginning with = + - @) are
+written with a leading ' so that a name or number can never run as one (CSV/formula injection)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from app import assessment
+from app.eligibility.identity import identity_of
+from app.sessions.models import ExamSession
+from app.standards.registry import get_standard
+
+HEADERS = ["姓名", "证件类型", "证件号码", "职业名称", "等级", "理论", "操作", "综合评审", "是否合格", "证书编号"]
+COLUMNS = ("theory", "practical", "review")  # 理论, 操作, 综合评审
+STATUS_TEXT = {"absent": "缺考", "disqualified": "违纪", "pending": "未定分"}
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def neutral(value):
+    """Text that begins like a formula gets a leading apostrophe; numbers and other text stay."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _score_cell(finals: dict, key: str, required: set[str]):
+    if key not in required:
+        return "无"  # the level has no such component (e.g. 综合评审 below 二级)
+    score, status = finals.get(key, (None, "pending"))
+    if score is None:
+        return STATUS_TEXT.get(status, "")
+    return f"{score:g}（保留）" if status == "carried" else score
+
+
+def roster_workbook(session: ExamSession, rows: list[dict]) -> bytes:
+    standard = get_standard(session.standard_id)
+    level = standard.level(session.level)
+    required = {c.key for c in assessment.session_components(session)}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "成绩"
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        identity = identity_of(row["user"])
+        certificate = row["certificate"]
+        values = [
+            identity.name,
+            identity.id_type,
+            identity.id_number,
+            standard.name,
+            level.title if level else session.level,
+            *(_score_cell(row["finals"], key, required) for key in COLUMNS),
+            "合格" if row["passed"] else "不合格",
+            certificate.number if certificate else "",
+        ]
+        sheet.append([neutral(v) for v in values])
+    for column, width in zip("ABCDEFGHIJ", (10, 12, 22, 16, 12, 8, 8, 10, 9, 26), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
