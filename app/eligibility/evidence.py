@@ -79,16 +79,23 @@ def evidence_dir() -> str:
     return os.path.join(current_app.config["UPLOAD_FOLDER"], "evidence")
 
 
+def read_upload(stream: BinaryIO, label: str) -> bytes:
+    """An uploaded file's bytes, at most ``max_bytes()``; 422 naming the field by ``label`` when it is
+    empty or larger (read one byte past the limit, never the whole of an oversized upload)."""
+    limit = max_bytes()
+    content = stream.read(limit + 1)
+    if not content:
+        raise Invalid(f"{label}：文件为空", field="file")
+    if len(content) > limit:
+        raise Invalid(f"{label}：文件超过 {limit // (1024 * 1024)} MB", field="file")
+    return content
+
+
 def store_evidence(user: User, label: str, filename: str, stream: BinaryIO) -> EvidenceFile:
     label = (label or "").strip()
     if not label:
         raise Invalid("材料名称：请填写", field="label")
-    limit = max_bytes()
-    content = stream.read(limit + 1)
-    if not content:
-        raise Invalid("证明材料文件：文件为空", field="file")
-    if len(content) > limit:
-        raise Invalid(f"证明材料文件：文件超过 {limit // (1024 * 1024)} MB", field="file")
+    content = read_upload(stream, "证明材料文件")
     kind = sniff(content[:8])
     if kind is None or not parses(content, kind[0]):
         raise Invalid("证明材料文件：只接受 PDF、JPEG 或 PNG 文件（文件无法打开或已损坏）", field="file")

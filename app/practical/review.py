@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from app.auth.models import Role, User
 from app.boundary import after_commit
-from app.eligibility.evidence import max_bytes, parses, remove_file, sniff, write_file
+from app.eligibility.evidence import parses, read_upload, remove_file, sniff, write_file
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.sessions import operations as session_ops
@@ -84,12 +84,7 @@ def upload(
     _check_open(session, enrollment, now)
     if kind not in {k.value for k in MaterialKind}:
         raise Invalid("材料类型须为技术总结或论文", field="kind")
-    limit = max_bytes()
-    content = stream.read(limit + 1)
-    if not content:
-        raise Invalid("材料文件：文件为空", field="file")
-    if len(content) > limit:
-        raise Invalid(f"材料文件：文件超过 {limit // (1024 * 1024)} MB", field="file")
+    content = read_upload(stream, "材料文件")
     if (sniff(content[:8]) or ("",))[0] != "application/pdf" or not parses(content, "application/pdf"):
         raise Invalid("材料文件：综合评审材料只接受 PDF 文件（文件无法打开或已损坏）", field="file")
     stored_name = f"{secrets.token_hex(16)}.pdf"
