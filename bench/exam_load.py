@@ -100,7 +100,7 @@ def setup_database(url: str, savers: int, spike: int, questions: int) -> dict:
     from app.extensions import db
     from app.papers.models import Paper, PaperItem
     from app.sessions import operations as session_ops
-    from app.sessions.models import ExamSession, Room
+    from app.sessions.models import ExamSession, Room, SessionComponent
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://"), "SECRET_KEY": "bench"}
@@ -119,8 +119,10 @@ def setup_database(url: str, savers: int, spike: int, questions: int) -> dict:
             standard_id="3-01-01-04",
             level="四级",
             theory_start=now - timedelta(minutes=1),
-            theory_minutes=600,
-            practical_minutes=60,
+            component_rows=[
+                SessionComponent(component="theory", minutes=600),
+                SessionComponent(component="practical", minutes=60),
+            ],
         )
         db.session.add(session)
         db.session.flush()
