@@ -14,6 +14,7 @@ from app import timeutil
 from app.auth.models import Role, User
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
+from app.locking import lock_row
 from app.standards.registry import all_standards, get_level, get_standard
 from app.standards.schema import Standard
 from scoring.eligibility import evaluate
@@ -239,6 +240,8 @@ def decide(user: User, application_id: int, *, approve: bool, reason: object) ->
     if reason is not None and not isinstance(reason, str):
         raise Invalid("审核意见：应为文本", field="reason")
     reason = (reason or "").strip()
+    # Two decisions at once (issue 11): the second waits for the first and then finds it decided (409).
+    lock_row(application, key_share=True)
     if application.status.decided:
         raise Conflict(f"该申报已{application.status.label}，不能再次审核")
     if approve and not application.eligible:

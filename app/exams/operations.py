@@ -547,12 +547,13 @@ def grant_extension(enrollment: Enrollment, minutes, reason, actor: User, now: d
     attempt = _attempt_of(enrollment)
     if attempt is not None:
         close_if_expired(attempt, now)
-        if not attempt.is_open:
+        # Two extensions at once (issue 11): both count — the deadline is moved from its value re-read
+        # under the attempt's lock, which the other grant holds until it has committed.
+        if not attempt.is_open or not _lock_open(attempt) or now >= attempt.deadline:
             raise Conflict("该考生已交卷或已收卷，不能延时", code="attempt_closed")
+        attempt.deadline = attempt.deadline + timedelta(minutes=minutes)
     elif now >= deadline_of(enrollment.session, enrollment.id):
         raise Conflict("已超过截止时间，不能延时", code="past_deadline")
-    if attempt is not None:
-        attempt.deadline = attempt.deadline + timedelta(minutes=minutes)
     action = ProctorAction(
         enrollment=enrollment,
         kind=ActionKind.extension,

@@ -17,6 +17,7 @@ from app.eligibility.operations import has_approved_application
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.http_input import check_sane_year, one_of
+from app.locking import lock_row
 from app.papers.operations import assemble_papers
 from app.spreadsheets import TableRefused, read_rows
 from app.standards.registry import get_level, get_standard
@@ -455,6 +456,9 @@ def enroll(session: ExamSession, username, room_id=None, now: datetime | None = 
     ``now`` defaults to the server clock (the demo passes the time it is replaying)."""
     user = _candidate_named(session, username)
     room = _room_of(session, room_id)
+    # Enrolments of one session one at a time (issue 11): the same candidate twice finds the first
+    # enrolment (409), two candidates into one room get the next seat and ticket each (never a 500).
+    lock_row(session, key_share=True)
     _check_enrollable(session, user, now)
     seat = _next_seat(room) if room is not None else None
     # 成绩保留: passes of this standard and level published within 365 days are kept (results domain).
