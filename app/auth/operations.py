@@ -6,12 +6,13 @@ import hashlib
 import secrets
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import String, bindparam, delete, select
 from werkzeug.security import check_password_hash
 
 from app import timeutil
 from app.errors import DomainError, Invalid, Unauthorized
 from app.extensions import db
+from app.timeutil import UTCDateTime
 
 from . import throttle, token_cache
 from .models import STAFF_ROLES, ApiToken, Center, LoginSession, Role, User
@@ -141,6 +142,30 @@ _TOKEN_USER = (
     .join(ApiToken, ApiToken.user_id == User.id)
     .where(ApiToken.digest == bindparam("digest"), ApiToken.expires_at > bindparam("now"), User.active.is_(True))
 )
+
+
+def token_valid_query(digest=None):
+    """The token's id while it is the user's, unexpired and the user active (bound parameters
+    ``digest``, ``user_id``, ``now``): the save and start paths check it again inside their write."""
+    digest = bindparam("digest", type_=String) if digest is None else digest
+    return (
+        select(ApiToken.id)
+        .join(User, User.id == ApiToken.user_id)
+        .where(
+            ApiToken.digest == digest,
+            ApiToken.user_id == bindparam("user_id"),
+            ApiToken.expires_at > bindparam("now", type_=UTCDateTime),
+            User.active.is_(True),
+        )
+    )
+
+
+_TOKEN_VALID = token_valid_query()
+
+
+def token_still_valid(connection, digest: str, user_id: int, now) -> bool:
+    """The bearer token is the user's, unexpired, and the user active (checked inside a write)."""
+    return connection.execute(_TOKEN_VALID, {"digest": digest, "user_id": user_id, "now": now}).first() is not None
 
 
 def revoke_token(token: str) -> bool:

@@ -27,9 +27,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import assessment, timeutil
 from app.auth import token_cache
-from app.auth.models import ApiToken, Role, User
+from app.auth.models import Role, User
+from app.auth.operations import token_still_valid, token_valid_query
 from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from app.extensions import db
+from app.locking import lock_row
 from app.papers.models import PaperItem
 from app.sessions.models import (
     Enrollment,
@@ -41,7 +43,6 @@ from app.sessions.models import (
     StaffRole,
 )
 from app.sessions.operations import sync_clock
-from app.timeutil import UTCDateTime
 
 from . import grading, group_commit, paper_cache
 from .models import ActionKind, Answer, Attempt, AttemptStatus, CloseReason, ProctorAction
@@ -101,18 +102,14 @@ def questions_for(attempt) -> list[dict]:
 
 
 def _lock_open(attempt: Attempt) -> bool:
-    """Lock the attempt's row and re-read it; True while it is still in progress.
+    """Lock the attempt's row and re-read it (``app.locking.lock_row``); True while it is still open.
 
     Taken before an attempt is closed, so that no save can commit between reading the answers for
-    the score and the close (issue 11: a 200 to a save must never be left out of the score).
-    PostgreSQL: ``SELECT … FOR UPDATE`` (a save's batch reads the row ``FOR SHARE`` and waits);
-    SQLite: a write that changes nothing takes the database's write lock up front.
+    the score and the close (issue 11: a 200 to a save must never be left out of the score); a
+    save's batch reads the row ``FOR SHARE`` on PostgreSQL and waits.
     """
-    if db.session.get_bind().dialect.name == "sqlite":
-        table = Attempt.__table__
-        db.session.execute(table.update().where(table.c.id == attempt.id).values(status=table.c.status))
-    db.session.refresh(attempt, with_for_update=True)
-    return attempt.status == AttemptStatus.in_progress
+    lock_row(attempt)
+    return attempt.is_open
 
 
 def _close(attempt: Attempt, reason: CloseReason, at: datetime, by: User | None = None) -> None:
@@ -278,27 +275,6 @@ def _start_statements(dialect: str):
     return find, insert, existing
 
 
-def token_still_valid(connection, digest: str, user_id: int, now: datetime) -> bool:
-    """The bearer token is the user's, unexpired, and the user active (checked inside a write)."""
-    return connection.execute(_TOKEN_VALID, {"digest": digest, "user_id": user_id, "now": now}).first() is not None
-
-
-_TOKEN_VALID = (
-    select(ApiToken.__table__.c.id)
-    .join(User.__table__, User.__table__.c.id == ApiToken.__table__.c.user_id)
-    .where(
-        ApiToken.__table__.c.digest == bindparam("digest"),
-        ApiToken.__table__.c.user_id == bindparam("user_id"),
-        ApiToken.__table__.c.expires_at > bindparam("now", type_=UTCDateTime),
-        User.__table__.c.active.is_(True),
-    )
-)
-
-
-def _insert(connection):
-    return pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-
-
 def own_attempt(attempt_id: int, user: User) -> Attempt:
     """The user's own attempt, or 404 — another candidate's attempt must not even be seen to exist."""
     attempt = db.session.get(Attempt, attempt_id)
@@ -310,19 +286,9 @@ def own_attempt(attempt_id: int, user: User) -> Attempt:
 @cache
 def _save_statements(dialect: str):
     """The save's two statements, built once (compiled once per dialect by SQLAlchemy's cache)."""
-    attempts, answers, tokens, users = Attempt.__table__, Answer.__table__, ApiToken.__table__, User.__table__
+    attempts, answers = Attempt.__table__, Answer.__table__
     digest = bindparam("digest", type_=String)
-    token_valid = (
-        select(tokens.c.id)
-        .join(users, users.c.id == tokens.c.user_id)
-        .where(
-            tokens.c.digest == digest,
-            tokens.c.user_id == bindparam("user_id"),
-            tokens.c.expires_at > bindparam("now", type_=UTCDateTime),
-            users.c.active.is_(True),
-        )
-        .exists()
-    )
+    token_valid = token_valid_query(digest).exists()
     check = (
         select(
             attempts.c.user_id,
