@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.stats import rankdata
 
+from scoring.correlation import pearson
+
 # The documented rule for "a grader far from their panel" (flag_graders): on the 100-point scale of
 # 1.9.2 (百分制), a grader whose totals sit on average more than 5 points above or below the panel's
 # mean for the same candidates, or whose totals correlate below 0.3 with the mean of the others.
@@ -36,19 +38,6 @@ def _matrix(scores) -> np.ndarray:
     if not np.all(np.isfinite(matrix)):
         raise ValueError("scores: complete rows of finite numbers only")
     return matrix
-
-
-def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
-    """Pearson r, None for fewer than 2 pairs or when either side has no variance."""
-    if len(x) < 2:
-        return None
-    dx = x - x.mean()
-    dy = y - y.mean()
-    sxx = float(dx @ dx)
-    syy = float(dy @ dy)
-    if math.isclose(sxx, 0.0, abs_tol=1e-12) or math.isclose(syy, 0.0, abs_tol=1e-12):
-        return None
-    return float(np.clip((dx @ dy) / math.sqrt(sxx * syy), -1.0, 1.0))
 
 
 def mean_squares(scores) -> tuple[float, float, float]:
@@ -156,7 +145,7 @@ def consistency(scores) -> list[float | None]:
     if k < 2:
         return [None] * k
     row_sums = x.sum(axis=1)
-    return [_pearson(x[:, j], (row_sums - x[:, j]) / (k - 1)) for j in range(k)]
+    return [pearson(x[:, j], (row_sums - x[:, j]) / (k - 1)) for j in range(k)]
 
 
 def flag_graders(

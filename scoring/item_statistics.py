@@ -15,11 +15,11 @@ is earned ÷ its points.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Sequence
 
 import numpy as np
 
+from scoring.correlation import pearson
 from scoring.results import component_passed
 
 TOO_EASY = 0.95
@@ -54,18 +54,6 @@ def _table(earned, max_points) -> tuple[np.ndarray, np.ndarray]:
     if np.any(matrix < 0) or np.any(matrix > points + _EPS) or not np.all(np.isfinite(matrix)):
         raise ValueError("earned: points between 0 and the item's points")
     return matrix, points
-
-
-def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
-    if len(x) < 2:
-        return None
-    dx = x - x.mean()
-    dy = y - y.mean()
-    sxx = float(dx @ dx)
-    syy = float(dy @ dy)
-    if sxx <= _EPS or syy <= _EPS:
-        return None
-    return float(np.clip((dx @ dy) / math.sqrt(sxx * syy), -1.0, 1.0))
 
 
 def cronbach_alpha(earned, max_points) -> float | None:
@@ -119,7 +107,7 @@ def item_statistics(forms: Sequence[tuple[Sequence[Hashable], object, Sequence[f
         result[item_id] = {
             "responses": responses,
             "facility": float(item_scores.mean()) if responses else None,
-            "discrimination": _pearson(item_scores, rest),
+            "discrimination": pearson(item_scores, rest),
         }
     return result
 
