@@ -117,6 +117,51 @@ def test_two_extensions_at_once_both_count(app, client, token_for, exam_setup, m
     assert shown["deadline"] == exam_ops.iso(before + timedelta(minutes=25))
 
 
+@pytest.mark.parametrize("slow", ["start", "extension"])
+def test_an_extension_racing_the_start_counts(app, client, token_for, exam_setup, monkeypatch, slow):
+    """An extension granted to a candidate who is pressing 开始考试 at that moment moves the deadline.
+
+    ``slow="start"``: the start dawdles between reading the extensions and writing the attempt, and the
+    grant (no attempt yet) is recorded in that gap — before the fix the attempt was written with the
+    deadline read before it, 10 minutes short. ``slow="extension"``: the grant dawdles after finding no
+    attempt, and the start is written in that gap.
+    """
+    sid = exam_setup["sid"]
+    candidate, proctor = token_for("stu1"), token_for("proc1")
+    if slow == "start":
+        slowed(monkeypatch, exam_ops.grading, "layout", 0.4)
+    else:
+        slowed(monkeypatch, exam_ops, "deadline_of", 0.4)
+    url = f"/api/v1/sessions/{sid}/candidates/stu1/extension"
+
+    def grant():
+        return app.test_client().post(url, json={"minutes": 10, "reason": "座位调换"}, headers=proctor)
+
+    def press():
+        return app.test_client().post(f"/api/v1/sessions/{sid}/attempt", headers=candidate)
+
+    def second_after(first, second):
+        def run():
+            time.sleep(0.15)  # arrives inside the first one's dawdle
+            return second()
+
+        return together(first, run)
+
+    responses = second_after(press, grant) if slow == "start" else second_after(grant, press)
+    assert sorted(r.status_code for r in responses) == [201, 201], [r.get_json() for r in responses]
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.user_id == _user_id("stu1")))
+        session = attempt.enrollment.session
+        assert attempt.deadline == session.theory_end + timedelta(minutes=10)
+    monkeypatch.undo()
+    shown = client.get(f"/api/v1/attempts/{attempt.id}", headers=candidate).get_json()
+    assert shown["deadline"] == exam_ops.iso(session.theory_end + timedelta(minutes=10))
+
+
+def _user_id(username: str) -> int:
+    return db.session.scalar(select(User.id).where(User.username == username))
+
+
 # ---------------------------------------------------------------- enrolments
 
 

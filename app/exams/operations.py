@@ -204,17 +204,25 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
         f"enrollment-{found.enrollment_id}", paper_cache.paper(db.session.connection(), found.paper_id).shapes
     )
     new = NewAttempt(id=0, user_id=user.id, paper_id=found.paper_id, deadline=deadline, layout=layout)
-    return group_commit.run(partial(_insert_attempt, new, found.enrollment_id, session_id, now, token_digest))
+    write = partial(_insert_attempt, new, found.enrollment_id, session_id, now, token_digest, found.extra_minutes)
+    return group_commit.run(write)
 
 
 def _insert_attempt(
-    new: NewAttempt, enrollment_id: int, session_id: int, now: datetime, token_digest, connection
+    new: NewAttempt, enrollment_id: int, session_id: int, now: datetime, token_digest, extra_read: int, connection
 ) -> NewAttempt:
-    """Insert the attempt with its layout in one statement; a second start gets the first one's."""
+    """Insert the attempt with its layout in one statement; a second start gets the first one's.
+
+    An extension granted between the start's read and this write (no attempt to move yet) is counted
+    here (issue 11): the extensions are summed again after the insert, inside the write — the grant
+    holds the enrollment's lock until it commits, and the insert waits for it (the foreign key's
+    KEY SHARE on PostgreSQL, the write lock on SQLite), so the sum sees it; a grant arriving after
+    the insert waits for this commit and then finds the attempt.
+    """
     if token_digest is not None and not token_still_valid(connection, token_digest, new.user_id, now):
         token_cache.invalidate(digest=token_digest)
         raise Unauthorized("令牌无效或已过期")
-    _, insert, existing = _start_statements(connection.dialect.name)
+    _, insert, existing, extensions, move_deadline = _start_statements(connection.dialect.name)
     attempt_id = connection.execute(
         insert,
         {
@@ -232,12 +240,17 @@ def _insert_attempt(
     if attempt_id is None:  # pressed twice at once: the other press created it
         other = connection.execute(existing, {"enrollment": enrollment_id}).one()
         return NewAttempt(other.id, new.user_id, new.paper_id, other.deadline, other.layout, fresh=False)
-    return NewAttempt(attempt_id, new.user_id, new.paper_id, new.deadline, new.layout)
+    extra = connection.execute(extensions, {"enrollment": enrollment_id}).scalar() or 0
+    if extra == extra_read:
+        return NewAttempt(attempt_id, new.user_id, new.paper_id, new.deadline, new.layout)
+    deadline = new.deadline + timedelta(minutes=extra - extra_read)
+    connection.execute(move_deadline, {"attempt": attempt_id, "deadline": deadline})
+    return NewAttempt(attempt_id, new.user_id, new.paper_id, deadline, new.layout)
 
 
 @cache
 def _start_statements(dialect: str):
-    """The start's statements, built once: (find, insert, existing)."""
+    """The start's statements, built once: (find, insert, existing, extensions, move_deadline)."""
     sessions, enrollments = ExamSession.__table__, Enrollment.__table__
     attempts, actions, components = Attempt.__table__, ProctorAction.__table__, SessionComponent.__table__
     extra = (
@@ -272,7 +285,13 @@ def _start_statements(dialect: str):
     existing = select(attempts.c.id, attempts.c.deadline, attempts.c.layout).where(
         attempts.c.enrollment_id == bindparam("enrollment")
     )
-    return find, insert, existing
+    extensions = select(func.coalesce(func.sum(actions.c.minutes), 0)).where(
+        actions.c.enrollment_id == bindparam("enrollment"), actions.c.kind == ActionKind.extension
+    )
+    move_deadline = (
+        attempts.update().where(attempts.c.id == bindparam("attempt")).values(deadline=bindparam("deadline"))
+    )
+    return find, insert, existing, extensions, move_deadline
 
 
 def own_attempt(attempt_id: int, user: User) -> Attempt:
@@ -510,6 +529,9 @@ def grant_extension(enrollment: Enrollment, minutes, reason, actor: User, now: d
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 240:
         raise Invalid("延长时间须为 1–240 分钟的整数", field="minutes")
     reason = _reason(reason)
+    # Locked before looking for the attempt (issue 11): a start racing this grant either committed
+    # first (the attempt is found and moved) or waits for this commit and counts the extension.
+    lock_row(enrollment)
     attempt = _attempt_of(enrollment)
     if attempt is not None:
         close_if_expired(attempt, now)
