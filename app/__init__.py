@@ -49,6 +49,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(base_config(app.instance_path))
     app.config.update(overrides or {})
+    _skip_ping_for_sqlite(app)
     _check_secret(app)
     register_input_checks(app)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -82,6 +83,15 @@ def _check_secret(app: Flask) -> None:
     @app.before_request
     def refuse_without_secret():
         raise RuntimeError("SECRET_KEY must be set outside development and testing (环境变量 SECRET_KEY)")
+
+
+def _skip_ping_for_sqlite(app: Flask) -> None:
+    """A SQLite file on this machine cannot drop a connection, so no ``SELECT 1`` before each
+    checkout (issue 12: two of a start's statements were pings). PostgreSQL keeps ``pool_pre_ping``."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.pop("pool_pre_ping", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def register_input_checks(app: Flask) -> None:

@@ -6,7 +6,9 @@ A 200 to an answer save is sent only after it is committed (app/exams/group_comm
 
 from __future__ import annotations
 
-from flask import jsonify
+import json
+
+from flask import Response, jsonify
 
 from app import timeutil
 from app.errors import Invalid
@@ -16,15 +18,17 @@ from . import bp
 from .common import api_auth, api_user, json_body, trusts_token_cache
 
 
-def attempt_json(attempt, now) -> dict:
-    return {
+def attempt_response(attempt, now, status: int) -> Response:
+    """The attempt with its questions; the questions' JSON text is joined from the paper's cache."""
+    head = {
         "attempt_id": attempt.id,
         "status": attempt.status.value,
         "deadline": ops.iso(attempt.deadline),
         "server_time": ops.iso(now),
-        "questions": ops.questions_for(attempt),
         "answers": {} if getattr(attempt, "fresh", False) else ops.answers_of(attempt),
     }
+    body = json.dumps(head, ensure_ascii=False)[:-1] + ', "questions": ' + ops.questions_json(attempt) + "}"
+    return Response(body, status=status, mimetype="application/json")
 
 
 @bp.post("/sessions/<int:session_id>/attempt")
@@ -34,7 +38,7 @@ def start_attempt(session_id: int):
     now = timeutil.utcnow()
     user = api_user()
     attempt = ops.start_attempt(session_id, user, now, token_digest=getattr(user, "digest", None))
-    return jsonify(attempt_json(attempt, now)), 201
+    return attempt_response(attempt, now, 201)
 
 
 @bp.get("/attempts/<int:attempt_id>")

@@ -7,9 +7,11 @@ back to the option's position in the bank item.
 
 from __future__ import annotations
 
+import itertools
 import random
 import string
 from dataclasses import dataclass
+from functools import cache
 
 LETTERS = string.ascii_uppercase
 
@@ -22,16 +24,32 @@ class Question:
 
 
 def layout(seed: str, questions: list[Question]) -> list[dict]:
-    """The candidate's order of questions and of each question's options, reproducible from ``seed``."""
+    """The candidate's order of questions and of each question's options, reproducible from ``seed``.
+
+    Each question's options take one of their n! orders, drawn uniformly with one draw (the start
+    spike, issue 12: a shuffle of four options costs three).
+    """
     rng = random.Random(seed)
     order = list(questions)
     rng.shuffle(order)
     result = []
     for q in order:
-        perm = list(range(q.options))
-        rng.shuffle(perm)
+        orders = _orders(q.options)
+        perm = list(rng.choice(orders)) if orders else _shuffled(rng, q.options)
         result.append({"qid": q.qid, "type": q.type, "perm": perm})
     return result
+
+
+@cache
+def _orders(options: int) -> tuple[tuple[int, ...], ...]:
+    """Every order of ``options`` options, up to 6 (720 orders); beyond that, none (shuffled instead)."""
+    return tuple(itertools.permutations(range(options))) if options <= 6 else ()
+
+
+def _shuffled(rng: random.Random, options: int) -> list[int]:
+    perm = list(range(options))
+    rng.shuffle(perm)
+    return perm
 
 
 def normalize(kind: str, options: int, value):

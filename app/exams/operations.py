@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from functools import cache, partial
 from typing import NamedTuple
 
-from sqlalchemy import String, and_, bindparam, func, null, or_, select
+from sqlalchemy import String, and_, bindparam, func, literal_column, null, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -80,22 +80,9 @@ def paper_items(paper_id: int) -> list[PaperItem]:
     )
 
 
-def questions_for(attempt) -> list[dict]:
-    """The candidate's questions in their order, options in their order — and no key."""
-    paper = paper_cache.paper(db.session.connection(), attempt.paper_id)
-    questions = []
-    for entry in attempt.layout:
-        q = paper.by_qid[entry["qid"]]
-        questions.append(
-            {
-                "qid": q.qid,
-                "type": q.type,
-                "stem": q.stem,
-                "options": [q.options[i] for i in entry["perm"]],
-                "points": q.points,
-            }
-        )
-    return questions
+def questions_json(attempt) -> str:
+    """The candidate's questions in their order, options in their order — and no key (JSON text)."""
+    return paper_cache.paper(db.session.connection(), attempt.paper_id).questions_json(attempt.layout)
 
 
 # ---------------------------------------------------------------- attempts
@@ -223,7 +210,7 @@ def _insert_attempt(
         token_cache.invalidate(digest=token_digest)
         raise Unauthorized("令牌无效或已过期")
     _, insert, existing, extensions, move_deadline = _start_statements(connection.dialect.name)
-    attempt_id = connection.execute(
+    inserted = connection.execute(
         insert,
         {
             "enrollment_id": enrollment_id,
@@ -236,11 +223,15 @@ def _insert_attempt(
             "last_seen_at": now,
             "layout": new.layout,
         },
-    ).scalar()
-    if attempt_id is None:  # pressed twice at once: the other press created it
+    ).first()
+    if inserted is None:  # pressed twice at once: the other press created it
         other = connection.execute(existing, {"enrollment": enrollment_id}).one()
         return NewAttempt(other.id, new.user_id, new.paper_id, other.deadline, other.layout, fresh=False)
-    extra = connection.execute(extensions, {"enrollment": enrollment_id}).scalar() or 0
+    attempt_id = inserted.id
+    if extensions is None:  # SQLite: summed in the insert's RETURNING, under the write lock taken first
+        extra = inserted.extra_minutes
+    else:  # PostgreSQL: a statement of its own, whose snapshot is taken after the insert's lock wait
+        extra = connection.execute(extensions, {"enrollment": enrollment_id}).scalar()
     if extra == extra_read:
         return NewAttempt(attempt_id, new.user_id, new.paper_id, new.deadline, new.layout)
     deadline = new.deadline + timedelta(minutes=extra - extra_read)
@@ -277,17 +268,25 @@ def _start_statements(dialect: str):
         .outerjoin(attempts, attempts.c.enrollment_id == enrollments.c.id)
         .where(sessions.c.id == bindparam("session_id"))
     )
-    insert = (
-        (pg_insert if dialect == "postgresql" else sqlite_insert)(attempts)
-        .on_conflict_do_nothing(index_elements=[attempts.c.enrollment_id])
-        .returning(attempts.c.id)
-    )
     existing = select(attempts.c.id, attempts.c.deadline, attempts.c.layout).where(
         attempts.c.enrollment_id == bindparam("enrollment")
     )
     extensions = select(func.coalesce(func.sum(actions.c.minutes), 0)).where(
         actions.c.enrollment_id == bindparam("enrollment"), actions.c.kind == ActionKind.extension
     )
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(attempts).on_conflict_do_nothing(
+        index_elements=[attempts.c.enrollment_id]
+    )
+    if dialect == "postgresql":
+        insert = insert.returning(attempts.c.id)
+    else:
+        # Written out: SQLAlchemy renders RETURNING's columns unqualified, which a correlated
+        # subquery cannot use. The kind is stored by name (``Enum(native_enum=False)``).
+        summed = literal_column(
+            f"(SELECT coalesce(sum(a.minutes), 0) FROM {actions.name} AS a WHERE a.enrollment_id = "
+            f"{attempts.name}.enrollment_id AND a.kind = '{ActionKind.extension.name}')"
+        )
+        insert, extensions = insert.returning(attempts.c.id, summed.label("extra_minutes")), None
     move_deadline = (
         attempts.update().where(attempts.c.id == bindparam("attempt")).values(deadline=bindparam("deadline"))
     )

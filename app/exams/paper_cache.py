@@ -9,6 +9,7 @@ The cache lives in the app (``app.extensions``), bounded to the most recently us
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -45,6 +46,16 @@ class CachedPaper:
     questions: tuple[Question, ...]  # in paper order
     by_qid: dict[int, Question]
     shapes: list[grading.Question]  # what a candidate's layout is built from (grading.layout copies it)
+    encoded: dict[int, tuple[str, tuple[str, ...], str]]  # qid → JSON text around its options (no key)
+
+    def questions_json(self, layout: list[dict]) -> str:
+        """The candidate's questions as a JSON array, in their order with options in their order —
+        and no key: each question's text was encoded once, a start only joins it (issue 12)."""
+        parts = []
+        for entry in layout:
+            head, options, tail = self.encoded[entry["qid"]]
+            parts.append(head + ",".join([options[i] for i in entry["perm"]]) + tail)
+        return "[" + ",".join(parts) + "]"
 
 
 class PaperCache:
@@ -88,7 +99,14 @@ def _load(connection: Connection, paper_id: int) -> CachedPaper:
         for row in rows
     )
     shapes = [grading.Question(q.qid, q.type, q.option_count) for q in questions]
-    return CachedPaper(questions, {q.qid: q for q in questions}, shapes)
+    return CachedPaper(questions, {q.qid: q for q in questions}, shapes, {q.qid: _encoded(q) for q in questions})
+
+
+def _encoded(q: Question) -> tuple[str, tuple[str, ...], str]:
+    """``{"qid", "type", "stem", "options": [`` · each option · ``], "points"}`` as JSON text."""
+    head = json.dumps({"qid": q.qid, "type": q.type, "stem": q.stem}, ensure_ascii=False)
+    options = tuple(json.dumps(option, ensure_ascii=False) for option in q.options)
+    return head[:-1] + ', "options": [', options, f'], "points": {json.dumps(q.points)}}}'
 
 
 def paper(connection: Connection, paper_id: int) -> CachedPaper:
