@@ -6,7 +6,7 @@ SQLite ``synchronous=FULL`` / PostgreSQL ``synchronous_commit=on``; NORMAL: ``sy
 
 1. a fresh database with one open session, a 100-question paper, CANDIDATES candidates with
    attempts (the savers) and SPIKE more enrolled but not started, each with a bearer token;
-2. gunicorn (gthread) on 127.0.0.1 with the app, as deployed;
+2. gunicorn with deploy/gunicorn.conf.py (gthread) on 127.0.0.1, as deployed (no access log);
 3. saves spread over every saver's questions, and ``/healthz``, at 16 and at 64
    connections (closed loop, keep-alive; saves and ``/healthz`` alternate in short slices so that
    both meet the same machine): saves/s as a ratio to ``/healthz``, p50 and p99;
@@ -212,10 +212,15 @@ class Server:
             APP_ENV="production",
             INSTANCE_PATH=str(self.directory),
             SQLITE_SYNCHRONOUS=self.synchronous,
+            # the deployed configuration (deploy/gunicorn.conf.py), without the access log
+            GUNICORN_BIND=f"127.0.0.1:{self.port}",
+            WEB_CONCURRENCY=str(self.workers),
+            GUNICORN_THREADS=str(self.threads),
+            GUNICORN_ACCESS_LOG="",
+            GUNICORN_LOG_LEVEL="warning",
         )
-        command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(self.workers), "-k", "gthread"]
-        command += ["--threads", str(self.threads), "-b", f"127.0.0.1:{self.port}", "--backlog", "4096"]
-        command += ["--keep-alive", "30", "--log-level", "warning", "wsgi:app"]
+        command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "deploy/gunicorn.conf.py", "--backlog", "4096"]
+        command += ["--keep-alive", "30", "wsgi:app"]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

@@ -11,22 +11,26 @@ import os
 
 # Behind nginx or a load balancer bind to loopback or the private network only.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Threads overlap waiting on the database; processes use the cores. 2 × cores + 1 processes is
-# gunicorn's rule of thumb; 4 threads each (the exam-load benchmark in README used 4 × 4).
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Processes use the cores (one Python process runs on one core at a time), threads overlap the
+# waits on the database and its fsync. One process per core and 8 threads each is what the
+# exam-load benchmark measures (bench/exam_load.py, README): more processes than cores only add
+# task switches, cold caches at the start spike and writers queueing for SQLite's single lock.
+workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 worker_class = "gthread"
 # Longer than the longest request: paper assembly is cut at ASSEMBLY_TIME_LIMIT (30 s by default).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then (memory of matplotlib/scipy); jitter keeps them from restarting together.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Rarely: on exam day a hall saves hundreds of answers a second, and every restart costs a worker's
+# boot and its caches (papers, tokens) in the middle of the exam.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
+max_requests_jitter = 10000
 # The app is created in each worker (no database connection is opened before the fork).
 preload_app = False
 # Logs to stdout/stderr for systemd/journald.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # X-Forwarded-Proto from these proxies marks a request as HTTPS (Secure cookies). The client address
