@@ -36,3 +36,11 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # X-Forwarded-Proto from these proxies marks a request as HTTPS (Secure cookies). The client address
 # for the sign-in limits comes from X-Forwarded-For through PROXY_COUNT (app/config.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """The app is built: its long-lived objects (standards, models, compiled statements) are moved
+    out of the garbage collector's generations, so that each collection walks only request garbage."""
+    import gc
+
+    gc.freeze()

@@ -124,7 +124,7 @@ def principal_for_token(token: str) -> token_cache.Principal | None:
     principal = token_cache.lookup(digest, now)
     if principal is not None:
         return principal  # from the cache: ``digest`` set, the write checks the token again
-    row = db.session.execute(_TOKEN_PRINCIPAL, {"digest": digest, "now": now}).first()
+    row = db.session.connection().execute(_TOKEN_PRINCIPAL, {"digest": digest, "now": now}).first()
     if row is None:
         return None
     token_cache.remember(token_cache.Principal(row.id, row.role, row.expires_at, digest))

@@ -156,8 +156,9 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
     sign-in from the token cache) the token is checked again in the write. The session's stored
     status is moved by the clock on reads (``sync_clock``); this decision reads the window itself.
     """
-    found = db.session.execute(
-        _start_statements(db.session.get_bind().dialect.name)[0], {"session_id": session_id, "user_id": user.id}
+    connection = db.session.connection()  # Core, not the ORM's execute: the start spike's one read
+    found = connection.execute(
+        _start_statements(connection.dialect.name)[0], {"session_id": session_id, "user_id": user.id}
     ).first()
     if found is None:
         raise NotFound("考试批次不存在")
