@@ -83,3 +83,15 @@ def test_whole_point_scores_out_of_100_are_exact(earned):
 def test_sixty_percent_of_an_odd_total_is_exactly_sixty():
     marks = [(2.0, True)] * 36 + [(2.0, False)] * 24  # 72 of 120
     assert grading.score(marks)[2] == 60.0
+
+
+def test_option_orders_are_drawn_evenly_from_all_of_them():
+    """One draw among the n! orders per question (issue 12): over 4,800 candidates every one of the
+    24 orders of four options turns up, each within ±25 % of its expected 200 (seeded: no flake)."""
+    from collections import Counter
+
+    seen = Counter(tuple(grading.layout(f"enrollment-{n}", [Question(1, "single", 4)])[0]["perm"]) for n in range(4800))
+    assert len(seen) == 24
+    assert all(150 <= count <= 250 for count in seen.values()), seen
+    seven = grading.layout("enrollment-1", [Question(1, "multiple", 7)])[0]["perm"]  # beyond 6: shuffled
+    assert sorted(seven) == list(range(7))

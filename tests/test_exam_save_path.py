@@ -172,3 +172,38 @@ def test_room_status_counts_answers_and_last_contact_from_the_saves(app, client,
     row = next(c for c in status["candidates"] if c["username"] == "stu1")
     assert row["answered"] == len(judges) - 1  # the cleared one is not answered
     assert row["last_contact"] == timeutil.iso(later)  # the last save is the last contact
+
+
+def test_the_start_joins_each_question_encoded_once_into_exactly_the_json_of_its_fields():
+    """The start's questions are joined from JSON text encoded once per paper (issue 12): for every
+    option order, the text parses to the same questions as encoding the fields would — quotes,
+    backslashes, line breaks and non-BMP characters in stems and options included — and no key."""
+    import itertools
+    import json
+
+    from app.exams import grading, paper_cache
+
+    questions = (
+        paper_cache.Question(7, "single", '引号"与\\反斜杠\n换行', ("甲", '乙"', "丙\\", "𠀀丁"), 2, "B"),
+        paper_cache.Question(9, "judge", "判断：\t制表符与 </script>", (), 1, True),
+    )
+    paper = paper_cache.CachedPaper(
+        questions,
+        {q.qid: q for q in questions},
+        [grading.Question(q.qid, q.type, q.option_count) for q in questions],
+        {q.qid: paper_cache._encoded(q) for q in questions},
+    )
+    for perm in itertools.permutations(range(4)):
+        layout = [{"qid": 9, "type": "judge", "perm": []}, {"qid": 7, "type": "single", "perm": list(perm)}]
+        shown = json.loads(paper.questions_json(layout))
+        assert shown == [
+            {"qid": 9, "type": "judge", "stem": questions[1].stem, "options": [], "points": 1},
+            {
+                "qid": 7,
+                "type": "single",
+                "stem": questions[0].stem,
+                "options": [questions[0].options[i] for i in perm],
+                "points": 2,
+            },
+        ]
+    assert "answer" not in paper.questions_json(layout)
