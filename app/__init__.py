@@ -9,6 +9,7 @@ import secrets
 from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.orm import configure_mappers
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -55,6 +56,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     register_standards(app)
     register_extensions(app)
+    # The models' mappers are configured now, in each worker as it boots, and not by the first ORM
+    # query — which at the start spike (issue 12) is a whole hall's first request, waiting ~60 ms.
+    configure_mappers()
     register_blueprints(app)
     register_request_boundary(app)
     register_security_headers(app)
