@@ -245,10 +245,26 @@ class World:
         rows = db.session.execute(select(table)).mappings().all()
         return {tuple(r[k] for k in key): dict(r) for r in rows}
 
+    def changed_tables(self) -> list[str]:
+        """The tables written since the last restore whose rows now differ from the world's."""
+        names = set()
+        for name in self.written:
+            names |= self._dependants.get(name, {name})
+        out = []
+        with self.app.app_context():
+            db.session.remove()
+            with db.engine.connect() as conn:
+                for table in self.tables:
+                    if table.name in names and _current(conn, table) != self.snapshot[table.name]:
+                        out.append(table.name)
+        return out
+
     def restore(self) -> None:
         """Put back every table written since the last restore (and the tables whose rows a database
         cascade may have changed with it), the uploaded files, and the per-process caches."""
         written, self.written = self.written, set()
+        if not written:
+            return
         names = set()
         for name in written:
             names |= self._dependants.get(name, {name})

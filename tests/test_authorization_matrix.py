@@ -10,6 +10,7 @@ import re
 from app.demo import DEMO_PASSWORD
 from tests.authorization_table import ADMIN_A, ADMIN_B, ANON, CAND, FLASHED_REFUSALS, IDENTITIES, OTHER, TABLE
 from tests.authorization_world import USERNAMES, World
+from tests.conftest import RUN_SUMMARY
 
 DISCOVER = os.environ.get("MATRIX_DISCOVER")
 # Refused where the peer is allowed: 404, existence must not leak. Another center's admin always; another
@@ -138,8 +139,9 @@ def test_authorization_matrix(app, capsys):
             if identity not in allowed:
                 after = world.counts()
                 changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
-                if changed:
-                    problem = (problem + "; " if problem else "") + f"refused call changed rows {changed}"
+                rows = world.changed_tables()  # rows updated in place: the count alone does not see them
+                if changed or rows:
+                    problem = (problem + "; " if problem else "") + f"refused call changed rows {changed} {rows}"
                 if DISCOVER and world.written:
                     print("refused call wrote", endpoint, identity, sorted(world.written))
             if problem:
@@ -150,5 +152,8 @@ def test_authorization_matrix(app, capsys):
     if DISCOVER:
         with capsys.disabled():
             print("\n".join(observed))
-    print(f"authorization matrix: {len(pairs)} (route, method) pairs × {len(IDENTITIES)} identities = {calls} calls")
+    RUN_SUMMARY.append(
+        f"authorization matrix: {len(pairs)} (route, method) pairs, {calls // len(IDENTITIES)} cases × "
+        f"{len(IDENTITIES)} identities = {calls} calls"
+    )
     assert not failures, f"{len(failures)} of {calls} calls disagree with the table:\n" + "\n".join(failures)
