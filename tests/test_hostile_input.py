@@ -269,3 +269,16 @@ def test_a_refused_api_request_leaves_nothing_it_flushed_behind(app, client, set
     r = client.post(f"/api/v1/sessions/{s['sid']}/review/c1/finalize", json={}, headers=s["admin"])
     assert r.status_code == 422
     assert count(app, ComponentResult) == 0
+
+
+def test_a_nul_in_a_path_segment_is_404(client, admin, login, make_user):
+    """Found by the fuzz run on PostgreSQL: GET /api/v1/certificates/%00 was a 500 (text cannot hold a NUL)."""
+    make_user("zhang")
+    for path in (
+        "/api/v1/certificates/%00",
+        "/api/v1/certificates/S%00",
+        "/api/v1/standards/%00",
+        "/results/verify/%00",
+    ):
+        assert client.get(path, headers=admin).status_code == 404, path
+    assert login("zhang").get("/standards/3-01-01-04%00").status_code == 404
