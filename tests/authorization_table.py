@@ -214,3 +214,16 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
 FLASHED_REFUSALS: dict[tuple[str, str], frozenset] = {
     ("statistics.write_back_item", "POST"): frozenset({ADMIN_A}),
 }
+
+
+def identity_for(endpoint: str, method: str, component: str | None) -> str:
+    """Who the table lets through: a center admin first, else the candidate, the panel, the proctor, admin."""
+    allowed = TABLE[(endpoint, method)]
+    if isinstance(allowed, dict):
+        allowed = allowed[component]
+    if ANON in allowed:
+        return ANON
+    for identity in (ADMIN_A, CAND, GRADER if component != "review" else REVIEWER, PROCTOR, ADMIN):
+        if identity in allowed:
+            return identity
+    raise AssertionError(f"nobody may call {endpoint} {method}")

@@ -8,7 +8,17 @@ import os
 import re
 
 from app.demo import DEMO_PASSWORD
-from tests.authorization_table import ADMIN_A, ADMIN_B, ANON, CAND, FLASHED_REFUSALS, IDENTITIES, OTHER, TABLE
+from tests.authorization_table import (
+    ADMIN_A,
+    ADMIN_B,
+    ANON,
+    CAND,
+    FLASHED_REFUSALS,
+    IDENTITIES,
+    OTHER,
+    TABLE,
+    identity_for,
+)
 from tests.authorization_world import USERNAMES, World
 from tests.conftest import RUN_SUMMARY
 
@@ -157,3 +167,30 @@ def test_authorization_matrix(app, capsys):
         f"{len(IDENTITIES)} identities = {calls} calls"
     )
     assert not failures, f"{len(failures)} of {calls} calls disagree with the table:\n" + "\n".join(failures)
+
+
+def test_every_write_needs_its_csrf_token(app):
+    """Every page form and every cookie-signed API write, sent by an identity the table allows but
+    without the CSRF token (no form field, no X-CSRFToken header): refused, and nothing written."""
+    world = World(app)
+    failures, calls = [], 0
+    for endpoint, method, rule, values in cases(world, app):
+        identity = identity_for(endpoint, method, values.get("component"))
+        _, path = rule.build(values, append_unknown=False)
+        api = path.startswith("/api/")
+        if method == "GET" or (api and identity == ANON):
+            continue  # reads need no token; an anonymous API call has no cookie to forge
+        body = BODIES.get((endpoint, method), {})
+        browser = world.client(identity)  # the signed-in cookie, no bearer token
+        before = world.counts()
+        response = browser.open(path, method=method, **({"json": body} if api else {"data": body}))
+        calls += 1
+        after = world.counts()
+        changed = sorted({t for t in before if before[t] != after[t]} | set(world.changed_tables()))
+        refused = response.status_code in ({400, 401, 403} if api else {400})
+        if not refused or changed:
+            failures.append(f"{method} {path} ({endpoint}) as {identity}: {response.status_code}, changed {changed}")
+        world.restore()
+    RUN_SUMMARY.append(f"CSRF: {calls} writes without a token refused")
+    assert calls > 70  # every page form and cookie API write (79 today)
+    assert not failures, "\n".join(failures)
