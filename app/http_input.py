@@ -4,6 +4,7 @@
   surrogate or a NUL in any string or key, an integer beyond 64 bits, NaN/Infinity or a number too large to be
   meant (``MAX_JSON_FLOAT``) → 422 naming the key path (``candidate.training[0].hours``);
 - path ids (:class:`Id64Converter`, the ``int`` converter): beyond what an id column holds → 404;
+  path text (:class:`TextConverter`, the default converter): a NUL → 404;
 - query and form fields (:func:`check_form_fields`): a NUL, or a whole number beyond 64 bits → 422;
 - what still overflows deeper down (a date pushed past year 9999, a bound parameter) → 422
   (:func:`is_overflow`, used by the error handlers);
@@ -20,7 +21,7 @@ from datetime import date
 from flask import request
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import DataError, StatementError
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 from app.errors import DomainError, Invalid
 
@@ -112,6 +113,16 @@ class Id64Converter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", ID_MAX)
         super().__init__(map, *args, **kwargs)
+
+
+class TextConverter(UnicodeConverter):
+    """``<name>`` path segments without a NUL (PostgreSQL text cannot hold one: a query naming
+    ``/certificates/%00`` was a 500 there): such a path matches no route, a 404."""
+
+    def to_python(self, value: str) -> str:
+        if "\x00" in value:
+            raise ValidationError()  # this rule does not match
+        return value
 
 
 def check_form_fields() -> None:

@@ -41,6 +41,15 @@ def pytest_unconfigure(config):
         _clock_travel.stop()
 
 
+# Lines a test wants shown at the end of the run (the fuzz run's case count, the matrix's size).
+RUN_SUMMARY: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in RUN_SUMMARY:
+        terminalreporter.write_line(line)
+
+
 def pytest_report_header(config):
     if CLOCK_DAYS_AHEAD:
         return f"clock moved {CLOCK_DAYS_AHEAD} days ahead: now is {datetime.now(timezone.utc).isoformat()}"

@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 
 from app.eligibility.models import EvidenceFile
 from app.extensions import db
+from app.practical.models import ComponentResult
 from app.sessions.models import ExamSession, Room
 from tests.conftest import PASSWORD, USE_POSTGRES, csrf_from
 from tests.test_eligibility_pages import PNG
+from tests.test_practical_api import setup_fixture  # noqa: F401  (fixture)
 from tests.test_sessions_fixtures import exam_setup_fixture, session_body  # noqa: F401  (fixture)
 
 
@@ -239,3 +241,44 @@ def test_overflow_deep_down_is_422_not_500(app, client, exam_setup, token_for):
         headers=headers,
     )
     assert response.status_code == 422
+
+
+# ---- found by the fuzz run (tests/test_api_fuzz.py), shrunk to the case that failed
+
+
+def test_an_object_where_an_id_or_a_choice_is_expected_is_422(client, setup):
+    s = setup()
+    sid, admin = s["sid"], s["admin"]
+    for body, field in (({"standard": {}, "level": {}, "forms": 1}, "standard"), ({"standard": ["x"]}, "standard")):
+        r = client.post("/api/v1/papers/assemble", json=body, headers=admin)  # was 500: unhashable dict
+        assert r.status_code == 422 and r.get_json()["error"]["details"]["field"] == field, r.get_json()
+    for value in ({}, ["absent"]):
+        r = client.post(f"/api/v1/sessions/{sid}/practical/c1/mark", json={"mark": value}, headers=admin)
+        assert r.status_code == 422 and r.get_json()["error"]["details"]["field"] == "mark", r.get_json()
+        r = client.post(f"/api/v1/sessions/{sid}/practical/finalize", json={"panel": value, "notes": {}}, headers=admin)
+        assert r.status_code == 422 and r.get_json()["error"]["details"]["field"] == "panel", r.get_json()
+
+
+def test_a_refused_api_request_leaves_nothing_it_flushed_behind(app, client, setup, token_for):
+    """The API's error handler rolls back: the request boundary commits after every response, and a
+    review sheet refused with 422 had left the candidate's (pending) review result committed."""
+    s = setup(level="二级", reviewers=3)
+    reviewer = token_for("r1")
+    r = client.put(f"/api/v1/sessions/{s['sid']}/review/c1", json={}, headers=reviewer)
+    assert r.status_code == 422 and r.get_json()["error"]["details"]["field"] == "score"
+    r = client.post(f"/api/v1/sessions/{s['sid']}/review/c1/finalize", json={}, headers=s["admin"])
+    assert r.status_code == 422
+    assert count(app, ComponentResult) == 0
+
+
+def test_a_nul_in_a_path_segment_is_404(client, admin, login, make_user):
+    """Found by the fuzz run on PostgreSQL: GET /api/v1/certificates/%00 was a 500 (text cannot hold a NUL)."""
+    make_user("zhang")
+    for path in (
+        "/api/v1/certificates/%00",
+        "/api/v1/certificates/S%00",
+        "/api/v1/standards/%00",
+        "/results/verify/%00",
+    ):
+        assert client.get(path, headers=admin).status_code == 404, path
+    assert login("zhang").get("/standards/3-01-01-04%00").status_code == 404

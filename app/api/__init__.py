@@ -3,12 +3,21 @@
 from flask import Blueprint
 
 from app.errors import DomainError
+from app.extensions import db
 
 from .common import domain_error_response, resolve_api_user
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(resolve_api_user)
-bp.register_error_handler(DomainError, domain_error_response)
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError):
+    """Roll back what the operation flushed before it failed: the request boundary commits after every
+    response, and a 4xx must leave nothing behind (contract: a request that fails changes nothing)."""
+    db.session.rollback()
+    return domain_error_response(exc)
+
 
 # Route modules register themselves on ``bp``.
 from . import (  # noqa: E402,F401

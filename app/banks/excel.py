@@ -220,7 +220,8 @@ def write_items(items: list[dict], standard: Standard) -> bytes:
                 item.get("source") or "",
             ]  # fmt: skip
         )
-        neutralise_formulas(sheet[sheet.max_row])
+    for row in sheet.iter_rows(min_row=2):  # once, after the rows: sheet[n] per row scans every cell (O(n²))
+        neutralise_formulas(row)
     widths = {"A": 16, "B": 8, "C": 60}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width

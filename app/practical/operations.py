@@ -406,7 +406,7 @@ def mark(
         result.mark, result.mark_reason = None, ""
         db.session.flush()
         return result
-    if kind not in {m.value for m in Mark}:
+    if not isinstance(kind, str) or kind not in {m.value for m in Mark}:
         raise Invalid("标记须为 absent（缺考）或 disqualified（违纪）", field="mark")
     if kind == Mark.disqualified and not reason:
         raise Invalid("标记违纪须填写原因", field="reason")
@@ -525,8 +525,8 @@ def finalize_panel(
     own savepoint: those that cannot be finalized are skipped with the reason."""
     check_component(session, component)
     grouped = panels(session, component)
-    if not every and panel not in grouped:
-        raise Invalid(f"没有名为「{panel}」的评分小组", field="panel")
+    if not every and (not (panel is None or isinstance(panel, str)) or panel not in grouped):
+        raise Invalid(f"没有名为「{panel if isinstance(panel, str) else ''}」的评分小组", field="panel")
     targets = [e for name, members in grouped.items() if every or name == panel for e in members]
     done, skipped = [], []
     for enrollment in targets:

@@ -20,11 +20,13 @@ def all_standards() -> dict[str, Standard]:
 
 def get_standard(standard_id: str, *, field: str | None = None) -> Standard:
     """The standard, or 404 (or 422 naming ``field`` when it comes from a request body)."""
-    standard = all_standards().get(standard_id)
+    # a body may hold a list or an object where the id belongs: unknown, not a TypeError (500)
+    standard = all_standards().get(standard_id) if isinstance(standard_id, str) else None
     if standard is None:
+        shown = standard_id if isinstance(standard_id, str) else ""
         if field:
-            raise Invalid(f"未知的职业标准「{standard_id}」", field=field)
-        raise NotFound(f"未知的职业标准「{standard_id}」")
+            raise Invalid(f"未知的职业标准「{shown}」", field=field)
+        raise NotFound(f"未知的职业标准「{shown}」")
     return standard
 
 

@@ -1,0 +1,229 @@
+"""Who may do what: one entry per (endpoint, method) of ``app.url_map`` (static files excepted).
+
+tests/test_authorization_matrix.py calls every entry as each identity below, against one world whose
+path parameters all name real records of center A (tests/authorization_world.py), and checks:
+- an identity listed here gets through (not 401/403/404, never 5xx; 400/409/422 from the empty body
+  mean the check passed);
+- anyone else is refused: anonymous with 401 (API) or the sign-in page (pages); a candidate who does not
+  own the record, or the admin of another center, with 404 where the owner / center A's admin is
+  allowed (existence must not leak); any other identity with 403 or 404;
+- a refused call changes no row of any table.
+A route without an entry, or an entry naming no route, fails the test: add the entry with the route.
+"""
+
+from __future__ import annotations
+
+ANON = "anonymous"
+CAND = "candidate"  # the candidate who owns the attempt, application, certificate, files (center A)
+OTHER = "other_candidate"  # a candidate of center A who owns none of them
+GRADER = "grader"  # center A, on the session's grading panel
+PROCTOR = "proctor"  # center A, proctoring the session's theory room
+REVIEWER = "reviewer"  # center A, not on the session
+ADMIN_A = "center_admin"  # center A: owns every record named
+ADMIN_B = "other_center_admin"  # center B
+ADMIN = "admin"  # the platform's
+
+IDENTITIES = (ANON, CAND, OTHER, GRADER, PROCTOR, REVIEWER, ADMIN_A, ADMIN_B, ADMIN)
+PUBLIC = frozenset(IDENTITIES)
+SIGNED_IN = PUBLIC - {ANON}
+CANDIDATES = frozenset({CAND, OTHER})
+STAFF = frozenset({GRADER, PROCTOR, REVIEWER, ADMIN_A, ADMIN_B, ADMIN})
+MANAGERS = frozenset({ADMIN_A, ADMIN_B, ADMIN})  # by role; records stay with their center
+CENTER_A = frozenset({ADMIN_A, ADMIN})  # center A's records: its admin and the platform's
+CENTER_ADMINS = frozenset({ADMIN_A, ADMIN_B})  # settings of one's own center (the platform has none)
+
+
+def panel(*others: str) -> dict[str, frozenset]:
+    """Routes of either component (操作技能考核 / 综合评审): that component's panel on the session."""
+    return {"practical": frozenset({GRADER, *others}), "review": frozenset({REVIEWER, *others})}
+
+
+def per_component(allowed: frozenset) -> dict[str, frozenset]:
+    return {"practical": allowed, "review": allowed}
+
+
+TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
+    # ---- public: health, sign-in, certificate verification (contract: no auth)
+    ("main.healthz", "GET"): PUBLIC,
+    ("auth.login", "GET"): PUBLIC,
+    ("auth.login", "POST"): PUBLIC,
+    ("api.create_token", "POST"): PUBLIC,
+    ("api.verify_certificate", "GET"): PUBLIC,
+    ("results.verify", "GET"): PUBLIC,
+    ("results.verify_number", "GET"): PUBLIC,
+    # ---- anyone signed in
+    ("main.index", "GET"): SIGNED_IN,
+    ("auth.logout", "POST"): SIGNED_IN,
+    ("api.delete_token", "DELETE"): SIGNED_IN,
+    ("api.check_eligibility", "POST"): SIGNED_IN,
+    ("api.list_standards", "GET"): SIGNED_IN,
+    ("api.show_standard", "GET"): SIGNED_IN,
+    ("standards.index", "GET"): SIGNED_IN,
+    ("standards.detail", "GET"): SIGNED_IN,
+    ("standards.weights_png", "GET"): SIGNED_IN,
+    # ---- applications (申报): the candidate's own; decided by the center's admin or the platform's
+    ("api.create_application", "POST"): CANDIDATES,
+    ("api.list_applications", "GET"): CANDIDATES | MANAGERS,  # each sees their own / their center's
+    ("api.get_application", "GET"): {CAND} | CENTER_A,
+    ("api.approve_application", "POST"): CENTER_A,
+    ("api.reject_application", "POST"): CENTER_A,
+    ("api.withdraw_application", "POST"): {CAND},
+    ("eligibility.profile", "GET"): CANDIDATES,
+    ("eligibility.profile", "POST"): CANDIDATES,
+    ("eligibility.check", "GET"): CANDIDATES,
+    ("eligibility.apply", "POST"): CANDIDATES,
+    ("eligibility.save_identity", "POST"): CANDIDATES,
+    ("eligibility.my_photo", "GET"): CANDIDATES,
+    ("eligibility.upload_photo", "POST"): CANDIDATES,
+    ("eligibility.upload_evidence", "POST"): CANDIDATES,
+    ("eligibility.my_applications", "GET"): CANDIDATES,
+    ("eligibility.application_detail", "GET"): {CAND} | CENTER_A,
+    ("eligibility.withdraw", "POST"): {CAND},
+    ("eligibility.evidence_file", "GET"): {CAND} | CENTER_A,  # cited in an application center A decides
+    ("eligibility.delete_evidence", "POST"): {CAND},
+    ("eligibility.review_queue", "GET"): MANAGERS,
+    ("eligibility.decide", "POST"): CENTER_A,
+    # ---- question banks (题库): centers read the platform's bank and write their own items (issue 11, 2.)
+    ("api.list_bank_items", "GET"): MANAGERS,
+    ("api.import_bank_items", "POST"): MANAGERS,
+    ("banks.items", "GET"): MANAGERS,
+    ("banks.export_json", "GET"): MANAGERS,
+    ("banks.export_xlsx", "GET"): MANAGERS,
+    ("banks.template", "GET"): MANAGERS,
+    ("banks.import_excel", "GET"): MANAGERS,
+    ("banks.import_excel", "POST"): MANAGERS,
+    ("banks.edit", "GET"): CENTER_A,  # center A's own item
+    ("banks.edit", "POST"): CENTER_A,
+    ("banks.preview", "GET"): CENTER_A,
+    ("banks.retire", "POST"): CENTER_A,
+    # ---- papers (组卷): center A's papers
+    ("api.assemble_papers", "POST"): MANAGERS,
+    ("api.get_paper", "GET"): CENTER_A,
+    ("papers.index", "GET"): MANAGERS,
+    ("papers.index", "POST"): MANAGERS,
+    ("papers.view", "GET"): CENTER_A,
+    ("papers.histogram", "GET"): CENTER_A,
+    ("papers.print_paper", "GET"): CENTER_A,
+    # ---- sessions (考试批次): center A's session, managed by its admin (and the platform's)
+    ("api.create_session", "POST"): MANAGERS,
+    ("api.list_sessions", "GET"): MANAGERS,
+    ("api.get_session", "GET"): CENTER_A,
+    ("api.add_room", "POST"): CENTER_A,
+    ("api.add_staff", "POST"): CENTER_A,
+    ("api.add_candidate", "POST"): CENTER_A,
+    ("api.assign_papers", "POST"): CENTER_A,
+    ("api.readiness", "GET"): CENTER_A,
+    ("api.advance", "POST"): CENTER_A,
+    ("api.publish_session", "POST"): {ADMIN_A},  # contract: POST /sessions/<id>/publish (center_admin)
+    ("api.session_results", "GET"): CENTER_A,
+    ("sessions.index", "GET"): MANAGERS,
+    ("sessions.new", "GET"): MANAGERS,
+    ("sessions.new", "POST"): MANAGERS,
+    ("sessions.detail", "GET"): CENTER_A,
+    ("sessions.edit", "GET"): CENTER_A,
+    ("sessions.edit", "POST"): CENTER_A,
+    ("sessions.add_room", "POST"): CENTER_A,
+    ("sessions.add_staff", "POST"): CENTER_A,
+    ("sessions.remove_staff", "POST"): CENTER_A,
+    ("sessions.add_candidate", "POST"): CENTER_A,
+    ("sessions.remove_candidate", "POST"): CENTER_A,
+    ("sessions.import_roster", "POST"): CENTER_A,
+    ("sessions.assign_papers", "POST"): CENTER_A,
+    ("sessions.advance", "POST"): CENTER_A,
+    ("sessions.tickets", "GET"): CENTER_A,
+    ("auth.staff", "GET"): MANAGERS,
+    # ---- machine exam (机考): the enrolled candidate's own attempt; the room's proctor
+    ("api.start_attempt", "POST"): {CAND},
+    ("api.get_attempt", "GET"): {CAND},
+    ("api.save_answer", "PUT"): {CAND},
+    ("api.submit", "POST"): {CAND},
+    ("api.room_status", "GET"): {PROCTOR} | CENTER_A,
+    ("api.grant_extension", "POST"): {PROCTOR} | CENTER_A,
+    ("api.force_close", "POST"): {PROCTOR} | CENTER_A,
+    ("api.record_incident", "POST"): {PROCTOR} | CENTER_A,
+    ("exams.my_exams", "GET"): CANDIDATES,
+    ("exams.take", "GET"): {CAND},
+    ("exams.ticket", "GET"): {CAND},
+    ("exams.proctor_rooms", "GET"): {PROCTOR} | MANAGERS,
+    ("exams.room", "GET"): {PROCTOR} | CENTER_A,
+    ("exams.act", "POST"): {PROCTOR} | CENTER_A,
+    # ---- practical assessment and review (操作技能考核 / 综合评审): the panel scores, the center finalizes
+    ("api.get_sheet", "GET"): panel(ADMIN_A, ADMIN),
+    ("api.roster", "GET"): panel(ADMIN_A, ADMIN),
+    ("api.candidate_sheets", "GET"): panel(ADMIN_A, ADMIN),
+    ("api.save_sheet", "PUT"): panel(),  # only a member of the panel scores
+    ("api.finalize", "POST"): per_component(CENTER_A),
+    ("api.finalize_panel", "POST"): per_component(CENTER_A),
+    ("api.mark", "POST"): per_component(CENTER_A),
+    ("api.record", "GET"): per_component(CENTER_A),
+    ("api.agreement", "GET"): per_component(CENTER_A),
+    ("api.set_split", "PUT"): CENTER_A,
+    ("api.review_deadline", "PUT"): CENTER_A,
+    ("api.list_materials", "GET"): {CAND, REVIEWER} | CENTER_A,
+    ("api.upload_material", "POST"): {CAND},
+    ("api.scoring_settings", "PUT"): CENTER_ADMINS,
+    ("practical.my_sheets", "GET"): {GRADER, REVIEWER},
+    ("practical.roster", "GET"): panel(),
+    ("practical.entry", "GET"): panel(),
+    ("practical.entry", "POST"): panel(),
+    ("practical.print_sheets", "GET"): panel(ADMIN_A, ADMIN),
+    ("practical.manage", "GET"): per_component(CENTER_A),
+    ("practical.record", "GET"): per_component(CENTER_A),
+    ("practical.agreement_chart", "GET"): per_component(CENTER_A),
+    ("practical.finalize", "POST"): per_component(CENTER_A),
+    ("practical.finalize_panel", "POST"): per_component(CENTER_A),
+    ("practical.mark", "POST"): per_component(CENTER_A),
+    ("practical.split", "POST"): CENTER_A,
+    ("practical.deadline", "POST"): CENTER_A,
+    ("practical.threshold", "POST"): CENTER_ADMINS,
+    ("practical.materials", "GET"): {CAND},
+    ("practical.materials", "POST"): {CAND},
+    ("practical.delete_material", "POST"): {CAND},
+    ("practical.material_file", "GET"): {CAND, REVIEWER} | CENTER_A,
+    # ---- results and certificates (成绩与证书)
+    ("api.revoke_certificate", "POST"): CENTER_A,  # the issuing center's admin, or the platform's
+    ("results.index", "GET"): MANAGERS,
+    ("results.session_results", "GET"): CENTER_A,
+    ("results.export", "GET"): CENTER_A,
+    ("results.publish", "POST"): {ADMIN_A},
+    ("results.certificates", "GET"): MANAGERS,
+    ("results.certificate", "GET"): {CAND} | CENTER_A,
+    ("results.certificate_file", "GET"): {CAND} | CENTER_A,
+    ("results.certificate_photo", "GET"): {CAND} | CENTER_A,
+    ("results.revoke", "POST"): CENTER_A,
+    ("results.mine", "GET"): CANDIDATES,
+    ("results.settings", "GET"): CENTER_ADMINS,
+    ("results.settings", "POST"): CENTER_ADMINS,
+    # ---- statistics (试卷与试题分析)
+    ("api.dashboard", "GET"): MANAGERS,
+    ("api.session_statistics", "GET"): CENTER_A,
+    ("api.writebacks", "GET"): CENTER_A,
+    ("api.write_back_all", "POST"): CENTER_A,  # writes back center A's own items only
+    ("api.write_back_item", "POST"): {ADMIN},  # an item of the platform's bank: its admin only
+    ("statistics.dashboard", "GET"): MANAGERS,
+    ("statistics.trend_png", "GET"): MANAGERS,
+    ("statistics.session", "GET"): CENTER_A,
+    ("statistics.items_png", "GET"): CENTER_A,
+    ("statistics.scores_png", "GET"): CENTER_A,
+    ("statistics.write_back_all", "POST"): CENTER_A,
+    ("statistics.write_back_item", "POST"): {ADMIN},
+}
+
+# Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not
+# with a 403 page: the test checks that an error was flashed and that nothing was written.
+FLASHED_REFUSALS: dict[tuple[str, str], frozenset] = {
+    ("statistics.write_back_item", "POST"): frozenset({ADMIN_A}),
+}
+
+
+def identity_for(endpoint: str, method: str, component: str | None) -> str:
+    """Who the table lets through: a center admin first, else the candidate, the panel, the proctor, admin."""
+    allowed = TABLE[(endpoint, method)]
+    if isinstance(allowed, dict):
+        allowed = allowed[component]
+    if ANON in allowed:
+        return ANON
+    for identity in (ADMIN_A, CAND, GRADER if component != "review" else REVIEWER, PROCTOR, ADMIN):
+        if identity in allowed:
+            return identity
+    raise AssertionError(f"nobody may call {endpoint} {method}")
