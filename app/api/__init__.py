@@ -12,6 +12,7 @@ bp.register_error_handler(DomainError, domain_error_response)
 
 # Route modules register themselves on ``bp``.
 from . import (  # noqa: E402,F401
+    audit,
     auth,
     banks,
     certificates,
