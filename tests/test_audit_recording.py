@@ -25,7 +25,7 @@ from tests.test_certificates_api import _issued
 from tests.test_decision_races import pending  # noqa: F401  (fixture)
 from tests.test_exam_api import at, correct_letter, start, window
 from tests.test_papers_api import admin, request_body  # noqa: F401  (fixture)
-from tests.test_practical_api import FOUR, finalize, put, sections_for, setup_fixture  # noqa: F401  (fixture)
+from tests.test_practical_api import finalize, put, sections_for, setup_fixture  # noqa: F401  (fixture)
 from tests.test_sessions_fixtures import exam_setup_fixture  # noqa: F401  (fixture)
 
 STD = "3-01-01-04"
@@ -111,7 +111,7 @@ def test_item_edit_with_its_answer_key_and_retire(app, make_user, login):
     assert one(app, "bank.item_retired")["details"] == {"external_id": "T-0001"}
 
 
-def test_paper_assembly_one_entry_per_form(app, client, admin):
+def test_paper_assembly_one_entry_per_form(app, client, admin):  # noqa: F811
     r = client.post("/api/v1/papers/assemble", json=request_body(), headers=admin)
     assert r.status_code == 201, r.get_json()
     assembled = entries(app, "paper.assembled")
@@ -126,7 +126,7 @@ def test_paper_assembly_one_entry_per_form(app, client, admin):
 # ---------------------------------------------------------------- decisions on applications
 
 
-def test_approval_and_a_second_decision_409_leaves_one_entry(app, client, pending):
+def test_approval_and_a_second_decision_409_leaves_one_entry(app, client, pending):  # noqa: F811
     url = f"/api/v1/applications/{pending['id']}"
     assert client.post(f"{url}/reject", json={}, headers=pending["boss"]).status_code == 422  # no reason
     assert entries(app, "application.") == []
@@ -137,7 +137,7 @@ def test_approval_and_a_second_decision_409_leaves_one_entry(app, client, pendin
     assert entry["subject"] == ("applications", pending["id"]) and entry["details"]["reason"] == "材料齐全"
 
 
-def test_rejection_by_the_platform_admin_is_the_candidates_centers_record(app, client, pending):
+def test_rejection_by_the_platform_admin_is_the_candidates_centers_record(app, client, pending):  # noqa: F811
     url = f"/api/v1/applications/{pending['id']}/reject"
     assert client.post(url, json={"reason": "工作年限不足"}, headers=pending["root"]).status_code == 200
     entry = one(app, "application.rejected")
