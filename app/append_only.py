@@ -64,7 +64,8 @@ def append_only(model: type, label: str) -> type:
     table = model.__table__.name
     for dialect in ("sqlite", "postgresql"):
         for statement in trigger_statements(table, dialect):
-            event.listen(model.__table__, "after_create", DDL(statement).execute_if(dialect=dialect))
+            ddl = DDL(statement.replace("%", "%%"))  # DDL formats %(table)s: a literal % is doubled
+            event.listen(model.__table__, "after_create", ddl.execute_if(dialect=dialect))
     return model
 
 
