@@ -18,7 +18,7 @@ from app.timeutil import CHINA
 
 from . import operations as ops
 from .labels import ACTION_LABELS, SUBJECT_LABELS, action_label, subject_label
-from .serialize import EXPORT_HEADERS, details_text, export_row
+from .serialize import EXPORT_HEADERS, details_lines, export_row
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 READERS = (Role.center_admin, Role.admin)
@@ -44,7 +44,7 @@ def index():
         subjects=SUBJECT_LABELS,
         action_label=action_label,
         subject_label=subject_label,
-        details_text=details_text,
+        details_lines=details_lines,
         china=CHINA,
     )
     return html, (422 if error else 200)
