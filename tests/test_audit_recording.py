@@ -19,14 +19,18 @@ from app.banks import operations as bank_ops
 from app.banks.models import Item
 from app.extensions import db
 from tests.audit_helpers import entries, one
+from tests.conftest import csrf_from
 from tests.results_fixtures import flow_fixture  # noqa: F401  (fixture)
 from tests.test_banks_api import item
 from tests.test_certificates_api import _issued
 from tests.test_decision_races import pending  # noqa: F401  (fixture)
+from tests.test_eligibility_pages import PNG
 from tests.test_exam_api import at, correct_letter, start, window
+from tests.test_files import stored_files, upload_evidence
 from tests.test_papers_api import admin, request_body  # noqa: F401  (fixture)
 from tests.test_practical_api import finalize, put, sections_for, setup_fixture  # noqa: F401  (fixture)
 from tests.test_sessions_fixtures import exam_setup_fixture  # noqa: F401  (fixture)
+from tests.test_statistics_writeback import CANDIDATES, bank_session, difficulty, sit  # noqa: F401  (fixture)
 
 STD = "3-01-01-04"
 
@@ -267,3 +271,61 @@ def test_entries_are_stamped_with_the_clock_of_the_app(app, client, make_user, t
     client.delete("/api/v1/auth/token", headers=headers)
     with app.app_context():
         assert db.session.scalar(select(AuditEntry.at)) == moment
+
+
+# ---------------------------------------------------------------- the rest: settings, withdrawal, files, write-back
+
+
+def test_spread_threshold_and_section_split(app, client, setup):
+    s = setup()
+    assert client.put("/api/v1/scoring/settings", json={"spread_threshold": 0}, headers=s["admin"]).status_code == 422
+    assert client.put("/api/v1/scoring/settings", json={"spread_threshold": 12}, headers=s["admin"]).status_code == 200
+    assert client.put("/api/v1/scoring/settings", json={"spread_threshold": 10}, headers=s["admin"]).status_code == 200
+    changes = [e["details"] for e in entries(app, "practical.threshold_set")]
+    assert changes == [{"old": None, "new": 12.0}, {"old": 12.0, "new": 10.0}]
+    assert entries(app, "practical.threshold_set")[0]["center"] == "测试评价中心"
+    url = f"/api/v1/sessions/{s['sid']}/practical/splits/宣传讲解"
+    assert (
+        client.put(url, json={"parts": [{"name": "不存在的工作内容", "max": 15}]}, headers=s["admin"]).status_code
+        == 422
+    )
+    assert entries(app, "practical.split_set") == []
+
+
+def test_withdrawal_by_the_candidate(app, client, pending, token_for):  # noqa: F811
+    r = client.post(f"/api/v1/applications/{pending['id']}/withdraw", headers=token_for("cand"))
+    assert r.status_code == 200
+    entry = one(app, "application.withdrawn")
+    assert (entry["actor"], entry["role"], entry["center"]) == ("cand", "candidate", "甲中心")
+    assert entry["subject"] == ("applications", pending["id"])
+
+
+def test_evidence_deletion(app, make_user, login):
+    make_user("cand", center="甲中心")
+    browser = login("cand")
+    upload_evidence(browser, PNG, "证书.png")
+    assert entries(app) == []  # an upload is not a decision
+    file_id = stored_files(app)[0].id
+    csrf = csrf_from(browser.get("/eligibility/profile").get_data(True))
+    assert browser.post(f"/eligibility/evidence/{file_id}/delete", data={"csrf_token": csrf}).status_code == 302
+    entry = one(app, "evidence.deleted")
+    assert entry["actor"] == "cand" and entry["center"] == "甲中心" and entry["details"]["name"] == "证书.png"
+
+
+def test_difficulty_write_back_names_the_item_and_its_values(app, client, token_for, bank_session):  # noqa: F811
+    s = bank_session
+    for n in range(1, CANDIDATES + 1):
+        sit(client, token_for, s["sid"], n, s)
+    assert len(entries(app, "exam.submitted")) == CANDIDATES  # one per attempt scored
+    url = f"/api/v1/sessions/{s['sid']}/statistics"
+    assert client.post(f"{url}/items/{s['platform']}/difficulty", headers=s["admin"]).status_code == 403
+    r = client.post(f"{url}/items/{s['own']}/difficulty", headers=s["admin"])
+    assert r.status_code == 200, r.get_json()
+    entry = one(app, "bank.difficulty_written_back")
+    assert (
+        entry["actor"] == "sadmin"
+        and entry["center"] == "测试评价中心"
+        and entry["subject"] == ("bank_items", s["own"])
+    )
+    assert entry["details"]["old"] == 0.6 and entry["details"]["new"] == difficulty(app, s["own"])
+    assert entry["details"]["responses"] == CANDIDATES and entry["details"]["session_id"] == s["sid"]
