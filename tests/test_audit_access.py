@@ -254,3 +254,11 @@ def test_export_is_csv_with_formulas_neutralised(app, client, make_user, token_f
     rows = list(csv.reader(io.StringIO(r.get_data(True).lstrip("\ufeff"))))
     assert rows[0][:3] == ["编号", "时间", "操作人"]
     assert rows[1][2] == "root" and rows[1][5] == "bank.items_imported" and rows[1][11] == "'-2-3"
+
+
+def test_the_platform_admin_sees_whose_record_each_entry_is(two_centers, client, login):
+    html = login("root").get("/audit/").get_data(True)
+    assert "<th>机构</th>" in html and "甲中心" in html and "乙中心" in html and ">平台<" in html
+    assert "<th>机构</th>" not in login("a_admin").get("/audit/").get_data(True)
+    body = client.get("/api/v1/audit", headers=two_centers["root"]).get_json()
+    assert [e["center"] for e in body["entries"]] == [None, "乙中心", "甲中心"]

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.append_only import append_only
-from app.auth.models import User
+from app.auth.models import Center, User
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
@@ -36,6 +36,7 @@ class AuditEntry(db.Model):
     request_id: Mapped[str] = mapped_column(String(64), default="")
 
     actor: Mapped[User | None] = relationship()
+    center: Mapped[Center | None] = relationship()
 
 
 append_only(AuditEntry, "审计日志")

@@ -206,7 +206,9 @@ def entries_query(user: User, filters: Filters) -> Select:
         query = query.where(AuditEntry.subject_type == filters.subject_type)
     if filters.subject_id is not None:
         query = query.where(AuditEntry.subject_id == filters.subject_id)
-    return query.options(selectinload(AuditEntry.actor)).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    return query.options(selectinload(AuditEntry.actor), selectinload(AuditEntry.center)).order_by(
+        AuditEntry.at.desc(), AuditEntry.id.desc()
+    )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from .labels import action_label, subject_label
 from .models import AuditEntry
 
 EXPORT_HEADERS = [
-    "编号", "时间", "操作人", "角色", "机构编号", "操作代码", "操作", "对象类型", "对象编号", "详情", "客户端地址", "请求编号",
+    "编号", "时间", "操作人", "角色", "机构", "操作代码", "操作", "对象类型", "对象编号", "详情", "客户端地址", "请求编号",
 ]  # fmt: skip
 
 
@@ -21,6 +21,7 @@ def entry_dict(entry: AuditEntry) -> dict:
         "actor": entry.actor.username if entry.actor else None,
         "actor_role": entry.actor_role or None,
         "center_id": entry.center_id,
+        "center": entry.center.name if entry.center else None,
         "action": entry.action,
         "action_label": action_label(entry.action),
         "subject": {"type": entry.subject_type, "id": entry.subject_id},
@@ -63,7 +64,7 @@ def export_row(entry: AuditEntry) -> list:
         entry.at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
         entry.actor.username if entry.actor else "系统",
         entry.actor_role,
-        entry.center_id if entry.center_id is not None else "",
+        entry.center.name if entry.center else "平台",
         entry.action,
         action_label(entry.action),
         subject_label(entry.subject_type),

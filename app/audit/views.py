@@ -39,6 +39,7 @@ def index():
         "audit/index.html",
         page=page,
         error=error,
+        platform=current_user.role == Role.admin,
         args=args,
         actions=ACTION_LABELS,
         subjects=SUBJECT_LABELS,

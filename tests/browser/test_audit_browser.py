@@ -24,7 +24,7 @@ pytestmark = [
 SIDEWAYS = "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
 
 
-def test_audit_page_fits_390_px(client, server, browser, setup):  # noqa: F811
+def test_audit_page_fits_390_px(client, server, browser, setup, make_user):  # noqa: F811
     shots = os.environ.get("SCREENSHOT_DIR")
     s = setup()
     for n in (1, 2, 3):
@@ -39,10 +39,11 @@ def test_audit_page_fits_390_px(client, server, browser, setup):  # noqa: F811
     assert mark.status_code == 200
     items = [item(n, stem='=HYPERLINK("http://x")' if n == 1 else f"第{n}题") for n in range(1, 4)]
     assert client.post("/api/v1/banks/3-01-01-04/items", json={"items": items}, headers=s["admin"]).status_code == 201
-    for width in (1280, 390):
+    make_user("root", "admin")
+    for user, width in (("admin1", 1280), ("admin1", 390), ("root", 1280), ("root", 390)):
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.goto(f"{server}/login")
-        page.fill("#username", "admin1")
+        page.fill("#username", user)
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
         page.goto(f"{server}/audit/")
@@ -51,7 +52,7 @@ def test_audit_page_fits_390_px(client, server, browser, setup):  # noqa: F811
         assert page.evaluate(SIDEWAYS) <= 0, f"the audit log scrolls sideways at {width} px"
         if shots:
             Path(shots).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{shots}/audit-{width}.png", full_page=True)
+            page.screenshot(path=f"{shots}/audit-{user}-{width}.png", full_page=True)
         page.select_option("select[name=action]", "practical.sheet_saved")
         page.click(".audit-filters button[type=submit]")
         page.wait_for_load_state("networkidle")
