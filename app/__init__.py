@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # registered; boundary: the after-commit hooks on the database session.
 from app import api, boundary, components, models, timeutil  # noqa: F401
 from app.api.common import domain_error_response, error_response
+from app.audit.views import bp as audit_bp
 from app.auth.operations import LOGIN_SESSION_KEY, user_for_login_session
 from app.auth.views import bp as auth_bp
 from app.banks.views import bp as banks_bp
@@ -141,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
         practical_bp,
         results_bp,
         statistics_bp,
+        audit_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API checks the CSRF header itself when a cookie authenticates it

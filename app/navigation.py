@@ -25,6 +25,7 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("practical.my_sheets", "评分", ("grader", "reviewer")),
     ("results.index", "成绩与证书", STAFF),
     ("statistics.dashboard", "统计", STAFF),
+    ("audit.index", "审计日志", STAFF),
 ]
 
 

@@ -21,6 +21,7 @@ def _domain_error(exc: DomainError):
 
 # Route modules register themselves on ``bp``.
 from . import (  # noqa: E402,F401
+    audit,
     auth,
     banks,
     certificates,

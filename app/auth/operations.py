@@ -10,6 +10,7 @@ from sqlalchemy import String, bindparam, delete, select
 from werkzeug.security import check_password_hash
 
 from app import timeutil
+from app.audit.operations import record
 from app.errors import DomainError, Invalid, Unauthorized
 from app.extensions import db
 from app.timeutil import UTCDateTime
@@ -172,6 +173,9 @@ def revoke_token(token: str) -> bool:
     """Delete the token (sign-out of an API client); from then on it answers 401. True if it existed.
     The token cache (app/auth/token_cache.py) drops the digest too."""
     digest = _digest(token)
+    row = db.session.scalar(select(ApiToken).where(ApiToken.digest == digest))
+    if row is not None:
+        record("token.revoked", row, {"user": row.user.username}, center_id=row.user.center_id)
     result = db.session.execute(delete(ApiToken).where(ApiToken.digest == digest))
     token_cache.invalidate(digest=digest)  # this process at once; other processes re-check inside their write
     return bool(result.rowcount)

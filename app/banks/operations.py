@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, insert, or_, select
 
+from app.audit.operations import listed, record
 from app.auth.models import Role, User
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -16,6 +17,8 @@ from app.standards.schema import Standard
 
 from .models import ITEM_TYPES, Item
 from .validation import Problem, all_areas, check_item
+
+BANK = "bank_items"  # the audit subject of an import (many items)
 
 
 def validate_items(raw_items: list, standard: Standard) -> tuple[list[dict], list[tuple[int, Problem]]]:
@@ -112,18 +115,44 @@ def upsert_items(standard: Standard, items: list[dict], owner: int | None = None
         query = select(Item).where(Item.standard_id == standard.id, Item.external_id.in_(chunk))
         for row in db.session.scalars(query):
             existing[row.external_id] = row
-    new = []
+    new, changed = [], {}
     for data in items:
         row = existing.get(data["external_id"])
         if row is None:
             new.append({"standard_id": standard.id, "center_id": owner, "retired": False, "usage_count": 0, **data})
         else:
+            changed[row.external_id] = changes_of(row, data)
             for key, value in data.items():
                 setattr(row, key, value)
     if new:
         db.session.execute(insert(Item), new)  # ORM bulk insert: one executemany, not one flush per row
+    record("bank.items_imported", None, import_details(standard, new, changed), subject_type=BANK, center_id=owner)
     db.session.flush()
     return len(items)
+
+
+def _cut(value):
+    return value[:500] if isinstance(value, str) else value
+
+
+def changes_of(item: Item, data: dict) -> dict[str, list]:
+    """{field: [old, new]} for the fields ``data`` changes (texts cut to 500 characters); a changed
+    answer key shows as ``answer``."""
+    return {k: [_cut(getattr(item, k)), _cut(v)] for k, v in data.items() if getattr(item, k) != v}
+
+
+def import_details(standard: Standard, new: list[dict], changed: dict[str, dict]) -> dict:
+    """One import's audit details: counts, and which external ids were created, changed, re-keyed."""
+    updated = [external_id for external_id, fields in changed.items() if fields]
+    return {
+        "standard": standard.id,
+        "created": len(new),
+        "updated": len(updated),
+        "unchanged": len(changed) - len(updated),
+        "created_ids": listed(row["external_id"] for row in new),
+        "updated_ids": listed(updated),
+        "answer_key_changed": listed(external_id for external_id in updated if "answer" in changed[external_id]),
+    }
 
 
 def import_items(standard_id: str, raw_items, user: User | None = None) -> int:
@@ -198,14 +227,19 @@ def update_item(item: Item, data: dict, user: User | None = None) -> Item:
     clean, problems = check_item(merged, standard)
     if problems:
         raise Invalid(problems[0].message, field=problems[0].field)
+    changes = changes_of(item, clean)
     for key, value in clean.items():
         setattr(item, key, value)
+    if changes:
+        record("bank.item_edited", item, {"external_id": item.external_id, "changes": changes})
     db.session.flush()
     return item
 
 
 def set_retired(item: Item, retired: bool, user: User | None = None) -> Item:
     check_writable(item, user)
+    if item.retired != retired:
+        record("bank.item_retired" if retired else "bank.item_restored", item, {"external_id": item.external_id})
     item.retired = retired
     db.session.flush()
     return item

@@ -17,6 +17,7 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app.audit.operations import record
 from app.auth.models import Role, User
 from app.boundary import after_commit
 from app.errors import Conflict, Invalid, NotFound
@@ -163,6 +164,7 @@ def delete_evidence(user: User, file_id: int) -> None:
     if _cited(file):
         raise Conflict("该材料已随申报提交，不能删除")
     path = os.path.join(evidence_dir(), file.stored_name)
+    record("evidence.deleted", file, {"label": file.label, "name": file.original_name}, center_id=user.center_id)
     db.session.delete(file)
     db.session.flush()
     after_commit(lambda: remove_file(path))  # the file goes only once the record is gone for good

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import Select, and_, or_, select
 
 from app import timeutil
+from app.audit.operations import record
 from app.auth.models import Role, User
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
@@ -154,6 +155,7 @@ def withdraw(user: User, application_id: int) -> int:
         raise NotFound("申报记录不存在")
     if application.status.decided:
         raise Conflict(f"该申报已{application.status.label[1:]}，不能撤回", code="already_decided")
+    record("application.withdrawn", application, {"standard": application.standard_id, "level": application.level})
     db.session.delete(application)
     db.session.flush()
     return application_id
@@ -253,6 +255,8 @@ def decide(user: User, application_id: int, *, approve: bool, reason: object) ->
     application.decided_by_id = user.id
     application.decided_center_id = user.center_id
     application.decision_reason = reason
+    center = application.center_id or user.center_id  # a center-less candidate: the deciding center
+    record(f"application.{application.status.value}", application, {"reason": reason}, actor=user, center_id=center)
     db.session.flush()
     return application
 

@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import assessment, timeutil
+from app.audit.operations import CURRENT, record
 from app.auth import token_cache
 from app.auth.models import Role, User
 from app.auth.operations import token_still_valid, token_valid_query
@@ -99,6 +100,25 @@ def _lock_open(attempt: Attempt) -> bool:
     return attempt.is_open
 
 
+CLOSE_ACTIONS = {
+    CloseReason.candidate: "exam.submitted",
+    CloseReason.deadline: "exam.closed_at_deadline",
+    CloseReason.forced: "exam.force_closed",
+}
+# Who closed it when no proctor did: the candidate submitting (the request's user), or nobody (the deadline).
+_CLOSER = {CloseReason.candidate: CURRENT, CloseReason.deadline: None, CloseReason.forced: CURRENT}
+
+
+def _close_details(attempt: Attempt) -> dict:
+    return {
+        "reason": attempt.close_reason.value,
+        "closed_at": iso(attempt.closed_at),
+        "points_earned": attempt.points_earned,
+        "points_total": attempt.points_total,
+        "score": attempt.score,
+    }
+
+
 def _close(attempt: Attempt, reason: CloseReason, at: datetime, by: User | None = None) -> None:
     """Close and score with what was saved. Reads answers only: never blanks one."""
     attempt.transition(AttemptStatus.submitted)
@@ -106,6 +126,7 @@ def _close(attempt: Attempt, reason: CloseReason, at: datetime, by: User | None 
     attempt.closed_at = at
     attempt.closed_by_id = by.id if by else None
     score_attempt(attempt)
+    record(CLOSE_ACTIONS[reason], attempt, _close_details(attempt), actor=by or _CLOSER[reason])
 
 
 def score_attempt(attempt: Attempt) -> None:
@@ -551,6 +572,7 @@ def grant_extension(enrollment: Enrollment, minutes, reason, actor: User, now: d
         created_at=now,
     )
     db.session.add(action)
+    record("exam.extension_granted", action, {"minutes": minutes, "reason": reason}, actor=actor)
     db.session.flush()
     return action
 
@@ -560,6 +582,7 @@ def record_incident(enrollment: Enrollment, reason, actor: User, now: datetime) 
         enrollment=enrollment, kind=ActionKind.incident, reason=_reason(reason), actor_id=actor.id, created_at=now
     )
     db.session.add(action)
+    record("exam.incident_recorded", action, {"reason": action.reason}, actor=actor)
     db.session.flush()
     return action
 

@@ -14,6 +14,7 @@ from collections import Counter
 from flask import current_app
 from sqlalchemy import or_, select, update
 
+from app.audit.operations import record
 from app.auth.models import Role, User
 from app.auth.scoping import get_for_center, scope_to_center
 from app.banks.models import Item
@@ -214,6 +215,8 @@ def store_papers(standard: Standard, blueprint: Blueprint, seed: int, forms, use
         db.session.add(paper)
         papers.append(paper)
     db.session.flush()
+    for p in papers:
+        record("paper.assembled", p, {"batch": batch, "form": p.form_no, "seed": seed, "items": len(p.items)})
     return papers
 
 

@@ -8,7 +8,8 @@ the append-only record of every entry and correction, the center's settings, rev
 - ``ComponentResult``: the candidate's result in the component, through ``RESULT_LIFECYCLE``
   (pending → final | absent | disqualified, never back): once it leaves pending, the sheets are locked.
 - ``ScoreRecord``: who, when, old → new — append-only, enforced here (an update or delete of a record
-  raises ``AppendOnlyError`` before it reaches the database).
+  raises ``AppendOnlyError`` before it reaches the database, and the database's triggers refuse
+  it too: ``app.append_only``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.append_only import AppendOnlyError, append_only  # noqa: F401 (AppendOnlyError: re-exported)
 from app.auth.models import Center, User
 from app.extensions import db
 from app.lifecycle import Lifecycle
@@ -166,25 +168,7 @@ class ScoreRecord(db.Model):
         return RECORD_LABELS[self.action]
 
 
-class AppendOnlyError(RuntimeError):
-    """A change or deletion of a ScoreRecord was attempted: the record can only grow."""
-
-
-@event.listens_for(ScoreRecord, "before_update")
-def _no_update(mapper, connection, target) -> None:
-    raise AppendOnlyError("评分变更记录只能追加，不能修改")
-
-
-@event.listens_for(ScoreRecord, "before_delete")
-def _no_delete(mapper, connection, target) -> None:
-    raise AppendOnlyError("评分变更记录只能追加，不能删除")
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _no_bulk_change(state) -> None:
-    """Bulk ``update(ScoreRecord)`` / ``delete(ScoreRecord)`` bypass the mapper events: refuse them too."""
-    if (state.is_update or state.is_delete) and any(m.class_ is ScoreRecord for m in state.all_mappers):
-        raise AppendOnlyError("评分变更记录只能追加")
+append_only(ScoreRecord, "评分变更记录")
 
 
 class ScoringSettings(db.Model):

@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app import assessment
+from app.audit.operations import record
 from app.auth.models import Role, User
 from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -168,6 +169,7 @@ def set_split(session: ExamSession, area: str, parts: list[dict]) -> SectionSpli
     )
     if not parts:
         if existing is not None:
+            record("practical.split_set", session, {"area": area, "old": existing.parts, "new": []})
             db.session.delete(existing)
             db.session.flush()
         return None
@@ -191,11 +193,13 @@ def set_split(session: ExamSession, area: str, parts: list[dict]) -> SectionSpli
         raise Invalid(
             f"「{area}」各工作内容分值合计 {total:g} 分，须等于该职业功能的 {sections[area]} 分", field="parts"
         )
+    old = existing.parts if existing is not None else []
     if existing is None:
         existing = SectionSplit(session_id=session.id, area=area, parts=clean)
         db.session.add(existing)
     else:
         existing.parts = clean
+    record("practical.split_set", session, {"area": area, "old": old, "new": clean})
     db.session.flush()
     return existing
 
@@ -373,12 +377,15 @@ def save_sheet(
         )
         db.session.add(sheet)
         _record(session, component, enrollment, user, RecordAction.entry, None, _sheet_state(sheet), now)
+        record(f"{component}.sheet_saved", sheet, {"candidate": username, "kind": "entry", "new": _sheet_state(sheet)})
     else:
         old = _sheet_state(sheet)
         sheet.sections, sheet.parts, sheet.total, sheet.updated_at = sections, parts, total, now
         new = _sheet_state(sheet)
         if new != old:
             _record(session, component, enrollment, user, RecordAction.correction, old, new, now)
+            change = {"candidate": username, "kind": "correction", "old": old, "new": new}
+            record(f"{component}.sheet_saved", sheet, change)
     db.session.flush()
     return sheet
 
@@ -403,6 +410,7 @@ def mark(
         if result.mark is None:
             return result
         _record(session, component, enrollment, actor, RecordAction.unmark, {"mark": result.mark.value}, None, now)
+        record(f"{component}.unmarked", result, {"candidate": username, "old": result.mark.value}, actor=actor)
         result.mark, result.mark_reason = None, ""
         db.session.flush()
         return result
@@ -413,6 +421,7 @@ def mark(
     old = {"mark": result.mark.value, "reason": result.mark_reason} if result.mark else None
     result.mark, result.mark_reason = Mark(kind), reason
     _record(session, component, enrollment, actor, RecordAction.mark, old, {"mark": kind, "reason": reason}, now)
+    record(f"{component}.marked", result, {"candidate": username, "mark": kind, "reason": reason}, actor=actor)
     db.session.flush()
     return result
 
@@ -432,7 +441,9 @@ def set_spread_threshold(center_id: int, value) -> ScoringSettings:
     if settings is None:
         settings = ScoringSettings(center_id=center_id)
         db.session.add(settings)
+    old = settings.spread_threshold
     settings.spread_threshold = float(value)
+    record("practical.threshold_set", settings, {"old": old, "new": settings.spread_threshold}, subject_id=center_id)
     db.session.flush()
     return settings
 
@@ -507,6 +518,8 @@ def finalize(session: ExamSession, component: str, actor: User, username: str, n
         now,
         note,
     )
+    summary = {"status": result.status.value, "score": result.score, "spread": result.spread, "graders": result.graders}
+    record(f"{component}.finalized", result, {"candidate": username, **summary, "note": note}, actor=actor)
     db.session.flush()
     return result
 

@@ -16,6 +16,7 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import select
 
+from app.audit.operations import record
 from app.auth.models import Role, User
 from app.boundary import after_commit
 from app.eligibility.evidence import parses, read_upload, remove_file, sniff, write_file
@@ -99,6 +100,7 @@ def upload(
     )
     db.session.add(material)
     db.session.flush()
+    record("review.material_uploaded", material, {"kind": kind, "name": material.original_name, "size": material.size})
     folder = review_dir()
     after_commit(lambda: write_file(folder, stored_name, content))
     return material
@@ -111,6 +113,7 @@ def delete(session: ExamSession, user: User, material_id: int, now: datetime) ->
         raise NotFound("材料不存在")
     _check_open(session, enrollment, now)
     path = os.path.join(review_dir(), material.stored_name)
+    record("review.material_deleted", material, {"kind": material.kind.value, "name": material.original_name})
     db.session.delete(material)
     db.session.flush()
     after_commit(lambda: remove_file(path))

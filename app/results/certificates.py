@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import timeutil
+from app.audit.operations import record
 from app.auth.models import Center, Role, User
 from app.eligibility.identity import identity_of
 from app.errors import Conflict, Invalid, NotFound
@@ -106,8 +107,10 @@ def save_settings(center: Center, data: dict) -> CenterCertificateSettings:
     if settings is None:
         settings = CenterCertificateSettings(center_id=center.id)
         db.session.add(settings)
+    old = {key: getattr(settings, key) for key in values}
     for key, value in values.items():
         setattr(settings, key, value)
+    record("certificate.settings_changed", settings, {"old": old, "new": values}, subject_id=center.id)
     db.session.flush()
     return settings
 
@@ -192,6 +195,8 @@ def issue_certificates(session: ExamSession, passers: list[Result], now: datetim
         db.session.add(certificate)
         certificates.append(certificate)
     db.session.flush()
+    for c in certificates:
+        record("certificate.issued", c, {"number": c.number, "holder": c.holder_name, "result_id": c.result_id})
     return certificates
 
 
@@ -247,6 +252,7 @@ def revoke(no: str, user: User, reason, now: datetime | None = None) -> Certific
     certificate.revoked_at = now or timeutil.utcnow()
     certificate.revoked_by_id = user.id
     certificate.revoke_reason = reason.strip()
+    record("certificate.revoked", certificate, {"number": certificate.number, "reason": certificate.revoke_reason})
     db.session.flush()
     return certificate
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app import assessment, timeutil
 from app.assessment import FinalScore, Status
+from app.audit.operations import record
 from app.auth.models import User
 from app.errors import Conflict
 from app.extensions import db
@@ -108,6 +109,8 @@ def publish(session: ExamSession, user: User, now: datetime | None = None) -> li
         db.session.add(result)
         results.append(result)
     db.session.flush()
+    passed = sum(r.passed for r in results)
+    record("results.published", session, {"candidates": len(results), "passed": passed})
     issue_certificates(session, [r for r in results if r.passed], now)
     for result in results:
         if not result.passed and any(c.passed for c in result.components):

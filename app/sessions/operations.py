@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app import assessment, timeutil
+from app.audit.operations import record
 from app.auth.models import Center, Role, User
 from app.auth.scoping import get_for_center, scope_to_center
 from app.eligibility.operations import has_approved_application
@@ -651,6 +652,7 @@ def attach_papers(session: ExamSession, papers: list) -> list[SessionPaper]:
         enrollment.form, enrollment.paper_id = chosen.form, chosen.paper_id
     if session.status == SessionStatus.draft:
         session.transition(SessionStatus.scheduled)
+    record("session.papers_assigned", session, {"papers": [p.id for p in papers]})
     db.session.flush()
     return assigned
 

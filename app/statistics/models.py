@@ -1,13 +1,14 @@
 """The record of difficulty write-backs (难度回写记录): who wrote which observed facility into which bank
-item, when, old → new, from which session and over how many responses. Append-only, enforced here."""
+item, when, old → new, from which session and over how many responses. Append-only (``app.append_only``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.append_only import AppendOnlyError, append_only  # noqa: F401 (AppendOnlyError: re-exported)
 from app.auth.models import User
 from app.banks.models import Item
 from app.extensions import db
@@ -35,22 +36,4 @@ class DifficultyWriteback(db.Model):
     actor: Mapped[User] = relationship()
 
 
-class AppendOnlyError(RuntimeError):
-    """A change or deletion of a write-back record was attempted: the record can only grow."""
-
-
-@event.listens_for(DifficultyWriteback, "before_update")
-def _no_update(mapper, connection, target) -> None:
-    raise AppendOnlyError("难度回写记录只能追加，不能修改")
-
-
-@event.listens_for(DifficultyWriteback, "before_delete")
-def _no_delete(mapper, connection, target) -> None:
-    raise AppendOnlyError("难度回写记录只能追加，不能删除")
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _no_bulk_change(state) -> None:
-    """Bulk ``update()`` / ``delete()`` bypass the mapper events: refuse them too."""
-    if (state.is_update or state.is_delete) and any(m.class_ is DifficultyWriteback for m in state.all_mappers):
-        raise AppendOnlyError("难度回写记录只能追加")
+append_only(DifficultyWriteback, "难度回写记录")

@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import select
 
 from app import assessment, timeutil
+from app.audit.operations import record as audit
 from app.auth.models import User
 from app.banks import operations as bank_ops
 from app.banks.models import Item
@@ -205,6 +206,13 @@ def _write(session: ExamSession, item: Item, entry: dict, user: User, now: datet
     )
     item.difficulty = record.new_difficulty
     db.session.add(record)
+    details = {
+        "external_id": item.external_id,
+        "old": record.old_difficulty,
+        "new": record.new_difficulty,
+        "responses": record.responses,
+    }
+    audit("bank.difficulty_written_back", item, {**details, "session_id": session.id}, actor=user)
     return record
 
 

@@ -1,0 +1,73 @@
+"""The audit log's action codes (dotted: domain.what_happened) and their Chinese names. ``record``
+refuses a code not listed here, so the page can name every entry."""
+
+from __future__ import annotations
+
+ACTION_LABELS = {
+    # 操作技能考核 / 综合评审 (1.9.3: every entry and correction recorded with who and when)
+    "practical.sheet_saved": "操作技能评分录入/更正",
+    "practical.marked": "操作技能标记缺考/违纪",
+    "practical.unmarked": "操作技能取消标记",
+    "practical.finalized": "操作技能定分",
+    "practical.split_set": "操作技能评分项拆分",
+    "practical.threshold_set": "分差阈值设置",
+    "review.sheet_saved": "综合评审评分录入/更正",
+    "review.marked": "综合评审标记缺考/违纪",
+    "review.unmarked": "综合评审取消标记",
+    "review.finalized": "综合评审定分",
+    "review.material_uploaded": "评审材料上传",
+    "review.material_deleted": "评审材料删除",
+    # 理论知识考试 (机考)
+    "exam.submitted": "考生交卷（计分）",
+    "exam.closed_at_deadline": "到时收卷（计分）",
+    "exam.force_closed": "监考强制收卷（计分）",
+    "exam.extension_granted": "监考延时",
+    "exam.incident_recorded": "监考记录异常",
+    # 成绩与证书
+    "results.published": "成绩发布",
+    "certificate.issued": "证书颁发",
+    "certificate.revoked": "证书撤销",
+    "certificate.settings_changed": "证书编号设置",
+    # 申报
+    "application.approved": "申报批准",
+    "application.rejected": "申报驳回",
+    "application.withdrawn": "申报撤回",
+    "evidence.deleted": "证明材料删除",
+    # 登录
+    "token.revoked": "令牌吊销",
+    # 题库与组卷
+    "bank.items_imported": "试题导入/新增",
+    "bank.item_edited": "试题修改",
+    "bank.item_retired": "试题停用",
+    "bank.item_restored": "试题恢复",
+    "bank.difficulty_written_back": "难度回写",
+    "paper.assembled": "组卷",
+    "session.papers_assigned": "试卷分配到批次（冻结）",
+}
+
+SUBJECT_LABELS = {
+    "score_sheets": "评分记录表",
+    "component_results": "考核结果",
+    "section_splits": "评分项拆分",
+    "scoring_settings": "评分设置",
+    "review_materials": "评审材料",
+    "attempts": "机考作答",
+    "proctor_actions": "监考记录",
+    "exam_sessions": "考试批次",
+    "certificates": "证书",
+    "center_certificate_settings": "证书设置",
+    "applications": "申报",
+    "evidence_files": "证明材料",
+    "api_tokens": "API 令牌",
+    "bank_items": "试题",
+    "difficulty_writebacks": "难度回写",
+    "papers": "试卷",
+}
+
+
+def action_label(code: str) -> str:
+    return ACTION_LABELS.get(code, code)
+
+
+def subject_label(kind: str) -> str:
+    return SUBJECT_LABELS.get(kind, kind)

@@ -1,0 +1,65 @@
+"""The audit log's page (/audit, with its CSV export) and API (GET /api/v1/audit): read only, for
+platform admins (everything) and center admins (their center's entries). No route edits or deletes
+an entry."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, render_template, request
+from flask_login import current_user
+
+from app.auth.decorators import roles_required
+from app.auth.models import Role
+from app.errors import Invalid
+from app.results.excel import neutral
+from app.timeutil import CHINA
+
+from . import operations as ops
+from .labels import ACTION_LABELS, SUBJECT_LABELS, action_label, subject_label
+from .serialize import EXPORT_HEADERS, details_lines, export_row
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+READERS = (Role.center_admin, Role.admin)
+NO_CACHE = {"Cache-Control": "no-store"}
+
+
+@bp.get("/")
+@roles_required(*READERS)
+def index():
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    error, page = None, None
+    try:
+        filters, number, per_page = ops.parse_filters(request.args)
+        page = ops.page_of(current_user, filters, number, per_page)
+    except Invalid as exc:
+        error = exc.message
+    html = render_template(
+        "audit/index.html",
+        page=page,
+        error=error,
+        platform=current_user.role == Role.admin,
+        args=args,
+        actions=ACTION_LABELS,
+        subjects=SUBJECT_LABELS,
+        action_label=action_label,
+        subject_label=subject_label,
+        details_lines=details_lines,
+        china=CHINA,
+    )
+    return html, (422 if error else 200)
+
+
+@bp.get("/export.csv")
+@roles_required(*READERS)
+def export_csv():
+    filters, _, _ = ops.parse_filters(request.args)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_HEADERS)
+    for entry in ops.export_entries(current_user, filters):
+        writer.writerow([neutral(value) for value in export_row(entry)])  # no cell runs as a formula
+    body = "\ufeff" + out.getvalue()  # a BOM: Excel in China reads the file as UTF-8
+    headers = {**NO_CACHE, "Content-Disposition": "attachment; filename=audit-log.csv"}
+    return Response(body.encode("utf-8"), mimetype="text/csv", headers=headers)
