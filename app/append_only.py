@@ -49,6 +49,11 @@ def trigger_statements(table: str, dialect: str) -> list[str]:
     return []
 
 
+def table_names() -> frozenset[str]:
+    """The append-only tables (of the models imported so far)."""
+    return frozenset(model.__table__.name for model in _LABELS)
+
+
 def append_only(model: type, label: str) -> type:
     """Make ``model`` append-only (a class decorator); ``label`` names it in the error message."""
     _LABELS[model] = label

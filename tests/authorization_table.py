@@ -207,6 +207,11 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("statistics.scores_png", "GET"): CENTER_A,
     ("statistics.write_back_all", "POST"): CENTER_A,
     ("statistics.write_back_item", "POST"): {ADMIN},
+    # ---- audit log (issue 11 item 10): read only; each center admin reads their own center's entries
+    ("audit.index", "GET"): MANAGERS,
+    ("audit.export_csv", "GET"): MANAGERS,
+    ("api.list_audit_entries", "GET"): MANAGERS,
+    ("api.get_audit_entry", "GET"): CENTER_A,  # an entry of center A: 404 for center B's admin
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not

@@ -15,7 +15,8 @@ from datetime import timedelta
 
 from sqlalchemy import event, select, text
 
-from app import timeutil
+from app import append_only, timeutil
+from app.audit.models import AuditEntry
 from app.auth import token_cache
 from app.auth.models import Center, User
 from app.banks.models import Item
@@ -123,6 +124,7 @@ class World:
         )
         db.session.add_all([evidence, own_item])
         db.session.flush()
+        audit_entry = one(select(AuditEntry.id).where(AuditEntry.center_id == center.id).order_by(AuditEntry.id))
         application.evidence = [{"id": evidence.id, "label": evidence.label, "name": evidence.original_name}]
         write_file(evidence_dir(), evidence.stored_name, PNG)
         return {
@@ -144,6 +146,7 @@ class World:
             "index": 0,
             "action": "extension",
             "file_id": evidence.id,
+            "entry_id": audit_entry,
         }
 
     def _review_session(self) -> dict:
@@ -268,10 +271,13 @@ class World:
         names = set()
         for name in written:
             names |= self._dependants.get(name, {name})
-        tables = [t for t in self.tables if t.name in names]
+        tables = [t for t in self.tables if t.name in names and t.name not in append_only.table_names()]
         with self.app.app_context():
             db.session.remove()
             with db.engine.begin() as conn:
+                for table in self.tables:  # append-only: what allowed calls added stays (it cannot go)
+                    if table.name in names and table.name in append_only.table_names():
+                        self.snapshot[table.name] = _current(conn, table)
                 for table in reversed(tables):  # rows that were not there: children first
                     key = [c.name for c in table.primary_key.columns]
                     for pk in set(_current(conn, table)) - set(self.snapshot[table.name]):

@@ -19,7 +19,7 @@ NO_CACHE = {"Cache-Control": "no-store"}
 
 @bp.get("/audit")
 @api_auth(*READERS)
-def api_list():
+def list_audit_entries():
     filters, number, per_page = ops.parse_filters(request.args)
     page = ops.page_of(api_user(), filters, number, per_page)
     body = {
@@ -34,5 +34,5 @@ def api_list():
 
 @bp.get("/audit/<int:entry_id>")
 @api_auth(*READERS)
-def api_entry(entry_id: int):
+def get_audit_entry(entry_id: int):
     return jsonify(entry_dict(ops.get_entry(api_user(), entry_id))), 200, NO_CACHE
