@@ -39,8 +39,13 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def post_worker_init(worker):
-    """The app is built: its long-lived objects (standards, models, compiled statements) are moved
-    out of the garbage collector's generations, so that each collection walks only request garbage."""
+    """The app is built: the exam caches are filled for the coming day's sessions (papers, the
+    start's and the save's statements: app/exams/warm.py), then the app's long-lived objects are
+    moved out of the garbage collector's generations, so that each collection walks only request
+    garbage."""
     import gc
 
+    from app.exams.warm import warm_up
+
+    warm_up(worker.wsgi)
     gc.freeze()

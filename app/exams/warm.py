@@ -1,0 +1,63 @@
+"""A worker's exam caches, filled as it boots (deploy/gunicorn.conf.py ``post_worker_init``).
+
+Why (issue 12): when a hall presses 开始考试 in the same second, the first request in each fresh
+worker would also read the paper and compile the start's statements, with every other thread of
+that worker doing the same at once. A worker that boots (or is recycled) on exam day reads the
+papers of the sessions whose theory is open or starts within a day and runs the start's, the
+save's and the token's reads once with ids that match nothing, so that SQLAlchemy's statement cache
+holds them. Reads only; nothing is written. A database that is not ready never fails the boot.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import select
+
+from app import timeutil
+from app.auth.operations import principal_for_token
+from app.extensions import db
+from app.sessions.models import ExamSession, SessionPaper, SessionStatus
+
+from . import paper_cache
+from .operations import _save_statements, _start_statements
+
+AHEAD = timedelta(days=1)
+
+
+def warm_up(app: Flask) -> int:
+    """Fill this process's caches for the exams of the coming day; returns how many papers were read."""
+    try:
+        with app.app_context():
+            try:
+                return _warm(timeutil.utcnow())
+            finally:
+                db.session.rollback()
+                db.session.remove()
+    except Exception as exc:  # noqa: BLE001 - a cache left cold is only slower; the boot goes on
+        app.logger.warning("exam caches not warmed: %s", exc)
+        return 0
+
+
+def _warm(now) -> int:
+    connection = db.session.connection()
+    dialect = connection.dialect.name
+    connection.execute(_start_statements(dialect)[0], {"session_id": 0, "user_id": 0}).first()
+    check, _ = _save_statements(dialect)
+    connection.execute(check, {"attempt_id": 0, "digest": None, "user_id": 0, "now": now}).first()
+    principal_for_token("")  # the token's read on first use (no token has an empty digest's preimage)
+    papers = db.session.scalars(
+        select(SessionPaper.paper_id)
+        .join(ExamSession, ExamSession.id == SessionPaper.session_id)
+        .where(
+            ExamSession.status.in_([SessionStatus.scheduled, SessionStatus.theory_open]),
+            ExamSession.theory_start >= now - AHEAD,
+            ExamSession.theory_start <= now + AHEAD,
+        )
+        .distinct()
+        .limit(paper_cache.MAX_PAPERS)
+    ).all()
+    for paper_id in papers:
+        paper_cache.paper(connection, paper_id)
+    return len(papers)

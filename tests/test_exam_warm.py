@@ -1,0 +1,40 @@
+"""A worker's exam caches filled as it boots (app/exams/warm.py, issue 12): the papers of the
+coming day's sessions are read once, the start then reads none; later sessions are left alone; a
+database that is not there never fails the boot."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app import create_app
+from app.exams import warm
+from app.extensions import db
+from app.sessions.models import ExamSession
+from tests.test_exam_api import start
+from tests.test_exam_save_path import Statements
+from tests.test_sessions_fixtures import exam_setup_fixture  # noqa: F401  (fixture)
+
+
+def test_the_coming_days_papers_are_read_at_boot_and_the_start_reads_none(app, client, token_for, exam_setup):
+    app.extensions.pop("paper_cache", None)
+    assert warm.warm_up(app) == 2  # the session's two forms
+    assert app.extensions["paper_cache"].loads == 2
+    headers = token_for("stu1")
+    with Statements(app) as statements:
+        start(client, lambda name: headers, exam_setup["sid"])
+    assert not any("FROM paper_items" in s for s in statements.seen)
+    assert app.extensions["paper_cache"].loads == 2
+
+
+def test_a_session_more_than_a_day_ahead_is_not_read(app, exam_setup):
+    with app.app_context():
+        session = db.session.get(ExamSession, exam_setup["sid"])
+        session.theory_start += timedelta(days=2)
+        db.session.commit()
+    app.extensions.pop("paper_cache", None)
+    assert warm.warm_up(app) == 0
+
+
+def test_a_missing_database_leaves_the_caches_cold_and_the_boot_going(tmp_path):
+    missing = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/such/dir/x.db", "TESTING": True})
+    assert warm.warm_up(missing) == 0
