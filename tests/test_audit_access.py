@@ -262,3 +262,28 @@ def test_the_platform_admin_sees_whose_record_each_entry_is(two_centers, client,
     assert "<th>机构</th>" not in login("a_admin").get("/audit/").get_data(True)
     body = client.get("/api/v1/audit", headers=two_centers["root"]).get_json()
     assert [e["center"] for e in body["entries"]] == [None, "乙中心", "甲中心"]
+
+
+def test_the_page_names_coded_values_in_chinese_and_keeps_a_mean_below_60_visible():
+    from types import SimpleNamespace
+
+    from app.audit.serialize import details_lines
+
+    entry = SimpleNamespace(
+        details={
+            "kind": "correction",
+            "status": "final",
+            "mark": "disqualified",
+            "score": 59.99333333333333,
+            "new": {"sections": {"宣传讲解": 15.0, "会员发展": 25.5}, "total": 40.5},
+            "passed": False,
+        }
+    )
+    assert details_lines(entry) == [
+        ("类型", "更正"),
+        ("状态", "已定分"),
+        ("标记", "违纪"),
+        ("分数", "59.9933"),
+        ("新值", "宣传讲解 15 · 会员发展 25.5 · 合计 40.5"),
+        ("合格数", "否"),
+    ]

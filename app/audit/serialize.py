@@ -45,13 +45,35 @@ DETAIL_LABELS = {
 }  # fmt: skip
 
 
+# Coded values as the page names them (the API and the export keep the codes).
+VALUE_LABELS = {
+    "kind": {"entry": "录入", "correction": "更正"},
+    "status": {"pending": "评分中", "final": "已定分", "absent": "缺考", "disqualified": "违纪"},
+    "mark": {"absent": "缺考", "disqualified": "违纪"},
+}
+
+
 def details_lines(entry: AuditEntry) -> list[tuple[str, str]]:
-    """(label, value) per key of the details, values as text (lists and objects as compact JSON)."""
+    """(label, value) per key of the details, in Chinese: coded values named, numbers to 4 decimals
+    (a mean such as 59.9933 stays visibly below 60), score sheets as 「section score · … · 合计」."""
     lines = []
     for key, value in entry.details.items():
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        lines.append((DETAIL_LABELS.get(key, key), text))
+        named = VALUE_LABELS.get(key, {}).get(value) if isinstance(value, str) else None
+        lines.append((DETAIL_LABELS.get(key, key), named or _text(value)))
     return lines
+
+
+def _text(value) -> str:
+    if isinstance(value, bool) or value is None:
+        return {True: "是", False: "否", None: "—"}[value]
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    if isinstance(value, dict) and set(value) == {"sections", "total"} and isinstance(value["sections"], dict):
+        parts = [f"{name} {_text(points)}" for name, points in value["sections"].items()]
+        return " · ".join([*parts, f"合计 {_text(value['total'])}"])
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def details_text(entry: AuditEntry) -> str:
