@@ -314,6 +314,18 @@ def answer_value(kind: str, counter: int):
     return [["A", "B"], ["A", "C"], ["B", "D"], ["C", "D"], ["A", "B", "C"]][counter % 5]
 
 
+def cpu_speed() -> float:
+    """Milliseconds this machine takes right now for a fixed pure-Python workload (best of 5).
+
+    The spike's p99 is an absolute time on a shared 2-core virtual machine whose speed was seen to
+    vary twofold within an hour (the same loop took 109 ms and 196 ms): printed beside every run so
+    that runs can be compared. Lower is faster.
+    """
+    import timeit
+
+    return min(timeit.repeat("sum(range(100000))", number=100, repeat=5)) * 1000
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -540,12 +552,14 @@ def run_one(backend: str, level: str, args, postgres: LocalPostgres | None, numb
                     f"errors {errors}",
                     flush=True,
                 )
+            result["speed"] = cpu_speed()
             lat, errors = start_spike(server.port, people["sid"], people["spike"])
             result["spike_p50"], result["spike_p99"] = percentile(lat, 0.5), percentile(lat, 0.99)
             result["spike_errors"] = errors
             print(
                 f"[{label}] start spike: {len(people['spike'])} at once, p50 {result['spike_p50']:.0f} ms, "
-                f"p99 {result['spike_p99']:.0f} ms, slowest {max(lat, default=float('nan')):.0f} ms, errors {errors}",
+                f"p99 {result['spike_p99']:.0f} ms, slowest {max(lat, default=float('nan')):.0f} ms, errors {errors} "
+                f"(CPU speed: reference loop {result['speed']:.0f} ms)",
                 flush=True,
             )
             acknowledged, missing = asyncio.run(crash_run(server, savers, 16, args.crash_after))
@@ -596,15 +610,15 @@ def main() -> None:
     print()
     print(
         "| run | 16 conn.: saves/s (× /healthz) | p50 / p99 | 64 conn.: saves/s (× /healthz) | p50 / p99 "
-        "| 500 starts p50 / p99 | kill -9: acked / lost | load |"
+        "| 500 starts p50 / p99 | kill -9: acked / lost | load | reference loop |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
         print(
             f"| {r['label']} | {r['saves16']:.0f} ({r['saves16'] / r['healthz16']:.2f}×) "
             f"| {r['p50_16']:.1f} / {r['p99_16']:.1f} ms | {r['saves64']:.0f} ({r['saves64'] / r['healthz64']:.2f}×) "
             f"| {r['p50_64']:.1f} / {r['p99_64']:.1f} ms | {r['spike_p50']:.0f} / {r['spike_p99']:.0f} ms "
-            f"| {r['acked']} / {r['missing']} | {r['load']:.1f} |"
+            f"| {r['acked']} / {r['missing']} | {r['load']:.1f} | {r['speed']:.0f} ms |"
         )
     failed = False
     for r in results:
