@@ -17,7 +17,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # task switches, cold caches at the start spike and writers queueing for SQLite's single lock.
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
-worker_class = "gthread"
+# gthread that accepts a connection only while one of its threads is free (app/serving.py): at the
+# start spike the hall is shared by the processes instead of queueing mostly behind one of them.
+worker_class = "app.serving.BalancedThreadWorker"
 # Longer than the longest request: paper assembly is cut at ASSEMBLY_TIME_LIMIT (30 s by default).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30

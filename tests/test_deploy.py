@@ -134,3 +134,24 @@ def test_behind_a_proxy_the_limits_key_on_the_forwarded_client(app, make_user, t
 
     assert [attempt("198.51.100.1") for _ in range(4)] == [401, 401, 401, 429]
     assert attempt("198.51.100.2") == 401  # another client behind the same nginx is not refused
+
+
+def test_the_served_worker_accepts_a_connection_only_while_one_of_its_threads_is_free():
+    """app/serving.py (issue 12): with both threads busy the worker stops accepting, so the next
+    connection waits in the kernel's queue for whichever process frees a thread first."""
+    from types import SimpleNamespace
+
+    from app.serving import BalancedThreadWorker
+
+    worker = BalancedThreadWorker.__new__(BalancedThreadWorker)
+    worker.cfg, worker.in_flight = SimpleNamespace(threads=2), 0
+    worker.worker_connections = 1000  # gunicorn's own setting, as ThreadWorker.__init__ sets it
+    worker.tpool = SimpleNamespace(submit=lambda *call: SimpleNamespace(add_done_callback=lambda done: None))
+    worker.method_queue = SimpleNamespace(defer=lambda *call: None)
+    assert worker.worker_connections == 1000
+    worker.enqueue_req(object())
+    assert worker.worker_connections == 1000  # one thread still free
+    worker.enqueue_req(object())
+    assert worker.in_flight == 2 and worker.worker_connections == 0  # gthread's loop: nr_conns < 0 is False
+    worker.in_flight -= 1  # what finish_request does before gthread's own bookkeeping
+    assert worker.worker_connections == 1000
