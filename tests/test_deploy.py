@@ -136,22 +136,25 @@ def test_behind_a_proxy_the_limits_key_on_the_forwarded_client(app, make_user, t
     assert attempt("198.51.100.2") == 401  # another client behind the same nginx is not refused
 
 
-def test_the_served_worker_accepts_a_connection_only_while_one_of_its_threads_is_free():
-    """app/serving.py (issue 12): with both threads busy the worker stops accepting, so the next
-    connection waits in the kernel's queue for whichever process frees a thread first."""
+def test_the_served_worker_holds_back_accepting_while_its_new_connections_fill_its_threads():
+    """app/serving.py (issue 12): with as many new connections awaiting their first answer as it has
+    threads, the worker stops accepting (the next waits in the kernel's queue for whichever process is
+    ready first); a kept-alive connection's request does not count, and an answer opens it again."""
     from types import SimpleNamespace
 
     from app.serving import BalancedThreadWorker
 
     worker = BalancedThreadWorker.__new__(BalancedThreadWorker)
-    worker.cfg, worker.in_flight = SimpleNamespace(threads=2), 0
+    worker.cfg, worker.new_in_flight = SimpleNamespace(threads=2), 0
     worker.worker_connections = 1000  # gunicorn's own setting, as ThreadWorker.__init__ sets it
     worker.tpool = SimpleNamespace(submit=lambda *call: SimpleNamespace(add_done_callback=lambda done: None))
     worker.method_queue = SimpleNamespace(defer=lambda *call: None)
-    assert worker.worker_connections == 1000
-    worker.enqueue_req(object())
-    assert worker.worker_connections == 1000  # one thread still free
-    worker.enqueue_req(object())
-    assert worker.in_flight == 2 and worker.worker_connections == 0  # gthread's loop: nr_conns < 0 is False
-    worker.in_flight -= 1  # what finish_request does before gthread's own bookkeeping
+    new, kept_alive = SimpleNamespace(initialized=False), SimpleNamespace(initialized=True)
+    worker.enqueue_req(new)
+    worker.enqueue_req(kept_alive)
+    assert worker.worker_connections == 1000  # one new connection and a kept-alive one: still accepting
+    worker.enqueue_req(SimpleNamespace(initialized=False))
+    assert worker.new_in_flight == 2 and worker.worker_connections == 0  # gthread's loop: nr_conns < 0 is False
+    if new.counted_as_new:  # what finish_request does before gthread's own bookkeeping
+        new.counted_as_new, worker.new_in_flight = False, worker.new_in_flight - 1
     assert worker.worker_connections == 1000
