@@ -9,6 +9,7 @@ import secrets
 from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import configure_mappers
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -51,7 +52,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(base_config(app.instance_path))
     app.config.update(overrides or {})
-    _skip_ping_for_sqlite(app)
+    _engine_options(app)
     _check_secret(app)
     register_input_checks(app)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -90,13 +91,23 @@ def _check_secret(app: Flask) -> None:
         raise RuntimeError("SECRET_KEY must be set outside development and testing (环境变量 SECRET_KEY)")
 
 
-def _skip_ping_for_sqlite(app: Flask) -> None:
-    """A SQLite file on this machine cannot drop a connection, so no ``SELECT 1`` before each
-    checkout (issue 12: two of a start's statements were pings). PostgreSQL keeps ``pool_pre_ping``."""
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+def _engine_options(app: Flask) -> None:
+    """The connection pool holds one connection per gunicorn thread (``GUNICORN_THREADS``) and two
+    more (the group commit's leader, a page's second connection), so that connections are kept and
+    reused: beyond SQLAlchemy's default of 5 each extra one was closed on return and opened again —
+    a new PostgreSQL backend, or a SQLite file with its pragmas and schema to read again — several
+    times per start at the spike (issue 12). A SQLite file on this machine cannot drop a connection,
+    so no ``SELECT 1`` before each checkout there (two of a start's statements were pings);
+    PostgreSQL keeps ``pool_pre_ping``."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
         options.pop("pool_pre_ping", None)
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+        if url.database in (None, "", ":memory:"):  # one in-memory database: a static pool of one
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+            return
+    options.setdefault("pool_size", max(5, int(os.environ.get("GUNICORN_THREADS", "8")) + 2))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def register_input_checks(app: Flask) -> None:

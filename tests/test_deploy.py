@@ -158,3 +158,27 @@ def test_the_served_worker_holds_back_accepting_while_its_new_connections_fill_i
     if new.counted_as_new:  # what finish_request does before gthread's own bookkeeping
         new.counted_as_new, worker.new_in_flight = False, worker.new_in_flight - 1
     assert worker.worker_connections == 1000
+
+
+def test_the_pool_keeps_a_connection_per_gunicorn_thread(monkeypatch, tmp_path):
+    """Each thread's connection stays in the pool (GUNICORN_THREADS + 2): SQLAlchemy's default of 5
+    closed every extra one on return and opened it again (issue 12). No ping on a SQLite file."""
+    import sqlite3
+
+    from app import create_app
+    from app.extensions import db
+
+    monkeypatch.setenv("GUNICORN_THREADS", "16")
+    sqlite3.connect(tmp_path / "p.db").close()  # the app opens a database, never creates one
+    served = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+    with served.app_context():
+        assert db.engine.pool.size() == 18
+        assert "pool_pre_ping" not in served.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        connections = [db.engine.connect() for _ in range(12)]
+        raw = {id(c.connection.dbapi_connection) for c in connections}
+        for connection in connections:
+            connection.close()
+        again = [db.engine.connect() for _ in range(12)]
+        assert {id(c.connection.dbapi_connection) for c in again} == raw  # kept, not reopened
+        for connection in again:
+            connection.close()
