@@ -106,7 +106,7 @@ def _engine_options(app: Flask) -> None:
         if url.database in (None, "", ":memory:"):  # one in-memory database: a static pool of one
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
             return
-    options.setdefault("pool_size", max(5, int(os.environ.get("GUNICORN_THREADS", "8")) + 2))
+    options.setdefault("pool_size", max(5, int(os.environ.get("GUNICORN_THREADS", "16")) + 2))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

@@ -584,7 +584,7 @@ def main() -> None:
     )
     parser.add_argument("--crash-after", type=float, default=2.0, help="seconds of saving before kill -9")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=16)
     args = parser.parse_args()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     levels = [level.strip().upper() for level in args.levels.split(",") if level.strip()]
