@@ -51,15 +51,17 @@ from .models import ActionKind, Answer, Attempt, AttemptStatus, CloseReason, Pro
 # ---------------------------------------------------------------- time
 
 
-def extension_minutes(enrollment_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.coalesce(func.sum(ProctorAction.minutes), 0)).where(
-                ProctorAction.enrollment_id == enrollment_id, ProctorAction.kind == ActionKind.extension
-            )
-        )
-        or 0
+def extensions_of(enrollment_id):
+    """The minutes of every extension granted to the enrollment (``enrollment_id``: a value, a bound
+    parameter or a column to correlate with), as a SELECT of one value."""
+    actions = ProctorAction.__table__
+    return select(func.coalesce(func.sum(actions.c.minutes), 0)).where(
+        actions.c.enrollment_id == enrollment_id, actions.c.kind == ActionKind.extension
     )
+
+
+def extension_minutes(enrollment_id: int) -> int:
+    return db.session.scalar(extensions_of(enrollment_id)) or 0
 
 
 def deadline_of(session: ExamSession, enrollment_id: int) -> datetime:
@@ -266,11 +268,7 @@ def _start_statements(dialect: str):
     """The start's statements, built once: (find, insert, existing, extensions, move_deadline)."""
     sessions, enrollments = ExamSession.__table__, Enrollment.__table__
     attempts, actions, components = Attempt.__table__, ProctorAction.__table__, SessionComponent.__table__
-    extra = (
-        select(func.coalesce(func.sum(actions.c.minutes), 0))
-        .where(actions.c.enrollment_id == enrollments.c.id, actions.c.kind == ActionKind.extension)
-        .scalar_subquery()
-    )
+    extra = extensions_of(enrollments.c.id).scalar_subquery()
     find = (
         select(
             sessions.c.status,
@@ -293,9 +291,7 @@ def _start_statements(dialect: str):
     existing = select(attempts.c.id, attempts.c.deadline, attempts.c.layout).where(
         attempts.c.enrollment_id == bindparam("enrollment")
     )
-    extensions = select(func.coalesce(func.sum(actions.c.minutes), 0)).where(
-        actions.c.enrollment_id == bindparam("enrollment"), actions.c.kind == ActionKind.extension
-    )
+    extensions = extensions_of(bindparam("enrollment"))
     insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(attempts).on_conflict_do_nothing(
         index_elements=[attempts.c.enrollment_id]
     )
