@@ -106,6 +106,7 @@ def _engine_options(app: Flask) -> None:
         if url.database in (None, "", ":memory:"):  # one in-memory database: a static pool of one
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
             return
+    # GUNICORN_THREADS: set by deploy/gunicorn.conf.py for its workers (16 there, and here outside it)
     options.setdefault("pool_size", max(5, int(os.environ.get("GUNICORN_THREADS", "16")) + 2))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 

@@ -589,7 +589,7 @@ def main() -> None:
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     levels = [level.strip().upper() for level in args.levels.split(",") if level.strip()]
     print(
-        f"gunicorn {args.workers} workers × {args.threads} threads (balanced gthread, app/serving.py) on 127.0.0.1; {args.candidates} candidates "
+        f"gunicorn {args.workers} workers × {args.threads} threads (balanced gthread, deploy/gunicorn_worker.py) on 127.0.0.1; {args.candidates} candidates "
         f"× {args.questions} questions saving, {args.spike} starting at once; {os.cpu_count()} CPUs",
         flush=True,
     )

@@ -8,6 +8,7 @@ Every setting can be overridden from the environment without editing this file.
 
 import multiprocessing
 import os
+import sys
 
 # Behind nginx or a load balancer bind to loopback or the private network only.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -19,9 +20,12 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # for SQLite's single lock.
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
 threads = int(os.environ.get("GUNICORN_THREADS", "16"))
-# gthread that accepts a connection only while one of its threads is free (app/serving.py): at the
-# start spike the hall is shared by the processes instead of queueing mostly behind one of them.
-worker_class = "app.serving.BalancedThreadWorker"
+os.environ["GUNICORN_THREADS"] = str(threads)  # the app's connection pool keeps one per thread
+# gthread that accepts a new connection only while one of its threads is free (gunicorn_worker.py
+# beside this file): at the start spike the hall is shared by the processes instead of queueing
+# mostly behind one of them.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+worker_class = "gunicorn_worker.BalancedThreadWorker"
 # Longer than the longest request: paper assembly is cut at ASSEMBLY_TIME_LIMIT (30 s by default).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30

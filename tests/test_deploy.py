@@ -137,12 +137,12 @@ def test_behind_a_proxy_the_limits_key_on_the_forwarded_client(app, make_user, t
 
 
 def test_the_served_worker_holds_back_accepting_while_its_new_connections_fill_its_threads():
-    """app/serving.py (issue 12): with as many new connections awaiting their first answer as it has
+    """deploy/gunicorn_worker.py (issue 12): with as many new connections awaiting their first answer as it has
     threads, the worker stops accepting (the next waits in the kernel's queue for whichever process is
     ready first); a kept-alive connection's request does not count, and an answer opens it again."""
     from types import SimpleNamespace
 
-    from app.serving import BalancedThreadWorker
+    from deploy.gunicorn_worker import BalancedThreadWorker
 
     worker = BalancedThreadWorker.__new__(BalancedThreadWorker)
     worker.cfg, worker.new_in_flight = SimpleNamespace(threads=2), 0
@@ -182,3 +182,18 @@ def test_the_pool_keeps_a_connection_per_gunicorn_thread(monkeypatch, tmp_path):
         assert {id(c.connection.dbapi_connection) for c in again} == raw  # kept, not reopened
         for connection in again:
             connection.close()
+
+
+def test_the_arbiter_loads_the_worker_class_without_importing_the_app():
+    """gunicorn's arbiter reads the configuration and loads the worker class before it forks: neither
+    may import the app, or every worker (also after ``kill -HUP``) would inherit the arbiter's old code."""
+    probe = (
+        "import runpy, sys\n"
+        "from gunicorn.util import load_class\n"
+        "settings = runpy.run_path('deploy/gunicorn.conf.py')\n"
+        "worker = load_class(settings['worker_class'])\n"
+        "print(worker.__name__, 'app' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["BalancedThreadWorker", "False"]

@@ -1,5 +1,9 @@
 """The gunicorn worker the deployment runs (deploy/gunicorn.conf.py): gthread, balanced.
 
+A module of its own beside the configuration, importing gunicorn only: the arbiter loads the worker
+class before it forks, and a class inside the ``app`` package would import the whole app into the
+arbiter, whose workers (also after ``kill -HUP``) would then run that old code instead of importing it.
+
 Why (issue 12): gunicorn's gthread worker accepts every connection it can and queues the requests
 for its threads. When a hall presses 开始考试 in the same second, whichever process wakes first takes
 most of the hall — 331 of 500 against 169 in one measurement — and the last candidates wait on one
