@@ -27,7 +27,7 @@ from app.config import DEVELOPMENT_SECRET, base_config
 from app.eligibility.views import bp as eligibility_bp
 from app.errors import DomainError, Invalid, http_message
 from app.exams.views import bp as exams_bp
-from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.extensions import check_decorated_limits_only, csrf, db, limiter, login_manager, migrate
 from app.faults import Fault, database_fault
 from app.http_input import CheckedJSONProvider, Id64Converter, TextConverter, check_form_fields, is_overflow
 from app.main.views import bp as main_bp
@@ -62,6 +62,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # query — which at the start spike (issue 12) is a whole hall's first request, waiting ~60 ms.
     configure_mappers()
     register_blueprints(app)
+    check_decorated_limits_only(app)  # after the blueprints: none of them may carry a limit
     register_request_boundary(app)
     register_security_headers(app)
     configure_secure_cookies(app)

@@ -28,3 +28,17 @@ migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def check_decorated_limits_only(app) -> None:
+    """Drop Flask-Limiter's check before every request when it has nothing to check.
+
+    That check evaluates default, application, meta and blueprint limits, of which this app has none:
+    the limited routes (certificate verification) are checked by their own ``@limiter.limit``
+    decorator. Every request paid for the empty check, a twentieth of an exam start's instructions
+    (issue 12). Should such a limit be configured, the check stays.
+    """
+    manager = limiter.limit_manager
+    if manager.default_limits or manager.application_limits or limiter._meta_limits or manager._blueprint_limits:
+        return
+    app.before_request_funcs[None].remove(limiter._check_request_limit)

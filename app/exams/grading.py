@@ -7,11 +7,14 @@ back to the option's position in the bank item.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
-import random
+import json
 import string
 from dataclasses import dataclass
 from functools import cache
+
+import numpy as np
 
 LETTERS = string.ascii_uppercase
 
@@ -24,32 +27,53 @@ class Question:
 
 
 def layout(seed: str, questions: list[Question]) -> list[dict]:
-    """The candidate's order of questions and of each question's options, reproducible from ``seed``.
+    """The candidate's order of questions and of each question's options, reproducible from ``seed``."""
+    return Shapes(questions).draw(seed)[0]
 
-    Each question's options take one of their n! orders, drawn uniformly with one draw (the start
-    spike, issue 12: a shuffle of four options costs three).
+
+class Shapes:
+    """A paper's questions prepared for drawing layouts: built once per paper (app/exams/paper_cache.py),
+    so that a start only draws and joins (issue 12: 500 candidates press 开始考试 in the same second).
+
+    Each question's options take one of their n! orders, drawn uniformly with one draw; the draws of
+    a layout are two vectorised calls of a generator seeded by ``seed``'s SHA-256.
     """
-    rng = random.Random(seed)
-    order = list(questions)
-    rng.shuffle(order)
-    result = []
-    for q in order:
-        orders = _orders(q.options)
-        perm = list(rng.choice(orders)) if orders else _shuffled(rng, q.options)
-        result.append({"qid": q.qid, "type": q.type, "perm": perm})
-    return result
+
+    def __init__(self, questions: list[Question]) -> None:
+        self.questions = tuple(questions)
+        self._orders = [_orders(q.options) for q in self.questions]
+        self._counts = np.array([len(orders) or 1 for orders in self._orders])
+        # '{"qid": 7, "type": "single", "perm": [' — the JSON of each entry up to its order
+        self._heads = [json.dumps({"qid": q.qid, "type": q.type, "perm": []})[:-2] for q in self.questions]
+
+    def draw(self, seed: str) -> tuple[list[dict], str]:
+        """(layout entries ``{"qid", "type", "perm"}`` in the candidate's order, the same as JSON text)."""
+        rng = np.random.default_rng(int.from_bytes(hashlib.sha256(seed.encode()).digest(), "big"))
+        order = rng.permutation(len(self.questions)).tolist()
+        picks = rng.integers(0, self._counts).tolist()
+        entries, parts = [], []
+        for i in order:
+            q, orders = self.questions[i], self._orders[i]
+            if orders:
+                perm, text = orders[picks[i]], _order_texts(q.options)[picks[i]]
+            else:  # more than 6 options (or none): shuffled
+                perm = rng.permutation(q.options).tolist() if q.options else []
+                text = ", ".join(map(str, perm))
+            entries.append({"qid": q.qid, "type": q.type, "perm": list(perm)})
+            parts.append(f"{self._heads[i]}{text}]}}")
+        return entries, "[" + ", ".join(parts) + "]"
 
 
 @cache
 def _orders(options: int) -> tuple[tuple[int, ...], ...]:
     """Every order of ``options`` options, up to 6 (720 orders); beyond that, none (shuffled instead)."""
-    return tuple(itertools.permutations(range(options))) if options <= 6 else ()
+    return tuple(itertools.permutations(range(options))) if 0 < options <= 6 else ()
 
 
-def _shuffled(rng: random.Random, options: int) -> list[int]:
-    perm = list(range(options))
-    rng.shuffle(perm)
-    return perm
+@cache
+def _order_texts(options: int) -> tuple[str, ...]:
+    """Each of ``_orders(options)`` as the inside of a JSON array: ``"2, 0, 3, 1"``."""
+    return tuple(", ".join(map(str, order)) for order in _orders(options))
 
 
 def normalize(kind: str, options: int, value):

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from functools import cache, partial
 from typing import NamedTuple
 
-from sqlalchemy import String, and_, bindparam, func, literal_column, null, or_, select
+from sqlalchemy import String, Text, and_, bindparam, cast, func, literal_column, null, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -211,16 +211,24 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
         raise Conflict("理论考试时间已结束", code="past_deadline")
     # The candidate's own order, seeded by the enrolment (one attempt per enrolment): computed here,
     # outside the shared write, and the same for a second press of 开始考试.
-    layout = grading.layout(
-        f"enrollment-{found.enrollment_id}", paper_cache.paper(db.session.connection(), found.paper_id).shapes
-    )
+    shapes = paper_cache.paper(db.session.connection(), found.paper_id).shapes
+    layout, layout_json = shapes.draw(f"enrollment-{found.enrollment_id}")
     new = NewAttempt(id=0, user_id=user.id, paper_id=found.paper_id, deadline=deadline, layout=layout)
-    write = partial(_insert_attempt, new, found.enrollment_id, session_id, now, token_digest, found.extra_minutes)
+    write = partial(
+        _insert_attempt, new, layout_json, found.enrollment_id, session_id, now, token_digest, found.extra_minutes
+    )
     return group_commit.run(write)
 
 
 def _insert_attempt(
-    new: NewAttempt, enrollment_id: int, session_id: int, now: datetime, token_digest, extra_read: int, connection
+    new: NewAttempt,
+    layout_json: str,
+    enrollment_id: int,
+    session_id: int,
+    now: datetime,
+    token_digest,
+    extra_read: int,
+    connection,
 ) -> NewAttempt:
     """Insert the attempt with its layout in one statement; a second start gets the first one's.
 
@@ -245,7 +253,7 @@ def _insert_attempt(
             "started_at": now,
             "deadline": new.deadline,
             "last_seen_at": now,
-            "layout": new.layout,
+            "layout_json": layout_json,  # drawn as JSON text with the layout: not encoded again
         },
     ).first()
     if inserted is None:  # pressed twice at once: the other press created it
@@ -292,8 +300,14 @@ def _start_statements(dialect: str):
         attempts.c.enrollment_id == bindparam("enrollment")
     )
     extensions = extensions_of(bindparam("enrollment"))
-    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(attempts).on_conflict_do_nothing(
-        index_elements=[attempts.c.enrollment_id]
+    # The layout arrives as JSON text (grading.Shapes.draw): bound as text, not encoded again.
+    layout_json = bindparam("layout_json", type_=Text)
+    if dialect == "postgresql":
+        layout_json = cast(layout_json, attempts.c.layout.type)
+    insert = (
+        (pg_insert if dialect == "postgresql" else sqlite_insert)(attempts)
+        .values(layout=layout_json)
+        .on_conflict_do_nothing(index_elements=[attempts.c.enrollment_id])
     )
     if dialect == "postgresql":
         insert = insert.returning(attempts.c.id)

@@ -45,7 +45,7 @@ class Question:
 class CachedPaper:
     questions: tuple[Question, ...]  # in paper order
     by_qid: dict[int, Question]
-    shapes: list[grading.Question]  # what a candidate's layout is built from (grading.layout copies it)
+    shapes: grading.Shapes  # what each candidate's layout is drawn from
     encoded: dict[int, tuple[str, tuple[str, ...], str]]  # qid → JSON text around its options (no key)
 
     def questions_json(self, layout: list[dict]) -> str:
@@ -98,7 +98,7 @@ def _load(connection: Connection, paper_id: int) -> CachedPaper:
         )
         for row in rows
     )
-    shapes = [grading.Question(q.qid, q.type, q.option_count) for q in questions]
+    shapes = grading.Shapes([grading.Question(q.qid, q.type, q.option_count) for q in questions])
     return CachedPaper(questions, {q.qid: q for q in questions}, shapes, {q.qid: _encoded(q) for q in questions})
 
 
