@@ -170,7 +170,10 @@ def register_request_boundary(app: Flask) -> None:
 
     @app.after_request
     def commit(response):
-        db.session.commit()
+        # Only what holds a change: a request that read (an exam start's reads, /healthz, every page
+        # view) skips the commit's work — a fifth of a bare request's instructions (issue 12).
+        if db.session.registry.has() and boundary.has_written(db.session()):
+            db.session.commit()
         return response
 
     @app.teardown_request

@@ -3,6 +3,8 @@
 - ``after_commit(fn)``: work outside the database (writing or deleting an uploaded file) that must
   happen only once the transaction is committed, and never when it is rolled back. Registered on
   the SQLAlchemy session, so it holds for requests, the CLI and tests alike.
+- ``has_written(session)``: whether the session holds anything to commit (the request's commit and
+  the group commit ask).
 - ``page_action``: a page's POST that runs one operation and redirects. On a domain error it rolls
   back what the operation flushed, flashes the reason (and every bad row) and redirects, so that a
   302 after a failure commits nothing (404 is not caught: it renders the not-found page).
@@ -10,6 +12,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 from flask import flash, redirect
@@ -40,6 +43,29 @@ def _run_after_commit(session: Session) -> None:
 def _drop_after_rollback(session: Session, previous_transaction) -> None:
     if not previous_transaction.nested:  # a savepoint's rollback leaves the outer work pending
         session.info.pop(_KEY, None)
+
+
+def has_written(session: Session) -> bool:
+    """Whether ``session`` holds a change: pending objects, a flush, work waiting for the commit, or
+    (SQLite) a write made through its connection — pysqlite opens a transaction only before a write,
+    so a session that only read has nothing to commit. On PostgreSQL any open transaction counts."""
+    if session.new or session.dirty or session.deleted or session.info.get("flushed") or session.info.get(_KEY):
+        return True
+    if not session.in_transaction():
+        return False
+    raw = session.connection().connection.dbapi_connection
+    return not isinstance(raw, sqlite3.Connection) or raw.in_transaction
+
+
+@event.listens_for(Session, "after_flush")
+def _mark_flushed(session, flush_context) -> None:
+    session.info["flushed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _clear_flushed(session) -> None:
+    session.info.pop("flushed", None)
 
 
 def fail(exc: DomainError, prefix: str = "") -> None:

@@ -95,3 +95,23 @@ def test_option_orders_are_drawn_evenly_from_all_of_them():
     assert all(150 <= count <= 250 for count in seen.values()), seen
     seven = grading.layout("enrollment-1", [Question(1, "multiple", 7)])[0]["perm"]  # beyond 6: shuffled
     assert sorted(seven) == list(range(7))
+
+
+def test_a_drawn_layout_and_its_json_text_agree():
+    """The start stores the layout as JSON text joined from texts built with the paper (issue 12):
+    for every kind of question — judge, 2 to 4 options (tabled), 5 and 6 (orders joined at the
+    start), 7 (shuffled) — the text decodes to the entries exactly, and the same seed draws the same."""
+    import json
+
+    questions = [Question(1, "judge", 0), Question(2, "judge", 2)] + [
+        Question(10 + n, "multiple", n) for n in (3, 4, 5, 6, 7)
+    ]
+    shapes = grading.Shapes(questions)
+    for n in range(200):
+        drawn = shapes.draw(f"enrollment-{n}")
+        assert json.loads(drawn.json()) == drawn.entries
+        assert drawn.entries == grading.Shapes(questions).draw(f"enrollment-{n}").entries
+        assert sorted(e["qid"] for e in drawn.entries) == [1, 2, 13, 14, 15, 16, 17]
+        for entry in drawn.entries:
+            options = next(q.options for q in questions if q.qid == entry["qid"])
+            assert sorted(entry["perm"]) == list(range(options))

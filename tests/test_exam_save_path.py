@@ -181,18 +181,13 @@ def test_the_start_joins_each_question_encoded_once_into_exactly_the_json_of_its
     import itertools
     import json
 
-    from app.exams import grading, paper_cache
+    from app.exams import paper_cache
 
     questions = (
         paper_cache.Question(7, "single", '引号"与\\反斜杠\n换行', ("甲", '乙"', "丙\\", "𠀀丁"), 2, "B"),
         paper_cache.Question(9, "judge", "判断：\t制表符与 </script>", (), 1, True),
     )
-    paper = paper_cache.CachedPaper(
-        questions,
-        {q.qid: q for q in questions},
-        [grading.Question(q.qid, q.type, q.option_count) for q in questions],
-        {q.qid: paper_cache._encoded(q) for q in questions},
-    )
+    paper = paper_cache.prepared(questions)
     for perm in itertools.permutations(range(4)):
         layout = [{"qid": 9, "type": "judge", "perm": []}, {"qid": 7, "type": "single", "perm": list(perm)}]
         shown = json.loads(paper.questions_json(layout))
@@ -207,3 +202,27 @@ def test_the_start_joins_each_question_encoded_once_into_exactly_the_json_of_its
             },
         ]
     assert "answer" not in paper.questions_json(layout)
+    for n in range(30):  # a start's own draw: its texts picked from those built with the paper
+        drawn = paper.shapes.draw(f"enrollment-{n}")
+        assert paper.drawn_questions_json(drawn) == paper.questions_json(drawn.entries)
+
+
+def test_drawn_questions_are_those_of_the_stored_layout_for_any_number_of_options():
+    """Up to 4 options each order's text is built with the paper; 5 and 6 are joined at the start,
+    7 shuffled: the start's answer equals what re-entering (from the stored layout) shows."""
+    import json
+
+    from app.exams import paper_cache
+
+    questions = tuple(
+        paper_cache.Question(n, "multiple", f"第{n}题", tuple(f"选项{i}" for i in range(n)), 1, ["A"]) for n in (3, 4, 5, 6, 7)
+    ) + (paper_cache.Question(1, "judge", "判断", (), 1, True),)
+    paper = paper_cache.prepared(questions)
+    for n in range(50):
+        drawn = paper.shapes.draw(f"enrollment-{n}")
+        stored = json.loads(drawn.json())
+        assert paper.drawn_questions_json(drawn) == paper.questions_json(stored)
+        shown = json.loads(paper.drawn_questions_json(drawn))
+        for question, entry in zip(shown, stored):
+            options = next(q.options for q in questions if q.qid == entry["qid"])
+            assert question["options"] == [options[i] for i in entry["perm"]]

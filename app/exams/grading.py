@@ -12,7 +12,7 @@ import itertools
 import json
 import string
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -28,40 +28,77 @@ class Question:
 
 def layout(seed: str, questions: list[Question]) -> list[dict]:
     """The candidate's order of questions and of each question's options, reproducible from ``seed``."""
-    return Shapes(questions).draw(seed)[0]
+    return Shapes(questions).draw(seed).entries
+
+
+TABLED_OPTIONS = 4  # up to 4 options (24 orders), each order's JSON text is built once per paper
 
 
 class Shapes:
     """A paper's questions prepared for drawing layouts: built once per paper (app/exams/paper_cache.py),
-    so that a start only draws and joins (issue 12: 500 candidates press 开始考试 in the same second).
+    so that a start only draws and picks texts built before (issue 12: a hall presses 开始考试 in the
+    same second).
 
-    Each question's options take one of their n! orders, drawn uniformly with one draw; the draws of
-    a layout are two vectorised calls of a generator seeded by ``seed``'s SHA-256.
+    Each question's options take one of their n! orders, drawn uniformly with one draw (beyond 6
+    options, shuffled); the draws of a layout are two vectorised calls of a generator seeded by
+    ``seed``'s SHA-256.
     """
 
     def __init__(self, questions: list[Question]) -> None:
         self.questions = tuple(questions)
-        self._orders = [_orders(q.options) for q in self.questions]
-        self._counts = np.array([len(orders) or 1 for orders in self._orders])
+        self.orders = [_orders(q.options) for q in self.questions]
+        self._counts = np.array([len(orders) or 1 for orders in self.orders])
+        self._shuffled = [i for i, q in enumerate(self.questions) if q.options and not self.orders[i]]
         # '{"qid": 7, "type": "single", "perm": [' — the JSON of each entry up to its order
         self._heads = [json.dumps({"qid": q.qid, "type": q.type, "perm": []})[:-2] for q in self.questions]
+        self._entry_texts = [
+            tuple(f"{head}{text}]}}" for text in _order_texts(q.options) or ("",)) if q.options <= TABLED_OPTIONS else None
+            for q, head in zip(self.questions, self._heads)
+        ]
 
-    def draw(self, seed: str) -> tuple[list[dict], str]:
-        """(layout entries ``{"qid", "type", "perm"}`` in the candidate's order, the same as JSON text)."""
+    def draw(self, seed: str) -> Drawn:
         rng = np.random.default_rng(int.from_bytes(hashlib.sha256(seed.encode()).digest(), "big"))
         order = rng.permutation(len(self.questions)).tolist()
-        picks = rng.integers(0, self._counts).tolist()
-        entries, parts = [], []
-        for i in order:
-            q, orders = self.questions[i], self._orders[i]
-            if orders:
-                perm, text = orders[picks[i]], _order_texts(q.options)[picks[i]]
-            else:  # more than 6 options (or none): shuffled
-                perm = rng.permutation(q.options).tolist() if q.options else []
-                text = ", ".join(map(str, perm))
-            entries.append({"qid": q.qid, "type": q.type, "perm": list(perm)})
-            parts.append(f"{self._heads[i]}{text}]}}")
-        return entries, "[" + ", ".join(parts) + "]"
+        picks: list = rng.integers(0, self._counts).tolist()
+        for i in self._shuffled:  # more than 6 options
+            picks[i] = tuple(rng.permutation(self.questions[i].options).tolist())
+        return Drawn(self, order, picks)
+
+    def perm(self, i: int, pick) -> tuple[int, ...]:
+        """The order of options of paper position ``i`` for its ``pick``."""
+        if isinstance(pick, tuple):
+            return pick
+        return self.orders[i][pick] if self.orders[i] else ()
+
+    def entry_json(self, i: int, pick) -> str:
+        texts = self._entry_texts[i]
+        if texts is not None:
+            return texts[pick]
+        if isinstance(pick, tuple):
+            return f"{self._heads[i]}{', '.join(map(str, pick))}]}}"
+        return f"{self._heads[i]}{_order_texts(self.questions[i].options)[pick]}]}}"
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One candidate's layout as drawn: paper positions in the candidate's order and, for each paper
+    position, its pick — an index into ``Shapes.orders`` (the shuffled order itself beyond 6 options)."""
+
+    shapes: Shapes
+    order: list[int]
+    picks: list
+
+    @cached_property
+    def entries(self) -> list[dict]:
+        """``{"qid", "type", "perm"}`` in the candidate's order: the layout as stored."""
+        questions, perm = self.shapes.questions, self.shapes.perm
+        return [{"qid": questions[i].qid, "type": questions[i].type, "perm": list(perm(i, self.picks[i]))} for i in self.order]
+
+    def json(self) -> str:
+        """``entries`` as JSON text, joined from texts built with the paper (stored as is)."""
+        tables, entry_json, picks = self.shapes._entry_texts, self.shapes.entry_json, self.picks
+        parts = [tables[i][picks[i]] if tables[i] is not None else entry_json(i, picks[i]) for i in self.order]
+        return "[" + ", ".join(parts) + "]"
 
 
 @cache

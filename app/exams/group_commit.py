@@ -30,7 +30,6 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import sqlite3
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -38,10 +37,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, has_request_context
-from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
 
+from app.boundary import has_written
 from app.errors import DomainError
 from app.extensions import db
 
@@ -191,27 +189,6 @@ def batcher() -> Batcher:
 
 def run(work: Work):
     """Run one write: grouped with others inside a request, else in the caller's own transaction."""
-    if not has_request_context() or not current_app.config.get("GROUP_COMMIT", True) or _session_has_written():
+    if not has_request_context() or not current_app.config.get("GROUP_COMMIT", True) or has_written(db.session()):
         return work(db.session.connection())
     return batcher().run(work)
-
-
-def _session_has_written() -> bool:
-    session = db.session()
-    if session.new or session.dirty or session.deleted or session.info.get("flushed"):
-        return True
-    if not session.in_transaction():
-        return False
-    raw = session.connection().connection.dbapi_connection
-    return isinstance(raw, sqlite3.Connection) and raw.in_transaction  # pysqlite began a write
-
-
-@event.listens_for(Session, "after_flush")
-def _mark_flushed(session, flush_context) -> None:
-    session.info["flushed"] = True
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _clear_flushed(session) -> None:
-    session.info.pop("flushed", None)

@@ -85,7 +85,9 @@ def paper_items(paper_id: int) -> list[PaperItem]:
 
 def questions_json(attempt) -> str:
     """The candidate's questions in their order, options in their order — and no key (JSON text)."""
-    return paper_cache.paper(db.session.connection(), attempt.paper_id).questions_json(attempt.layout)
+    paper = paper_cache.paper(db.session.connection(), attempt.paper_id)
+    drawn = getattr(attempt, "drawn", None)  # a start that drew its layout just now
+    return paper.drawn_questions_json(drawn) if drawn is not None else paper.questions_json(attempt.layout)
 
 
 # ---------------------------------------------------------------- attempts
@@ -161,13 +163,18 @@ class NewAttempt:
     user_id: int
     paper_id: int
     deadline: datetime
-    layout: list
+    drawn: grading.Drawn | None  # the layout this start drew (None: the other press's, ``stored``)
+    stored: list | None = None
     status: AttemptStatus = AttemptStatus.in_progress
     fresh: bool = True  # nothing saved yet
 
     @property
     def is_open(self) -> bool:
         return self.status == AttemptStatus.in_progress
+
+    @property
+    def layout(self) -> list:
+        return self.drawn.entries if self.drawn is not None else self.stored
 
 
 def start_attempt(session_id: int, user, now: datetime, token_digest: str | None = None) -> Attempt | NewAttempt:
@@ -211,24 +218,14 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
         raise Conflict("理论考试时间已结束", code="past_deadline")
     # The candidate's own order, seeded by the enrolment (one attempt per enrolment): computed here,
     # outside the shared write, and the same for a second press of 开始考试.
-    shapes = paper_cache.paper(db.session.connection(), found.paper_id).shapes
-    layout, layout_json = shapes.draw(f"enrollment-{found.enrollment_id}")
-    new = NewAttempt(id=0, user_id=user.id, paper_id=found.paper_id, deadline=deadline, layout=layout)
-    write = partial(
-        _insert_attempt, new, layout_json, found.enrollment_id, session_id, now, token_digest, found.extra_minutes
-    )
+    drawn = paper_cache.paper(db.session.connection(), found.paper_id).shapes.draw(f"enrollment-{found.enrollment_id}")
+    new = NewAttempt(id=0, user_id=user.id, paper_id=found.paper_id, deadline=deadline, drawn=drawn)
+    write = partial(_insert_attempt, new, found.enrollment_id, session_id, now, token_digest, found.extra_minutes)
     return group_commit.run(write)
 
 
 def _insert_attempt(
-    new: NewAttempt,
-    layout_json: str,
-    enrollment_id: int,
-    session_id: int,
-    now: datetime,
-    token_digest,
-    extra_read: int,
-    connection,
+    new: NewAttempt, enrollment_id: int, session_id: int, now: datetime, token_digest, extra_read: int, connection
 ) -> NewAttempt:
     """Insert the attempt with its layout in one statement; a second start gets the first one's.
 
@@ -253,22 +250,22 @@ def _insert_attempt(
             "started_at": now,
             "deadline": new.deadline,
             "last_seen_at": now,
-            "layout_json": layout_json,  # drawn as JSON text with the layout: not encoded again
+            "layout_json": new.drawn.json(),  # joined from texts built with the paper: not encoded again
         },
     ).first()
     if inserted is None:  # pressed twice at once: the other press created it
         other = connection.execute(existing, {"enrollment": enrollment_id}).one()
-        return NewAttempt(other.id, new.user_id, new.paper_id, other.deadline, other.layout, fresh=False)
+        return NewAttempt(other.id, new.user_id, new.paper_id, other.deadline, None, other.layout, fresh=False)
     attempt_id = inserted.id
     if extensions is None:  # SQLite: summed in the insert's RETURNING, under the write lock taken first
         extra = inserted.extra_minutes
     else:  # PostgreSQL: a statement of its own, whose snapshot is taken after the insert's lock wait
         extra = connection.execute(extensions, {"enrollment": enrollment_id}).scalar()
     if extra == extra_read:
-        return NewAttempt(attempt_id, new.user_id, new.paper_id, new.deadline, new.layout)
+        return NewAttempt(attempt_id, new.user_id, new.paper_id, new.deadline, new.drawn)
     deadline = new.deadline + timedelta(minutes=extra - extra_read)
     connection.execute(move_deadline, {"attempt": attempt_id, "deadline": deadline})
-    return NewAttempt(attempt_id, new.user_id, new.paper_id, deadline, new.layout)
+    return NewAttempt(attempt_id, new.user_id, new.paper_id, deadline, new.drawn)
 
 
 @cache

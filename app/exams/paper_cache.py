@@ -22,7 +22,7 @@ from app.papers.models import PaperItem
 
 from . import grading
 
-MAX_PAPERS = 512
+MAX_PAPERS = 64  # each holds its questions' texts in every order of up to 4 options (~0.5 MB for 100)
 
 
 @dataclass(frozen=True)
@@ -47,15 +47,33 @@ class CachedPaper:
     by_qid: dict[int, Question]
     shapes: grading.Shapes  # what each candidate's layout is drawn from
     encoded: dict[int, tuple[str, tuple[str, ...], str]]  # qid → JSON text around its options (no key)
+    # per paper position, each order of its options (grading.Shapes.orders) as the question's JSON
+    # text, up to grading.TABLED_OPTIONS options (else None: joined at each start)
+    texts: list[tuple[str, ...] | None]
 
     def questions_json(self, layout: list[dict]) -> str:
         """The candidate's questions as a JSON array, in their order with options in their order —
         and no key: each question's text was encoded once, a start only joins it (issue 12)."""
         parts = []
         for entry in layout:
-            head, options, tail = self.encoded[entry["qid"]]
-            parts.append(head + ",".join([options[i] for i in entry["perm"]]) + tail)
+            parts.append(_question_json(self.encoded[entry["qid"]], entry["perm"]))
         return "[" + ",".join(parts) + "]"
+
+    def drawn_questions_json(self, drawn: grading.Drawn) -> str:
+        """``questions_json`` of a layout just drawn: each question's text picked from ``texts``."""
+        parts = []
+        for i in drawn.order:
+            pick, texts = drawn.picks[i], self.texts[i]
+            if texts is not None:
+                parts.append(texts[pick])
+            else:
+                parts.append(_question_json(self.encoded[self.questions[i].qid], drawn.shapes.perm(i, pick)))
+        return "[" + ",".join(parts) + "]"
+
+
+def _question_json(encoded: tuple[str, tuple[str, ...], str], perm) -> str:
+    head, options, tail = encoded
+    return head + ",".join([options[i] for i in perm]) + tail
 
 
 class PaperCache:
@@ -98,8 +116,20 @@ def _load(connection: Connection, paper_id: int) -> CachedPaper:
         )
         for row in rows
     )
+    return prepared(questions)
+
+
+def prepared(questions: tuple[Question, ...]) -> CachedPaper:
+    """The paper as a start uses it: shapes to draw from, each question's JSON text in each order."""
     shapes = grading.Shapes([grading.Question(q.qid, q.type, q.option_count) for q in questions])
-    return CachedPaper(questions, {q.qid: q for q in questions}, shapes, {q.qid: _encoded(q) for q in questions})
+    encoded = {q.qid: _encoded(q) for q in questions}
+    texts = [
+        tuple(_question_json(encoded[q.qid], order) for order in orders or [()])
+        if q.option_count <= grading.TABLED_OPTIONS
+        else None
+        for q, orders in zip(questions, shapes.orders)
+    ]
+    return CachedPaper(questions, {q.qid: q for q in questions}, shapes, encoded, texts)
 
 
 def _encoded(q: Question) -> tuple[str, tuple[str, ...], str]:
