@@ -215,7 +215,8 @@ def test_drawn_questions_are_those_of_the_stored_layout_for_any_number_of_option
     from app.exams import paper_cache
 
     questions = tuple(
-        paper_cache.Question(n, "multiple", f"第{n}题", tuple(f"选项{i}" for i in range(n)), 1, ["A"]) for n in (3, 4, 5, 6, 7)
+        paper_cache.Question(n, "multiple", f"第{n}题", tuple(f"选项{i}" for i in range(n)), 1, ["A"])
+        for n in (3, 4, 5, 6, 7)
     ) + (paper_cache.Question(1, "judge", "判断", (), 1, True),)
     paper = paper_cache.prepared(questions)
     for n in range(50):
@@ -223,6 +224,6 @@ def test_drawn_questions_are_those_of_the_stored_layout_for_any_number_of_option
         stored = json.loads(drawn.json())
         assert paper.drawn_questions_json(drawn) == paper.questions_json(stored)
         shown = json.loads(paper.drawn_questions_json(drawn))
-        for question, entry in zip(shown, stored):
+        for question, entry in zip(shown, stored, strict=True):
             options = next(q.options for q in questions if q.qid == entry["qid"])
             assert question["options"] == [options[i] for i in entry["perm"]]

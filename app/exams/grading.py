@@ -52,8 +52,10 @@ class Shapes:
         # '{"qid": 7, "type": "single", "perm": [' — the JSON of each entry up to its order
         self._heads = [json.dumps({"qid": q.qid, "type": q.type, "perm": []})[:-2] for q in self.questions]
         self._entry_texts = [
-            tuple(f"{head}{text}]}}" for text in _order_texts(q.options) or ("",)) if q.options <= TABLED_OPTIONS else None
-            for q, head in zip(self.questions, self._heads)
+            tuple(f"{head}{text}]}}" for text in _order_texts(q.options) or ("",))
+            if q.options <= TABLED_OPTIONS
+            else None
+            for q, head in zip(self.questions, self._heads, strict=True)
         ]
 
     def draw(self, seed: str) -> Drawn:
@@ -92,7 +94,10 @@ class Drawn:
     def entries(self) -> list[dict]:
         """``{"qid", "type", "perm"}`` in the candidate's order: the layout as stored."""
         questions, perm = self.shapes.questions, self.shapes.perm
-        return [{"qid": questions[i].qid, "type": questions[i].type, "perm": list(perm(i, self.picks[i]))} for i in self.order]
+        return [
+            {"qid": questions[i].qid, "type": questions[i].type, "perm": list(perm(i, self.picks[i]))}
+            for i in self.order
+        ]
 
     def json(self) -> str:
         """``entries`` as JSON text, joined from texts built with the paper (stored as is)."""

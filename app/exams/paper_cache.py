@@ -127,7 +127,7 @@ def prepared(questions: tuple[Question, ...]) -> CachedPaper:
         tuple(_question_json(encoded[q.qid], order) for order in orders or [()])
         if q.option_count <= grading.TABLED_OPTIONS
         else None
-        for q, orders in zip(questions, shapes.orders)
+        for q, orders in zip(questions, shapes.orders, strict=True)
     ]
     return CachedPaper(questions, {q.qid: q for q in questions}, shapes, encoded, texts)
 
