@@ -38,3 +38,21 @@ def test_a_session_more_than_a_day_ahead_is_not_read(app, exam_setup):
 def test_a_missing_database_leaves_the_caches_cold_and_the_boot_going(tmp_path):
     missing = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/such/dir/x.db", "TESTING": True})
     assert warm.warm_up(missing) == 0
+
+
+def test_the_pool_is_opened_at_boot_so_the_spike_opens_no_connection(app, client, token_for, exam_setup):
+    """After the boot the pool holds a connection for each thread: the start spike connects to nothing."""
+    from sqlalchemy import event
+
+    if app.config["SQLALCHEMY_DATABASE_URI"] in ("sqlite://", "sqlite:///:memory:"):
+        return  # one static in-memory connection: nothing to open
+    with app.app_context():
+        db.engine.dispose()
+        opened = []
+        event.listen(db.engine, "connect", lambda *args: opened.append(1))
+        warm.warm_up(app)
+        assert len(opened) == db.engine.pool.size()
+        assert db.engine.pool.checkedin() == db.engine.pool.size()
+        before = len(opened)
+        start(client, token_for, exam_setup["sid"])
+        assert len(opened) == before

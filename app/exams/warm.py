@@ -5,7 +5,11 @@ worker would also read the paper and compile the start's statements, with every 
 that worker doing the same at once. A worker that boots (or is recycled) on exam day reads the
 papers of the sessions whose theory is open or starts within a day and runs the start's, the
 save's and the token's reads once with ids that match nothing, so that SQLAlchemy's statement cache
-holds them. Reads only; nothing is written. A database that is not ready never fails the boot.
+holds them. It then opens the connection pool's connections and runs those reads on each: a
+connection opened by the spike itself costs the connect (on PostgreSQL a server process forked), the
+schema's first read and the driver's preparing of each statement, 32 times over in the first second
+(after ``max_requests`` recycles a worker, in the middle of an exam). Reads only; nothing is written.
+A database that is not ready never fails the boot.
 """
 
 from __future__ import annotations
@@ -30,11 +34,14 @@ def warm_up(app: Flask) -> int:
     """Fill this process's caches for the exams of the coming day; returns how many papers were read."""
     try:
         with app.app_context():
+            now = timeutil.utcnow()
             try:
-                return _warm(timeutil.utcnow())
+                papers = _warm(now)
             finally:
                 db.session.rollback()
                 db.session.remove()
+            _open_pool(now)
+            return papers
     except Exception as exc:  # noqa: BLE001 - a cache left cold is only slower; the boot goes on
         app.logger.warning("exam caches not warmed: %s", exc)
         return 0
@@ -42,10 +49,7 @@ def warm_up(app: Flask) -> int:
 
 def _warm(now) -> int:
     connection = db.session.connection()
-    dialect = connection.dialect.name
-    connection.execute(_start_statements(dialect)[0], {"session_id": 0, "user_id": 0}).first()
-    check, _ = _save_statements(dialect)
-    connection.execute(check, {"attempt_id": 0, "digest": None, "user_id": 0, "now": now}).first()
+    _hot_reads(connection, now)
     principal_for_token("")  # the token's read on first use (no token has an empty digest's preimage)
     papers = db.session.scalars(
         select(SessionPaper.paper_id)
@@ -61,3 +65,27 @@ def _warm(now) -> int:
     for paper_id in papers:
         paper_cache.paper(connection, paper_id)
     return len(papers)
+
+
+def _hot_reads(connection, now) -> None:
+    """The start's and the save's reads, with ids that match nothing."""
+    dialect = connection.dialect.name
+    connection.execute(_start_statements(dialect)[0], {"session_id": 0, "user_id": 0}).first()
+    check, _ = _save_statements(dialect)
+    connection.execute(check, {"attempt_id": 0, "digest": None, "user_id": 0, "now": now}).first()
+
+
+def _open_pool(now) -> int:
+    """Open as many connections as the pool keeps (one per thread and two) and run the hot reads on
+    each; returned to the pool, they stay open. Returns how many were opened."""
+    size = db.engine.pool.size() if hasattr(db.engine.pool, "size") else 1
+    connections = []
+    try:
+        for _ in range(size):
+            connections.append(db.engine.connect())
+            _hot_reads(connections[-1], now)
+            connections[-1].rollback()
+    finally:
+        for connection in connections:
+            connection.close()
+    return len(connections)
