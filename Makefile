@@ -66,6 +66,7 @@ bench: install
 	$(PY) bench/assembly.py
 	$(PY) bench/tight_banks.py
 	$(PY) bench/exam_load.py
+	$(PY) bench/request_instructions.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

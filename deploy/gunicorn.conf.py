@@ -15,9 +15,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Processes use the cores (one Python process runs on one core at a time), threads overlap the
 # waits on the database and its fsync, and more threads waiting make larger group commits (fewer
 # fsyncs). One process per core and 16 threads each is what the exam-load benchmark measures
-# (bench/exam_load.py, README: 500 starts p99 0.74–0.81 s against 1.0–1.1 s with 8 threads); more
-# processes than cores only add task switches, cold caches at the start spike and writers queueing
-# for SQLite's single lock.
+# (bench/exam_load.py, README: 500 starts p99 0.74–0.81 s against 1.0–1.1 s with 8 threads; since the
+# start got cheaper, 6 and 16 threads are even within the machine's noise, median p99 619 and 586 ms
+# over six interleaved runs); more processes than cores only add task switches, cold caches at the
+# start spike and writers queueing for SQLite's single lock (3 × 6: median 644 ms).
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
 threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 os.environ["GUNICORN_THREADS"] = str(threads)  # the app's connection pool keeps one per thread
