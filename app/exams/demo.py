@@ -35,19 +35,33 @@ def _wrong(kind: str, right, options: int):
 
 
 def _sit(session, users: dict[str, User], names: list[str], at, answered: int | None) -> None:
-    """Each candidate starts at ``at`` and answers (the first ``answered``, or all) questions, right
-    with a fixed per-candidate rate between 55% and 92%, so the demo shows a realistic spread."""
+    """Each candidate starts at ``at`` and answers (the first ``answered``, or all) questions, with a
+    fixed per-candidate share of the paper's points right, between 55% and 92%, so the demo shows a
+    realistic spread — and the same candidates pass on any date and for any draw of their layout
+    (wrong answers are drawn until their points reach the rest, never beyond it)."""
     for number, name in enumerate(names):
         attempt = exam_ops.start_attempt(session.id, users[name], at)
         items = {pi.item_id: pi for pi in exam_ops.paper_items(attempt.paper_id)}
-        rng = random.Random(f"{session.name}-{name}")
         accuracy = 0.55 + 0.37 * number / max(len(names) - 1, 1)
+        wrong = _wrong_ones(random.Random(f"{session.name}-{name}"), items.values(), accuracy)
         for entry in attempt.layout[:answered]:
             item = items[entry["qid"]]
             value = _displayed(item.type, item.answer, entry["perm"])
-            if rng.random() > accuracy:
+            if item.item_id in wrong:
                 value = _wrong(item.type, value, len(entry["perm"]))
             exam_ops.save_answer(attempt, entry["qid"], value, at + timedelta(minutes=1))
+
+
+def _wrong_ones(rng: random.Random, items, accuracy: float) -> set[int]:
+    """Items to answer wrong: drawn in turn while their points stay within (1 − accuracy) of the paper's."""
+    items = sorted(items, key=lambda item: item.item_id)
+    allowance = (1 - accuracy) * sum(item.points for item in items)
+    wrong, spent = set(), 0
+    for item in rng.sample(items, len(items)):
+        if spent + item.points <= allowance:
+            wrong.add(item.item_id)
+            spent += item.points
+    return wrong
 
 
 def demo_exams(users: dict[str, User]) -> None:
