@@ -70,6 +70,7 @@ def run_counted(directory: Path, kind: str) -> float:
 
 def measure(directory: Path) -> None:
     """In the child under callgrind: warm up, then count REQUESTS requests of one kind."""
+    import exam_load
     from werkzeug.test import EnvironBuilder
 
     from app import create_app
@@ -104,9 +105,8 @@ def measure(directory: Path) -> None:
         for n in range(WARM + REQUESTS):
             saver = people["savers"][n % len(people["savers"])]
             qid, qtype = saver["qids"][n // len(people["savers"])]
-            answer = True if qtype == "judge" else ("A" if qtype == "single" else ["A", "C"])
             path = f"/api/v1/attempts/{saver['aid']}/answers/{qid}"
-            requests.append(environ(path, "PUT", saver["token"], {"answer": answer}))
+            requests.append(environ(path, "PUT", saver["token"], {"answer": exam_load.answer_value(qtype, n)}))
         expected = "200"
     for request in requests[:WARM]:
         call(request, expected)

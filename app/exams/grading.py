@@ -49,13 +49,17 @@ class Shapes:
         self.orders = [_orders(q.options) for q in self.questions]
         self._counts = np.array([len(orders) or 1 for orders in self.orders])
         self._shuffled = [i for i, q in enumerate(self.questions) if q.options and not self.orders[i]]
+        # Per paper position, the orders whose texts are built once per paper (up to TABLED_OPTIONS
+        # options; a judge item's one empty order), indexed by pick; None: built at each start.
+        self.tabled = [
+            (orders or ((),)) if q.options <= TABLED_OPTIONS else None
+            for q, orders in zip(self.questions, self.orders, strict=True)
+        ]
         # '{"qid": 7, "type": "single", "perm": [' — the JSON of each entry up to its order
         self._heads = [json.dumps({"qid": q.qid, "type": q.type, "perm": []})[:-2] for q in self.questions]
         self._entry_texts = [
-            tuple(f"{head}{text}]}}" for text in _order_texts(q.options) or ("",))
-            if q.options <= TABLED_OPTIONS
-            else None
-            for q, head in zip(self.questions, self._heads, strict=True)
+            tuple(self.entry_json(i, order) for order in tabled) if tabled is not None else None
+            for i, tabled in enumerate(self.tabled)
         ]
 
     def draw(self, seed: str) -> Drawn:
@@ -72,13 +76,9 @@ class Shapes:
             return pick
         return self.orders[i][pick] if self.orders[i] else ()
 
-    def entry_json(self, i: int, pick) -> str:
-        texts = self._entry_texts[i]
-        if texts is not None:
-            return texts[pick]
-        if isinstance(pick, tuple):
-            return f"{self._heads[i]}{', '.join(map(str, pick))}]}}"
-        return f"{self._heads[i]}{_order_texts(self.questions[i].options)[pick]}]}}"
+    def entry_json(self, i: int, perm) -> str:
+        """The layout entry of paper position ``i`` with its options in order ``perm``, as JSON text."""
+        return f"{self._heads[i]}{', '.join(map(str, perm))}]}}"
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,11 @@ class Drawn:
 
     def json(self) -> str:
         """``entries`` as JSON text, joined from texts built with the paper (stored as is)."""
-        tables, entry_json, picks = self.shapes._entry_texts, self.shapes.entry_json, self.picks
-        parts = [tables[i][picks[i]] if tables[i] is not None else entry_json(i, picks[i]) for i in self.order]
+        shapes, tables, picks = self.shapes, self.shapes._entry_texts, self.picks
+        parts = [
+            tables[i][picks[i]] if tables[i] is not None else shapes.entry_json(i, shapes.perm(i, picks[i]))
+            for i in self.order
+        ]
         return "[" + ", ".join(parts) + "]"
 
 
@@ -110,12 +113,6 @@ class Drawn:
 def _orders(options: int) -> tuple[tuple[int, ...], ...]:
     """Every order of ``options`` options, up to 6 (720 orders); beyond that, none (shuffled instead)."""
     return tuple(itertools.permutations(range(options))) if 0 < options <= 6 else ()
-
-
-@cache
-def _order_texts(options: int) -> tuple[str, ...]:
-    """Each of ``_orders(options)`` as the inside of a JSON array: ``"2, 0, 3, 1"``."""
-    return tuple(", ".join(map(str, order)) for order in _orders(options))
 
 
 def normalize(kind: str, options: int, value):

@@ -218,7 +218,7 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
         raise Conflict("理论考试时间已结束", code="past_deadline")
     # The candidate's own order, seeded by the enrolment (one attempt per enrolment): computed here,
     # outside the shared write, and the same for a second press of 开始考试.
-    drawn = paper_cache.paper(db.session.connection(), found.paper_id).shapes.draw(f"enrollment-{found.enrollment_id}")
+    drawn = paper_cache.paper(connection, found.paper_id).shapes.draw(f"enrollment-{found.enrollment_id}")
     new = NewAttempt(id=0, user_id=user.id, paper_id=found.paper_id, deadline=deadline, drawn=drawn)
     write = partial(_insert_attempt, new, found.enrollment_id, session_id, now, token_digest, found.extra_minutes)
     return group_commit.run(write)

@@ -47,8 +47,8 @@ class CachedPaper:
     by_qid: dict[int, Question]
     shapes: grading.Shapes  # what each candidate's layout is drawn from
     encoded: dict[int, tuple[str, tuple[str, ...], str]]  # qid → JSON text around its options (no key)
-    # per paper position, each order of its options (grading.Shapes.orders) as the question's JSON
-    # text, up to grading.TABLED_OPTIONS options (else None: joined at each start)
+    # per paper position, the question's JSON text in each of its tabled orders (grading.Shapes.tabled;
+    # None: joined at each start)
     texts: list[tuple[str, ...] | None]
 
     def questions_json(self, layout: list[dict]) -> str:
@@ -124,10 +124,8 @@ def prepared(questions: tuple[Question, ...]) -> CachedPaper:
     shapes = grading.Shapes([grading.Question(q.qid, q.type, q.option_count) for q in questions])
     encoded = {q.qid: _encoded(q) for q in questions}
     texts = [
-        tuple(_question_json(encoded[q.qid], order) for order in orders or [()])
-        if q.option_count <= grading.TABLED_OPTIONS
-        else None
-        for q, orders in zip(questions, shapes.orders, strict=True)
+        tuple(_question_json(encoded[q.qid], order) for order in tabled) if tabled is not None else None
+        for q, tabled in zip(questions, shapes.tabled, strict=True)
     ]
     return CachedPaper(questions, {q.qid: q for q in questions}, shapes, encoded, texts)
 

@@ -3,12 +3,12 @@
 Why (issue 12): when a hall presses 开始考试 in the same second, the first request in each fresh
 worker would also read the paper and compile the start's statements, with every other thread of
 that worker doing the same at once. A worker that boots (or is recycled) on exam day reads the
-papers of the sessions whose theory is open or starts within a day and runs the start's, the
-save's and the token's reads once with ids that match nothing, so that SQLAlchemy's statement cache
-holds them. It then opens the connection pool's connections and runs those reads on each: a
-connection opened by the spike itself costs the connect (on PostgreSQL a server process forked), the
-schema's first read and the driver's preparing of each statement, 32 times over in the first second
-(after ``max_requests`` recycles a worker, in the middle of an exam). Reads only; nothing is written.
+papers of the sessions whose theory is open or starts within a day, then opens the connection
+pool's connections and runs the token's, the start's and the save's reads on each with ids that
+match nothing, so that SQLAlchemy's statement cache and each connection's prepared statements
+hold them: a connection opened by the spike itself costs the connect (on PostgreSQL a server process
+forked), the schema's first read and the driver's preparing of each statement, 32 times over in the
+first second (after ``max_requests`` recycles a worker, in the middle of an exam). Reads only; nothing is written.
 A database that is not ready never fails the boot.
 """
 
@@ -20,7 +20,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import timeutil
-from app.auth.operations import principal_for_token
+from app.auth.operations import _TOKEN_PRINCIPAL
 from app.extensions import db
 from app.sessions.models import ExamSession, SessionPaper, SessionStatus
 
@@ -49,8 +49,6 @@ def warm_up(app: Flask) -> int:
 
 def _warm(now) -> int:
     connection = db.session.connection()
-    _hot_reads(connection, now)
-    principal_for_token("")  # the token's read on first use (no token has an empty digest's preimage)
     papers = db.session.scalars(
         select(SessionPaper.paper_id)
         .join(ExamSession, ExamSession.id == SessionPaper.session_id)
@@ -68,8 +66,10 @@ def _warm(now) -> int:
 
 
 def _hot_reads(connection, now) -> None:
-    """The start's and the save's reads, with ids that match nothing."""
+    """The token's, the start's and the save's reads, with ids that match nothing (no token has the
+    empty digest)."""
     dialect = connection.dialect.name
+    connection.execute(_TOKEN_PRINCIPAL, {"digest": "", "now": now}).first()
     connection.execute(_start_statements(dialect)[0], {"session_id": 0, "user_id": 0}).first()
     check, _ = _save_statements(dialect)
     connection.execute(check, {"attempt_id": 0, "digest": None, "user_id": 0, "now": now}).first()
