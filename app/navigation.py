@@ -6,26 +6,27 @@ from __future__ import annotations
 from flask import current_app
 from flask_login import current_user
 
-ALL = ("candidate", "grader", "proctor", "reviewer", "center_admin", "admin")
-STAFF = ("center_admin", "admin")
+from app.auth.roles import ADMINS, EVERYONE, PANEL_MEMBERS, PROCTORS
+
+ALL = EVERYONE
 
 NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("main.index", "首页", ALL),
     ("standards.index", "职业标准", ALL),
-    ("auth.staff", "机构人员", STAFF),
+    ("auth.staff", "机构人员", ADMINS),
     ("eligibility.profile", "我的申报资料", ("candidate",)),
     ("eligibility.my_applications", "我的申报", ("candidate",)),
-    ("eligibility.review_queue", "申报审核", STAFF),
-    ("banks.items", "题库", STAFF),
-    ("papers.index", "组卷", STAFF),
-    ("sessions.index", "考试批次", STAFF),
+    ("eligibility.review_queue", "申报审核", ADMINS),
+    ("banks.items", "题库", ADMINS),
+    ("papers.index", "组卷", ADMINS),
+    ("sessions.index", "考试批次", ADMINS),
     ("exams.my_exams", "我的考试", ("candidate",)),
     ("results.mine", "我的成绩与证书", ("candidate",)),
-    ("exams.proctor_rooms", "监考", ("proctor", "center_admin", "admin")),
-    ("practical.my_sheets", "评分", ("grader", "reviewer")),
-    ("results.index", "成绩与证书", STAFF),
-    ("statistics.dashboard", "统计", STAFF),
-    ("audit.index", "审计日志", STAFF),
+    ("exams.proctor_rooms", "监考", PROCTORS),
+    ("practical.my_sheets", "评分", PANEL_MEMBERS),
+    ("results.index", "成绩与证书", ADMINS),
+    ("statistics.dashboard", "统计", ADMINS),
+    ("audit.index", "审计日志", ADMINS),
 ]
 
 

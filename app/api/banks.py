@@ -2,6 +2,7 @@
 
 from flask import jsonify, request
 
+from app.auth.roles import ADMINS
 from app.banks import operations as ops
 from app.standards.registry import get_standard
 
@@ -10,7 +11,7 @@ from .common import api_auth, api_user, json_body
 
 
 @bp.post("/banks/<standard_id>/items")
-@api_auth("center_admin", "admin")
+@api_auth(*ADMINS)
 def import_bank_items(standard_id: str):
     get_standard(standard_id)
     body = json_body()
@@ -19,7 +20,7 @@ def import_bank_items(standard_id: str):
 
 
 @bp.get("/banks/<standard_id>/items")
-@api_auth("center_admin", "admin")
+@api_auth(*ADMINS)
 def list_bank_items(standard_id: str):
     items = ops.list_items(
         standard_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from app.auth.roles import ADMINS
 from app.extensions import limiter
 from app.results import certificates as ops
 
@@ -21,7 +22,7 @@ def verify_certificate(no: str):
 
 
 @bp.post("/certificates/<no>/revoke")
-@api_auth("center_admin", "admin")
+@api_auth(*ADMINS)
 def revoke_certificate(no: str):
     certificate = ops.revoke(no, api_user(), json_body().get("reason"))
     return jsonify({"number": certificate.number, "valid": False, "revoked": True})

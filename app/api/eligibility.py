@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from app.auth.roles import ADMINS
 from app.eligibility import operations as ops
 
 from . import bp
@@ -45,7 +46,7 @@ def get_application(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/approve")
-@api_auth("center_admin", "admin")
+@api_auth(*ADMINS)
 def approve_application(application_id: int):
     body = _optional_body()
     application = ops.decide(api_user(), application_id, approve=True, reason=body.get("reason"))
@@ -53,7 +54,7 @@ def approve_application(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/reject")
-@api_auth("center_admin", "admin")
+@api_auth(*ADMINS)
 def reject_application(application_id: int):
     body = _optional_body()
     application = ops.decide(api_user(), application_id, approve=False, reason=body.get("reason"))

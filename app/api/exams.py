@@ -11,6 +11,7 @@ import json
 from flask import Response, jsonify
 
 from app import timeutil
+from app.auth.roles import PROCTORS
 from app.errors import Invalid
 from app.exams import operations as ops
 
@@ -108,7 +109,7 @@ def _row_json(row: dict) -> dict:
 
 
 @bp.get("/rooms/<int:room_id>/status")
-@api_auth("proctor", "center_admin", "admin")
+@api_auth(*PROCTORS)
 def room_status(room_id: int):
     now = timeutil.utcnow()
     room = ops.get_room(room_id, api_user())
@@ -134,7 +135,7 @@ def _action_json(action) -> dict:
 
 
 @bp.post("/sessions/<int:session_id>/candidates/<username>/extension")
-@api_auth("proctor", "center_admin", "admin")
+@api_auth(*PROCTORS)
 def grant_extension(session_id: int, username: str):
     now = timeutil.utcnow()
     enrollment = ops.candidate_in_session(session_id, username, api_user())
@@ -146,7 +147,7 @@ def grant_extension(session_id: int, username: str):
 
 
 @bp.post("/sessions/<int:session_id>/candidates/<username>/incidents")
-@api_auth("proctor", "center_admin", "admin")
+@api_auth(*PROCTORS)
 def record_incident(session_id: int, username: str):
     now = timeutil.utcnow()
     enrollment = ops.candidate_in_session(session_id, username, api_user())
@@ -155,7 +156,7 @@ def record_incident(session_id: int, username: str):
 
 
 @bp.post("/sessions/<int:session_id>/candidates/<username>/force-close")
-@api_auth("proctor", "center_admin", "admin")
+@api_auth(*PROCTORS)
 def force_close(session_id: int, username: str):
     now = timeutil.utcnow()
     enrollment = ops.candidate_in_session(session_id, username, api_user())

@@ -2,6 +2,7 @@
 
 from flask import jsonify
 
+from app.auth.roles import ADMINS
 from app.papers import operations as ops
 
 from . import bp
@@ -9,7 +10,7 @@ from .common import api_auth, api_user, json_body
 
 
 @bp.post("/papers/assemble")
-@api_auth("center_admin", "admin")
+@api_auth(*ADMINS)
 def assemble_papers():
     body = json_body()
     papers = ops.assemble_papers(
@@ -27,6 +28,6 @@ def assemble_papers():
 
 
 @bp.get("/papers/<int:paper_id>")
-@api_auth("center_admin", "admin")
+@api_auth(*ADMINS)
 def get_paper(paper_id: int):
     return jsonify(ops.get_paper(paper_id, api_user()).to_dict())

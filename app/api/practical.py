@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from app import timeutil
+from app.auth.roles import ADMINS
 from app.errors import Invalid
 from app.practical import operations as ops
 from app.practical import review as review_ops
@@ -21,7 +22,6 @@ from app.practical.models import ComponentResult, ScoreRecord, ScoreSheet
 from . import bp
 from .common import api_auth, api_user, json_body
 
-ADMINS = ("center_admin", "admin")
 COMPONENT = "<any(practical, review):component>"
 MEMBERS = ("grader", "reviewer")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from app.auth.roles import ADMINS
 from app.results import operations as ops
 from app.results.serialize import results_body
 from app.sessions import operations as session_ops
@@ -24,7 +25,7 @@ def publish_session(session_id: int):
 
 
 @bp.get("/sessions/<int:session_id>/results")
-@api_auth("center_admin", "admin")
+@api_auth(*ADMINS)
 def session_results(session_id: int):
     session = session_ops.get_session(session_id, api_user())
     session_ops.sync_clock(session)

@@ -8,13 +8,12 @@ from __future__ import annotations
 from flask import jsonify
 
 from app import assessment, timeutil
+from app.auth.roles import ADMINS
 from app.sessions import operations as ops
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
 
 from . import bp
 from .common import api_auth, api_user, json_body
-
-ADMINS = ("center_admin", "admin")
 
 
 def session_json(session: ExamSession, *, full: bool = False) -> dict:

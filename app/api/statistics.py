@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from flask import current_app, jsonify
 
+from app.auth.roles import ADMINS
 from app.sessions import operations as session_ops
 from app.statistics import operations as ops
 from app.statistics.serialize import dashboard_json, statistics_json, writeback_json
 
 from . import bp
 from .common import api_auth, api_user
-
-ADMINS = ("center_admin", "admin")
 
 
 def _min_responses() -> int:

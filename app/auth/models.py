@@ -22,6 +22,7 @@ class Role(enum.StrEnum):
     reviewer = "reviewer"
     center_admin = "center_admin"
     admin = "admin"
+    expert = "expert"  # 评估专家: organization rating (contract v1.2)
 
     @property
     def label(self) -> str:
@@ -35,6 +36,7 @@ ROLE_LABELS = {
     Role.reviewer: "评审委员",
     Role.center_admin: "机构管理员",
     Role.admin: "平台管理员",
+    Role.expert: "评估专家",
 }
 
 # Roles that work for one center; a candidate may belong to one, an admin to none.

@@ -8,6 +8,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from app.auth.roles import ADMINS
 from app.errors import DomainError
 from app.extensions import db
 
@@ -57,7 +58,7 @@ def logout():
 
 
 @bp.get("/staff")
-@roles_required("center_admin", "admin")
+@roles_required(*ADMINS)
 def staff():
     """The center's people; a center admin sees only their own center."""
     query = scope_to_center(select(User).order_by(User.role, User.username), current_user, User.center_id)

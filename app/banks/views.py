@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.auth.decorators import roles_required
+from app.auth.roles import ADMINS
 from app.errors import DomainError
 from app.extensions import db
 from app.standards.registry import all_standards, get_standard
@@ -23,7 +24,6 @@ from .validation import LETTERS, all_areas
 bp = Blueprint("banks", __name__, url_prefix="/banks")
 
 PER_PAGE = 50
-STAFF = ("center_admin", "admin")
 
 
 def _standard_arg():
@@ -45,7 +45,7 @@ def _filters(standard) -> dict:
 
 
 @bp.get("/")
-@roles_required(*STAFF)
+@roles_required(*ADMINS)
 def items():
     standard = _standard_arg()
     filters = _filters(standard)
@@ -74,14 +74,14 @@ def items():
 
 
 @bp.get("/items/<int:item_id>/preview")
-@roles_required(*STAFF)
+@roles_required(*ADMINS)
 def preview(item_id: int):
     item = ops.get_item(item_id, current_user)
     return render_template("banks/preview.html", item=item, letters=LETTERS, type_labels=TYPE_LABELS)
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*ADMINS)
 def edit(item_id: int):
     item = ops.get_item(item_id, current_user)
     standard = get_standard(item.standard_id)
@@ -145,7 +145,7 @@ def _float_or_text(value):
 
 
 @bp.post("/items/<int:item_id>/retire")
-@roles_required(*STAFF)
+@roles_required(*ADMINS)
 def retire(item_id: int):
     item = ops.get_item(item_id, current_user)
     retired = request.form.get("retired", "1") == "1"
@@ -158,7 +158,7 @@ def retire(item_id: int):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*ADMINS)
 def import_excel():
     standard = _standard_arg()
     errors = []
@@ -193,14 +193,14 @@ def import_excel():
 
 
 @bp.get("/template.xlsx")
-@roles_required(*STAFF)
+@roles_required(*ADMINS)
 def template():
     standard = _standard_arg()
     return _xlsx(write_items([], standard), f"题库导入模板-{standard.id}.xlsx")
 
 
 @bp.get("/export.xlsx")
-@roles_required(*STAFF)
+@roles_required(*ADMINS)
 def export_xlsx():
     standard = _standard_arg()
     rows = [item.to_dict() for item in db.session.scalars(ops.items_query(standard, **_filters(standard)))]
@@ -208,7 +208,7 @@ def export_xlsx():
 
 
 @bp.get("/export.json")
-@roles_required(*STAFF)
+@roles_required(*ADMINS)
 def export_json():
     standard = _standard_arg()
     rows = [item.to_dict() for item in db.session.scalars(ops.items_query(standard, **_filters(standard)))]

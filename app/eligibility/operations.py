@@ -13,6 +13,7 @@ from sqlalchemy import Select, and_, or_, select
 from app import timeutil
 from app.audit.operations import record
 from app.auth.models import Role, User
+from app.auth.roles import is_admin
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.locking import lock_row
@@ -236,7 +237,7 @@ def get_application(user: User, application_id: int) -> Application:
 
 def decide(user: User, application_id: int, *, approve: bool, reason: object) -> Application:
     """Approve or reject once (409 after); an ineligible application cannot be approved (409)."""
-    if user.role not in (Role.center_admin, Role.admin):
+    if not is_admin(user):
         raise NotFound("申报记录不存在")
     application = get_application(user, application_id)
     if reason is not None and not isinstance(reason, str):

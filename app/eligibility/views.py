@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from app import timeutil
 from app.auth.decorators import roles_required
+from app.auth.roles import ADMINS, is_admin
 from app.boundary import fail, page_action
 from app.errors import Conflict, DomainError, Invalid, NotFound
 from app.extensions import db
@@ -302,7 +303,7 @@ def my_applications():
 
 
 @bp.get("/review")
-@roles_required("center_admin", "admin")
+@roles_required(*ADMINS)
 def review_queue():
     applications = ops.list_applications(current_user)
     pending = [a for a in applications if not a.status.decided]
@@ -314,7 +315,7 @@ def review_queue():
 @login_required
 def application_detail(application_id: int):
     application = ops.get_application(current_user, application_id)
-    reviewer = current_user.role.value in ("center_admin", "admin")
+    reviewer = is_admin(current_user)
     return render_template(
         "eligibility/application.html",
         a=application,
@@ -342,7 +343,7 @@ def withdraw(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/decide")
-@roles_required("center_admin", "admin")
+@roles_required(*ADMINS)
 def decide(application_id: int):
     form = DecisionForm()
     if not form.validate():

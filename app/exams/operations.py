@@ -30,6 +30,7 @@ from app.audit.operations import CURRENT, record
 from app.auth import token_cache
 from app.auth.models import Role, User
 from app.auth.operations import token_still_valid, token_valid_query
+from app.auth.roles import is_admin
 from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from app.extensions import db
 from app.locking import lock_row
@@ -481,7 +482,7 @@ def theory_score(enrollment: Enrollment) -> float | None:
 
 def proctor_rooms(user: User) -> list[Room]:
     """Rooms this user may watch: their own as a proctor; every theory room of the center for admins."""
-    if user.role in {Role.center_admin, Role.admin}:
+    if is_admin(user):
         query = select(Room).join(ExamSession).where(Room.kind == "theory")
         if user.role == Role.center_admin:
             query = query.where(ExamSession.center_id == user.center_id)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
+from app.auth.roles import PROCTORS
 from app.boundary import page_action
 from app.errors import Invalid, NotFound
 from app.extensions import db
@@ -23,8 +24,6 @@ from . import operations as ops
 from .models import CLOSE_LABELS, Attempt, AttemptStatus
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
-
-PROCTORS = ("proctor", "center_admin", "admin")
 
 
 @bp.get("/")

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.decorators import roles_required
+from app.auth.roles import ADMINS
 from app.banks.models import TYPE_LABELS
 from app.banks.validation import LETTERS
 from app.errors import DomainError
@@ -23,7 +24,6 @@ from .templates import paper_template
 
 bp = Blueprint("papers", __name__, url_prefix="/papers")
 
-STAFF = ("center_admin", "admin")
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
@@ -49,7 +49,7 @@ def _int_or_text(value: str | None):
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*ADMINS)
 def index():
     error = None
     form = request.form if request.method == "POST" else {}
@@ -103,7 +103,7 @@ def _conformity(paper: Paper) -> list[dict]:
 
 
 @bp.get("/<int:paper_id>")
-@roles_required(*STAFF)
+@roles_required(*ADMINS)
 def view(paper_id: int):
     paper = ops.get_paper(paper_id, current_user)
     batch = ops.batch_papers(paper)
@@ -123,7 +123,7 @@ def view(paper_id: int):
 
 
 @bp.get("/<int:paper_id>/difficulty.png")
-@roles_required(*STAFF)
+@roles_required(*ADMINS)
 def histogram(paper_id: int):
     paper = ops.get_paper(paper_id, current_user)
     png = difficulty_histogram(
@@ -144,7 +144,7 @@ def _sections(paper: Paper) -> list[dict]:
 
 
 @bp.get("/<int:paper_id>/print")
-@roles_required(*STAFF)
+@roles_required(*ADMINS)
 def print_paper(paper_id: int):
     paper = ops.get_paper(paper_id, current_user)
     standard = get_standard(paper.standard_id)

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from app import assessment
 from app.audit.operations import record
 from app.auth.models import Role, User
+from app.auth.roles import is_admin
 from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.sessions import operations as session_ops
@@ -66,13 +67,9 @@ def session_for_member(session_id: int, user: User, component: str) -> ExamSessi
 
 def session_for_viewer(session_id: int, user: User, component: str) -> ExamSession:
     """Center admins (of the session's center; 404 otherwise), platform admins, or a panel member."""
-    if user.role in {Role.center_admin, Role.admin}:
+    if is_admin(user):
         return session_ops.get_session(session_id, user)
     return session_for_member(session_id, user, component)
-
-
-def is_admin(user: User) -> bool:
-    return user.role in {Role.center_admin, Role.admin}
 
 
 def enrollment_named(session: ExamSession, username: str) -> Enrollment:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
+from app.auth.roles import ADMINS
 from app.boundary import page_action
 from app.errors import Invalid, NotFound
 from app.extensions import db
@@ -30,7 +31,6 @@ from .models import MATERIAL_LABELS, RECORD_LABELS, REVIEW_SECTION
 
 bp = Blueprint("practical", __name__, url_prefix="/practical")
 
-ADMINS = ("center_admin", "admin")
 MEMBERS = ("grader", "reviewer")
 COMPONENT = "<any(practical, review):component>"
 ROLE_COMPONENT = {"grader": "practical", "reviewer": "review"}

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
+from app.auth.roles import ADMINS
 from app.boundary import page_action
 from app.eligibility.identity import photo_path
 from app.errors import Invalid, NotFound
@@ -27,8 +28,6 @@ from .excel import roster_workbook
 from .render import certificate_pdf, facts, qr_svg
 
 bp = Blueprint("results", __name__, url_prefix="/results")
-
-ADMINS = ("center_admin", "admin")
 
 
 def verify_url(number: str) -> str:

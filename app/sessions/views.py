@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
+from app.auth.roles import ADMINS
 from app.boundary import fail as _fail
 from app.errors import DomainError
 from app.standards.registry import all_standards
@@ -21,7 +22,6 @@ from .models import STAFF_LABELS, SessionStatus, StaffRole
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
-ADMINS = ("center_admin", "admin")
 CHINA = timeutil.CHINA  # the form's datetime-local is read as Beijing time
 
 

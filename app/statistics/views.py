@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_login import current_user
 
 from app.auth.decorators import roles_required
+from app.auth.roles import ADMINS
 from app.boundary import page_action
 from app.sessions import operations as session_ops
 from app.sessions.models import SessionStatus
@@ -19,7 +20,6 @@ from . import operations as ops
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistics")
 
-ADMINS = ("center_admin", "admin")
 TYPE_LABELS = {"single": "单选", "multiple": "多选", "judge": "判断"}
 NO_CACHE = {"Cache-Control": "no-store"}
 
