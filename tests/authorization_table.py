@@ -81,6 +81,10 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("eligibility.withdraw", "POST"): {CAND},
     ("eligibility.evidence_file", "GET"): {CAND} | CENTER_A,  # cited in an application center A decides
     ("eligibility.delete_evidence", "POST"): {CAND},
+    # ---- uploads (app/uploads.py): anyone signed in uploads their own; a file is its owner's
+    ("api.create_upload", "POST"): SIGNED_IN,
+    ("api.list_uploads", "GET"): SIGNED_IN,
+    ("api.download_upload", "GET"): {CAND} | CENTER_A,
     ("eligibility.review_queue", "GET"): MANAGERS,
     ("eligibility.decide", "POST"): CENTER_A,
     # ---- question banks (题库): centers read the platform's bank and write their own items (issue 11, 2.)

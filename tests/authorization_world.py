@@ -21,8 +21,7 @@ from app.auth import token_cache
 from app.auth.models import Center, User
 from app.banks.models import Item
 from app.demo import DEMO_PASSWORD, load_demo
-from app.eligibility.evidence import evidence_dir, write_file
-from app.eligibility.models import Application, EvidenceFile
+from app.eligibility.models import Application
 from app.exams.models import Attempt
 from app.extensions import db, limiter
 from app.papers.models import PaperItem
@@ -31,6 +30,7 @@ from app.practical.review import review_dir
 from app.results.models import Certificate
 from app.sessions import operations as session_ops
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
+from app.uploads import EvidenceFile, evidence_dir, write_file
 from tests.authorization_table import ADMIN, ADMIN_A, ADMIN_B, CAND, GRADER, OTHER, PROCTOR, REVIEWER
 from tests.conftest import csrf_from
 

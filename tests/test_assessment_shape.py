@@ -12,7 +12,7 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
-from app import assessment, create_app
+from app import assessment, create_app, uploads
 from app.auth.models import Center
 from app.boundary import after_commit, page_action
 from app.eligibility import evidence as evidence_ops
@@ -212,7 +212,7 @@ def test_evidence_file_is_written_and_deleted_only_after_commit(app, make_user):
     make_user("stu")
     with app.test_request_context():
         user = db.session.scalar(select(User).where(User.username == "stu"))
-        folder = evidence_ops.evidence_dir()
+        folder = uploads.evidence_dir()
         record = evidence_ops.store_evidence(user, "毕业证书", "a.pdf", BytesIO(PDF))
         path = os.path.join(folder, record.stored_name)
         assert not os.path.exists(path)  # flushed, not committed: nothing on disk yet

@@ -8,8 +8,9 @@ from PIL import Image
 from pypdf import PdfWriter
 from sqlalchemy import func, select
 
-from app.eligibility.models import Application, CandidateProfile, EvidenceFile
+from app.eligibility.models import Application, CandidateProfile
 from app.extensions import db
+from app.uploads import EvidenceFile
 from tests.conftest import csrf_from
 
 

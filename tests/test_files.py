@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 
-from app.eligibility.models import EvidenceFile
 from app.extensions import db
+from app.uploads import EvidenceFile
 from tests.conftest import csrf_from
 from tests.test_banks_excel import STD, row, upload, xlsx
 from tests.test_banks_excel import browser as bank_browser  # noqa: F401  (fixture)

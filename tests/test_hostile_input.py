@@ -8,10 +8,10 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from app.eligibility.models import EvidenceFile
 from app.extensions import db
 from app.practical.models import ComponentResult
 from app.sessions.models import ExamSession, Room
+from app.uploads import EvidenceFile
 from tests.conftest import PASSWORD, USE_POSTGRES, csrf_from
 from tests.test_eligibility_pages import PNG
 from tests.test_practical_api import setup_fixture  # noqa: F401  (fixture)

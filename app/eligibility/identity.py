@@ -24,9 +24,9 @@ from app.auth.models import User
 from app.boundary import after_commit
 from app.errors import Invalid, NotFound
 from app.extensions import db
+from app.uploads import write_file
 from scoring.certificates import normalize_resident_id, resident_id_error
 
-from .evidence import write_file
 from .models import ID_TYPES, RESIDENT_ID, CandidateProfile  # noqa: F401  (ID_TYPES: re-exported)
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024

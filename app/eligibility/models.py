@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Center, User
@@ -79,27 +79,6 @@ class CandidateProfile(db.Model):
     id_number: Mapped[str] = mapped_column(String(40), default="")
     photo: Mapped[str | None] = mapped_column(String(64))  # stored name under UPLOAD_FOLDER/photos
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-    user: Mapped[User] = relationship()
-
-
-class EvidenceFile(db.Model):
-    """An uploaded PDF/JPEG/PNG, stored under UPLOAD_FOLDER by a random name (never the user's)."""
-
-    __tablename__ = "evidence_files"
-    __table_args__ = (
-        CheckConstraint("size > 0", name="size_positive"),
-        CheckConstraint("content_type IN ('application/pdf', 'image/jpeg', 'image/png')", name="type_allowed"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    label: Mapped[str] = mapped_column(String(200))
-    original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(String(40))
-    size: Mapped[int] = mapped_column(Integer)
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
 

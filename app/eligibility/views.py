@@ -16,6 +16,7 @@ from app.boundary import fail, page_action
 from app.errors import Conflict, DomainError, Invalid, NotFound
 from app.extensions import db
 from app.standards.registry import all_standards
+from app.uploads import get_upload, send_upload
 
 from . import evidence as evidence_ops
 from . import identity as identity_ops
@@ -231,17 +232,7 @@ def delete_evidence(file_id: int):
 @bp.get("/evidence/<int:file_id>")
 @login_required
 def evidence_file(file_id: int):
-    record, path = evidence_ops.get_evidence(current_user, file_id)
-    response = send_file(
-        path,
-        mimetype=record.content_type,
-        as_attachment=True,  # a download, never rendered inline by the browser
-        download_name=evidence_ops.download_name(record),
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_upload(get_upload(current_user, file_id))
 
 
 @bp.get("/check")

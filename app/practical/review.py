@@ -19,11 +19,11 @@ from sqlalchemy import select
 from app.audit.operations import record
 from app.auth.models import Role, User
 from app.boundary import after_commit
-from app.eligibility.evidence import parses, read_upload, remove_file, sniff, write_file
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.sessions import operations as session_ops
 from app.sessions.models import Enrollment, ExamSession, SessionComponent, SessionStatus
+from app.uploads import parses, read_upload, remove_file, sniff, write_file
 
 from . import operations as ops
 from .models import MATERIAL_LABELS, MaterialKind, ReviewMaterial

@@ -1,0 +1,242 @@
+"""Uploads (证明材料、材料文件): one home for every uploaded file — parse, bound, store, serve.
+
+PDF, JPEG or PNG only, judged by parsing the content (the image decodes with Pillow, the PDF parses
+with pypdf and has a page) rather than the name, the browser's claim or the first bytes; stored
+outside the web root under a random name; served as a download under a safe name, never inline.
+
+An upload belongs to the person who uploaded it (``EvidenceFile.user_id``). Who else may read it is
+decided by the domains that cite uploads (an application under review, a continuing-education
+claim, an organization's self-assessment): each registers a predicate with ``register_viewer`` and
+this module, which imports no domain, asks them.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import BinaryIO
+
+from flask import current_app, send_file
+from PIL import Image
+from pypdf import PdfReader
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import Role, User
+from app.boundary import after_commit
+from app.errors import Invalid, NotFound
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAGIC = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
+ACCEPTED = "只接受 PDF、JPEG 或 PNG 文件（文件无法打开或已损坏）"
+
+
+class EvidenceFile(db.Model):
+    """An uploaded PDF/JPEG/PNG, stored under UPLOAD_FOLDER/evidence by a random name (never the user's)."""
+
+    __tablename__ = "evidence_files"
+    __table_args__ = (
+        CheckConstraint("size > 0", name="size_positive"),
+        CheckConstraint("content_type IN ('application/pdf', 'image/jpeg', 'image/png')", name="type_allowed"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+# ---- checking what was uploaded
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) from the magic bytes, or None for anything else."""
+    for magic, content_type, ext in MAGIC:
+        if head.startswith(magic):
+            return content_type, ext
+    return None
+
+
+def clean_filename(name: str | None) -> str:
+    """The browser's file name without a path, control characters (a NUL or CR/LF would break the
+    download's Content-Disposition header) or quotes; at most 255 characters."""
+    base = re.split(r"[/\\]", name or "")[-1]
+    return "".join(ch for ch in base if ch.isprintable() and ch not in {'"', "<", ">"}).strip()[:255]
+
+
+def parses(content: bytes, content_type: str) -> bool:
+    """True when the whole file is what its magic bytes claim: a PNG header on an .exe body, or a
+    "%PDF-" line on anything else, is refused."""
+    try:
+        if content_type == "application/pdf":
+            return len(PdfReader(io.BytesIO(content), strict=False).pages) > 0
+        expected = {"image/png": "PNG", "image/jpeg": "JPEG"}[content_type]
+        with Image.open(io.BytesIO(content)) as image:
+            if image.format != expected:
+                return False
+            image.load()  # decodes every pixel: a truncated or forged body fails here
+        return True
+    except Exception:  # noqa: BLE001 - any parser failure (PdfReadError, OSError, DecompressionBombError…)
+        return False
+
+
+def read_upload(stream: BinaryIO, label: str) -> bytes:
+    """An uploaded file's bytes, at most ``max_bytes()``; 422 naming the field by ``label`` when it is
+    empty or larger (read one byte past the limit, never the whole of an oversized upload)."""
+    limit = max_bytes()
+    content = stream.read(limit + 1)
+    if not content:
+        raise Invalid(f"{label}：文件为空", field="file")
+    if len(content) > limit:
+        raise Invalid(f"{label}：文件超过 {limit // (1024 * 1024)} MB", field="file")
+    return content
+
+
+def checked_kind(content: bytes, label: str) -> tuple[str, str]:
+    """(content type, extension) of a file that parses as what it claims; 422 naming ``label`` otherwise."""
+    kind = sniff(content[:8])
+    if kind is None or not parses(content, kind[0]):
+        raise Invalid(f"{label}：{ACCEPTED}", field="file")
+    return kind
+
+
+# ---- files on disk (written after the commit: a failed request leaves no file)
+
+
+def write_file(folder: str, name: str, content: bytes) -> None:
+    """Write an upload once its record is committed (``after_commit``): a failed request leaves no file."""
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, name), "wb") as out:
+        out.write(content)
+
+
+def remove_file(path: str) -> None:
+    if os.path.exists(path):
+        os.remove(path)
+
+
+def evidence_dir() -> str:
+    return os.path.join(current_app.config["UPLOAD_FOLDER"], "evidence")
+
+
+def path_of(file: EvidenceFile) -> str:
+    return os.path.join(evidence_dir(), file.stored_name)
+
+
+def download_name(file: EvidenceFile) -> str:
+    """The name a download is saved under: the uploader's name without its extension (cleaned), and
+    the extension of what the content was found to be (``x.html`` holding a PNG saves as ``x.png``)."""
+    stem = os.path.splitext(clean_filename(file.original_name))[0] or "证明材料"
+    return f"{stem}{os.path.splitext(file.stored_name)[1]}"
+
+
+# ---- the records
+
+
+def store_upload(user: User, label: str, filename: str | None, stream: BinaryIO) -> EvidenceFile:
+    """Check and keep one file of ``user``'s; the bytes reach the disk when the request commits."""
+    label = (label or "").strip()
+    if not label:
+        raise Invalid("材料名称：请填写", field="label")
+    content = read_upload(stream, "证明材料文件")
+    content_type, ext = checked_kind(content, "证明材料文件")
+    stored_name = f"{secrets.token_hex(16)}.{ext}"
+    file = EvidenceFile(
+        user_id=user.id,
+        label=label[:200],
+        original_name=clean_filename(filename) or stored_name,
+        stored_name=stored_name,
+        content_type=content_type,
+        size=len(content),
+    )
+    db.session.add(file)
+    db.session.flush()
+    folder = evidence_dir()
+    after_commit(lambda: write_file(folder, stored_name, content))
+    return file
+
+
+Viewer = Callable[[User, EvidenceFile], bool]
+_VIEWERS: list[Viewer] = []
+
+
+def register_viewer(predicate: Viewer) -> Viewer:
+    """A domain that cites uploads says who, besides the owner and platform admins, may read one."""
+    _VIEWERS.append(predicate)
+    return predicate
+
+
+def can_view(user: User, file: EvidenceFile) -> bool:
+    if user.id == file.user_id or user.role == Role.admin:
+        return True
+    return any(predicate(user, file) for predicate in _VIEWERS)
+
+
+def get_upload(user: User, file_id: int) -> EvidenceFile:
+    """The upload, or 404 for anyone who may not see it (its existence must not leak)."""
+    file = db.session.get(EvidenceFile, file_id)
+    if file is None or not can_view(user, file):
+        raise NotFound("文件不存在")
+    return file
+
+
+def owned_uploads(user: User, ids: object, field: str = "evidence") -> list[EvidenceFile]:
+    """The uploads ``ids`` names, each one ``user``'s own; 422 naming the index otherwise.
+
+    Used by every record that cites evidence (a claim, a self-assessment): one may only cite one's
+    own files."""
+    if ids is None:
+        return []
+    if not isinstance(ids, list):
+        raise Invalid("证明材料：须为上传文件编号的列表", field=field)
+    files: list[EvidenceFile] = []
+    for index, file_id in enumerate(ids):
+        if isinstance(file_id, bool) or not isinstance(file_id, int):
+            raise Invalid(f"证明材料第 {index + 1} 项：须为上传文件编号", field=f"{field}.{index}")
+        file = db.session.get(EvidenceFile, file_id)
+        if file is None or file.user_id != user.id:
+            raise Invalid(f"证明材料第 {index + 1} 项：文件不存在", field=f"{field}.{index}")
+        if file not in files:
+            files.append(file)
+    return files
+
+
+def uploads_of(user: User) -> list[EvidenceFile]:
+    return list(
+        db.session.scalars(select(EvidenceFile).where(EvidenceFile.user_id == user.id).order_by(EvidenceFile.id))
+    )
+
+
+def describe(files: Iterable[EvidenceFile]) -> list[dict]:
+    """The frozen description a record keeps of the files it cites."""
+    return [{"id": f.id, "label": f.label, "name": f.original_name, "content_type": f.content_type} for f in files]
+
+
+def send_upload(file: EvidenceFile):
+    """The file as a download (never rendered inline), not cached, its type not sniffed."""
+    response = send_file(
+        path_of(file), mimetype=file.content_type, as_attachment=True, download_name=download_name(file), max_age=0
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
