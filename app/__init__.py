@@ -85,7 +85,8 @@ def _check_secret(app: Flask) -> None:
         app.config["SECRET_KEY"] = DEVELOPMENT_SECRET
         return
     app.config["SECRET_KEY"] = secrets.token_hex(32)  # never used to serve: every request is refused below
-    app.logger.error("SECRET_KEY is not set: requests will be refused (设置环境变量 SECRET_KEY)")
+    if not os.environ.get("FLASK_RUN_FROM_CLI"):  # init-db, users, demo… serve nothing: no alarm for them
+        app.logger.error("SECRET_KEY is not set: requests will be refused (设置环境变量 SECRET_KEY)")
 
     @app.before_request
     def refuse_without_secret():

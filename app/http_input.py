@@ -94,7 +94,11 @@ def check_json_value(value) -> None:
 
 
 class CheckedJSONProvider(DefaultJSONProvider):
-    """``request.get_json`` parses through here (flask.json.loads → app.json.loads)."""
+    """``request.get_json`` parses through here (flask.json.loads → app.json.loads). Responses keep
+    Chinese as UTF-8 (Flask 3 ignores the old ``JSON_AS_ASCII`` setting; the provider's
+    ``ensure_ascii`` is what counts)."""
+
+    ensure_ascii = False
 
     def loads(self, s, **kwargs):
         kwargs.setdefault("parse_int", _parse_int)
