@@ -10,8 +10,10 @@ import time_machine
 
 from app import create_app
 from app.auth import operations
+from app.auth.models import User
 from app.timeutil import utcnow
 from tests.conftest import PASSWORD, _config
+from tests.test_decision_races import slowed, together
 
 HALL = "10.8.0.1"  # the exam hall's NAT address
 STRANGER = "203.0.113.9"
@@ -92,3 +94,20 @@ def test_unknown_usernames_cost_the_same_hash_check_as_wrong_passwords(client, m
     assert sign_in(client, "nobody", "whatever", HALL) == 401
     assert len(checked) == 1
     assert checked[0].startswith("pbkdf2:sha256:1000$")  # made like the users' hashes (conftest's method)
+
+
+def test_parallel_guesses_are_counted_before_the_hash(app, make_user, tmp_path, monkeypatch):
+    """Issue 28 item 7: 30 wrong passwords sent at once used to be checked against a count of 0 (29 of
+    30 evaluated with a limit of 5). Each is counted before its hash now: at most 5 are evaluated,
+    the rest are refused with 429, and the right password from that address is refused too."""
+    make_user("target")
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    workers = [create_app(_config(uri, tmp_path)).test_client() for _ in range(3)]
+    slowed(monkeypatch, operations, "check_password_hash", 0.2)  # every check takes a while, as a real hash does
+    slowed(monkeypatch, User, "check_password", 0.2)
+    guesses = [lambda i=i: sign_in(workers[i % 3], "target", f"guess{i}", STRANGER) for i in range(30)]
+    codes = together(*guesses)
+    assert codes.count(401) <= 5 and codes.count(401) >= 1, codes
+    assert set(codes) <= {401, 429}
+    assert sign_in(workers[0], "target", PASSWORD, STRANGER) == 429
+    assert sign_in(workers[0], "target", PASSWORD, HALL) == 200  # nobody else is locked out

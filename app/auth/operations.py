@@ -78,13 +78,17 @@ def authenticate(username: str, password: str, client: str) -> User:
     """Return the user or raise 401; 429 while throttled (app/auth/throttle.py: account + client,
     account, client keys, counted in the database)."""
     username = (username or "").strip()
-    if throttle.blocked(username, client):
+    if not throttle.reserve(username, client):  # counted before the hash: parallel guesses cannot overtake
         raise TooManyAttempts("登录失败次数过多，请稍后再试")
-    user = db.session.scalar(select(User).where(User.username == username)) if username else None
-    if user is None:
-        check_password_hash(_dummy_hash(), password or "")
-    if user is None or not user.check_password(password or "") or not user.active:
-        throttle.record_failure(username, client)
+    failed = True
+    try:
+        user = db.session.scalar(select(User).where(User.username == username)) if username else None
+        if user is None:
+            check_password_hash(_dummy_hash(), password or "")
+        failed = user is None or not user.check_password(password or "") or not user.active
+    finally:
+        throttle.settle(username, client, failed=failed)
+    if failed:
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
     throttle.clear_pair(username, client)
     return user

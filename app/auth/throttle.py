@@ -18,6 +18,14 @@ Three keys, chosen so that guessing is slow but nobody can lock a candidate out 
 
 Counts forget a key ``LOGIN_WINDOW_MINUTES`` (15) after its last failure; a successful sign-in
 clears its account + client pair.
+
+**Counted before the hash** (issue 28 item 7): 30 guesses sent at once used to be checked against a
+count of 0 and all evaluated. Each sign-in now *reserves* its place first (``reserve``: an atomic
+increment of the pair's and the address's in-flight counters, in a transaction of its own, that
+also reads the committed failures), and is refused when failures + other attempts still in flight
+reach a limit; once the password is checked it *settles* (``settle``): the reservation is released
+and, for a wrong password, the failure recorded, in one transaction. In-flight rows of a worker that
+died mid-check are ignored after ``INFLIGHT_TTL``.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from app.extensions import db
 from .models import LoginFailure
 
 GUARDED_PAIR_FAILURES = 2  # what an address may have failed on a guarded account and still try
+INFLIGHT_TTL = timedelta(minutes=1)  # a password check never takes this long: older reservations are dead
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,10 @@ def keys_for(username: str, client: str) -> Keys:
     account = (username or "").strip().lower()[:100]
     client = (client or "")[:64]
     return Keys(pair=f"pair:{account}|{client}", account=f"account:{account}", client=f"client:{client}")
+
+
+def _inflight_keys(keys: Keys) -> tuple[str, str]:
+    return f"inflight:{keys.pair}", f"inflight:{keys.client}"
 
 
 def _settings() -> dict:
@@ -69,54 +82,72 @@ def backoff(failures: int, limit: int, maximum: timedelta) -> timedelta:
     return min(timedelta(minutes=2 ** min(failures - limit, 16)), maximum)
 
 
-def _recent(keys: Keys, now: datetime, window: timedelta) -> tuple[dict[str, int], dict[str, datetime]]:
-    """Failures within the window and the time of the last one, per key."""
-    rows = db.session.execute(
-        select(LoginFailure.key, LoginFailure.failures, LoginFailure.last_failed_at).where(
-            LoginFailure.key.in_([keys.pair, keys.account, keys.client])
-        )
-    ).all()
-    counts = {key: 0 for key in (keys.pair, keys.account, keys.client)}
-    last: dict[str, datetime] = {}
-    for key, failures, last_failed_at in rows:
-        if last_failed_at > now - window:
-            counts[key], last[key] = failures, last_failed_at
-    return counts, last
-
-
-def blocked(username: str, client: str) -> bool:
-    """True when this sign-in must be refused (429) before the password is even checked."""
+def _blocked(keys: Keys, counts: dict[str, int], last: dict[str, datetime], others: dict[str, int], now) -> bool:
+    """The three limits on failures + other attempts in flight (an attempt in flight may be a failure
+    an instant from now: while one is, a back-off is not yet over)."""
     s = _settings()
-    now = timeutil.utcnow()
-    keys = keys_for(username, client)
-    counts, last = _recent(keys, now, s["window"])
     for key, limit in ((keys.pair, s["pair"]), (keys.client, s["client"])):
-        if counts[key] >= limit and now < last[key] + backoff(counts[key], limit, s["max_backoff"]):
+        total = counts[key] + others[key]
+        if total >= limit and (others[key] or now < last[key] + backoff(total, limit, s["max_backoff"])):
             return True
-    return counts[keys.account] >= s["guard"] and counts[keys.pair] >= GUARDED_PAIR_FAILURES
+    pair = counts[keys.pair] + others[keys.pair]
+    return counts[keys.account] >= s["guard"] and pair >= GUARDED_PAIR_FAILURES
 
 
-def record_failure(username: str, client: str) -> None:
-    """Count one failure under the three keys, committed at once in a transaction of its own."""
+def _bump(connection, keys: list[str], now: datetime, stale_before: datetime, step: int) -> None:
+    """Add ``step`` (±1) to each key's count, atomically in the database (two workers counting at once
+    both count); a count older than ``stale_before`` starts again, and none goes below 0. A failure
+    (+1) also moves the key's time; a release (−1) does not."""
+    table = LoginFailure.__table__
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    fresh = max(step, 0)
+    moved = table.c.failures + step
+    counted = db.case((table.c.last_failed_at <= stale_before, fresh), (moved < 0, 0), else_=moved)
+    changes = {"failures": counted, "last_failed_at": now} if step > 0 else {"failures": counted}
+    for key in keys:
+        statement = insert(table).values(key=key, failures=fresh, last_failed_at=now)
+        connection.execute(statement.on_conflict_do_update(index_elements=[table.c.key], set_=changes))
+
+
+def reserve(username: str, client: str) -> bool:
+    """Take this sign-in's place before its password is checked; False (nothing kept) when it must be
+    refused (429). Committed at once in a transaction of its own, so every worker sees it."""
     s = _settings()
     now = timeutil.utcnow()
     keys = keys_for(username, client)
-    table = LoginFailure.__table__
+    inflight = _inflight_keys(keys)
     with db.engine.begin() as connection:
-        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        for key in (keys.pair, keys.account, keys.client):
-            statement = insert(table).values(key=key, failures=1, last_failed_at=now)
-            stale = table.c.last_failed_at <= now - s["window"]
-            statement = statement.on_conflict_do_update(
-                index_elements=[table.c.key],
-                set_={
-                    # atomic in the database: two workers counting at once both count
-                    "failures": db.case((stale, 1), else_=table.c.failures + 1),
-                    "last_failed_at": now,
-                },
+        _bump(connection, list(inflight), now, now - INFLIGHT_TTL, +1)  # takes the write lock first
+        rows = connection.execute(
+            select(LoginFailure.key, LoginFailure.failures, LoginFailure.last_failed_at).where(
+                LoginFailure.key.in_([keys.pair, keys.account, keys.client, *inflight])
             )
-            connection.execute(statement)
-        connection.execute(delete(table).where(table.c.last_failed_at < now - timedelta(days=1)))
+        ).all()
+        counts = {key: 0 for key in (keys.pair, keys.account, keys.client)}
+        last: dict[str, datetime] = {}
+        running = {key: 1 for key in inflight}
+        for key, failures, last_failed_at in rows:
+            if key in running:
+                running[key] = failures
+            elif last_failed_at > now - s["window"]:
+                counts[key], last[key] = failures, last_failed_at
+        others = {keys.pair: running[inflight[0]] - 1, keys.client: running[inflight[1]] - 1}
+        if _blocked(keys, counts, last, others, now):
+            _bump(connection, list(inflight), now, now - INFLIGHT_TTL, -1)
+            return False
+    return True
+
+
+def settle(username: str, client: str, *, failed: bool) -> None:
+    """Release the reservation and, for a wrong password, count the failure: one transaction of its own."""
+    s = _settings()
+    now = timeutil.utcnow()
+    keys = keys_for(username, client)
+    with db.engine.begin() as connection:
+        _bump(connection, list(_inflight_keys(keys)), now, now - INFLIGHT_TTL, -1)
+        if failed:
+            _bump(connection, [keys.pair, keys.account, keys.client], now, now - s["window"], +1)
+        connection.execute(delete(LoginFailure.__table__).where(LoginFailure.last_failed_at < now - timedelta(days=1)))
 
 
 def clear_pair(username: str, client: str) -> None:
