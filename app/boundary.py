@@ -23,6 +23,7 @@ from app.errors import DomainError, NotFound
 from app.extensions import db
 
 _KEY = "after_commit"
+_UNDO_KEY = "on_rollback"
 
 
 def after_commit(fn: Callable[[], None]) -> None:
@@ -33,8 +34,18 @@ def after_commit(fn: Callable[[], None]) -> None:
     session.info.setdefault(_KEY, []).append(fn)
 
 
+def on_rollback(fn: Callable[[], None]) -> None:
+    """Run ``fn`` if the current transaction rolls back (undo what was done outside the database, such
+    as a file written before the commit); dropped once it commits."""
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()
+    session.info.setdefault(_UNDO_KEY, []).append(fn)
+
+
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    session.info.pop(_UNDO_KEY, None)
     for fn in session.info.pop(_KEY, []):
         fn()
 
@@ -43,13 +54,22 @@ def _run_after_commit(session: Session) -> None:
 def _drop_after_rollback(session: Session, previous_transaction) -> None:
     if not previous_transaction.nested:  # a savepoint's rollback leaves the outer work pending
         session.info.pop(_KEY, None)
+        for fn in session.info.pop(_UNDO_KEY, []):
+            fn()
 
 
 def has_written(session: Session) -> bool:
     """Whether ``session`` holds a change: pending objects, a flush, work waiting for the commit, or
     (SQLite) a write made through its connection — pysqlite opens a transaction only before a write,
     so a session that only read has nothing to commit. On PostgreSQL any open transaction counts."""
-    if session.new or session.dirty or session.deleted or session.info.get("flushed") or session.info.get(_KEY):
+    if (
+        session.new
+        or session.dirty
+        or session.deleted
+        or session.info.get("flushed")
+        or session.info.get(_KEY)
+        or session.info.get(_UNDO_KEY)
+    ):
         return True
     if not session.in_transaction():
         return False

@@ -78,3 +78,10 @@ def http_message(exc) -> str:
     """The description of an HTTP error in Chinese: our own text when one was given, else ours by code."""
     own = exc.description if exc.description and exc.description != type(exc).description else None
     return own or HTTP_MESSAGES.get(exc.code or 500, "请求未能完成。")
+
+
+class StorageUnavailable(DomainError):
+    """A file could not be written (disk full, read-only): nothing is kept, the client may retry."""
+
+    status = 503
+    code = "storage_unavailable"

@@ -16,7 +16,9 @@ import io
 import os
 import re
 import secrets
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import datetime
 from typing import BinaryIO
 
@@ -27,12 +29,18 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Role, User
-from app.boundary import after_commit
-from app.errors import Invalid, NotFound
+from app.boundary import on_rollback
+from app.errors import Invalid, NotFound, StorageUnavailable
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Decompression bombs (issue 28 item 9): a 164 KB PNG of 13000 × 13000 pixels decodes to 850 MB. An
+# image's size is read from its header and refused above this bound before any pixel is decoded
+# (a 48-megapixel phone photo, 8000 × 6000, passes); at most DECODES_AT_ONCE decodes run per process.
+DEFAULT_MAX_PIXELS = 50_000_000
+DECODES_AT_ONCE = 2
+_decoding = threading.BoundedSemaphore(DECODES_AT_ONCE)
 MAGIC = (
     (b"%PDF-", "application/pdf", "pdf"),
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
@@ -69,6 +77,25 @@ def max_bytes() -> int:
     return int(current_app.config.get("EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
+def max_pixels() -> int:
+    return int(current_app.config.get("UPLOAD_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+
+
+class TooManyPixels(ValueError):
+    """The header announces more pixels than ``max_pixels()``: refused before decoding."""
+
+
+@contextmanager
+def opened_image(content: bytes):
+    """``Image.open`` of an upload whose header announces at most ``max_pixels()`` pixels (else
+    ``TooManyPixels``, nothing decoded), holding one of the process's few decode slots meanwhile."""
+    with _decoding, Image.open(io.BytesIO(content)) as image:
+        width, height = image.size
+        if width * height > max_pixels():
+            raise TooManyPixels(f"{width} × {height}")
+        yield image
+
+
 def sniff(head: bytes) -> tuple[str, str] | None:
     """(content type, extension) from the magic bytes, or None for anything else."""
     for magic, content_type, ext in MAGIC:
@@ -91,7 +118,7 @@ def parses(content: bytes, content_type: str) -> bool:
         if content_type == "application/pdf":
             return len(PdfReader(io.BytesIO(content), strict=False).pages) > 0
         expected = {"image/png": "PNG", "image/jpeg": "JPEG"}[content_type]
-        with Image.open(io.BytesIO(content)) as image:
+        with opened_image(content) as image:
             if image.format != expected:
                 return False
             image.load()  # decodes every pixel: a truncated or forged body fails here
@@ -124,10 +151,29 @@ def checked_kind(content: bytes, label: str) -> tuple[str, str]:
 
 
 def write_file(folder: str, name: str, content: bytes) -> None:
-    """Write an upload once its record is committed (``after_commit``): a failed request leaves no file."""
+    """Write a file whole or not at all: to a temporary name, flushed to the disk, then renamed (a
+    reader never meets half a file). Raises ``StorageUnavailable`` (nothing left behind) when it cannot."""
     os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, name), "wb") as out:
-        out.write(content)
+    final = os.path.join(folder, name)
+    temporary = os.path.join(folder, f".{name}.part")
+    try:
+        with open(temporary, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, final)
+    except OSError as exc:
+        remove_file(temporary)
+        current_app.logger.error("upload not written (%s): %s", final, exc)
+        raise StorageUnavailable("服务器存储空间不足或不可写，文件未保存，请稍后再试") from None
+
+
+def stage_file(folder: str, name: str, content: bytes) -> None:
+    """Write a file BEFORE its record commits (issue 28 item 5: a 4 MB upload on a disk with 1.5 MB free
+    used to commit its row and keep a truncated file): the request fails whole when the disk does,
+    and the file is removed again if the transaction rolls back."""
+    write_file(folder, name, content)
+    on_rollback(lambda: remove_file(os.path.join(folder, name)))
 
 
 def remove_file(path: str) -> None:
@@ -171,8 +217,7 @@ def store_upload(user: User, label: str, filename: str | None, stream: BinaryIO)
     )
     db.session.add(file)
     db.session.flush()
-    folder = evidence_dir()
-    after_commit(lambda: write_file(folder, stored_name, content))
+    stage_file(evidence_dir(), stored_name, content)
     return file
 
 

@@ -3,11 +3,17 @@ parse as PDF/JPEG/PNG; a file is its owner's — another person gets 404, and ma
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 
+import pytest
+from PIL import Image, ImageFile
 from sqlalchemy import func, select
 
+from app import uploads
 from app.auth.models import User
+from app.eligibility import identity
 from app.errors import Invalid
 from app.extensions import db
 from app.uploads import EvidenceFile, owned_uploads
@@ -58,3 +64,62 @@ def test_a_file_that_does_not_parse_is_refused_and_nothing_is_kept(app, client, 
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(EvidenceFile)) == 0
     assert post_file(client, token, PNG, "photo.png", label=None).get_json()["label"] == "photo.png"
+
+
+def _png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(app, client, make_user, token_for, monkeypatch):
+    """Issue 28 item 9: a small PNG announcing 13000 × 13000 pixels (850 MB decoded) is refused from its
+    header, as evidence and as a photo; nothing is kept."""
+    bomb = _png(13000, 13000)
+    assert len(bomb) < 200_000
+    decoded = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self, *a: decoded.append(self.size))
+    make_user("bomber")
+    headers = token_for("bomber")
+    refused = post_file(client, headers, bomb, "bomb.png")
+    assert refused.status_code == 422 and refused.get_json()["error"]["details"]["field"] == "file"
+    assert decoded == [], decoded
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(EvidenceFile)) == 0
+        with pytest.raises(Invalid) as photo:
+            identity.decode_photo(bomb)
+        assert photo.value.details["field"] == "photo" and "像素过多" in photo.value.message
+
+
+def test_a_full_disk_keeps_neither_row_nor_file(app, client, make_user, token_for, monkeypatch):
+    """Issue 28 item 5: the file is written (temporary name, fsync, rename) before the row commits; when
+    the disk refuses, the request answers 503 and neither a row nor a partial file is left."""
+    make_user("full_disk")
+    headers = token_for("full_disk")
+
+    def no_space(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(uploads.os, "fsync", no_space)
+    failed = post_file(client, headers, PDF, "证明.pdf")
+    assert failed.status_code == 503 and failed.get_json()["error"]["code"] == "storage_unavailable"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(EvidenceFile)) == 0
+        folder = uploads.evidence_dir()
+    assert not os.path.isdir(folder) or os.listdir(folder) == []
+    monkeypatch.undo()
+    kept = post_file(client, headers, PDF, "证明.pdf").get_json()
+    with app.app_context():
+        assert sorted(os.listdir(folder)) == [db.session.get(EvidenceFile, kept["id"]).stored_name]
+
+
+def test_a_file_written_for_a_request_that_fails_later_is_removed(app, make_user):
+    """The rollback removes what was staged: a request that uploads and then fails leaves no file."""
+    make_user("late_failure")
+    with app.test_request_context():
+        user = db.session.scalar(select(User).where(User.username == "late_failure"))
+        file = uploads.store_upload(user, "证书", "a.pdf", io.BytesIO(PDF))
+        path = uploads.path_of(file)
+        assert os.path.exists(path)
+        db.session.rollback()
+        assert not os.path.exists(path)

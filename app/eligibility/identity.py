@@ -21,10 +21,9 @@ from sqlalchemy import select
 
 from app import timeutil
 from app.auth.models import User
-from app.boundary import after_commit
 from app.errors import Invalid, NotFound
 from app.extensions import db
-from app.uploads import write_file
+from app.uploads import TooManyPixels, opened_image, stage_file
 from scoring.certificates import normalize_resident_id, resident_id_error
 
 from .models import ID_TYPES, RESIDENT_ID, CandidateProfile  # noqa: F401  (ID_TYPES: re-exported)
@@ -88,12 +87,14 @@ def photos_dir() -> str:
 def decode_photo(content: bytes) -> bytes:
     """The picture re-encoded as JPEG, or 422: only what Pillow decodes as a JPEG or PNG image."""
     try:
-        with Image.open(io.BytesIO(content)) as probe:
+        with opened_image(content) as probe:
             kind = probe.format
             probe.verify()  # structure and checksums
-        with Image.open(io.BytesIO(content)) as image:
+        with opened_image(content) as image:
             image.load()  # the pixels themselves
             picture = image.convert("RGB")
+    except TooManyPixels as exc:
+        raise Invalid(f"照片：图片像素过多（{exc}），请缩小后再上传", field="photo") from None
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise Invalid("照片：无法识别为图片（只接受 JPEG 或 PNG）", field="photo") from None
     if kind not in {"JPEG", "PNG"}:
@@ -117,8 +118,7 @@ def store_photo(user: User, stream: BinaryIO) -> CandidateProfile:
     profile = _profile(user.id, create=True)
     profile.photo = name
     db.session.flush()
-    folder = photos_dir()
-    after_commit(lambda: write_file(folder, name, jpeg))
+    stage_file(photos_dir(), name, jpeg)
     return profile
 
 

@@ -23,7 +23,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.sessions import operations as session_ops
 from app.sessions.models import Enrollment, ExamSession, SessionComponent, SessionStatus
-from app.uploads import parses, read_upload, remove_file, sniff, write_file
+from app.uploads import parses, read_upload, remove_file, sniff, stage_file
 
 from . import operations as ops
 from .models import MATERIAL_LABELS, MaterialKind, ReviewMaterial
@@ -101,8 +101,7 @@ def upload(
     db.session.add(material)
     db.session.flush()
     record("review.material_uploaded", material, {"kind": kind, "name": material.original_name, "size": material.size})
-    folder = review_dir()
-    after_commit(lambda: write_file(folder, stored_name, content))
+    stage_file(review_dir(), stored_name, content)
     return material
 
 
