@@ -29,7 +29,14 @@ from app.errors import DomainError, Invalid, http_message
 from app.exams.views import bp as exams_bp
 from app.extensions import check_decorated_limits_only, csrf, db, limiter, login_manager, migrate
 from app.faults import Fault, database_fault
-from app.http_input import CheckedJSONProvider, Id64Converter, TextConverter, check_form_fields, is_overflow
+from app.http_input import (
+    CheckedJSONProvider,
+    Id64Converter,
+    TextConverter,
+    check_form_fields,
+    is_overflow,
+    limit_body,
+)
 from app.main.views import bp as main_bp
 from app.navigation import nav_items
 from app.papers.views import bp as papers_bp
@@ -118,6 +125,7 @@ def register_input_checks(app: Flask) -> None:
     app.json = CheckedJSONProvider(app)
     app.url_map.converters["int"] = Id64Converter
     app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
+    app.before_request(limit_body)
     app.before_request(check_form_fields)
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -13,17 +18,51 @@ from app.banks.cli import register_banks_cli
 from app.demo import load_demo
 from app.errors import DomainError
 from app.extensions import db
-from app.faults import create_sqlite_file
+from app.faults import create_sqlite_file, sqlite_path
 from app.standards.registry import sync_standard_records
+
+# Any number that no other advisory lock of this database uses: "skillcert" as an integer.
+MIGRATION_LOCK_KEY = 0x736B696C6C63
+
+
+@contextmanager
+def migration_lock() -> Iterator[None]:
+    """One ``init-db`` at a time per database (issue 28 item 12: three app servers running it at once on
+    an empty PostgreSQL failed 2 of 3 with UniqueViolation on alembic_version). PostgreSQL: a session
+    advisory lock on a connection of its own; SQLite: an exclusive file lock beside the database. A
+    later run waits, then finds the schema current and changes nothing."""
+    url = db.engine.url
+    if url.get_backend_name() == "postgresql":
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")
+                connection.commit()
+        return
+    path = sqlite_path(url)
+    if not path:  # an in-memory database belongs to one process
+        yield
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(f"{path}.init-db.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def init_db() -> int:
-    """Create or upgrade the schema (every migration branch) and load the standards. The only place
-    that creates a SQLite file: serving never does (app/faults.py)."""
-    create_sqlite_file(db.engine.url)
-    upgrade(revision="heads")
-    changed = sync_standard_records()
-    db.session.commit()
+    """Create or upgrade the schema (every migration branch) and load the standards, one run at a time
+    per database. The only place that creates a SQLite file: serving never does (app/faults.py)."""
+    with migration_lock():
+        create_sqlite_file(db.engine.url)
+        upgrade(revision="heads")
+        changed = sync_standard_records()
+        db.session.commit()
     return changed
 
 
@@ -41,7 +80,13 @@ def register_commands(app: Flask) -> None:
 
     @users.command("create")
     @click.option("--username", required=True)
-    @click.option("--password", required=True)
+    @click.option(
+        "--password",
+        prompt="密码",
+        hide_input=True,
+        confirmation_prompt="再次输入密码",
+        help="不写在命令行上时提示输入（不回显；也可由标准输入读入）",
+    )
     @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
     @click.option("--center", default=None, help="培训或评价机构名称（不存在则新建）")
     @click.option("--name", default=None, help="姓名")

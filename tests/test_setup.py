@@ -59,3 +59,17 @@ def test_api_json_keeps_chinese_as_utf8(client, make_user, token_for):
     make_user("json_reader")
     body = client.get("/api/v1/standards", headers=token_for("json_reader")).data
     assert "社团会员管理员".encode() in body and b"\\u" not in body
+
+
+def test_a_huge_body_to_an_anonymous_route_is_refused_before_it_is_parsed(client, make_user):
+    """Issue 28 item 11: a sign-in body is bounded (16 KB), so a 13 MB JSON body is a 413 at once,
+    its JSON never parsed; an ordinary sign-in still works."""
+    make_user("bounded")
+    huge = b'{"username": "bounded", "password": "' + b"x" * (13 * 1024 * 1024) + b'"}'
+    refused = client.post("/api/v1/auth/token", data=huge, content_type="application/json")
+    assert refused.status_code == 413
+    assert refused.get_json()["error"]["code"]
+    padded = b'{"username": "bounded", "password": "secret123", "pad": "' + b"x" * 20_000 + b'"}'
+    assert client.post("/api/v1/auth/token", data=padded, content_type="application/json").status_code == 413
+    ok = client.post("/api/v1/auth/token", json={"username": "bounded", "password": "secret123"})
+    assert ok.status_code == 200
