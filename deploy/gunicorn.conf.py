@@ -26,7 +26,7 @@ os.environ["GUNICORN_THREADS"] = str(threads)  # the app's connection pool keeps
 # beside this file): at the start spike the hall is shared by the processes instead of queueing
 # mostly behind one of them.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-worker_class = "gunicorn_worker.BalancedThreadWorker"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gunicorn_worker.BalancedThreadWorker")  # bench: "gthread"
 # Longer than the longest request: paper assembly is cut at ASSEMBLY_TIME_LIMIT (30 s by default).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30

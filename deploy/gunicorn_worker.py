@@ -12,17 +12,52 @@ first answer as it has threads and accepts the next only when one of those has b
 the rest wait in the kernel's queue for whichever process is ready first. Connections it already
 holds (keep-alive) are served as before and do not count: counting them starved new connections
 while 64 kept-alive clients kept every thread busy (save p99 at 64 connections 1.1 s).
+
+Slow clients (issue 28 item 6): 33 connections trickling one header every 10 s held all 32 threads,
+since a thread reads a request's head with blocking reads. This worker reads every request's head —
+a new connection's and a kept-alive one's next — in its event loop, without a thread, and hands the
+connection to a thread only once the whole head (up to the blank line) is there, the bytes given
+back to the parser. A head must arrive within ``HEAD_SECONDS`` and be at most ``MAX_HEAD_BYTES``, or
+the connection is closed. Hundreds of slow clients then cost a socket each, not a thread.
 """
 
 from __future__ import annotations
 
-from gunicorn.workers.gthread import ThreadWorker
+import errno
+import os
+import selectors
+import time
+from collections import deque
+from functools import partial
+
+from gunicorn.workers.gthread import TConn, ThreadWorker
+
+HEAD_SECONDS = float(os.environ.get("GUNICORN_HEAD_SECONDS", "10"))  # nginx's client_header_timeout is 60
+MAX_HEAD_BYTES = 64 * 1024  # gunicorn's own limits: 100 header fields of 8190 bytes, a 4094-byte line
+
+
+class HeadFirstConn(TConn):
+    """A connection whose request head was read by the event loop: the parser gets those bytes first."""
+
+    head = b""
+
+    def init(self):
+        fresh = not self.initialized
+        super().init()
+        if fresh and self.head and self.parser is not None:
+            self.parser.unreader.unread(self.head)
+            self.head = b""
+
+
+def _head_complete(buffer: bytearray) -> bool:
+    return b"\r\n\r\n" in buffer or b"\n\n" in buffer
 
 
 class BalancedThreadWorker(ThreadWorker):
     def __init__(self, *args, **kwargs):
         self.new_in_flight = 0  # new connections handed to the thread pool, first request not answered
         self._connection_limit = 0
+        self.heading: deque = deque()  # connections whose request head is still arriving, oldest first
         super().__init__(*args, **kwargs)
 
     @property
@@ -45,3 +80,77 @@ class BalancedThreadWorker(ThreadWorker):
             conn.counted_as_new = False
             self.new_in_flight -= 1
         super().finish_request(conn, fs)
+
+    # ---- request heads read by the event loop
+
+    def accept(self, listener):
+        try:
+            client_sock, client_addr = listener.accept()
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                raise
+            return
+        self.nr_conns += 1
+        conn = HeadFirstConn(self.cfg, client_sock, client_addr, listener.getsockname())  # non-blocking
+        self.await_head(conn)
+
+    def on_client_socket_readable(self, conn, client):
+        """A kept-alive connection's next request: its head is read here too, not by a thread."""
+        self.poller.unregister(client)
+        self.keepalived_conns.remove(conn)
+        self.await_head(conn)
+
+    def await_head(self, conn):
+        conn.head_buffer = bytearray()
+        conn.head_deadline = time.monotonic() + HEAD_SECONDS
+        if self.read_head(conn):  # a browser sends its request with the connection: usually there already
+            return
+        self.heading.append(conn)
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_head_readable, conn))
+
+    def on_head_readable(self, conn, client):
+        if self.read_head(conn):
+            self.poller.unregister(client)
+            self.heading.remove(conn)
+
+    def read_head(self, conn) -> bool:
+        """Read what has arrived; True once the connection left the event loop (handed on or closed)."""
+        try:
+            data = conn.sock.recv(MAX_HEAD_BYTES)
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:
+            data = b""
+        if not data:
+            self.drop(conn)
+            return True
+        conn.head_buffer += data
+        if _head_complete(conn.head_buffer):
+            head, conn.head_buffer = bytes(conn.head_buffer), None
+            if conn.initialized:
+                conn.parser.unreader.unread(head)
+            else:
+                conn.head = head
+            conn.data_ready = True
+            self.enqueue_req(conn)
+            return True
+        if len(conn.head_buffer) > MAX_HEAD_BYTES:
+            self.drop(conn)
+            return True
+        return False
+
+    def drop(self, conn):
+        self.nr_conns -= 1
+        conn.close()
+
+    def murder_pending(self):
+        """Also close the connections whose head did not arrive within HEAD_SECONDS."""
+        super().murder_pending()
+        now = time.monotonic()
+        while self.heading and self.heading[0].head_deadline <= now:
+            conn = self.heading.popleft()
+            try:
+                self.poller.unregister(conn.sock)
+            except (OSError, KeyError, ValueError):
+                pass
+            self.drop(conn)

@@ -58,6 +58,7 @@ def served(app, tmp_path):
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
         "GUNICORN_THREADS": "2",
+        "GUNICORN_HEAD_SECONDS": "3",
         "GUNICORN_ACCESS_LOG": str(tmp_path / "access.log"),
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
@@ -197,3 +198,22 @@ def test_the_arbiter_loads_the_worker_class_without_importing_the_app():
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["BalancedThreadWorker", "False"]
+
+
+def test_slow_clients_hold_no_thread_and_are_closed(served):
+    """Issue 28 item 6 (slowloris): a dozen connections trickling a request head never finished — more
+    than the 2 × 2 threads — leave /healthz answering, and the server closes them once their head is
+    late (GUNICORN_HEAD_SECONDS, 3 s here). bench/slow_clients.py measures 200 of them."""
+    base, _ = served
+    port = int(base.rsplit(":", 1)[1])
+    slow = []
+    for number in range(12):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.sendall(f"GET /healthz?slow={number} HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n".encode())
+        slow.append(sock)
+    time.sleep(0.5)
+    assert call(urllib.request.build_opener(), f"{base}/healthz")[0] == 200
+    for sock in slow:
+        sock.settimeout(10)
+        assert sock.recv(4096) == b""  # closed by the server, no answer to a head that never ended
+        sock.close()
