@@ -94,8 +94,14 @@ def test_trend_chart_has_chinese_labels_in_the_cjk_font():
     fig.canvas.draw()
     texts = [t for t in fig.findobj(Text) if t.get_visible() and any("\u4e00" <= c <= "\u9fff" for c in t.get_text())]
     assert {"考试月份", "合格率（%）", "社团会员管理员 四级"} <= {t.get_text() for t in texts}
+    cjk_family = font_manager.FontProperties(fname=str(CJK_FONT_FILE)).get_name()
     for text in texts:
-        assert font_manager.findfont(text.get_fontproperties()) == str(CJK_FONT_FILE)
+        # the shipped Noto Sans CJK SC, or the same family installed by the system (fonts-noto-cjk):
+        # either way a font that has every character of the label
+        found = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
+        assert font_manager.FontProperties(fname=found).get_name() == cjk_family, found
+        charmap = font_manager.get_font(found).get_charmap()
+        assert all(ord(c) in charmap for c in text.get_text() if not c.isspace()), (found, text.get_text())
     assert pass_rate_trend_png([]).startswith(b"\x89PNG")
 
 
