@@ -18,6 +18,7 @@ from app.errors import DomainError
 from app.standards.registry import all_standards
 
 from . import enrolment, lifecycle, planning, readiness_report, staffing
+from .forms import RoomForm, SessionForm
 from .models import STAFF_LABELS, SessionStatus, StaffRole
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -31,26 +32,28 @@ def _whole(value: str | None):
     return int(value) if value.lstrip("-").isdigit() else (None if not value else value)
 
 
-def _form_data() -> dict:
+def _form_data(form: SessionForm) -> dict:
     """The create/edit form as the API's JSON shape. The standard and its level come as one choice
     (``target`` = "3-01-01-04|四级"), so a level always belongs to the chosen standard."""
-    form = request.form
-    standard, level = form.get("standard", ""), form.get("level", "")
-    if form.get("target"):
-        standard, _, level = form["target"].partition("|")
-    start = form.get("theory_start", "").strip()
+    standard, level = form.standard.data or "", form.level.data or ""
+    if form.target.data:
+        standard, _, level = form.target.data.partition("|")
+    start = (form.theory_start.data or "").strip()
     if start and "+" not in start[10:]:
         try:
             start = datetime.fromisoformat(start).replace(tzinfo=CHINA).isoformat()
         except ValueError:
             pass
     return {
-        "name": form.get("name", ""),
+        "name": form.name.data or "",
         "standard": standard,
         "level": level,
         "theory_start": start,
-        "center": form.get("center"),
-    } | {c.minutes_key: _whole(form.get(c.minutes_key)) for c in assessment.all_components()}
+        "center": form.center.data,
+    } | {
+        c.minutes_key: _whole(form[c.minutes_key].data) if c.minutes_key in form else None
+        for c in assessment.all_components()
+    }
 
 
 def _targets() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -60,9 +63,9 @@ def _targets() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-def _past_start(data: dict) -> str | None:
+def _past_start(data: dict, form: SessionForm) -> str | None:
     """A warning when the typed start lies in the past, unless the admin ticked to confirm it."""
-    if request.form.get("confirm_past"):
+    if form.confirm_past.data:
         return None
     try:
         start = planning.parse_datetime(data.get("theory_start"), "theory_start")
@@ -102,8 +105,9 @@ def index():
 def new():
     data: dict = {}
     if request.method == "POST":
-        data = _form_data()
-        warning = _past_start(data)
+        form = SessionForm()
+        data = _form_data(form)
+        warning = _past_start(data, form)
         if warning:
             return _render_form(data, None, warning, 422)
         try:
@@ -125,8 +129,9 @@ def edit(session_id: int):
         "theory_start": exam_session.theory_start.astimezone(CHINA).strftime("%Y-%m-%dT%H:%M"),
     } | {c.minutes_key: exam_session.minutes_for(c.key) for c in assessment.all_components()}
     if request.method == "POST":
-        data = _form_data()
-        warning = _past_start(data)
+        form = SessionForm()
+        data = _form_data(form)
+        warning = _past_start(data, form)
         if warning:
             return _render_form(data, exam_session, warning, 422)
         try:
@@ -212,12 +217,12 @@ def _act(session_id: int, action, success, form: str | None = None):
 @bp.post("/<int:session_id>/rooms")
 @roles_required(*ADMINS)
 def add_room(session_id: int):
-    form = request.form
+    form = RoomForm()
     data = {
-        "name": form.get("name", ""),
-        "kind": form.get("kind"),
-        "capacity": _whole(form.get("capacity")),
-        "stations": _whole(form.get("stations")),
+        "name": form.name.data or "",
+        "kind": form.kind.data,
+        "capacity": _whole(form.capacity.data),
+        "stations": _whole(form.stations.data),
     }
     return _act(session_id, lambda exam_session: planning.add_room(exam_session, data), "考场已添加", form="room")
 
