@@ -100,13 +100,13 @@ def setup_database(url: str, savers: int, spike: int, questions: int) -> dict:
     from app.exams import operations as exam_ops
     from app.extensions import db
     from app.papers.models import Paper, PaperItem
-    from app.sessions import operations as session_ops
+    from app.sessions import enrolment
     from app.sessions.models import ExamSession, Room, SessionComponent
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://"), "SECRET_KEY": "bench"}
     )
-    session_ops.has_approved_application = lambda *args, **kwargs: True  # bench only: every candidate is approved
+    enrolment.has_approved_application = lambda *args, **kwargs: True  # bench only: every candidate is approved
     cheap = generate_password_hash("bench-password", method="pbkdf2:sha256:1000")
     with app.app_context():
         init_db()
@@ -169,13 +169,13 @@ def setup_database(url: str, savers: int, spike: int, questions: int) -> dict:
         rooms = [Room(session=session, name=f"R{r}", kind="theory", capacity=100) for r in range(total // 100 + 1)]
         db.session.add_all(rooms)
         db.session.flush()
-        session_ops.attach_papers(session, [paper])
+        enrolment.attach_papers(session, [paper])
         users = [User(username=f"b{n:05d}", role=Role.candidate, password_hash=cheap) for n in range(total)]
         db.session.add_all(users)
         db.session.flush()
         people = {"sid": session.id, "savers": [], "spike": []}
         for n, user in enumerate(users):
-            session_ops.enroll(session, user.username, rooms[n // 100].id)
+            enrolment.enroll(session, user.username, rooms[n // 100].id)
             token = issue_token(user)
             if n < savers:
                 attempt = exam_ops.start_attempt(session.id, user, now)

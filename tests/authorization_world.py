@@ -28,7 +28,7 @@ from app.papers.models import PaperItem
 from app.practical.models import MaterialKind, ReviewMaterial
 from app.practical.review import review_dir
 from app.results.models import Certificate
-from app.sessions import operations as session_ops
+from app.sessions import enrolment, planning, staffing
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
 from app.uploads import EvidenceFile, evidence_dir, write_file
 from tests.authorization_table import ADMIN, ADMIN_A, ADMIN_B, CAND, GRADER, OTHER, PROCTOR, REVIEWER
@@ -156,7 +156,7 @@ class World:
         admin = one(select(User).where(User.username == USERNAMES[ADMIN_A]))
         cand = one(select(User).where(User.username == USERNAMES[CAND]))
         start = timeutil.utcnow() + timedelta(days=10)
-        session = session_ops.create_session(
+        session = planning.create_session(
             admin,
             {
                 "name": "二级批次（综合评审）",
@@ -168,9 +168,9 @@ class World:
                 "review_minutes": 30,
             },
         )
-        room = session_ops.add_room(session, {"name": "第一考场", "capacity": 30, "kind": "theory"})
+        room = planning.add_room(session, {"name": "第一考场", "capacity": 30, "kind": "theory"})
         for username in ("reviewer1", "reviewer2", "reviewer3"):
-            session_ops.add_staff(session, {"username": username, "role": "reviewer", "room": None, "panel": None})
+            staffing.add_staff(session, {"username": username, "role": "reviewer", "room": None, "panel": None})
         previous = one(select(Application).where(Application.user_id == cand.id))
         db.session.add(
             Application(
@@ -189,7 +189,7 @@ class World:
             )
         )
         db.session.flush()
-        enrollment = session_ops.enroll(session, cand.username, room.id)
+        enrollment = enrolment.enroll(session, cand.username, room.id)
         material = ReviewMaterial(
             session_id=session.id,
             enrollment_id=enrollment.id,

@@ -17,7 +17,7 @@ from app.banks.models import Item
 from app.exams.models import Attempt, AttemptStatus, CloseReason
 from app.extensions import db
 from app.papers.models import Paper
-from app.sessions import operations as session_ops
+from app.sessions import enrolment as session_ops
 from app.sessions.models import Enrollment, ExamSession
 from tests.test_sessions_fixtures import approved, build_papers, session_body
 

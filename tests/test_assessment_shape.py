@@ -21,7 +21,7 @@ from app.errors import Conflict, Invalid
 from app.exams.models import Attempt, AttemptStatus
 from app.extensions import db
 from app.papers.models import Paper
-from app.sessions import operations as session_ops
+from app.sessions import enrolment as session_ops
 from app.sessions.models import ExamSession, SessionComponent
 from app.standards.registry import get_standard
 from tests.conftest import _config, csrf_from

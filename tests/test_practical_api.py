@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.errors import Conflict
 from app.extensions import db
 from app.practical.models import AppendOnlyError, ScoreRecord
-from app.sessions import operations as session_ops
+from app.sessions import enrolment as session_ops
 from app.sessions.models import ExamSession
 from app.standards.registry import get_standard
 from tests.test_sessions_fixtures import approved, session_body

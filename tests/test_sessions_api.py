@@ -9,7 +9,7 @@ import pytest
 from app.auth.models import User
 from app.banks.seed import import_seed
 from app.extensions import db
-from app.sessions import operations as session_ops
+from app.sessions import enrolment, staffing
 from app.sessions.models import ExamSession, SessionStatus
 from tests.conftest import PASSWORD
 from tests.test_sessions_fixtures import approved, build_papers, session_body
@@ -115,7 +115,7 @@ def test_enrolment_409_once_the_session_is_closed(app, client, admin, make_user,
     sid = create(client, admin, theory_start=past.isoformat()).get_json()["id"]
     with app.app_context():
         session = db.session.get(ExamSession, sid)
-        session_ops.attach_papers(session, build_papers(1))
+        enrolment.attach_papers(session, build_papers(1))
         db.session.commit()
     make_user("stu1")
     allow(app, approved(monkeypatch), "stu1")
@@ -147,7 +147,7 @@ def test_seats_neighbours_sit_different_forms_and_readiness(app, client, admin, 
     assert all(p["message"] for p in problems["problems"])
     with app.app_context():
         session = db.session.get(ExamSession, sid)
-        session_ops.attach_papers(session, build_papers(2))
+        enrolment.attach_papers(session, build_papers(2))
         db.session.commit()
         forms = {e.seat: e.form for e in session.enrollments}
         assert session.status == SessionStatus.scheduled
@@ -187,7 +187,7 @@ def test_complete_plan_is_ready(app, client, admin, make_user, monkeypatch):
     allow(app, approved(monkeypatch), "stu1")
     client.post(f"/api/v1/sessions/{sid}/candidates", json={"username": "stu1", "room": theory}, headers=admin)
     with app.app_context():
-        session_ops.attach_papers(db.session.get(ExamSession, sid), build_papers(2))
+        enrolment.attach_papers(db.session.get(ExamSession, sid), build_papers(2))
         db.session.commit()
     body = client.get(f"/api/v1/sessions/{sid}/readiness", headers=admin).get_json()
     assert body == {"ready": True, "problems": []}
@@ -214,7 +214,7 @@ def test_lifecycle_transitions_are_guarded(app, client, admin):
     assert r.status_code == 409  # draft cannot jump to scoring
     with app.app_context():
         session = db.session.get(ExamSession, sid)
-        session_ops.attach_papers(session, build_papers(1))
+        enrolment.attach_papers(session, build_papers(1))
         assert session.status == SessionStatus.scheduled
         db.session.commit()
     detail = client.get(f"/api/v1/sessions/{sid}", headers=admin).get_json()
@@ -288,9 +288,9 @@ def test_named_panels_split_the_candidates(app, client, admin, make_user, monkey
         client.post(f"/api/v1/sessions/{sid}/candidates", json={"username": name, "room": room}, headers=admin)
     with app.app_context():
         session = db.session.get(ExamSession, sid)
-        panels = [session_ops.panel_for(session, e) for e in sorted(session.enrollments, key=lambda e: e.seat)]
+        panels = [staffing.panel_for(session, e) for e in sorted(session.enrollments, key=lambda e: e.seat)]
         assert panels == ["乙组", "乙组", "乙组", "甲组", "甲组"]  # sorted by name: 乙 < 甲 in code points
-        graders = {u.username for u in session_ops.graders_for(session, session.enrollments[0])}
+        graders = {u.username for u in staffing.graders_for(session, session.enrollments[0])}
         assert graders == {"g3", "g4", "g5"}
 
 

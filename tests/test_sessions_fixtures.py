@@ -11,7 +11,7 @@ from app.auth.models import User
 from app.banks.models import Item
 from app.extensions import db
 from app.papers.models import Paper, PaperItem
-from app.sessions import operations as session_ops
+from app.sessions import enrolment as session_ops
 from app.sessions.models import ExamSession
 
 STANDARD, LEVEL = "3-01-01-04", "四级"

@@ -16,7 +16,7 @@ from app.auth.models import User
 from app.banks.models import Item
 from app.extensions import db
 from app.papers.models import Paper, PaperItem
-from app.sessions import operations as session_ops
+from app.sessions import enrolment as session_ops
 from app.sessions.models import ExamSession
 from tests.conftest import csrf_from
 from tests.test_practical_api import sections_for

@@ -12,7 +12,7 @@ from matplotlib.text import Text
 
 from app import timeutil
 from app.extensions import db
-from app.sessions import operations as session_ops
+from app.sessions import enrolment as session_ops
 from app.sessions.models import ExamSession
 from scoring.plots import CJK_FONT_FILE
 from scoring.trends import pass_rate_series, pass_rate_trend_figure, pass_rate_trend_png

@@ -13,7 +13,7 @@ from app.banks.models import Item
 from app.extensions import db
 from app.papers.models import Paper, PaperItem
 from app.papers.operations import load_bank
-from app.sessions import operations as session_ops
+from app.sessions import enrolment as session_ops
 from app.sessions.models import ExamSession
 from app.standards.registry import get_standard
 from app.statistics.models import AppendOnlyError, DifficultyWriteback

@@ -18,7 +18,7 @@ from app.exams import operations as exam_ops
 from app.exams.models import Attempt
 from app.extensions import db
 from app.papers.models import Paper
-from app.sessions import operations as session_ops
+from app.sessions import enrolment as session_ops
 from app.sessions.models import Enrollment, ExamSession, SessionStatus, StaffAssignment
 from app.spreadsheets import TableRefused, decode_csv, read_rows
 from tests.conftest import csrf_from

@@ -8,7 +8,7 @@ from flask import jsonify
 from app.auth.roles import ADMINS
 from app.results import operations as ops
 from app.results.serialize import results_body
-from app.sessions import operations as session_ops
+from app.sessions.planning import get_session
 
 from . import bp
 from .common import api_auth, api_user
@@ -18,7 +18,7 @@ from .common import api_auth, api_user
 @api_auth("center_admin")
 def publish_session(session_id: int):
     """200 once every required component is final (results frozen, certificates issued); 409 otherwise."""
-    session = session_ops.get_session(session_id, api_user())
+    session = get_session(session_id, api_user())
     ops.publish(session, api_user())
     body = results_body(session, ops.roster(session))
     return jsonify({"id": session.id, "status": session.status.value, **body})
@@ -27,6 +27,5 @@ def publish_session(session_id: int):
 @bp.get("/sessions/<int:session_id>/results")
 @api_auth(*ADMINS)
 def session_results(session_id: int):
-    session = session_ops.get_session(session_id, api_user())
-    session_ops.sync_clock(session)
+    session = get_session(session_id, api_user())
     return jsonify(results_body(session, ops.roster(session)))

@@ -1,6 +1,7 @@
 """/api/v1 sessions (考试批次): create, rooms, staff, candidates, readiness, papers, lifecycle.
 
-Thin: parse, check permission, call one operation in app.sessions.operations, render.
+Thin: parse, check permission, call one operation of app.sessions (planning, staffing, enrolment,
+lifecycle, readiness_report), render.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from flask import jsonify
 
 from app import assessment, timeutil
 from app.auth.roles import ADMINS
-from app.sessions import operations as ops
+from app.sessions import enrolment, lifecycle, planning, readiness_report, staffing
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
 
 from . import bp
@@ -64,25 +65,21 @@ def candidate_json(e: Enrollment) -> dict:
 
 
 def _session(session_id: int) -> ExamSession:
-    session = ops.get_session(session_id, api_user())
-    ops.sync_clock(session)
-    return session
+    return planning.get_session(session_id, api_user())  # its status brought up to the clock
 
 
 @bp.post("/sessions")
 @api_auth(*ADMINS)
 def create_session():
-    session = ops.create_session(api_user(), json_body())
+    session = planning.create_session(api_user(), json_body())
     return jsonify({"id": session.id, "status": session.status.value}), 201
 
 
 @bp.get("/sessions")
 @api_auth(*ADMINS)
 def list_sessions():
-    sessions = ops.list_sessions(api_user())
-    for s in sessions:
-        ops.sync_clock(s)
-    return jsonify({"sessions": [session_json(s) for s in sessions]})
+    sessions = planning.list_sessions(api_user())
+    return jsonify({"sessions": [session_json(exam_session) for exam_session in sessions]})
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -94,14 +91,14 @@ def get_session(session_id: int):
 @bp.post("/sessions/<int:session_id>/rooms")
 @api_auth(*ADMINS)
 def add_room(session_id: int):
-    room = ops.add_room(_session(session_id), json_body())
+    room = planning.add_room(_session(session_id), json_body())
     return jsonify(room_json(room)), 201
 
 
 @bp.post("/sessions/<int:session_id>/staff")
 @api_auth(*ADMINS)
 def add_staff(session_id: int):
-    assignment = ops.add_staff(_session(session_id), json_body())
+    assignment = staffing.add_staff(_session(session_id), json_body())
     return jsonify(staff_json(assignment)), 201
 
 
@@ -109,21 +106,21 @@ def add_staff(session_id: int):
 @api_auth(*ADMINS)
 def add_candidate(session_id: int):
     data = json_body()
-    enrollment = ops.enroll(_session(session_id), data.get("username"), data.get("room"))
+    enrollment = enrolment.enroll(_session(session_id), data.get("username"), data.get("room"))
     return jsonify(candidate_json(enrollment)), 201
 
 
 @bp.get("/sessions/<int:session_id>/readiness")
 @api_auth(*ADMINS)
 def readiness(session_id: int):
-    return jsonify(ops.readiness(_session(session_id)))
+    return jsonify(readiness_report.readiness(_session(session_id)))
 
 
 @bp.post("/sessions/<int:session_id>/papers")
 @api_auth(*ADMINS)
 def assign_papers(session_id: int):
     session = _session(session_id)
-    forms = ops.assign_papers(session, json_body(), api_user())
+    forms = enrolment.assign_papers(session, json_body(), api_user())
     return jsonify(
         {
             "status": session.status.value,
@@ -137,5 +134,5 @@ def assign_papers(session_id: int):
 @api_auth(*ADMINS)
 def advance(session_id: int):
     """Move the session along its lifecycle by hand: {"status": "scoring"} (409 when illegal)."""
-    session = ops.advance(_session(session_id), json_body().get("status"))
+    session = lifecycle.advance(_session(session_id), json_body().get("status"))
     return jsonify({"id": session.id, "status": session.status.value})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app, jsonify
 
 from app.auth.roles import ADMINS
-from app.sessions import operations as session_ops
+from app.sessions.planning import get_session
 from app.statistics import operations as ops
 from app.statistics.serialize import dashboard_json, statistics_json, writeback_json
 
@@ -21,7 +21,7 @@ def _min_responses() -> int:
 @bp.get("/sessions/<int:session_id>/statistics")
 @api_auth(*ADMINS)
 def session_statistics(session_id: int):
-    session = session_ops.get_session(session_id, api_user())
+    session = get_session(session_id, api_user())
     return jsonify(statistics_json(ops.session_statistics(session)))
 
 
@@ -29,7 +29,7 @@ def session_statistics(session_id: int):
 @api_auth(*ADMINS)
 def write_back_item(session_id: int, item_id: int):
     """Write the item's observed facility in this session into its difficulty (409 below the threshold)."""
-    session = session_ops.get_session(session_id, api_user())
+    session = get_session(session_id, api_user())
     record = ops.write_back_item(session, item_id, api_user(), _min_responses())
     return jsonify(writeback_json(record))
 
@@ -38,7 +38,7 @@ def write_back_item(session_id: int, item_id: int):
 @api_auth(*ADMINS)
 def write_back_all(session_id: int):
     """Every eligible item of the session that the caller may write; the others are left alone."""
-    session = session_ops.get_session(session_id, api_user())
+    session = get_session(session_id, api_user())
     records = ops.write_back_all(session, api_user(), _min_responses())
     return jsonify({"written": [writeback_json(r) for r in records], "min_responses": _min_responses()})
 
@@ -46,7 +46,7 @@ def write_back_all(session_id: int):
 @bp.get("/sessions/<int:session_id>/statistics/writebacks")
 @api_auth(*ADMINS)
 def writebacks(session_id: int):
-    session = session_ops.get_session(session_id, api_user())
+    session = get_session(session_id, api_user())
     return jsonify({"writebacks": [writeback_json(r) for r in ops.writebacks_of(session)]})
 
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 from app import timeutil
 from app.auth.models import User
 from app.extensions import db
-from app.sessions import operations as session_ops
 from app.sessions.demo import CANDIDATES, DEMO_PLANS
+from app.sessions.lifecycle import advance, sync_clock
 from app.sessions.models import SessionStatus
 
 from . import operations as exam_ops
@@ -73,9 +73,9 @@ def demo_exams(users: dict[str, User]) -> None:
             _sit(session, users, CANDIDATES, session.theory_start + timedelta(minutes=2), answered=None)
         elif target == SessionStatus.theory_open:
             _sit(session, users, CANDIDATES[:3], now - timedelta(minutes=5), answered=3)
-        session_ops.sync_clock(session, now)
+        sync_clock(session, now)
         exam_ops.sweep(now)  # attempts past their deadline are closed, as the cron would
         # Up to 评分中 here; the practical step scores the sheets, the results step publishes.
         if target in {SessionStatus.scoring, SessionStatus.published}:
-            session_ops.advance(session, SessionStatus.scoring.value, now)
+            advance(session, SessionStatus.scoring.value, now)
     db.session.flush()

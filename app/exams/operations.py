@@ -35,6 +35,7 @@ from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from app.extensions import db
 from app.locking import lock_row
 from app.papers.models import PaperItem
+from app.sessions.lifecycle import sync_clock
 from app.sessions.models import (
     Enrollment,
     ExamSession,
@@ -44,7 +45,6 @@ from app.sessions.models import (
     StaffAssignment,
     StaffRole,
 )
-from app.sessions.operations import sync_clock
 
 from . import grading, group_commit, paper_cache
 from .models import ActionKind, Answer, Attempt, AttemptStatus, CloseReason, ProctorAction

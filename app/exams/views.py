@@ -16,8 +16,8 @@ from app.auth.roles import PROCTORS
 from app.boundary import page_action
 from app.errors import Invalid, NotFound
 from app.extensions import db
+from app.sessions.lifecycle import sync_clock
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
-from app.sessions.operations import sync_clock
 from app.standards.registry import get_standard
 
 from . import operations as ops

@@ -25,8 +25,9 @@ from app.auth.models import Role, User
 from app.auth.roles import is_admin
 from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from app.extensions import db
-from app.sessions import operations as session_ops
-from app.sessions.models import Enrollment, ExamSession, SessionStatus, StaffRole
+from app.sessions.models import Enrollment, ExamSession, SessionStatus, StaffRole, roster_order
+from app.sessions.planning import components_of, get_session, standard_of
+from app.sessions.staffing import graders_for, panel_for, staff_of
 from app.standards.schema import Standard
 from scoring import agreement as agreement_stats
 from scoring import panel as panel_maths
@@ -68,7 +69,7 @@ def session_for_member(session_id: int, user: User, component: str) -> ExamSessi
 def session_for_viewer(session_id: int, user: User, component: str) -> ExamSession:
     """Center admins (of the session's center; 404 otherwise), platform admins, or a panel member."""
     if is_admin(user):
-        return session_ops.get_session(session_id, user)
+        return get_session(session_id, user)
     return session_for_member(session_id, user, component)
 
 
@@ -80,19 +81,19 @@ def enrollment_named(session: ExamSession, username: str) -> Enrollment:
 
 
 def check_component(session: ExamSession, component: str) -> None:
-    if component not in session_ops.components_of(session):
+    if component not in components_of(session):
         raise NotFound(f"本考试批次的等级没有{assessment.get(component).label}")
 
 
 def panel_members(session: ExamSession, component: str, enrollment: Enrollment) -> list[User]:
     """Who scores this candidate: graders by panel (sessions.graders_for); every reviewer for review."""
     if component == "practical":
-        return session_ops.graders_for(session, enrollment)
-    return [s.user for s in session_ops.staff_of(session, StaffRole.reviewer)]
+        return graders_for(session, enrollment)
+    return [s.user for s in staff_of(session, StaffRole.reviewer)]
 
 
 def panel_name(session: ExamSession, component: str, enrollment: Enrollment) -> str | None:
-    return session_ops.panel_for(session, enrollment) if component == "practical" else None
+    return panel_for(session, enrollment) if component == "practical" else None
 
 
 def panels(session: ExamSession, component: str) -> dict[str | None, list[Enrollment]]:
@@ -106,7 +107,7 @@ def panels(session: ExamSession, component: str) -> dict[str | None, list[Enroll
 def roster(session: ExamSession, component: str | None = None) -> list[Enrollment]:
     """Candidates in seat order; with ``component``, only those who sit it (成绩保留: a carried
     component is not scored again)."""
-    ordered = sorted(session.enrollments, key=lambda e: (e.room_id or 0, e.seat or 0, e.id))
+    ordered = sorted(session.enrollments, key=roster_order)
     return [e for e in ordered if component is None or assessment.sits(e, component)]
 
 
@@ -135,7 +136,7 @@ def sheet_sections(session: ExamSession, component: str) -> list[dict]:
     (4.2 技能要求权重表; max points = the weight), review one section of 100."""
     if component == "review":
         return [{"area": REVIEW_SECTION, "max": 100, "parts": []}]
-    standard = session_ops.standard_of(session)
+    standard = standard_of(session)
     splits = {
         s.area: s.parts for s in db.session.scalars(select(SectionSplit).where(SectionSplit.session_id == session.id))
     }
@@ -147,7 +148,7 @@ def sheet_sections(session: ExamSession, component: str) -> list[dict]:
 
 def work_contents(session: ExamSession, area: str) -> list[str]:
     """The 工作内容 of one 职业功能 at the session's level (3 工作要求), the names a split may use."""
-    functions = session_ops.standard_of(session).work_requirements.get(session.level, [])
+    functions = standard_of(session).work_requirements.get(session.level, [])
     return [c.name for f in functions if f.name == area for c in f.contents]
 
 
@@ -451,7 +452,7 @@ def preview(session: ExamSession, component: str, enrollment: Enrollment) -> dic
     sheets = {s.grader_id: s for s in sheets_of(component, enrollment)}
     totals = [(m, sheets[m.id].total) for m in members if m.id in sheets]
     missing = [m.username for m in members if m.id not in sheets]
-    minimum, odd = panel_rule(session_ops.standard_of(session), component)
+    minimum, odd = panel_rule(standard_of(session), component)
     problem = panel_maths.panel_size_problem(len(members), minimum, odd)
     body = {
         "members": [m.username for m in members],
@@ -482,7 +483,7 @@ def finalize(session: ExamSession, component: str, actor: User, username: str, n
         result.score = None
     else:
         view = preview(session, component, enrollment)
-        clause = session_ops.standard_of(session).assessment.clauses.get(
+        clause = standard_of(session).assessment.clauses.get(
             "graders" if component == "practical" else "reviewers", "1.9.3"
         )
         if view["panel_problem"]:

@@ -21,8 +21,9 @@ from app.auth.models import Role, User
 from app.boundary import after_commit
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
-from app.sessions import operations as session_ops
+from app.sessions.enrolment import enrollment_of
 from app.sessions.models import Enrollment, ExamSession, SessionComponent, SessionStatus
+from app.sessions.planning import parse_datetime
 from app.uploads import parses, read_upload, remove_file, sniff, stage_file
 
 from . import operations as ops
@@ -32,7 +33,7 @@ from .models import MATERIAL_LABELS, MaterialKind, ReviewMaterial
 def candidate_session(session_id: int, user: User) -> ExamSession:
     """The candidate's own session, or 404 (another session's existence must not leak)."""
     session = db.session.get(ExamSession, session_id)
-    if session is None or session_ops.enrollment_of(session, user) is None:
+    if session is None or enrollment_of(session, user) is None:
         raise NotFound("考试批次不存在")
     return session
 
@@ -50,7 +51,7 @@ def review_row(session: ExamSession) -> SessionComponent:
 
 def set_deadline(session: ExamSession, due) -> SessionComponent:
     row = review_row(session)
-    row.submissions_due = session_ops.parse_datetime(due, "due")
+    row.submissions_due = parse_datetime(due, "due")
     db.session.flush()
     return row
 
@@ -79,7 +80,7 @@ def _check_open(session: ExamSession, enrollment: Enrollment, now: datetime) -> 
 def upload(
     session: ExamSession, user: User, kind: str, filename: str, stream: BinaryIO, now: datetime
 ) -> ReviewMaterial:
-    enrollment = session_ops.enrollment_of(session, user)
+    enrollment = enrollment_of(session, user)
     if enrollment is None:
         raise NotFound("您未报名本考试批次")
     _check_open(session, enrollment, now)
@@ -107,7 +108,7 @@ def upload(
 
 def delete(session: ExamSession, user: User, material_id: int, now: datetime) -> None:
     material = db.session.get(ReviewMaterial, material_id)
-    enrollment = session_ops.enrollment_of(session, user)
+    enrollment = enrollment_of(session, user)
     if material is None or enrollment is None or material.enrollment_id != enrollment.id:
         raise NotFound("材料不存在")
     _check_open(session, enrollment, now)

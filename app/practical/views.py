@@ -21,8 +21,9 @@ from app.auth.roles import ADMINS
 from app.boundary import page_action
 from app.errors import Invalid, NotFound
 from app.extensions import db
-from app.sessions import operations as session_ops
+from app.sessions.enrolment import enrollment_of
 from app.sessions.models import ExamSession, StaffAssignment
+from app.sessions.planning import components_of, standard_of
 from scoring.stats_plots import agreement_chart_png
 
 from . import operations as ops
@@ -59,7 +60,7 @@ def my_sheets():
     rows = []
     for a in assignments:
         session = a.session
-        if component not in session_ops.components_of(session):
+        if component not in components_of(session):
             continue
         mine = ops.summary(session, component, current_user)
         rows.append({"s": session, "total": len(mine), "done": sum(1 for r in mine if r["mine"])})
@@ -208,7 +209,7 @@ def print_sheets(session_id: int, component: str):
     return render_template(
         "practical/print.html",
         s=session,
-        standard=session_ops.standard_of(session),
+        standard=standard_of(session),
         component=assessment.get(component),
         layout=ops.sheet_sections(session, component),
         enrollments=enrollments,
@@ -380,7 +381,7 @@ def agreement_chart(session_id: int, component: str, index: int):
 def materials(session_id: int):
     session = review_ops.candidate_session(session_id, current_user)
     row = review_ops.review_row(session)
-    enrollment = session_ops.enrollment_of(session, current_user)
+    enrollment = enrollment_of(session, current_user)
     if request.method == "POST":
         upload = request.files.get("file")
 

@@ -17,7 +17,7 @@ from app.audit.operations import record
 from app.auth.models import User
 from app.errors import Conflict
 from app.extensions import db
-from app.sessions import operations as session_ops
+from app.sessions.lifecycle import advance, sync_clock
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
 from app.standards.registry import get_standard
 from scoring.results import carried_components, within_carry_window
@@ -59,9 +59,9 @@ def publish(session: ExamSession, user: User, now: datetime | None = None) -> li
     now = now or timeutil.utcnow()
     if session.status == SessionStatus.published:
         raise Conflict("本批次成绩已发布", code="already_published")
-    session_ops.sync_clock(session, now)
+    sync_clock(session, now)
     if session.status == SessionStatus.theory_closed:
-        session_ops.advance(session, SessionStatus.scoring.value, now)  # closes what ran past its deadline
+        advance(session, SessionStatus.scoring.value, now)  # closes what ran past its deadline
     if not session.enrollments:
         raise Conflict("本批次没有考生，无成绩可发布", code="no_candidates")
     scores = assessment.final_scores(session)

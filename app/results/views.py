@@ -18,8 +18,8 @@ from app.boundary import page_action
 from app.eligibility.identity import photo_path
 from app.errors import Invalid, NotFound
 from app.extensions import db, limiter
-from app.sessions import operations as session_ops
 from app.sessions.models import SessionStatus
+from app.sessions.planning import get_session, list_sessions
 from app.standards.registry import get_standard
 
 from . import certificates as cert_ops
@@ -37,17 +37,13 @@ def verify_url(number: str) -> str:
 @bp.get("/")
 @roles_required(*ADMINS)
 def index():
-    sessions = session_ops.list_sessions(current_user)
-    for s in sessions:
-        session_ops.sync_clock(s)
-    return render_template("results/index.html", sessions=sessions)
+    return render_template("results/index.html", sessions=list_sessions(current_user))
 
 
 @bp.get("/sessions/<int:session_id>")
 @roles_required(*ADMINS)
 def session_results(session_id: int):
-    session = session_ops.get_session(session_id, current_user)
-    session_ops.sync_clock(session)
+    session = get_session(session_id, current_user)
     published = session.status == SessionStatus.published
     missing = []
     if published:
@@ -70,7 +66,7 @@ def session_results(session_id: int):
 @bp.post("/sessions/<int:session_id>/publish")
 @roles_required("center_admin")
 def publish(session_id: int):
-    session = session_ops.get_session(session_id, current_user)
+    session = get_session(session_id, current_user)
     return page_action(
         lambda: ops.publish(session, current_user),
         url_for("results.session_results", session_id=session_id),
@@ -82,7 +78,7 @@ def publish(session_id: int):
 @bp.get("/sessions/<int:session_id>/export.xlsx")
 @roles_required(*ADMINS)
 def export(session_id: int):
-    session = session_ops.get_session(session_id, current_user)
+    session = get_session(session_id, current_user)
     content = roster_workbook(session, ops.roster(session))
     return send_file(
         io.BytesIO(content),

@@ -14,15 +14,17 @@ from app.auth.models import User
 from app.extensions import db
 from app.papers.models import Paper
 
-from . import operations as ops
+from .enrolment import attach_papers, enroll
 from .models import SessionStatus
+from .planning import add_room, create_session
+from .staffing import add_staff
 
 STANDARD, LEVEL = "3-01-01-04", "四级"
 CANDIDATES = [f"cand{n:02d}" for n in range(1, 9)]  # approved for 3-01-01-04 四级 by the eligibility step
 
 
 def _plan(admin: User, name: str, start, minutes: int = 90) -> object:
-    return ops.create_session(
+    return create_session(
         admin,
         {
             "name": name,
@@ -35,13 +37,13 @@ def _plan(admin: User, name: str, start, minutes: int = 90) -> object:
     )
 
 
-def _staff(session, users: dict[str, User], planned) -> object:
-    room = ops.add_room(session, {"name": "第一考场", "kind": "theory", "capacity": 30}, planned)
-    ops.add_room(session, {"name": "实操室", "kind": "practical", "capacity": 10, "stations": 3}, planned)
+def _staff(exam_session, users: dict[str, User], planned) -> object:
+    room = add_room(exam_session, {"name": "第一考场", "kind": "theory", "capacity": 30}, planned)
+    add_room(exam_session, {"name": "实操室", "kind": "practical", "capacity": 10, "stations": 3}, planned)
     for name in ("proctor1", "proctor2"):
-        ops.add_staff(session, {"username": name, "role": "proctor", "room": room.id})
+        add_staff(exam_session, {"username": name, "role": "proctor", "room": room.id})
     for name in ("grader1", "grader2", "grader3"):
-        ops.add_staff(session, {"username": name, "role": "grader", "room": None, "panel": None})
+        add_staff(exam_session, {"username": name, "role": "grader", "room": None, "panel": None})
     return room
 
 
@@ -68,15 +70,15 @@ def demo_sessions(users: dict[str, User]) -> None:
     DEMO_PLANS.clear()
     for start, target, label in plans:
         minutes = 480 if target == SessionStatus.theory_open else 90
-        session = _plan(admin, _name(start, label), start, minutes)
+        exam_session = _plan(admin, _name(start, label), start, minutes)
         planned = min(now, start - timedelta(days=1))  # past sessions were planned before they ran
-        room = _staff(session, users, planned)
-        DEMO_PLANS.append((session, target))
+        room = _staff(exam_session, users, planned)
+        DEMO_PLANS.append((exam_session, target))
         if target == SessionStatus.draft:
             continue
         for candidate in CANDIDATES:
-            ops.enroll(session, candidate, room.id, planned)
-        ops.attach_papers(session, papers)
+            enroll(exam_session, candidate, room.id, planned)
+        attach_papers(exam_session, papers)
     db.session.flush()
 
 

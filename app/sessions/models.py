@@ -230,3 +230,9 @@ class Enrollment(db.Model):
     @property
     def form_label(self) -> str:
         return form_label(self.form)
+
+
+def roster_order(enrollment: Enrollment) -> tuple[int, int, int]:
+    """The roster's order, as a sort key: by room, then seat, then enrolment (unseated candidates first).
+    The one definition, read by the score sheets (app.practical) and the grader panels' stretches of seats."""
+    return (enrollment.room_id or 0, enrollment.seat or 0, enrollment.id)

@@ -17,7 +17,8 @@ from app.boundary import fail as _fail
 from app.errors import DomainError
 from app.standards.registry import all_standards
 
-from . import operations as ops
+from . import enrolment, lifecycle, planning, readiness_report, staffing
+from .forms import RoomForm, SessionForm
 from .models import STAFF_LABELS, SessionStatus, StaffRole
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -31,26 +32,28 @@ def _whole(value: str | None):
     return int(value) if value.lstrip("-").isdigit() else (None if not value else value)
 
 
-def _form_data() -> dict:
+def _form_data(form: SessionForm) -> dict:
     """The create/edit form as the API's JSON shape. The standard and its level come as one choice
     (``target`` = "3-01-01-04|四级"), so a level always belongs to the chosen standard."""
-    form = request.form
-    standard, level = form.get("standard", ""), form.get("level", "")
-    if form.get("target"):
-        standard, _, level = form["target"].partition("|")
-    start = form.get("theory_start", "").strip()
+    standard, level = form.standard.data or "", form.level.data or ""
+    if form.target.data:
+        standard, _, level = form.target.data.partition("|")
+    start = (form.theory_start.data or "").strip()
     if start and "+" not in start[10:]:
         try:
             start = datetime.fromisoformat(start).replace(tzinfo=CHINA).isoformat()
         except ValueError:
             pass
     return {
-        "name": form.get("name", ""),
+        "name": form.name.data or "",
         "standard": standard,
         "level": level,
         "theory_start": start,
-        "center": form.get("center"),
-    } | {c.minutes_key: _whole(form.get(c.minutes_key)) for c in assessment.all_components()}
+        "center": form.center.data,
+    } | {
+        c.minutes_key: _whole(form[c.minutes_key].data) if c.minutes_key in form else None
+        for c in assessment.all_components()
+    }
 
 
 def _targets() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -60,12 +63,12 @@ def _targets() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-def _past_start(data: dict) -> str | None:
+def _past_start(data: dict, form: SessionForm) -> str | None:
     """A warning when the typed start lies in the past, unless the admin ticked to confirm it."""
-    if request.form.get("confirm_past"):
+    if form.confirm_past.data:
         return None
     try:
-        start = ops.parse_datetime(data.get("theory_start"), "theory_start")
+        start = planning.parse_datetime(data.get("theory_start"), "theory_start")
     except DomainError:
         return None  # the operation names the error
     if start < timeutil.utcnow():
@@ -76,11 +79,16 @@ def _past_start(data: dict) -> str | None:
     return None
 
 
-def _render_form(data: dict, session, warning: str | None = None, status: int = 200):
+def _render_form(data: dict, exam_session, warning: str | None = None, status: int = 200):
     typed = data.get("standard", "") + "|" + data.get("level", "") if data.get("standard") else ""
     return (
         render_template(
-            "sessions/form.html", data=data, session=session, targets=_targets(), target=typed, warning=warning
+            "sessions/form.html",
+            data=data,
+            exam_session=exam_session,
+            targets=_targets(),
+            target=typed,
+            warning=warning,
         ),
         status,
     )
@@ -89,10 +97,7 @@ def _render_form(data: dict, session, warning: str | None = None, status: int = 
 @bp.get("/")
 @roles_required(*ADMINS)
 def index():
-    sessions = ops.list_sessions(current_user)
-    for s in sessions:
-        ops.sync_clock(s)
-    return render_template("sessions/index.html", sessions=sessions)
+    return render_template("sessions/index.html", sessions=planning.list_sessions(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -100,62 +105,86 @@ def index():
 def new():
     data: dict = {}
     if request.method == "POST":
-        data = _form_data()
-        warning = _past_start(data)
+        form = SessionForm()
+        data = _form_data(form)
+        warning = _past_start(data, form)
         if warning:
             return _render_form(data, None, warning, 422)
         try:
-            session = ops.create_session(current_user, data)
+            exam_session = planning.create_session(current_user, data)
         except DomainError as exc:
             _fail(exc)
             return _render_form(data, None, status=exc.status)
         flash("考试批次已创建", "success")
-        return redirect(url_for("sessions.detail", session_id=session.id))
+        return redirect(url_for("sessions.detail", session_id=exam_session.id))
     return _render_form(data, None)
 
 
 @bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
 @roles_required(*ADMINS)
 def edit(session_id: int):
-    session = ops.get_session(session_id, current_user)
+    exam_session = planning.get_session(session_id, current_user)
     data = {
-        "name": session.name,
-        "theory_start": session.theory_start.astimezone(CHINA).strftime("%Y-%m-%dT%H:%M"),
-    } | {c.minutes_key: session.minutes_for(c.key) for c in assessment.all_components()}
+        "name": exam_session.name,
+        "theory_start": exam_session.theory_start.astimezone(CHINA).strftime("%Y-%m-%dT%H:%M"),
+    } | {c.minutes_key: exam_session.minutes_for(c.key) for c in assessment.all_components()}
     if request.method == "POST":
-        data = _form_data()
-        warning = _past_start(data)
+        form = SessionForm()
+        data = _form_data(form)
+        warning = _past_start(data, form)
         if warning:
-            return _render_form(data, session, warning, 422)
+            return _render_form(data, exam_session, warning, 422)
         try:
-            ops.update_session(session, data)
+            planning.update_session(exam_session, data)
         except DomainError as exc:
             _fail(exc)
-            session = ops.get_session(session_id, current_user)
-            return _render_form(data, session, status=exc.status)
+            exam_session = planning.get_session(session_id, current_user)
+            return _render_form(data, exam_session, status=exc.status)
         flash("已保存", "success")
-        return redirect(url_for("sessions.detail", session_id=session.id))
-    return _render_form(data, session)
+        return redirect(url_for("sessions.detail", session_id=exam_session.id))
+    return _render_form(data, exam_session)
+
+
+# The page's words for the lifecycle's action codes: the button, and the question it confirms.
+ACTION_WORDS = {
+    lifecycle.OPEN_NOW: (
+        "立即开考",
+        "理论考试原定 {start} 开始。现在开考，考生即可进入考试，考试时长仍为 {minutes} 分钟。确定开考？",
+    ),
+    lifecycle.CLOSE_THEORY: ("结束理论考试", "结束后考生不能再进入考试。确定结束？"),
+    lifecycle.START_SCORING: ("开始评分", "开始评分后不能再作答。确定开始评分？"),
+}
+
+
+def _action_buttons(exam_session) -> list[dict]:
+    buttons = []
+    for code in lifecycle.available_actions(exam_session):
+        label, confirm = ACTION_WORDS[code]
+        start, minutes = timeutil.beijing(exam_session.theory_start), exam_session.theory_minutes
+        buttons.append({"target": code, "label": label, "confirm": confirm.format(start=start, minutes=minutes)})
+    return buttons
 
 
 def _detail(session_id: int, typed: dict | None = None, status: int = 200):
-    session = ops.get_session(session_id, current_user)
-    ops.sync_clock(session)
+    exam_session = planning.get_session(session_id, current_user)
+    components = assessment.session_components(exam_session)
     return (
         render_template(
             "sessions/detail.html",
-            s=session,
-            standard=ops.standard_of(session),
-            components=assessment.session_components(session),
+            exam_session=exam_session,
+            standard=planning.standard_of(exam_session),
+            components=components,
             component_labels=assessment.labels(),
-            sections=[html for c in assessment.session_components(session) if (html := c.session_section(session))],
-            readiness=ops.readiness(session),
-            actions=ops.available_actions(session),
-            next_step=ops.next_step(session),
+            sections=[html for c in components if (html := c.session_section(exam_session))],
+            readiness=readiness_report.readiness(exam_session),
+            actions=_action_buttons(exam_session),
+            next_step=lifecycle.next_step(exam_session),
             staff_labels=STAFF_LABELS,
-            staff_roles=[r for r in StaffRole if r != StaffRole.reviewer or "review" in ops.components_of(session)],
+            staff_roles=[
+                r for r in StaffRole if r != StaffRole.reviewer or "review" in planning.components_of(exam_session)
+            ],
             status=SessionStatus,
-            rooms={r.id: r for r in session.rooms},
+            rooms={r.id: r for r in exam_session.rooms},
             typed=typed or {},
         ),
         status,
@@ -171,9 +200,9 @@ def detail(session_id: int):
 def _act(session_id: int, action, success, form: str | None = None):
     """Run one page action. On failure nothing is kept (rollback) and the page is shown again with
     the message and, for the form named ``form``, what was typed (so nothing needs retyping)."""
-    session = ops.get_session(session_id, current_user)
+    exam_session = planning.get_session(session_id, current_user)
     try:
-        result = action(session)
+        result = action(exam_session)
     except DomainError as exc:
         _fail(exc)
         if form:
@@ -188,14 +217,14 @@ def _act(session_id: int, action, success, form: str | None = None):
 @bp.post("/<int:session_id>/rooms")
 @roles_required(*ADMINS)
 def add_room(session_id: int):
-    form = request.form
+    form = RoomForm()
     data = {
-        "name": form.get("name", ""),
-        "kind": form.get("kind"),
-        "capacity": _whole(form.get("capacity")),
-        "stations": _whole(form.get("stations")),
+        "name": form.name.data or "",
+        "kind": form.kind.data,
+        "capacity": _whole(form.capacity.data),
+        "stations": _whole(form.stations.data),
     }
-    return _act(session_id, lambda s: ops.add_room(s, data), "考场已添加", form="room")
+    return _act(session_id, lambda exam_session: planning.add_room(exam_session, data), "考场已添加", form="room")
 
 
 @bp.post("/<int:session_id>/staff")
@@ -210,7 +239,7 @@ def add_staff(session_id: int):
     }
     return _act(
         session_id,
-        lambda s: ops.add_staff(s, data),
+        lambda exam_session: staffing.add_staff(exam_session, data),
         lambda a: f"已安排 {a.user.display_name} 为{STAFF_LABELS[a.role]}" + (f"（{a.room.name}）" if a.room else ""),
         form="staff",
     )
@@ -219,7 +248,7 @@ def add_staff(session_id: int):
 @bp.post("/<int:session_id>/staff/<int:assignment_id>/delete")
 @roles_required(*ADMINS)
 def remove_staff(session_id: int, assignment_id: int):
-    return _act(session_id, lambda s: ops.remove_staff(s, assignment_id), "已移除")
+    return _act(session_id, lambda exam_session: staffing.remove_staff(exam_session, assignment_id), "已移除")
 
 
 @bp.post("/<int:session_id>/candidates")
@@ -227,18 +256,19 @@ def remove_staff(session_id: int, assignment_id: int):
 def add_candidate(session_id: int):
     username, room = request.form.get("username", ""), _whole(request.form.get("room"))
 
-    def done(e) -> str:
-        if e.room is None:
-            return f"{e.user.display_name} 已报名（准考证号 {e.ticket_no}），尚未安排考场和座位"
-        return f"{e.user.display_name} 已报名，{e.room.name} 第 {e.seat} 座（准考证号 {e.ticket_no}）"
+    def done(enrollment) -> str:
+        name, ticket = enrollment.user.display_name, enrollment.ticket_no
+        if enrollment.room is None:
+            return f"{name} 已报名（准考证号 {ticket}），尚未安排考场和座位"
+        return f"{name} 已报名，{enrollment.room.name} 第 {enrollment.seat} 座（准考证号 {ticket}）"
 
-    return _act(session_id, lambda s: ops.enroll(s, username, room), done, form="candidate")
+    return _act(session_id, lambda exam_session: enrolment.enroll(exam_session, username, room), done, form="candidate")
 
 
 @bp.post("/<int:session_id>/candidates/<int:enrollment_id>/delete")
 @roles_required(*ADMINS)
 def remove_candidate(session_id: int, enrollment_id: int):
-    return _act(session_id, lambda s: ops.remove_candidate(s, enrollment_id), "已移除考生")
+    return _act(session_id, lambda exam_session: enrolment.remove_candidate(exam_session, enrollment_id), "已移除考生")
 
 
 @bp.post("/<int:session_id>/import")
@@ -248,7 +278,9 @@ def import_roster(session_id: int):
     content = upload.read() if upload else b""
     filename = upload.filename if upload else ""
     return _act(
-        session_id, lambda s: ops.import_roster(s, content, filename), lambda enrolled: f"已导入 {len(enrolled)} 名考生"
+        session_id,
+        lambda exam_session: enrolment.import_roster(exam_session, content, filename),
+        lambda enrolled: f"已导入 {len(enrolled)} 名考生",
     )
 
 
@@ -265,7 +297,9 @@ def assign_papers(session_id: int):
             return value
 
     data = {"forms": number("forms", int), "max_overlap": number("max_overlap", float), "seed": number("seed", int)}
-    return _act(session_id, lambda s: ops.assign_papers(s, data, current_user), "已组卷并分配试卷")
+    return _act(
+        session_id, lambda exam_session: enrolment.assign_papers(exam_session, data, current_user), "已组卷并分配试卷"
+    )
 
 
 @bp.post("/<int:session_id>/status")
@@ -273,20 +307,22 @@ def assign_papers(session_id: int):
 def advance(session_id: int):
     target = request.form.get("status", "")
 
-    def run(session):
-        if target == "open":
-            return ops.open_now(session)
-        return ops.advance(session, target)  # each component closes what ran past its deadline first
+    def run(exam_session):
+        if target == lifecycle.OPEN_NOW:
+            return lifecycle.open_now(exam_session)
+        return lifecycle.advance(exam_session, target)  # each component closes what ran past its deadline first
 
-    return _act(session_id, run, lambda s: f"批次状态：{s.status.label}")
+    return _act(session_id, run, lambda exam_session: f"批次状态：{exam_session.status.label}")
 
 
 @bp.get("/<int:session_id>/tickets")
 @roles_required(*ADMINS)
 def tickets(session_id: int):
-    session = ops.get_session(session_id, current_user)
+    exam_session = planning.get_session(session_id, current_user)
 
     def qr(text: str) -> Markup:
         return Markup(segno.make(text, error="m").svg_inline(scale=3, border=1))  # noqa: S704 - segno's own SVG
 
-    return render_template("sessions/tickets.html", s=session, qr=qr, standard=ops.standard_of(session))
+    return render_template(
+        "sessions/tickets.html", exam_session=exam_session, qr=qr, standard=planning.standard_of(exam_session)
+    )

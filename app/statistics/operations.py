@@ -25,8 +25,8 @@ from app.exams import grading
 from app.exams.models import Answer, Attempt, AttemptStatus
 from app.extensions import db
 from app.papers.models import PaperItem
-from app.sessions import operations as session_ops
 from app.sessions.models import ExamSession, SessionStatus, form_label
+from app.sessions.planning import list_sessions
 from app.standards.registry import get_standard
 from scoring import item_statistics as stats
 from scoring.trends import pass_rate_series
@@ -300,9 +300,7 @@ def session_outcome(session: ExamSession) -> dict:
 def dashboard(user: User) -> dict:
     """The center's (a platform admin: every center's) sessions by state, candidates, and pass rates
     per standard and level by month over the sessions 评分中 (provisional) and 成绩已发布."""
-    sessions = session_ops.list_sessions(user)
-    for session in sessions:
-        session_ops.sync_clock(session)
+    sessions = list_sessions(user)  # each brought up to the clock
     states = Counter(session.status for session in sessions)
     candidates = {e.user_id for session in sessions for e in session.enrollments}
     outcomes = [session_outcome(s) for s in sessions if s.status in DASHBOARD_STATES]

@@ -9,8 +9,8 @@ from flask_login import current_user
 from app.auth.decorators import roles_required
 from app.auth.roles import ADMINS
 from app.boundary import page_action
-from app.sessions import operations as session_ops
 from app.sessions.models import SessionStatus
+from app.sessions.planning import get_session
 from app.standards.registry import all_standards
 from scoring import item_statistics as stats
 from scoring.stats_plots import COMPONENT_LABELS, facility_discrimination_png, score_histogram_png
@@ -55,7 +55,7 @@ def trend_png():
 @bp.get("/sessions/<int:session_id>")
 @roles_required(*ADMINS)
 def session(session_id: int):
-    s = session_ops.get_session(session_id, current_user)
+    s = get_session(session_id, current_user)
     figures = ops.session_statistics(s)
     return render_template(
         "statistics/session.html",
@@ -75,7 +75,7 @@ def session(session_id: int):
 @bp.get("/sessions/<int:session_id>/scores.png")
 @roles_required(*ADMINS)
 def scores_png(session_id: int):
-    s = session_ops.get_session(session_id, current_user)
+    s = get_session(session_id, current_user)
     _, scores = ops.component_outcomes(s)
     return Response(score_histogram_png(scores), mimetype="image/png", headers=NO_CACHE)
 
@@ -83,7 +83,7 @@ def scores_png(session_id: int):
 @bp.get("/sessions/<int:session_id>/items.png")
 @roles_required(*ADMINS)
 def items_png(session_id: int):
-    s = session_ops.get_session(session_id, current_user)
+    s = get_session(session_id, current_user)
     items = ops.session_statistics(s)["items"]
     return Response(facility_discrimination_png(items), mimetype="image/png", headers=NO_CACHE)
 
@@ -91,7 +91,7 @@ def items_png(session_id: int):
 @bp.post("/sessions/<int:session_id>/items/<int:item_id>/writeback")
 @roles_required(*ADMINS)
 def write_back_item(session_id: int, item_id: int):
-    s = session_ops.get_session(session_id, current_user)
+    s = get_session(session_id, current_user)
     return page_action(
         lambda: ops.write_back_item(s, item_id, current_user, _min_responses()),
         url_for("statistics.session", session_id=session_id),
@@ -102,7 +102,7 @@ def write_back_item(session_id: int, item_id: int):
 @bp.post("/sessions/<int:session_id>/writeback")
 @roles_required(*ADMINS)
 def write_back_all(session_id: int):
-    s = session_ops.get_session(session_id, current_user)
+    s = get_session(session_id, current_user)
     return page_action(
         lambda: ops.write_back_all(s, current_user, _min_responses()),
         url_for("statistics.session", session_id=session_id),

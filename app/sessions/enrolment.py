@@ -1,0 +1,232 @@
+"""Enrolment: candidates on a session's roster (one by one or a roster file), their seats and
+admission tickets, and the paper forms they sit.
+
+Operations only flush; the request boundary commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app import assessment, timeutil
+from app.audit.operations import record
+from app.auth.models import Role, User
+from app.eligibility.operations import has_approved_application
+from app.errors import Conflict, Invalid, NotFound
+from app.extensions import db
+from app.locking import lock_row
+from app.papers.operations import assemble_papers
+from app.spreadsheets import TableRefused, read_rows
+
+from .lifecycle import is_closed, sync_clock
+from .models import Enrollment, ExamSession, Room, SessionPaper, SessionStatus
+from .planning import room_of, user_named
+
+# ---------------------------------------------------------------- candidates
+
+
+def _next_seat(room: Room) -> int:
+    top = db.session.scalar(select(func.max(Enrollment.seat)).where(Enrollment.room_id == room.id))
+    return (top or 0) + 1
+
+
+def _ticket_no(exam_session: ExamSession) -> str:
+    count = db.session.scalar(
+        select(func.count()).select_from(Enrollment).where(Enrollment.session_id == exam_session.id)
+    )
+    return f"{exam_session.theory_start:%y%m%d}{exam_session.id:04d}{(count or 0) + 1:04d}"
+
+
+def _form_for(enrollment: Enrollment, index: int, forms: int) -> int:
+    """Seat n sits form (n-1) mod k: adjacent seats in a room always differ when k >= 2."""
+    position = (enrollment.seat - 1) if enrollment.seat else index
+    return position % forms
+
+
+def _not_approved(exam_session: ExamSession, username: str) -> Conflict:
+    return Conflict(
+        f"考生 {username} 没有经本机构审核通过的 {exam_session.standard_id} {exam_session.level} 申报",
+        code="not_approved",
+    )
+
+
+def _candidate_named(exam_session: ExamSession, username) -> User:
+    """The candidate to enrol. An unknown username answers exactly like a candidate without an approved
+    application this center may use (409), so that one center cannot learn which usernames exist elsewhere;
+    only the center's own users get "not a candidate"."""
+    username, user = user_named(username, "用户名不能为空")
+    if user is None:
+        raise _not_approved(exam_session, username)
+    if user.role != Role.candidate:
+        if user.center_id == exam_session.center_id:
+            raise Invalid(f"用户 {user.username} 不是考生", field="username")
+        raise _not_approved(exam_session, username)
+    return user
+
+
+def _check_enrollable(exam_session: ExamSession, user: User, now: datetime | None = None) -> None:
+    if is_closed(exam_session, now):
+        raise Conflict("考试批次已结束，不能再报名", code="session_closed")
+    # Only an application approved by this session's own center, or one of this center's own candidates,
+    # lets the center enrol (and then see the candidate's name, ticket and exam state).
+    if not has_approved_application(
+        user.id, exam_session.standard_id, exam_session.level, for_center_id=exam_session.center_id
+    ):
+        raise _not_approved(exam_session, user.username)
+    if db.session.scalar(
+        select(Enrollment.id).where(Enrollment.session_id == exam_session.id, Enrollment.user_id == user.id)
+    ):
+        raise Conflict(f"考生 {user.username} 已在本批次", code="already_enrolled")
+
+
+def enroll(exam_session: ExamSession, username, room_id=None, now: datetime | None = None) -> Enrollment:
+    """Enrol one candidate (only with an approved application — else 409) and seat them.
+
+    ``now`` defaults to the server clock (the demo passes the time it is replaying)."""
+    user = _candidate_named(exam_session, username)
+    room = room_of(exam_session, room_id)
+    # Enrolments of one session one at a time (issue 11): the same candidate twice finds the first
+    # enrolment (409), two candidates into one room get the next seat and ticket each (never a 500).
+    lock_row(exam_session, key_share=True)
+    _check_enrollable(exam_session, user, now)
+    seat = _next_seat(room) if room is not None else None
+    # 成绩保留: passes of this standard and level published within 365 days are kept (results domain).
+    carried = assessment.carry_for(user.id, exam_session.standard_id, exam_session.level, now or timeutil.utcnow())
+    enrollment = Enrollment(
+        session=exam_session, user=user, room=room, seat=seat, ticket_no=_ticket_no(exam_session), carried=carried
+    )
+    db.session.add(enrollment)
+    db.session.flush()
+    forms = exam_session.forms
+    if forms and assessment.sits(enrollment, "theory"):
+        index = len(exam_session.enrollments) - 1
+        chosen = forms[_form_for(enrollment, index, len(forms))]
+        enrollment.form, enrollment.paper_id = chosen.form, chosen.paper_id
+        db.session.flush()
+    return enrollment
+
+
+def read_roster(content: bytes, filename: str = "roster.xlsx") -> list[dict]:
+    """Rows of a roster (.xlsx or .csv): column 用户名 (username) and optional 考场 (room name)."""
+    try:
+        table = read_rows(content, filename)
+    except TableRefused as exc:
+        raise Invalid(f"名单文件：{exc.message}", field="file") from None
+    rows = []
+    for number, values in enumerate(table, start=1):
+        cells = ["" if v is None else str(v).strip() for v in values]
+        if not any(cells):
+            continue
+        if number == 1 and cells[0] in {"用户名", "username", "账号"}:
+            continue
+        rows.append({"row": number, "username": cells[0], "room": cells[1] if len(cells) > 1 else ""})
+    return rows
+
+
+def import_roster(exam_session: ExamSession, content: bytes, filename: str = "roster.xlsx") -> list[Enrollment]:
+    """All rows or none: every bad row is listed in the error's details and nothing is stored."""
+    rows = read_roster(content, filename)
+    if not rows:
+        raise Invalid("名单文件中没有考生", field="file")
+    rooms = {r.name: r for r in exam_session.rooms}
+    errors, seen, plan = [], set(), []
+    for row in rows:
+        try:
+            if row["username"] in seen:
+                raise Invalid(f"用户 {row['username']} 在名单中重复出现", field="username")
+            seen.add(row["username"])
+            user = _candidate_named(exam_session, row["username"])
+            room = None
+            if row["room"]:
+                room = rooms.get(row["room"])
+                if room is None:
+                    raise Invalid(f"考场「{row['room']}」不存在", field="room")
+            _check_enrollable(exam_session, user)
+            plan.append((user.username, room.id if room else None))
+        except (Invalid, Conflict) as exc:
+            errors.append({"row": row["row"], "username": row["username"], "message": exc.message})
+    if errors:
+        raise Invalid(f"名单中有 {len(errors)} 行有误，未导入任何考生", field="file", details={"rows": errors})
+    return [enroll(exam_session, username, room_id) for username, room_id in plan]
+
+
+def remove_candidate(exam_session: ExamSession, enrollment_id: int) -> None:
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.session_id != exam_session.id:
+        raise NotFound("考生不在本批次")
+    if exam_session.reached(SessionStatus.theory_open):
+        raise Conflict("理论考试已开始，不能再移除考生", code="session_started")
+    started = next((c for c in assessment.session_components(exam_session) if c.has_started(exam_session)), None)
+    if started is not None:
+        raise Conflict(f"{started.label}已开始评分，不能再移除考生", code="session_started")
+    db.session.delete(enrollment)
+    db.session.flush()
+
+
+def enrollment_of(exam_session: ExamSession, user: User) -> Enrollment | None:
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.session_id == exam_session.id, Enrollment.user_id == user.id)
+    )
+
+
+# ---------------------------------------------------------------- papers
+
+
+def assign_papers(exam_session: ExamSession, data: dict, user: User) -> list[SessionPaper]:
+    """Assemble the forms and give every enrolled candidate one; neighbours sit different forms.
+
+    A session whose papers are assigned is scheduled (api-contract: Sessions).
+    """
+    sync_clock(exam_session)
+    if exam_session.status not in {SessionStatus.draft, SessionStatus.scheduled, SessionStatus.theory_open}:
+        raise Conflict("理论考试已结束，不能再组卷", code="session_closed")
+    if assessment.get("theory").has_started(exam_session):
+        raise Conflict("已有考生开始作答，不能重新组卷", code="attempts_started")
+    papers = assemble_papers(
+        exam_session.standard_id,
+        exam_session.level,
+        data.get("forms"),
+        data.get("max_overlap"),
+        data.get("seed"),
+        sections=data.get("sections"),
+        difficulty=data.get("difficulty"),
+        user=user,
+        bank_center_id=exam_session.center_id,  # the platform's bank and the session's center's own items
+    )
+    for paper in papers:
+        # A session's papers belong to the session's center, whoever assembled them: otherwise a
+        # platform admin's assembly (center None) would be hidden (404) from the center's own admins.
+        paper.center_id = exam_session.center_id
+    return attach_papers(exam_session, papers)
+
+
+def attach_papers(exam_session: ExamSession, papers: list) -> list[SessionPaper]:
+    """Make ``papers`` the session's forms and give every enrolled candidate one.
+
+    Seat n of a room sits form (n-1) mod k, so neighbours (adjacent seats) differ when k >= 2.
+    """
+    for old in list(exam_session.forms):
+        db.session.delete(old)
+    db.session.flush()
+    exam_session.forms.clear()
+    assigned = []
+    for number, paper in enumerate(papers):
+        form = SessionPaper(session=exam_session, paper_id=paper.id, form=number)
+        db.session.add(form)
+        assigned.append(form)
+    db.session.flush()
+    unseated = [e for e in exam_session.enrollments if e.seat is None]
+    for enrollment in exam_session.enrollments:
+        if not assessment.sits(enrollment, "theory"):  # 成绩保留: theory kept, no paper
+            enrollment.form = enrollment.paper_id = None
+            continue
+        index = unseated.index(enrollment) if enrollment.seat is None else 0
+        chosen = assigned[_form_for(enrollment, index, len(assigned))]
+        enrollment.form, enrollment.paper_id = chosen.form, chosen.paper_id
+    if exam_session.status == SessionStatus.draft:
+        exam_session.transition(SessionStatus.scheduled)
+    record("session.papers_assigned", exam_session, {"papers": [p.id for p in papers]})
+    db.session.flush()
+    return assigned

@@ -1,0 +1,240 @@
+"""Planning a session (考试批次): create and edit it, find it, its rooms, and the lookups the other
+session modules share (a room of the session, a user by username).
+
+Operations only flush; the request boundary commits. Every rule that comes from a standard is
+read from the registry (``Standard.assessment``), never written here as a number.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app import assessment
+from app.auth.models import Center, Role, User
+from app.auth.scoping import get_for_center, scope_to_center
+from app.errors import Conflict, Invalid
+from app.extensions import db
+from app.http_input import check_sane_year, one_of
+from app.standards.registry import get_level, get_standard
+from app.standards.schema import Standard
+
+from .lifecycle import is_closed, sync_clock
+from .models import ExamSession, Room, RoomKind, SessionComponent, SessionStatus
+
+# Messages name a field by the label the pages show; the API keeps ``details.field`` = the key.
+FIELD_LABELS = {
+    "name": "批次名称",
+    "standard": "职业标准",
+    "level": "等级",
+    "theory_start": "理论考试开始时间",
+    "theory_minutes": "理论知识考试时长（分钟）",
+    "practical_minutes": "操作技能考核时长（分钟）",
+    "review_minutes": "综合评审时长（分钟）",
+    "center": "机构",
+    "kind": "考场类型",
+    "capacity": "容量",
+    "stations": "考核工位数",
+    "username": "用户名",
+    "role": "职责",
+    "room": "考场",
+    "panel": "考评小组",
+    "status": "状态",
+    "file": "名单文件",
+}
+
+
+def label(field: str) -> str:
+    return FIELD_LABELS.get(field, field)
+
+
+# ---------------------------------------------------------------- parsing helpers
+
+
+def parse_datetime(value, field: str) -> datetime:
+    """ISO 8601 with an offset; a naive time is ambiguous on an exam day and is refused."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise Invalid(f"{label(field)}不是合法的日期时间（如 2026-12-01T09:00:00+08:00）", field=field) from None
+    else:
+        raise Invalid(f"{label(field)}必须填写日期时间", field=field)
+    if parsed.tzinfo is None:
+        raise Invalid(f"{label(field)}必须带时区偏移（如 +08:00）", field=field)
+    check_sane_year(parsed, field)  # a year like 9999 would break every page that shows the session
+    return parsed
+
+
+def _int(value, field: str, *, minimum: int, maximum: int = 100_000, required: bool = True) -> int | None:
+    if value is None:
+        if required:
+            raise Invalid(f"请填写{label(field)}", field=field)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"{label(field)}必须是整数", field=field)
+    if value < minimum:
+        raise Invalid(f"{label(field)}不能小于 {minimum}", field=field)
+    if value > maximum:  # minutes, capacities and stations beyond this are typos that overflow deadlines
+        raise Invalid(f"{label(field)}不能大于 {maximum}", field=field)
+    return value
+
+
+def _text(value, field: str, *, max_length: int = 200, name: str | None = None) -> str:
+    name = name or label(field)
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid(f"请填写{name}", field=field)
+    if len(value.strip()) > max_length:
+        raise Invalid(f"{name}不能超过 {max_length} 个字符", field=field)
+    return value.strip()
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def standard_of(exam_session: ExamSession) -> Standard:
+    return get_standard(exam_session.standard_id)
+
+
+def components_of(exam_session: ExamSession) -> list[str]:
+    return [c.key for c in assessment.session_components(exam_session)]
+
+
+def _durations(standard: Standard, level: str, data: dict) -> dict[str, int | None]:
+    """Minutes per component of the level (by component key); 422 below the standard's minimum (1.9.4).
+
+    The body names each duration by the component's ``minutes_key`` (``theory_minutes``, …);
+    minutes for a component the level lacks are ignored (api-contract: Sessions)."""
+    minutes: dict[str, int | None] = {}
+    for component in assessment.required_components(standard, level):
+        key = component.minutes_key
+        # The theory window needs its length now; the other durations may be filled in later
+        # (readiness flags them until then).
+        value = _int(data.get(key), key, minimum=1, required=component.key == "theory")
+        minimum = component.min_minutes(standard.assessment)
+        if minimum is not None and value is not None and value < minimum:
+            clause = standard.assessment.clauses.get("min_minutes", "1.9.4")
+            raise Invalid(
+                f"{component.label}时长 {value} 分钟少于标准规定的 {minimum} 分钟（{clause}）",
+                field=key,
+                code="duration_too_short",
+            )
+        minutes[component.key] = value
+    return minutes
+
+
+def _plan_components(exam_session: ExamSession, minutes: dict[str, int | None]) -> None:
+    """One row per component of the level, holding its planned minutes."""
+    for key, value in minutes.items():
+        row = exam_session.component_row(key)
+        if row is None:
+            exam_session.component_rows.append(SessionComponent(component=key, minutes=value))
+        else:
+            row.minutes = value
+
+
+def _center_for(user: User, data: dict) -> int:
+    if user.role == Role.admin:
+        name = data.get("center")
+        center = db.session.scalar(select(Center).where(Center.name == name)) if isinstance(name, str) else None
+        if center is None:
+            raise Invalid("平台管理员创建考试批次须填写已有机构的名称", field="center")
+        return center.id
+    if user.center_id is None:
+        raise Invalid("当前用户不属于任何机构", field="center")
+    return user.center_id
+
+
+def create_session(user: User, data: dict) -> ExamSession:
+    name = _text(data.get("name"), "name")
+    standard = get_standard(data.get("standard") if isinstance(data.get("standard"), str) else "", field="standard")
+    level = data.get("level")
+    get_level(standard, level if isinstance(level, str) else "", field="level")
+    start = parse_datetime(data.get("theory_start"), "theory_start")
+    minutes = _durations(standard, level, data)
+    exam_session = ExamSession(
+        center_id=_center_for(user, data),
+        name=name,
+        standard_id=standard.id,
+        level=level,
+        theory_start=start,
+        status=SessionStatus.draft,
+        created_by_id=user.id,
+    )
+    _plan_components(exam_session, minutes)
+    db.session.add(exam_session)
+    db.session.flush()
+    return exam_session
+
+
+def update_session(exam_session: ExamSession, data: dict) -> ExamSession:
+    """Edit name, start and durations while nothing has been sat yet."""
+    sync_clock(exam_session)
+    started = any(c.has_started(exam_session) for c in assessment.session_components(exam_session))
+    if exam_session.reached(SessionStatus.theory_open) or started:
+        raise Conflict("理论考试已开始，不能再修改考试时间", code="session_started")
+    standard = standard_of(exam_session)
+    exam_session.name = _text(data.get("name"), "name")
+    exam_session.theory_start = parse_datetime(data.get("theory_start"), "theory_start")
+    _plan_components(exam_session, _durations(standard, exam_session.level, data))
+    db.session.flush()
+    return exam_session
+
+
+def get_session(session_id: int, user: User) -> ExamSession:
+    """The session, or 404 — also for another center's session (existence must not leak). Its status
+    is brought up to the clock (``sync_clock``), so a caller reads the status as it stands now."""
+    return sync_clock(get_for_center(ExamSession, session_id, user, "考试批次不存在"))
+
+
+def list_sessions(user: User) -> list[ExamSession]:
+    """The user's center's sessions (a platform admin: every center's), newest first, each brought up
+    to the clock like ``get_session``."""
+    query = scope_to_center(select(ExamSession).order_by(ExamSession.theory_start.desc()), user, ExamSession.center_id)
+    return [sync_clock(exam_session) for exam_session in db.session.scalars(query)]
+
+
+# ---------------------------------------------------------------- rooms
+
+
+def add_room(exam_session: ExamSession, data: dict, now: datetime | None = None) -> Room:
+    if is_closed(exam_session, now):
+        raise Conflict("考试批次已结束，不能再增加考场", code="session_closed")
+    name = _text(data.get("name"), "name", max_length=100, name="考场名称")
+    kind = one_of(data.get("kind"), RoomKind, "kind", "考场类型必须是理论考场（theory）或操作技能考核场所（practical）")
+    capacity = _int(data.get("capacity"), "capacity", minimum=1)
+    stations = _int(data.get("stations"), "stations", minimum=0, required=False)
+    if any(r.name == name for r in exam_session.rooms):
+        raise Invalid(f"考场名称「{name}」已存在", field="name")
+    room = Room(session=exam_session, name=name, kind=RoomKind(kind), capacity=capacity, stations=stations)
+    db.session.add(room)
+    db.session.flush()
+    return room
+
+
+# ---------------------------------------------------------------- lookups shared by staffing and enrolment
+
+
+def room_of(exam_session: ExamSession, room_id, field: str = "room") -> Room | None:
+    """The session's own room by id (None when no room is given); 422 for another session's room."""
+    if room_id is None:
+        return None
+    if isinstance(room_id, bool) or not isinstance(room_id, int):
+        raise Invalid("考场必须是本批次的考场（id）或留空", field=field)
+    room = db.session.get(Room, room_id)
+    if room is None or room.session_id != exam_session.id:
+        raise Invalid(f"考场（id {room_id}）不属于本考试批次", field=field)
+    return room
+
+
+def user_named(username, blank: str) -> tuple[str, User | None]:
+    """The typed username (stripped) and its user, None when nobody has it; 422 ``blank`` when nothing
+    was typed. The caller decides what an unknown or unsuitable user is told, so that one center
+    cannot learn which usernames exist elsewhere."""
+    if not isinstance(username, str) or not username.strip():
+        raise Invalid(blank, field="username")
+    username = username.strip()
+    return username, db.session.scalar(select(User).where(User.username == username))

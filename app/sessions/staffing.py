@@ -1,0 +1,175 @@
+"""Staffing a session: who takes which duty (监考人员、考评人员、综合评审委员, 1.9.3), the grader
+panels, and who scores which candidate.
+
+Operations only flush; the request boundary commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.auth.models import Role, User
+from app.errors import Conflict, Invalid, NotFound
+from app.extensions import db
+from app.http_input import one_of
+
+from .models import (
+    STAFF_LABELS,
+    Enrollment,
+    ExamSession,
+    Room,
+    RoomKind,
+    SessionStatus,
+    StaffAssignment,
+    StaffRole,
+    roster_order,
+)
+from .planning import components_of, room_of, user_named
+
+
+def _staff_member(exam_session: ExamSession, username) -> User:
+    """A member of the session's own center. An unknown username and another center's user get the same
+    answer, so that one center cannot learn which usernames exist elsewhere."""
+    username, user = user_named(username, "请填写用户名")
+    if user is None or user.center_id != exam_session.center_id or user.role == Role.admin:
+        raise Invalid(f"本机构没有用户名为 {username} 的工作人员", field="username")
+    if user.role == Role.candidate:
+        raise Invalid(f"用户 {user.username} 是考生，不是本机构的工作人员", field="username")
+    return user
+
+
+# Who may take which duty (1.9.3 names 监考人员、考评人员、综合评审委员 as separate duties): the
+# user's account role must match; a center admin may also proctor (the proctor pages admit them).
+DUTY_ROLES = {
+    StaffRole.proctor: {Role.proctor, Role.center_admin},
+    StaffRole.grader: {Role.grader},
+    StaffRole.reviewer: {Role.reviewer},
+}
+
+
+def check_role(user: User, role: StaffRole) -> None:
+    """The account's role against the duty: a grader's or a reviewer's account is not a proctor's."""
+    if user.role not in DUTY_ROLES[role]:
+        raise Invalid(f"用户 {user.username} 是{user.role.label}，不能担任{STAFF_LABELS[role]}", field="username")
+
+
+def check_duty(exam_session: ExamSession, user: User, role: StaffRole, room: Room | None) -> None:
+    """Role against duty, and the duty against the plan: a proctor watches a theory room; reviewers
+    only where the level has 综合评审, graders where it has 操作技能考核 (1.9.3, components of the level).
+    Assigning checks the role only (the contract lets a proctor be added before the rooms exist, with
+    ``room: null``); readiness flags every assignment that does not fit its duty yet."""
+    check_role(user, role)
+    if role == StaffRole.proctor and (room is None or room.kind != RoomKind.theory):
+        raise Invalid("监考人员还没有安排到理论考场", field="room")
+    if role == StaffRole.reviewer and "review" not in components_of(exam_session):
+        raise Invalid(f"{exam_session.level}没有综合评审，不需要综合评审委员", field="role")
+    if role == StaffRole.grader and "practical" not in components_of(exam_session):
+        raise Invalid(f"{exam_session.level}没有操作技能考核，不需要考评人员", field="role")
+
+
+def duty_problems(exam_session: ExamSession) -> list[dict]:
+    """Assignments that no longer fit their duty (made before the check, or the room was changed)."""
+    problems = []
+    for assignment in exam_session.staff:
+        try:
+            check_duty(exam_session, assignment.user, assignment.role, assignment.room)
+        except Invalid as exc:
+            name = f"{assignment.user.display_name}（{assignment.user.username}）"
+            problems.append({"code": "staff_duty_mismatch", "message": f"{name}：{exc.message}"})
+    return problems
+
+
+def add_staff(exam_session: ExamSession, data: dict) -> StaffAssignment:
+    if exam_session.status == SessionStatus.published:
+        raise Conflict("成绩已发布，不能再调整人员", code="session_published")
+    user = _staff_member(exam_session, data.get("username"))
+    role = one_of(
+        data.get("role"),
+        StaffRole,
+        "role",
+        "职责必须是监考人员（proctor）、考评人员（grader）或综合评审委员（reviewer）",
+    )
+    room = room_of(exam_session, data.get("room"))
+    panel = data.get("panel")
+    if panel is not None and (not isinstance(panel, str) or len(panel.strip()) > 100):
+        raise Invalid("考评小组必须是小组名称（不超过 100 字）或留空", field="panel")
+    panel = panel.strip() or None if isinstance(panel, str) else None
+    existing = db.session.scalar(
+        select(StaffAssignment).where(
+            StaffAssignment.session_id == exam_session.id,
+            StaffAssignment.user_id == user.id,
+            StaffAssignment.role == StaffRole(role),
+        )
+    )
+    if existing is not None:
+        where = f"（{existing.room.name}）" if existing.room else ""
+        raise Conflict(
+            f"{user.username} 已是本批次的{STAFF_LABELS[StaffRole(role)]}{where}；要调整请先移除再安排",
+            code="already_assigned",
+        )
+    check_role(user, StaffRole(role))
+    assignment = StaffAssignment(
+        session=exam_session,
+        user=user,
+        role=StaffRole(role),
+        room=room,
+        panel=panel if role == StaffRole.grader.value else None,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def remove_staff(exam_session: ExamSession, assignment_id: int) -> None:
+    assignment = db.session.get(StaffAssignment, assignment_id)
+    if assignment is None or assignment.session_id != exam_session.id:
+        raise NotFound("人员安排不存在")
+    if exam_session.status == SessionStatus.published:
+        raise Conflict("成绩已发布，不能再调整人员", code="session_published")
+    db.session.delete(assignment)
+    db.session.flush()
+
+
+def staff_of(exam_session: ExamSession, role: StaffRole) -> list[StaffAssignment]:
+    return [s for s in exam_session.staff if s.role == role]
+
+
+def grader_panels(exam_session: ExamSession) -> dict[str | None, list[StaffAssignment]]:
+    """Graders by panel name (None: the unnamed panel)."""
+    panels: dict[str | None, list[StaffAssignment]] = {}
+    for assignment in staff_of(exam_session, StaffRole.grader):
+        panels.setdefault(assignment.panel, []).append(assignment)
+    return panels
+
+
+# ---------------------------------------------------------------- who scores whom
+# panel_for, graders_for and _roster_order are being moved to app/practical/panels.py in parallel:
+# kept here as they were (only _roster_order reads the one roster order of models.py).
+
+
+def _roster_order(session: ExamSession) -> list[Enrollment]:
+    return sorted(session.enrollments, key=roster_order)
+
+
+def panel_for(session: ExamSession, enrollment: Enrollment) -> str | None:
+    """The named panel that scores this candidate, or None when there are no named panels.
+
+    Named panels split the candidates between them (api-contract: Sessions): in roster order
+    (room, seat) the candidates are dealt to the panels, sorted by name, in contiguous blocks whose
+    sizes differ by at most one, so that each panel scores one stretch of seats.
+    """
+    named = sorted(p for p in grader_panels(session) if p)
+    if not named:
+        return None
+    roster = _roster_order(session)
+    return named[roster.index(enrollment) * len(named) // len(roster)]
+
+
+def graders_for(session: ExamSession, enrollment: Enrollment) -> list[User]:
+    """Who scores this candidate: the unnamed panel (scores everyone) plus their named panel, if any."""
+    panels = grader_panels(session)
+    members = list(panels.get(None, []))
+    panel = panel_for(session, enrollment)
+    if panel:
+        members += panels[panel]
+    return [m.user for m in members]
