@@ -1,5 +1,5 @@
 """Forms of the 申报 pages. Rows hold strings: the profile is validated once, by
-``scoring.eligibility_profile.parse_profile``, whose messages name the row and the field."""
+``scoring.eligibility.profile.parse_profile``, whose messages name the row and the field."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from scoring.eligibility_profile import CERTIFICATE_LEVELS, PROGRAMS, SCHOOLS, STATUS_LABELS, TITLE_RANKS
+from scoring.eligibility.profile import CERTIFICATE_LEVELS, PROGRAMS, SCHOOLS, STATUS_LABELS, TITLE_RANKS
 
 from .models import ID_TYPES
 

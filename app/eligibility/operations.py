@@ -20,7 +20,7 @@ from app.locking import lock_row
 from app.standards.registry import all_standards, get_level, get_standard
 from app.standards.schema import Standard
 from scoring.eligibility import evaluate
-from scoring.eligibility_profile import Profile, ProfileError, parse_date, parse_profile, profile_to_json
+from scoring.eligibility.profile import Profile, ProfileError, parse_date, parse_profile, profile_to_json
 
 from .labels import humanize
 from .models import Application, ApplicationStatus, CandidateProfile, EvidenceFile
