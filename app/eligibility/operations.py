@@ -29,9 +29,9 @@ CHINA = timeutil.CHINA
 
 
 def today() -> date:
-    """The server's local calendar date by Python's clock (``date.today()``, but through
-    ``timeutil.utcnow`` so that tests can move time): the default ``as_of`` and every application's."""
-    return timeutil.utcnow().astimezone().date()
+    """Today's Beijing date (contract v1.2, whatever the server's time zone), through
+    ``timeutil.utcnow`` so that tests can move time: the default ``as_of`` and every application's."""
+    return timeutil.beijing_today()
 
 
 # ---------------------------------------------------------------- checking
