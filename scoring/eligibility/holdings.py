@@ -9,7 +9,17 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from .counting import add_duration, format_duration, format_requirement
-from .profile import CERTIFICATE_LEVELS, PROGRAMS, SCHOOL_GROUPS, SCHOOLS, STATUS_LABELS, STATUSES, TITLE_RANKS, Profile
+from .profile import (
+    CERTIFICATE_LEVELS,
+    PROGRAMS,
+    SCHOOL_GROUPS,
+    SCHOOLS,
+    STATUS_LABELS,
+    STATUSES,
+    TITLE_RANKS,
+    Education,
+    Profile,
+)
 from .vocabulary import (
     Context,
     Outcome,
@@ -42,6 +52,9 @@ RELATED_MAJOR_SCOPE: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
 }
 
 OCCUPATION_SCOPES = ("own", "own_or_related")
+# An education rule's statuses: the profile's three, and ``probation`` — a graduate on or before
+# the ``probation_end`` of the entry (见习期, contract v1.2).
+RULE_STATUSES = (*STATUSES, "probation")
 
 
 # ---------------------------------------------------------------- age: {min_years}
@@ -153,11 +166,11 @@ def _title(spec: dict, profile: Profile, ctx: Context) -> Outcome:
 register("title", _validate_title, _title)
 
 
-# ---------------------------------------------------------------- education: {accept, majors, statuses, assessed}
+# ---------------------------------------------------------------- education: {accept, majors, statuses, assessed, equivalent}
 
 
 def _validate_education(spec: object, path: str) -> None:
-    spec = check_keys(spec, path, {"accept", "majors", "statuses"}, {"assessed"})
+    spec = check_keys(spec, path, {"accept", "majors", "statuses"}, {"assessed", "equivalent"})
     accept = spec["accept"]
     if not isinstance(accept, list) or not accept:
         raise RuleError("expected a non-empty list", join(path, "accept"))
@@ -168,8 +181,9 @@ def _validate_education(spec: object, path: str) -> None:
         if "programs" in item:
             check_list(item["programs"], PROGRAMS, join(where, "programs"))
     check_choice(spec["majors"], ("any", "own_or_related"), join(path, "majors"))
-    check_list(spec["statuses"], STATUSES, join(path, "statuses"))
+    check_list(spec["statuses"], RULE_STATUSES, join(path, "statuses"))
     check_true(spec, "assessed", path)
+    check_true(spec, "equivalent", path)
 
 
 def _accepted_pairs(spec: dict) -> set[tuple[str, str]]:
@@ -191,15 +205,45 @@ def related_majors_for(school: str, program: str, related_majors: tuple[dict, ..
     return majors
 
 
+def describe(e: Education) -> str:
+    """同等学力本科, 普通高等学校本科·行政管理 …"""
+    head = (
+        f"同等学力{e.program}" + (f"（{e.school}）" if e.school else "") if e.equivalent else f"{e.school}{e.program}"
+    )
+    return head + (f"·{e.major}" if e.major else "")
+
+
+def _level_accepted(spec: dict, e: Education, pairs: set[tuple[str, str]]) -> tuple[bool, str]:
+    """The school and program test: a 同等学力 entry only where the clause says （含同等学力）, at a
+    program the clause accepts (of the school, when it names one)."""
+    if not e.equivalent:
+        return (e.school, e.program) in pairs, f"{describe(e)}不属于本条所列学校与层次"
+    if not spec.get("equivalent"):
+        return False, f"{describe(e)}：本条未写“含同等学力”，同等学力不计"
+    ok = (e.school, e.program) in pairs if e.school else any(p == e.program for _, p in pairs)
+    return ok, f"{describe(e)}不属于本条所列学历层次"
+
+
+def _status_counts(spec: dict, e: Education, as_of: date) -> tuple[bool, str]:
+    """The status test; ``probation`` in the rule admits a graduate in the 见习期 on ``as_of``."""
+    if e.status in spec["statuses"] or ("probation" in spec["statuses"] and e.in_probation(as_of)):
+        return True, ""
+    if "probation" in spec["statuses"] and e.status == "graduated":
+        if e.probation_end is None:
+            return False, f"{describe(e)}：已毕业，未填写见习期，不计"
+        return False, f"{describe(e)}：已毕业，见习期已于{e.probation_end}结束，不计"
+    return False, f"{describe(e)}：{STATUS_LABELS[e.status]}不计"
+
+
 def education_matches(spec: dict, profile: Profile, ctx: Context):
-    """(matching rows, the reason the closest non-matching row fails)."""
+    """(matching rows, diplomas before 同等学力; the reason the closest non-matching row fails)."""
     pairs = _accepted_pairs(spec)
     matches, best_reason, best_depth = [], "未填写符合条件的学历", -1
     for e in profile.education:
-        what = f"{e.school}{e.program}{('·' + e.major) if e.major else ''}"
+        what = describe(e)
         checks = [
-            ((e.school, e.program) in pairs, f"{what}不属于本条所列学校与层次"),
-            (e.status in spec["statuses"], f"{what}：{STATUS_LABELS[e.status]}不计"),
+            _level_accepted(spec, e, pairs),
+            _status_counts(spec, e, ctx.as_of),
             (
                 spec["majors"] == "any" or e.major in related_majors_for(e.school, e.program, ctx.related_majors),
                 f"{what}：{e.major or '（未填专业）'}不是标准所列{e.school}{e.program}的本专业或相关专业",
@@ -211,6 +255,7 @@ def education_matches(spec: dict, profile: Profile, ctx: Context):
             matches.append(e)
         elif depth > best_depth:
             best_depth, best_reason = depth, checks[depth][1]
+    matches.sort(key=lambda e: e.equivalent)  # a diploma needs no further evidence
     return matches, best_reason
 
 
@@ -218,10 +263,18 @@ def _education(spec: dict, profile: Profile, ctx: Context) -> Outcome:
     matches, why_not = education_matches(spec, profile, ctx)
     if not matches:
         return never(why_not)
-    e = matches[0]
-    what = f"{e.school}{e.program}{('·' + e.major) if e.major else ''}"
+    # A status the rule names holds for good; a 见习期 only to its last day.
+    lasting = [e for e in matches if e.status in spec["statuses"]]
+    e = (lasting or matches)[0]
+    until = None if lasting else max(m.probation_end for m in matches)
+    status = STATUS_LABELS[e.status]
+    if e not in lasting:
+        status += f"，见习期至{e.probation_end}"  # 毕业学年实习或见习期的人员
     extra = "，经评估论证" if spec.get("assessed") else ""
-    return Outcome(True, f"具有{what}学历（{STATUS_LABELS[e.status]}{extra}）", ctx.as_of)
+    if e.equivalent:
+        # （含同等学力）: the platform cannot see the 同等学力 itself; the reviewer checks the evidence.
+        extra += "；同等学力需提交证明材料，由审核人核验"
+    return Outcome(True, f"具有{describe(e)}学历（{status}{extra}）", ctx.as_of, until)
 
 
 register("education", _validate_education, _education)

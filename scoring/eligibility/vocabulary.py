@@ -47,6 +47,7 @@ class Outcome:
     met: bool
     reason: str
     earliest: date | None  # first date ≥ as_of on which the rule holds, if nothing but time changes
+    until: date | None = None  # the last day it holds, if time ends it (a 见习期); None: for good
 
 
 def never(reason: str) -> Outcome:
@@ -144,8 +145,9 @@ def validate_rule(rule: dict, path: str = "") -> None:
 
 
 def apply_rule(rule: dict, profile: Profile, ctx: Context) -> Outcome:
-    """One rule against the profile. Every rule is monotone in time (once met, met later), which
-    is what lets all_of take the latest and any_of the earliest date of its parts."""
+    """One rule against the profile. Every rule is monotone in time (once met, met later) up to its
+    ``until`` (only a 见习期 ends), which is what lets all_of take the latest and any_of the
+    earliest date of its parts."""
     name, spec = next(iter(rule.items()))
     return KINDS[name].apply(spec, profile, ctx)
 
@@ -166,7 +168,11 @@ def _all_of(spec: list, profile: Profile, ctx: Context) -> Outcome:
     met = all(o.met for o in subs)
     dates = [o.earliest for o in subs]
     earliest = None if any(d is None for d in dates) else max(dates)
-    return Outcome(met, "；".join(o.reason for o in subs), ctx.as_of if met else earliest)
+    ends = [o.until for o in subs if o.until is not None]
+    until = min(ends) if ends else None
+    if earliest is not None and until is not None and earliest > until:
+        earliest = None  # one part ends before another begins: they never hold together
+    return Outcome(met, "；".join(o.reason for o in subs), ctx.as_of if met else earliest, until)
 
 
 def _any_of(spec: list, profile: Profile, ctx: Context) -> Outcome:
@@ -175,7 +181,9 @@ def _any_of(spec: list, profile: Profile, ctx: Context) -> Outcome:
     met = any(o.met for o in subs)
     dates = [o.earliest for o in subs if o.earliest is not None]
     earliest = min(dates) if dates else None
-    return Outcome(met, "；".join(o.reason for o in subs), ctx.as_of if met else earliest)
+    holding = [o for o in subs if o.met] or [o for o in subs if o.earliest == earliest]
+    until = None if any(o.until is None for o in holding) else max(o.until for o in holding)
+    return Outcome(met, "；".join(o.reason for o in subs), ctx.as_of if met else earliest, until)
 
 
 register("all_of", _validate_combination, _all_of)
