@@ -17,8 +17,10 @@ Each KIND of rule is defined once, as a (validate, apply) pair (``vocabulary.Kin
     ``accept``: ``[{schools: [...], programs: [...]}]`` (schools may name the groups 技工院校 and
     职业院校; programs omitted = any); ``majors``: ``any`` or ``own_or_related`` (only the majors
     the standard lists for that school type and program); ``statuses``: which of ``graduated``,
-    ``final_year``, ``enrolled`` count (含在读应届毕业生 = graduated + final_year);
-    ``assessed: true`` for 经评估论证.
+    ``final_year``, ``enrolled`` count (含在读应届毕业生 = graduated + final_year), and
+    ``probation``: a graduate on or before the entry's ``probation_end`` (见习期);
+    ``assessed: true`` for 经评估论证; ``equivalent: true`` where the clause says （含同等学力）
+    (only there does an ``equivalent`` entry count).
 ``title: {rank, matches_field}`` (``holdings``)
     a 职称 of ``rank`` or higher (初级 < 中级 < 高级); ``matches_field: true`` for 符合专业对应关系.
 ``training: {level, completion_certificate}`` (``holdings``)
