@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -46,3 +46,9 @@ def iso(value: datetime | None) -> str | None:
 def beijing(value: datetime | None) -> str:
     """The one date-time format every page shows: Beijing time to the minute (2026-12-01 09:00)."""
     return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def beijing_today() -> date:
+    """Today's calendar date in Beijing, whatever the server's time zone (a UTC server between
+    16:00 and 24:00 is already on Beijing's next day): every "today" of the platform's rules."""
+    return utcnow().astimezone(CHINA).date()

@@ -10,7 +10,7 @@ ones; 半年 = 6 months.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -135,7 +135,7 @@ def test_missing_lists_are_empty_lists(check):
 
 
 def test_as_of_defaults_to_today(check, api):
-    today = date.today()
+    today = datetime.now(timezone(timedelta(hours=8))).date()  # Beijing's date, contract v1.2
     sixteen = (today - relativedelta(years=16)).isoformat()
     assert check("3-01-01-04", "五级", {"birth_date": sixteen}, as_of=None)["met"][1] is True
     day_short = (today - relativedelta(years=16) + relativedelta(days=1)).isoformat()

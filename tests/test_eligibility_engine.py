@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from scoring.eligibility import evaluate
-from scoring.eligibility_profile import ProfileError, parse_profile
+from scoring.eligibility.profile import ProfileError, parse_profile
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "exam_templates"
 AS_OF = date(2026, 11, 22)

@@ -1,5 +1,5 @@
 """Forms of the 申报 pages. Rows hold strings: the profile is validated once, by
-``scoring.eligibility_profile.parse_profile``, whose messages name the row and the field."""
+``scoring.eligibility.profile.parse_profile``, whose messages name the row and the field."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from scoring.eligibility_profile import CERTIFICATE_LEVELS, PROGRAMS, SCHOOLS, STATUS_LABELS, TITLE_RANKS
+from scoring.eligibility.profile import CERTIFICATE_LEVELS, PROGRAMS, SCHOOLS, STATUS_LABELS, TITLE_RANKS
 
 from .models import ID_TYPES
 
@@ -28,12 +28,15 @@ class CertificateRow(Form):
 
 
 class EducationRow(Form):
-    school = SelectField("学校类型", choices=list(SCHOOLS))
+    school = SelectField("学校类型", choices=[(s, s) for s in SCHOOLS] + [("", "不填（同等学力）")])
     program = SelectField("层次", choices=list(PROGRAMS))
     major = StringField("专业", validators=[Length(max=100)])
     status = SelectField("状态", choices=list(STATUS_LABELS.items()))
     graduated = StringField("毕业日期", render_kw=DATE)
     assessed = BooleanField("经评估论证")
+    # Contract v1.2: 同等学力 (专科 or 本科, counts where a clause says 含同等学力) and the 见习期.
+    equivalent = BooleanField("同等学力（非学校毕业证书）")
+    probation_end = StringField("见习期结束日期（已毕业、尚在见习期时填写）", render_kw=DATE)
 
 
 class TitleRow(Form):
@@ -115,12 +118,14 @@ def form_to_candidate(form: ProfileForm) -> dict:
     ]
     candidate["education"] = [
         {
-            "school": r.school.data,
+            "school": _none_if_blank(r.school.data),
             "program": r.program.data,
             "major": r.major.data or "",
             "status": r.status.data,
             "graduated": _none_if_blank(r.graduated.data),
             "assessed": bool(r.assessed.data),
+            "equivalent": bool(r.equivalent.data),
+            "probation_end": _none_if_blank(r.probation_end.data),
         }
         for r in form.education
     ]

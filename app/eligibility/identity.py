@@ -64,7 +64,7 @@ def check_id(id_type: str, id_number: str) -> tuple[str, str]:
     if id_type == RESIDENT_ID:
         number = normalize_resident_id(number)
         # GB 11643-1999: 18 characters, the last its ISO 7064 MOD 11-2 check character.
-        error = resident_id_error(number, timeutil.utcnow().astimezone(timeutil.CHINA).date())
+        error = resident_id_error(number, timeutil.beijing_today())
         if error:
             raise Invalid(f"证件号码：{error}", field="id_number")
     elif not (4 <= len(number) <= 30) or not number.isascii() or not number.replace("-", "").isalnum():

@@ -21,7 +21,7 @@ from app.standards.registry import all_standards, get_level, get_standard
 from app.standards.schema import Standard
 from app.uploads import EvidenceFile
 from scoring.eligibility import evaluate
-from scoring.eligibility_profile import Profile, ProfileError, parse_date, parse_profile, profile_to_json
+from scoring.eligibility.profile import Profile, ProfileError, parse_date, parse_profile, profile_to_json
 
 from .labels import humanize
 from .models import Application, ApplicationStatus, CandidateProfile
@@ -30,9 +30,9 @@ CHINA = timeutil.CHINA
 
 
 def today() -> date:
-    """The server's local calendar date by Python's clock (``date.today()``, but through
-    ``timeutil.utcnow`` so that tests can move time): the default ``as_of`` and every application's."""
-    return timeutil.utcnow().astimezone().date()
+    """Today's Beijing date (contract v1.2, whatever the server's time zone), through
+    ``timeutil.utcnow`` so that tests can move time: the default ``as_of`` and every application's."""
+    return timeutil.beijing_today()
 
 
 # ---------------------------------------------------------------- checking

@@ -9,7 +9,6 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from app import timeutil
 from app.auth.decorators import roles_required
 from app.auth.roles import ADMINS, is_admin
 from app.boundary import fail, page_action
@@ -35,11 +34,6 @@ from .forms import (
 bp = Blueprint("eligibility", __name__, url_prefix="/eligibility")
 
 _PATH_RE = re.compile(r"^candidate\.(\w+)(?:\[(\d+)\]\.(\w+))?$")
-
-
-@bp.app_template_filter("elig_datetime")
-def format_datetime(value) -> str:
-    return timeutil.beijing(value)
 
 
 def _targets() -> list[tuple[str, str]]:

@@ -21,6 +21,8 @@ SCHOOL_GROUPS = {
 PROGRAMS = ("中级工班", "高级工班", "预备技师班", "技师班", "中职", "专科", "本科", "研究生")
 STATUSES = ("graduated", "final_year", "enrolled")
 STATUS_LABELS = {"graduated": "已毕业", "final_year": "在读应届毕业生", "enrolled": "在读"}
+# 同等学力 (contract v1.2: "equivalent": true) is of 专科 or 本科 level; the school may be omitted.
+EQUIVALENT_PROGRAMS = ("专科", "本科")
 # 副高 and 正高 are 高级 (contract).
 TITLE_RANKS = {"初级": 1, "中级": 2, "高级": 3, "副高": 3, "正高": 3}
 # National skill levels, lowest first: a certificate of a higher level includes the lower ones.
@@ -67,6 +69,12 @@ class Education:
     status: str
     graduated: date | None
     assessed: bool
+    equivalent: bool = False  # 同等学力 (school may be ""): counts only where the clause says （含同等学力）
+    probation_end: date | None = None  # a graduate's last day of 见习期 (contract v1.2)
+
+    def in_probation(self, as_of: date) -> bool:
+        """In the 见习期 on ``as_of``: a graduate whose probation ends on or after it."""
+        return self.status == "graduated" and self.probation_end is not None and as_of <= self.probation_end
 
 
 @dataclass(frozen=True)
@@ -130,7 +138,7 @@ class _Reader:
 
     def text(self, key: str, *, required: bool = True, choices: tuple[str, ...] | None = None) -> str:
         value = self.data.get(key)
-        if value is None and not required:
+        if not required and (value is None or (isinstance(value, str) and not value.strip())):
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
             raise ProfileError(f"{self._where(key)}：必须填写（文本）", self._where(key), self.index)
@@ -218,16 +226,27 @@ def parse_profile(candidate: object, as_of: date, path: str = "candidate") -> Pr
     for i, raw in enumerate(_rows(candidate, "education", path)):
         r = _Reader(raw, f"{path}.education[{i}]", i, as_of)
         status = r.text("status", choices=STATUSES)
+        equivalent = r.flag("equivalent")
+        school = r.text("school", required=not equivalent, choices=SCHOOLS)
+        program = r.text("program", choices=EQUIVALENT_PROGRAMS if equivalent else PROGRAMS)
+        # The contract refuses "a date after as_of where that cannot be": a final-year or
+        # enrolled student's expected graduation date can lie ahead (含在读应届毕业生).
+        graduated = r.date("graduated", required=status == "graduated", may_be_later=status != "graduated")
+        if raw.get("probation_end") is not None and status != "graduated":
+            where = f"{r.path}.probation_end"
+            raise ProfileError(f"{where}：只有已毕业的学历才有见习期", where, i)
+        # The 见习期 may still run after as_of; it cannot end before the graduation.
+        probation_end = r.date("probation_end", required=False, not_before=graduated, may_be_later=True)
         education.append(
             Education(
-                school=r.text("school", choices=SCHOOLS),
-                program=r.text("program", choices=PROGRAMS),
+                school=school,
+                program=program,
                 major=r.text("major", required=False),
                 status=status,
-                # The contract refuses "a date after as_of where that cannot be": a final-year or
-                # enrolled student's expected graduation date can lie ahead (含在读应届毕业生).
-                graduated=r.date("graduated", required=status == "graduated", may_be_later=status != "graduated"),
+                graduated=graduated,
                 assessed=r.flag("assessed"),
+                equivalent=equivalent,
+                probation_end=probation_end,
             )
         )
 
