@@ -15,11 +15,12 @@ PASS_MARK = 60  # 1.9.2 (both standards): 成绩皆达60分（含）以上为合
 CARRY_DAYS = 365  # 成绩保留 one year: a pass published within the last 365 days is kept (contract v1.1)
 
 
-def component_passed(score: float | None) -> bool:
-    """60 or more, without rounding (1.9.2). None — 缺考 (absent) or 违纪 (disqualified) — fails."""
+def component_passed(score: float | None, pass_mark: float = PASS_MARK) -> bool:
+    """``pass_mark`` (the standard's; 60 in 1.9.2) or more, without rounding. None — 缺考 (absent) or
+    违纪 (disqualified) — fails."""
     if score is None or isinstance(score, bool):
         return False
-    return score >= PASS_MARK  # NaN compares False: fails too
+    return score >= pass_mark  # NaN compares False: fails too
 
 
 def level_passed(scores: Mapping[str, float | None], required: Sequence[str]) -> bool:

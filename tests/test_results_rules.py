@@ -133,3 +133,9 @@ def test_a_pass_outside_the_year_does_not_cancel_carry_from_a_later_attempt():
         (now - timedelta(days=30), {"theory": 61, "practical": 20}),
     ]
     assert carried_components(prior, now, TWO) == {"theory": 61.0}
+
+
+def test_the_pass_mark_is_the_standards_own():
+    """Issue 24 item 6: the mark is read from the standard, not a constant of the code."""
+    assert component_passed(69.99, 70) is False and component_passed(70, 70) is True
+    assert component_passed(60, 70) is False and component_passed(60) is True

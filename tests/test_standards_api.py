@@ -159,6 +159,9 @@ def test_590008_detail_is_derived_and_has_no_conditions(client, headers):
     assert s["weights_source"] == "derived"
     assert s["eligibility"] == {}
     assert s["assessment"]["min_stations"] is None and s["assessment"]["reviewers"] is None
+    # the text gives no pass mark: the 60 applied is shown, flagged derived like the weights (issue 24 item 6)
+    assert s["assessment"]["pass_mark"] == 60 and s["assessment"]["pass_mark_derived"] is True
+    assert s["assessment"]["components_derived"] is True
     for table in ("theory_weights", "skill_weights"):
         for level in ("初级", "中级", "高级"):
             assert sum(s[table][level].values()) == 100

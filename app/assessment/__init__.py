@@ -127,7 +127,8 @@ class Component:
     def passed(self, final: FinalScore, standard: Standard) -> bool:
         """1.9.2: passed at the standard's pass mark or above, without rounding; 缺考/违纪 fail.
         A carried score was a pass when it was published (成绩保留)."""
-        return final.status in (Status.final, Status.carried) and component_passed(final.score)
+        mark = standard.assessment.pass_mark
+        return final.status in (Status.final, Status.carried) and component_passed(final.score, mark)
 
 
 REGISTRY: dict[str, Component] = {}

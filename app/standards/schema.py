@@ -51,7 +51,10 @@ class MinMinutes(Strict):
 
 
 class Assessment(Strict):
-    pass_mark: float | None = Field(default=None, ge=0, le=100)
+    # 1.9.2 of the national standards: 60. A standard that states none (590008) carries the platform's
+    # 60 with pass_mark_derived: true, shown as derived on the page and in GET /standards/<id>.
+    pass_mark: float = Field(ge=0, le=100)
+    pass_mark_derived: bool = False
     components: dict[str, list[Component]]
     components_derived: bool = False
     min_minutes: MinMinutes

@@ -25,7 +25,9 @@ def standard_detail(standard: Standard) -> dict:
         "levels": [{"id": lv.id, "title": lv.title, "training_hours": lv.training_hours} for lv in standard.levels],
         "assessment": {
             "pass_mark": _number(rules.pass_mark),
+            "pass_mark_derived": rules.pass_mark_derived,
             "components": {lv: list(rules.components[lv]) for lv in standard.level_ids},
+            "components_derived": rules.components_derived,
             "min_minutes": rules.min_minutes.model_dump(),
             "proctors": rules.proctors.model_dump() if rules.proctors else None,
             "graders": rules.graders.model_dump() if rules.graders else None,
