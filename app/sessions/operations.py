@@ -359,42 +359,6 @@ def staff_of(session: ExamSession, role: StaffRole) -> list[StaffAssignment]:
     return [s for s in session.staff if s.role == role]
 
 
-def grader_panels(session: ExamSession) -> dict[str | None, list[StaffAssignment]]:
-    """Graders by panel name (None: the unnamed panel)."""
-    panels: dict[str | None, list[StaffAssignment]] = {}
-    for assignment in staff_of(session, StaffRole.grader):
-        panels.setdefault(assignment.panel, []).append(assignment)
-    return panels
-
-
-def _roster_order(session: ExamSession) -> list[Enrollment]:
-    return sorted(session.enrollments, key=lambda e: (e.room_id or 0, e.seat or 0, e.id))
-
-
-def panel_for(session: ExamSession, enrollment: Enrollment) -> str | None:
-    """The named panel that scores this candidate, or None when there are no named panels.
-
-    Named panels split the candidates between them (api-contract: Sessions): in roster order
-    (room, seat) the candidates are dealt to the panels, sorted by name, in contiguous blocks whose
-    sizes differ by at most one, so that each panel scores one stretch of seats.
-    """
-    named = sorted(p for p in grader_panels(session) if p)
-    if not named:
-        return None
-    roster = _roster_order(session)
-    return named[roster.index(enrollment) * len(named) // len(roster)]
-
-
-def graders_for(session: ExamSession, enrollment: Enrollment) -> list[User]:
-    """Who scores this candidate: the unnamed panel (scores everyone) plus their named panel, if any."""
-    panels = grader_panels(session)
-    members = list(panels.get(None, []))
-    panel = panel_for(session, enrollment)
-    if panel:
-        members += panels[panel]
-    return [m.user for m in members]
-
-
 # ---------------------------------------------------------------- candidates
 
 
