@@ -22,7 +22,6 @@ from .traits import traits_of
 
 
 @bp.get(f"/<int:session_id>/{COMPONENT}/manage")
-@bp.get(f"/<int:session_id>/{COMPONENT}/manage")
 @roles_required(*ADMINS)
 def manage(session_id: int, component: str):
     session = viewer_session(session_id, component)
