@@ -73,6 +73,8 @@ class PracticalComponent(PanelComponent):
     account_role = Role.grader
     member_noun = "考评员"
     panel_noun = "考评小组"
+    unnamed_panel = "统一小组"
+    section_noun = "职业功能"
     rule_key = "graders"  # 1.9.3 考评人员为3人以上单数 (3-01-01-04) / 3人（含）以上单数 (3-01-04-03)
     splittable = True
 
@@ -138,6 +140,8 @@ class ReviewComponent(PanelComponent):
     account_role = Role.reviewer
     member_noun = "综合评审委员"
     panel_noun = "综合评审委员"
+    unnamed_panel = "评审委员会"
+    section_noun = "项目"
     rule_key = "reviewers"  # 1.9.3 综合评审委员为3人以上单数
     single_score = True
     reads_materials = True

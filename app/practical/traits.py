@@ -6,7 +6,8 @@ A panel component is an entry of the assessment registry (``app.assessment``) wi
 - ``staff_role`` / ``account_role``: who sits on the session's staff for it, and the account role
   they must hold (考评员 ``grader`` / 综合评审委员 ``reviewer``; the organization rating's 评估专家
   ``expert`` later);
-- ``member_noun`` / ``panel_noun``: how messages and pages name a member and a panel;
+- ``member_noun`` / ``panel_noun`` / ``unnamed_panel`` / ``section_noun``: how messages and pages
+  name a member, a panel, the panel without a name, and a row of the sheet;
 - ``panel_rule(rules)``: the panel rule — an odd number of at least N — from the standard's
   assessment rules (``rule_key`` names the field), or the platform's default where it states none;
 - ``sheet_layout(session)``: the sheet's sections [{"area", "max", "parts"}] (practical: the skill
@@ -47,6 +48,8 @@ class PanelTraits(assessment.Component):
     account_role: ClassVar[Role]
     member_noun: ClassVar[str]
     panel_noun: ClassVar[str]
+    unnamed_panel: ClassVar[str]  # how pages name the panel without a name
+    section_noun: ClassVar[str]  # how pages head the sheet's rows
     rule_key: ClassVar[str | None] = None  # the ``Assessment`` field of the standard's rule
     single_score: ClassVar[bool] = False
     splittable: ClassVar[bool] = False
