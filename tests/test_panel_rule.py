@@ -10,6 +10,9 @@ as the platform's.
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -119,3 +122,21 @@ def test_590008_with_three_graders_is_ready_and_finalizes(client, build):
     done = score_and_finalize(client, sid, admin, graders)
     assert done.status_code == 200, done.get_json()
     assert len(done.get_json()["graders"]) == 3
+
+
+# ---------------------------------------------------------------- the engine's arrows
+
+
+def test_the_panel_engine_never_imports_the_registered_components():
+    """traits ← engine (access, sheets, marking, reports) ← component: the engine asks the registry
+    for a component's traits, so ``component.py`` (which imports the engine) is imported by none of it."""
+    folder = Path(__file__).resolve().parent.parent / "app" / "practical"
+    for name in ("panels", "traits", "access", "sheets", "marking", "reports"):
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {
+            (node.module or "") + "." + alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            for alias in node.names
+        }
+        assert not [m for m in imported if "component" in m.split(".") or "views" in m], (name, imported)
