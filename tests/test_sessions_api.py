@@ -9,7 +9,8 @@ import pytest
 from app.auth.models import User
 from app.banks.seed import import_seed
 from app.extensions import db
-from app.sessions import enrolment, staffing
+from app.practical.panels import graders_for, panel_for
+from app.sessions import enrolment
 from app.sessions.models import ExamSession, SessionStatus
 from tests.conftest import PASSWORD
 from tests.test_sessions_fixtures import approved, build_papers, session_body
@@ -288,9 +289,9 @@ def test_named_panels_split_the_candidates(app, client, admin, make_user, monkey
         client.post(f"/api/v1/sessions/{sid}/candidates", json={"username": name, "room": room}, headers=admin)
     with app.app_context():
         session = db.session.get(ExamSession, sid)
-        panels = [staffing.panel_for(session, e) for e in sorted(session.enrollments, key=lambda e: e.seat)]
+        panels = [panel_for(session, e) for e in sorted(session.enrollments, key=lambda e: e.seat)]
         assert panels == ["乙组", "乙组", "乙组", "甲组", "甲组"]  # sorted by name: 乙 < 甲 in code points
-        graders = {u.username for u in staffing.graders_for(session, session.enrollments[0])}
+        graders = {u.username for u in graders_for(session, session.enrollments[0])}
         assert graders == {"g3", "g4", "g5"}
 
 

@@ -1,7 +1,7 @@
 """/api/v1 practical assessment (操作技能考核) and comprehensive review (综合评审).
 
 The same handlers serve both components (``<component>`` is ``practical`` or ``review``); thin:
-parse, check permission, call one operation in app.practical.operations, render.
+parse, check permission, call one operation of app.practical (access, sheets, marking, reports — the same the pages call), render.
 Contract: GET …/practical/sheet; PUT …/practical/<username> (grader) {"sections"}; PUT
 …/review/<username> (reviewer) {"score"}; POST …/<username>/finalize (center_admin); v1.1
 GET …/agreement. Added here: the roster with progress, one candidate's sheets, 缺考/违纪 marks,
@@ -13,9 +13,9 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from app import timeutil
-from app.auth.roles import ADMINS
+from app.auth.roles import ADMINS, PANEL_MEMBERS, is_admin
 from app.errors import Invalid
-from app.practical import operations as ops
+from app.practical import access, marking, reports, sheets
 from app.practical import review as review_ops
 from app.practical.models import ComponentResult, ScoreRecord, ScoreSheet
 
@@ -23,7 +23,7 @@ from . import bp
 from .common import api_auth, api_user, json_body
 
 COMPONENT = "<any(practical, review):component>"
-MEMBERS = ("grader", "reviewer")
+MEMBERS = PANEL_MEMBERS
 
 
 def sheet_json(sheet: ScoreSheet) -> dict:
@@ -71,10 +71,10 @@ def record_json(entry: ScoreRecord) -> dict:
 @bp.get(f"/sessions/<int:session_id>/{COMPONENT}/sheet")
 @api_auth(*ADMINS, *MEMBERS)
 def get_sheet(session_id: int, component: str):
-    session = ops.session_for_viewer(session_id, api_user(), component)
-    ops.check_component(session, component)
+    session = access.session_for_viewer(session_id, api_user(), component)
+    access.check_component(session, component)
     sections = []
-    for s in ops.sheet_sections(session, component):
+    for s in sheets.sheet_sections(session, component):
         entry = {"area": s["area"], "max": s["max"]}
         if s["parts"]:
             entry["parts"] = s["parts"]
@@ -88,10 +88,10 @@ def roster(session_id: int, component: str):
     """Admins: every candidate with panel, progress, totals and spread. A member: their panel's
     candidates with their own sheet only (another member's marks are never shown before finalization)."""
     user = api_user()
-    session = ops.session_for_viewer(session_id, user, component)
-    ops.check_component(session, component)
+    session = access.session_for_viewer(session_id, user, component)
+    access.check_component(session, component)
     rows = []
-    for row in ops.summary(session, component, user):
+    for row in reports.summary(session, component, user):
         entry = {
             "username": row["username"],
             "name": row["name"],
@@ -103,10 +103,10 @@ def roster(session_id: int, component: str):
         }
         if "totals" in row:
             entry.update(totals=row["totals"], score=row["score"], spread=row["spread"], flagged=row["flagged"])
-        if not ops.is_admin(user):
+        if not is_admin(user):
             entry["mine"] = sheet_json(row["mine"]) if row["mine"] else None
         rows.append(entry)
-    return jsonify({"candidates": rows, "spread_threshold": ops.spread_threshold(session.center_id)})
+    return jsonify({"candidates": rows, "spread_threshold": marking.spread_threshold(session.center_id)})
 
 
 @bp.put(f"/sessions/<int:session_id>/{COMPONENT}/<username>")
@@ -114,8 +114,8 @@ def roster(session_id: int, component: str):
 def save_sheet(session_id: int, component: str, username: str):
     now = timeutil.utcnow()
     user = api_user()
-    session = ops.session_for_member(session_id, user, component)
-    sheet = ops.save_sheet(session, component, user, username, json_body(), now)
+    session = access.session_for_member(session_id, user, component)
+    sheet = sheets.save_sheet(session, component, user, username, json_body(), now)
     return jsonify({"username": username, **sheet_json(sheet)})
 
 
@@ -124,26 +124,26 @@ def save_sheet(session_id: int, component: str, username: str):
 def candidate_sheets(session_id: int, component: str, username: str):
     """A member: their own sheet (and, once finalized, the panel's totals); admins: every sheet."""
     user = api_user()
-    session = ops.session_for_viewer(session_id, user, component)
-    ops.check_component(session, component)
-    enrollment = ops.enrollment_named(session, username)
-    result = ops.existing_result(component, enrollment)
+    session = access.session_for_viewer(session_id, user, component)
+    access.check_component(session, component)
+    enrollment = access.enrollment_named(session, username)
+    result = sheets.existing_result(component, enrollment)
     body = {"username": username, "result": result_json(result)}
-    if ops.is_admin(user) or (result is not None and result.locked):
-        if not ops.is_admin(user):
-            ops.ensure_in_panel(session, component, user, enrollment)
-        body["sheets"] = [sheet_json(s) for s in ops.sheets_of(component, enrollment)]
-        body["preview"] = ops.preview(session, component, enrollment)
+    if is_admin(user) or (result is not None and result.locked):
+        if not is_admin(user):
+            access.ensure_in_panel(session, component, user, enrollment)
+        body["sheets"] = [sheet_json(s) for s in sheets.sheets_of(component, enrollment)]
+        body["preview"] = marking.preview(session, component, enrollment)
     else:
-        ops.ensure_in_panel(session, component, user, enrollment)
-        mine = ops.own_sheet(session, component, user, enrollment)
+        access.ensure_in_panel(session, component, user, enrollment)
+        mine = sheets.own_sheet(session, component, user, enrollment)
         body["sheets"] = [sheet_json(mine)] if mine else []
     return jsonify(body)
 
 
 def finalize_json(result: ComponentResult, session, component: str) -> dict:
     enrollment = result.enrollment
-    view = ops.preview(session, component, enrollment)
+    view = marking.preview(session, component, enrollment)
     return {
         "username": enrollment.user.username,
         "score": result.score,
@@ -160,9 +160,9 @@ def finalize_json(result: ComponentResult, session, component: str) -> dict:
 @api_auth(*ADMINS)
 def finalize(session_id: int, component: str, username: str):
     now = timeutil.utcnow()
-    session = ops.session_for_viewer(session_id, api_user(), component)
+    session = access.session_for_viewer(session_id, api_user(), component)
     data = json_body() if request.get_data() else {}  # the note is optional: no body is no note
-    result = ops.finalize(session, component, api_user(), username, data.get("note"), now)
+    result = marking.finalize(session, component, api_user(), username, data.get("note"), now)
     return jsonify(finalize_json(result, session, component))
 
 
@@ -171,12 +171,12 @@ def finalize(session_id: int, component: str, username: str):
 def finalize_panel(session_id: int, component: str):
     """{"panel": name | null} or {"all": true}, optional {"notes": {username: note}} → finalized and skipped."""
     now = timeutil.utcnow()
-    session = ops.session_for_viewer(session_id, api_user(), component)
+    session = access.session_for_viewer(session_id, api_user(), component)
     data = json_body()
     notes = data.get("notes") or {}
     if not isinstance(notes, dict):
         raise Invalid("notes 须为 {考生用户名: 说明} 的对象", field="notes")
-    done, skipped = ops.finalize_panel(
+    done, skipped = marking.finalize_panel(
         session, component, api_user(), data.get("panel"), notes, now, every=data.get("all") is True
     )
     return jsonify({"finalized": [finalize_json(r, session, component) for r in done], "skipped": skipped})
@@ -187,24 +187,24 @@ def finalize_panel(session_id: int, component: str):
 def mark(session_id: int, component: str, username: str):
     """{"mark": "absent" | "disqualified" | null, "reason"}: 缺考 / 违纪 (a reason required) / clear."""
     now = timeutil.utcnow()
-    session = ops.session_for_viewer(session_id, api_user(), component)
+    session = access.session_for_viewer(session_id, api_user(), component)
     data = json_body()
-    result = ops.mark(session, component, api_user(), username, data.get("mark"), data.get("reason"), now)
+    result = marking.mark(session, component, api_user(), username, data.get("mark"), data.get("reason"), now)
     return jsonify({"username": username, "result": result_json(result)})
 
 
 @bp.get(f"/sessions/<int:session_id>/{COMPONENT}/record")
 @api_auth(*ADMINS)
 def record(session_id: int, component: str):
-    session = ops.session_for_viewer(session_id, api_user(), component)
-    return jsonify({"record": [record_json(r) for r in ops.records(session, component)]})
+    session = access.session_for_viewer(session_id, api_user(), component)
+    return jsonify({"record": [record_json(r) for r in reports.records(session, component)]})
 
 
 @bp.get(f"/sessions/<int:session_id>/{COMPONENT}/agreement")
 @api_auth(*ADMINS)
 def agreement(session_id: int, component: str):
-    session = ops.session_for_viewer(session_id, api_user(), component)
-    panels = ops.agreement(session, component)
+    session = access.session_for_viewer(session_id, api_user(), component)
+    panels = reports.agreement(session, component)
     for panel in panels:
         panel.pop("rule")
         for stats in panel["grader_stats"]:
@@ -216,11 +216,11 @@ def agreement(session_id: int, component: str):
 @api_auth(*ADMINS)
 def set_split(session_id: int, area: str):
     """{"parts": [{"name": 工作内容, "max": points}]} splits a section; an empty list removes the split."""
-    session = ops.session_for_viewer(session_id, api_user(), "practical")
+    session = access.session_for_viewer(session_id, api_user(), "practical")
     parts = json_body().get("parts")
     if not isinstance(parts, list):
         raise Invalid("parts 须为列表", field="parts")
-    ops.set_split(session, area, parts)
+    sheets.set_split(session, area, parts)
     return get_sheet(session_id, "practical")
 
 
@@ -228,7 +228,7 @@ def set_split(session_id: int, area: str):
 @api_auth("center_admin")
 def scoring_settings():
     """The center's spread threshold (points; a sheet whose spread is above it is flagged)."""
-    settings = ops.set_spread_threshold(api_user().center_id, json_body().get("spread_threshold"))
+    settings = marking.set_spread_threshold(api_user().center_id, json_body().get("spread_threshold"))
     return jsonify({"spread_threshold": settings.spread_threshold})
 
 
@@ -236,7 +236,7 @@ def scoring_settings():
 @api_auth(*ADMINS)
 def review_deadline(session_id: int):
     """{"due": ISO datetime}: candidates upload their review materials until then."""
-    session = ops.session_for_viewer(session_id, api_user(), "review")
+    session = access.session_for_viewer(session_id, api_user(), "review")
     row = review_ops.set_deadline(session, json_body().get("due"))
     return jsonify({"due": timeutil.iso(row.submissions_due)})
 
@@ -262,8 +262,8 @@ def list_materials(session_id: int):
         session = review_ops.candidate_session(session_id, user)
         enrollments = [e for e in session.enrollments if e.user_id == user.id]
     else:
-        session = ops.session_for_viewer(session_id, user, "review")
-        enrollments = ops.candidates_for(session, "review", user)
+        session = access.session_for_viewer(session_id, user, "review")
+        enrollments = access.candidates_for(session, "review", user)
     return jsonify(
         {
             "due": timeutil.iso(review_ops.review_row(session).submissions_due),

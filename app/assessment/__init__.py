@@ -42,12 +42,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from app.assessment.plan import SessionPlan
 from app.standards.registry import get_standard
 from scoring.results import component_passed
 
 if TYPE_CHECKING:  # types only: sessions sits above this package
     from app.sessions.models import ExamSession
-    from app.sessions.readiness import SessionPlan
     from app.standards.schema import Assessment, Standard
 
 

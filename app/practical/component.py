@@ -1,13 +1,17 @@
 """Practical assessment (操作技能考核) and comprehensive review (综合评审) as entries of the
 assessment registry: both are scored by a panel (graders / reviewers), so both live in this domain.
 
-Readiness here is pure (plain ``SessionPlan`` in, problems out); the rules are the standard's
-(``Standard.assessment``): 1.9.3 panels, 1.9.5 stations.
+``PanelComponent`` is the engine's entry: the traits (``traits.PanelTraits``: staff and account
+role, member noun, panel rule, sheet layout …) plus the registry hooks, which every panel component
+takes from the engine (sheets, marking, reports) rather than from a copy. A further panel — the
+organization rating's expert panel — is one more subclass with its own traits, registered the same way.
+
+Readiness is pure (plain ``SessionPlan`` in, problems out); the rules are the standard's
+(``Standard.assessment``): 1.9.3 ratios and panels, 1.9.5 stations.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 
 from flask import render_template
@@ -15,16 +19,22 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app import assessment
+from app.assessment.plan import SessionPlan
+from app.auth.models import Role
 from app.extensions import db
-from app.sessions.models import ExamSession
-from app.sessions.readiness import SessionPlan, clause_of, required_graders
+from app.sessions.models import ExamSession, StaffRole
+from app.sessions.planning import standard_of
+from app.sessions.readiness import clause_of, required_graders
 from app.standards.schema import Assessment
+from scoring.panel import panels_of
 
-from . import operations as ops
-from .models import ScoreSheet
+from . import reports
+from .models import REVIEW_SECTION, ScoreSheet
+from .sheets import splits_of
+from .traits import PanelTraits
 
 
-class PanelComponent(assessment.Component):
+class PanelComponent(PanelTraits):
     """A component scored by a panel: final once the center admin finalizes (or marks 缺考/违纪)."""
 
     def has_started(self, session: ExamSession) -> bool:
@@ -40,25 +50,17 @@ class PanelComponent(assessment.Component):
         return 0  # nothing runs against a clock: sheets stay open until finalized
 
     def final_scores(self, session: ExamSession) -> dict[int, assessment.FinalScore]:
-        return ops.final_scores(session, self.key)
+        return reports.final_scores(session, self.key)
 
     def session_section(self, session: ExamSession) -> str | None:
         """Progress (sheets in, finalized, flagged) and the agreement figures with their chart."""
-        rows = [(e, ops.preview(session, self.key, e), ops.existing_result(self.key, e)) for e in session.enrollments]
-        progress = {
-            "candidates": len(rows),
-            "sheets": sum(len(view["totals"]) for _, view, _ in rows),
-            "needed": sum(len(view["members"]) for _, view, _ in rows),
-            "final": sum(1 for _, _, result in rows if result is not None and result.locked),
-            "flagged": sum(1 for _, view, _ in rows if view["flagged"]),
-        }
         return Markup(  # noqa: S704 - a rendered, autoescaped template
             render_template(
                 "practical/_session_section.html",
                 s=session,
                 component=self,
-                progress=progress,
-                agreement=ops.agreement(session, self.key),
+                progress=reports.session_progress(session, self.key),
+                agreement=reports.agreement(session, self.key),
             )
         )
 
@@ -67,6 +69,24 @@ class PracticalComponent(PanelComponent):
     key = "practical"
     label = "操作技能考核"
     minutes_key = "practical_minutes"
+    staff_role = StaffRole.grader
+    account_role = Role.grader
+    member_noun = "考评员"
+    panel_noun = "考评小组"
+    unnamed_panel = "统一小组"
+    section_noun = "职业功能"
+    rule_key = "graders"  # 1.9.3 考评人员为3人以上单数 (3-01-01-04) / 3人（含）以上单数 (3-01-04-03)
+    splittable = True
+
+    def sheet_layout(self, session: ExamSession) -> list[dict]:
+        """One section per 职业功能 of the level's 4.2 技能要求权重表 (max points = the weight), each
+        optionally split into 工作内容 (``sheets.set_split``)."""
+        splits = splits_of(session)
+        weights = standard_of(session).skill_weights[session.level]
+        return [{"area": area, "max": weight, "parts": list(splits.get(area, []))} for area, weight in weights.items()]
+
+    def plan_panels(self, plan: SessionPlan) -> dict[str | None, list[str | None]]:
+        return panels_of([(panel, panel) for panel in plan.grader_panels])
 
     def readiness(self, plan: SessionPlan, rules: Assessment) -> list[dict]:
         problems: list[dict] = []
@@ -74,8 +94,7 @@ class PracticalComponent(PanelComponent):
         def add(code: str, message: str) -> None:
             problems.append({"code": code, "message": message})
 
-        # 1.9.3 graders: overall ratio, and every panel an odd number of at least min_panel
-        # (3-01-01-04: 考评人员为3人以上单数; 3-01-04-03: 3人（含）以上单数).
+        # 1.9.3 graders: the overall ratio, and someone to grade at all — where the standard states them.
         if rules.graders is not None:
             rule = rules.graders
             clause = clause_of(plan, "graders", "1.9.3")
@@ -90,12 +109,8 @@ class PracticalComponent(PanelComponent):
                 )
             if total == 0:
                 add("grader_panel_missing", f"尚未安排考评人员（考评小组须为 {rule.min_panel} 人以上单数，{clause}）")
-            for panel, size in Counter(plan.grader_panels).items():
-                label = f"考评小组「{panel}」" if panel else "考评小组"
-                if size < rule.min_panel:
-                    add("grader_panel_too_small", f"{label}只有 {size} 人，须不少于 {rule.min_panel} 人（{clause}）")
-                if rule.odd and size % 2 == 0:
-                    add("grader_panel_even", f"{label}有 {size} 人，须为单数（{clause}）")
+        # 1.9.3 every panel as it will score (the check finalize runs too).
+        problems += super().readiness(plan, rules)
 
         # 1.9.5 各操作技能考核场所考核工位不少于3个.
         if rules.min_stations is not None:
@@ -121,25 +136,21 @@ class ReviewComponent(PanelComponent):
     key = "review"
     label = "综合评审"
     minutes_key = "review_minutes"
+    staff_role = StaffRole.reviewer
+    account_role = Role.reviewer
+    member_noun = "综合评审委员"
+    panel_noun = "综合评审委员"
+    unnamed_panel = "评审委员会"
+    section_noun = "项目"
+    rule_key = "reviewers"  # 1.9.3 综合评审委员为3人以上单数
+    single_score = True
+    reads_materials = True
 
-    def readiness(self, plan: SessionPlan, rules: Assessment) -> list[dict]:
-        # 1.9.3 综合评审委员为3人以上单数 — only where the standard states it.
-        if rules.reviewers is None:
-            return []
-        rule = rules.reviewers
-        clause = clause_of(plan, "reviewers", "1.9.3")
-        if plan.reviewers < rule.min_panel:
-            return [
-                {
-                    "code": "reviewer_panel_too_small",
-                    "message": f"综合评审委员 {plan.reviewers} 人，须不少于 {rule.min_panel} 人（{clause}）",
-                }
-            ]
-        if rule.odd and plan.reviewers % 2 == 0:
-            return [
-                {"code": "reviewer_panel_even", "message": f"综合评审委员 {plan.reviewers} 人，须为单数（{clause}）"}
-            ]
-        return []
+    def sheet_layout(self, session: ExamSession) -> list[dict]:
+        return [{"area": REVIEW_SECTION, "max": 100, "parts": []}]  # one score, 百分制 (1.9.2)
+
+    def plan_panels(self, plan: SessionPlan) -> dict[str | None, list[str | None]]:
+        return {None: [None] * plan.reviewers}  # one panel, also when empty (0 reviewers is too few)
 
 
 assessment.register(PracticalComponent())

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.sessions.demo import CANDIDATES, DEMO_PLANS
 from app.sessions.models import SessionStatus
 
-from . import operations as ops
+from . import marking, sheets
 
 GRADERS = ("grader1", "grader2", "grader3")
 
@@ -25,7 +25,7 @@ GRADER_BIAS = {"grader1": 1.5, "grader2": -2.0, "grader3": 0.5}  # a little hars
 def _sheet(session, base: float, rng: random.Random) -> dict:
     """Sections in proportion to their maxima around ``base`` percent (±4), in half points."""
     sections = {}
-    for section in ops.sheet_sections(session, "practical"):
+    for section in sheets.sheet_sections(session, "practical"):
         share = min(1.0, max(0.0, (base + rng.uniform(-4, 4)) / 100))
         sections[section["area"]] = round(section["max"] * share * 2) / 2
     return {"sections": sections}
@@ -37,7 +37,7 @@ def _score(session, users, graders_per_candidate: dict[str, int], at, wide: str 
         for index, grader in enumerate(GRADERS[: graders_per_candidate[name]]):
             rng = random.Random(f"{session.id}-{name}-{grader}")
             shift = GRADER_BIAS[grader] + (18 if wide == name and index == 2 else 0)
-            ops.save_sheet(session, "practical", users[grader], name, _sheet(session, base + shift, rng), at)
+            sheets.save_sheet(session, "practical", users[grader], name, _sheet(session, base + shift, rng), at)
 
 
 def demo_practical(users: dict[str, User]) -> None:
@@ -47,10 +47,12 @@ def demo_practical(users: dict[str, User]) -> None:
             counts = {name: 1 + (n < 5) + (n < 2) for n, name in enumerate(CANDIDATES)}
             _score(session, users, counts, now - timedelta(hours=20), wide=CANDIDATES[1])
             correction = _sheet(session, 58, random.Random("correction"))
-            ops.save_sheet(session, "practical", users["grader1"], CANDIDATES[0], correction, now - timedelta(hours=19))
+            sheets.save_sheet(
+                session, "practical", users["grader1"], CANDIDATES[0], correction, now - timedelta(hours=19)
+            )
         elif target == SessionStatus.published:
             _score(session, users, dict.fromkeys(CANDIDATES, 3), session.theory_start + timedelta(hours=3))
-            done, skipped = ops.finalize_panel(
+            done, skipped = marking.finalize_panel(
                 session,
                 "practical",
                 users["center_admin"],

@@ -26,8 +26,8 @@ from app.sessions.models import Enrollment, ExamSession, SessionComponent, Sessi
 from app.sessions.planning import parse_datetime
 from app.uploads import parses, read_upload, remove_file, sniff, stage_file
 
-from . import operations as ops
 from .models import MATERIAL_LABELS, MaterialKind, ReviewMaterial
+from .sheets import existing_result
 
 
 def candidate_session(session_id: int, user: User) -> ExamSession:
@@ -72,7 +72,7 @@ def _check_open(session: ExamSession, enrollment: Enrollment, now: datetime) -> 
         raise Conflict("已超过综合评审材料的提交截止时间", code="past_deadline")
     if session.status == SessionStatus.published:
         raise Conflict("成绩已发布", code="session_published")
-    result = ops.existing_result("review", enrollment)
+    result = existing_result("review", enrollment)
     if result is not None and result.locked:
         raise Conflict("综合评审已定分，不能再更改材料", code="finalized")
 

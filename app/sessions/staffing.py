@@ -15,14 +15,12 @@ from app.http_input import one_of
 
 from .models import (
     STAFF_LABELS,
-    Enrollment,
     ExamSession,
     Room,
     RoomKind,
     SessionStatus,
     StaffAssignment,
     StaffRole,
-    roster_order,
 )
 from .planning import components_of, room_of, user_named
 
@@ -132,44 +130,3 @@ def remove_staff(exam_session: ExamSession, assignment_id: int) -> None:
 
 def staff_of(exam_session: ExamSession, role: StaffRole) -> list[StaffAssignment]:
     return [s for s in exam_session.staff if s.role == role]
-
-
-def grader_panels(exam_session: ExamSession) -> dict[str | None, list[StaffAssignment]]:
-    """Graders by panel name (None: the unnamed panel)."""
-    panels: dict[str | None, list[StaffAssignment]] = {}
-    for assignment in staff_of(exam_session, StaffRole.grader):
-        panels.setdefault(assignment.panel, []).append(assignment)
-    return panels
-
-
-# ---------------------------------------------------------------- who scores whom
-# panel_for, graders_for and _roster_order are being moved to app/practical/panels.py in parallel:
-# kept here as they were (only _roster_order reads the one roster order of models.py).
-
-
-def _roster_order(session: ExamSession) -> list[Enrollment]:
-    return sorted(session.enrollments, key=roster_order)
-
-
-def panel_for(session: ExamSession, enrollment: Enrollment) -> str | None:
-    """The named panel that scores this candidate, or None when there are no named panels.
-
-    Named panels split the candidates between them (api-contract: Sessions): in roster order
-    (room, seat) the candidates are dealt to the panels, sorted by name, in contiguous blocks whose
-    sizes differ by at most one, so that each panel scores one stretch of seats.
-    """
-    named = sorted(p for p in grader_panels(session) if p)
-    if not named:
-        return None
-    roster = _roster_order(session)
-    return named[roster.index(enrollment) * len(named) // len(roster)]
-
-
-def graders_for(session: ExamSession, enrollment: Enrollment) -> list[User]:
-    """Who scores this candidate: the unnamed panel (scores everyone) plus their named panel, if any."""
-    panels = grader_panels(session)
-    members = list(panels.get(None, []))
-    panel = panel_for(session, enrollment)
-    if panel:
-        members += panels[panel]
-    return [m.user for m in members]

@@ -1,0 +1,172 @@
+"""Pages for center admins (and the platform admin): panel progress, totals, spreads and flags,
+finalize one candidate or a whole panel, 缺考/违纪, the center's spread threshold, section splits,
+the review deadline, the record of changes, and the agreement charts."""
+
+from __future__ import annotations
+
+from flask import Response, flash, render_template, request, url_for
+from flask_login import current_user
+
+from app import timeutil
+from app.auth.decorators import roles_required
+from app.auth.roles import ADMINS
+from app.boundary import page_action
+from app.errors import NotFound
+from scoring.stats_plots import agreement_chart_png
+
+from . import marking, reports, sheets
+from . import review as review_ops
+from .blueprint import COMPONENT, bp, points, viewer_session
+from .models import RECORD_LABELS
+from .traits import traits_of
+
+
+@bp.get(f"/<int:session_id>/{COMPONENT}/manage")
+@roles_required(*ADMINS)
+def manage(session_id: int, component: str):
+    session = viewer_session(session_id, component)
+    traits = traits_of(component)
+    rows = reports.summary(session, component, current_user)
+    splits = []
+    if traits.splittable:
+        splits = [
+            {**section, "contents": sheets.work_contents(session, section["area"])}
+            for section in sheets.sheet_sections(session, component)
+        ]
+    return render_template(
+        "practical/manage.html",
+        s=session,
+        component=traits,
+        rows=rows,
+        panels=reports.panel_progress(rows),
+        threshold=marking.spread_threshold(session.center_id),
+        agreement=reports.agreement(session, component),
+        splits=splits,
+        review_row=session.component_row(component) if traits.reads_materials else None,
+        materials={e.id: review_ops.materials_of(e) for e in session.enrollments} if traits.reads_materials else {},
+        china=timeutil.CHINA,
+    )
+
+
+def _manage_url(session_id: int, component: str) -> str:
+    return url_for("practical.manage", session_id=session_id, component=component)
+
+
+@bp.post(f"/<int:session_id>/{COMPONENT}/<username>/finalize")
+@roles_required(*ADMINS)
+def finalize(session_id: int, component: str, username: str):
+    session = viewer_session(session_id, component)
+    note = request.form.get("note", "")
+    return page_action(
+        lambda: marking.finalize(session, component, current_user, username, note, timeutil.utcnow()),
+        _manage_url(session_id, component),
+        lambda r: f"{username} 已定分：{r.status.label}" + (f" {points(r.score)} 分" if r.score is not None else ""),
+    )
+
+
+@bp.post(f"/<int:session_id>/{COMPONENT}/<username>/mark")
+@roles_required(*ADMINS)
+def mark(session_id: int, component: str, username: str):
+    session = viewer_session(session_id, component)
+    kind = request.form.get("mark") or None
+    reason = request.form.get("reason", "")
+    return page_action(
+        lambda: marking.mark(session, component, current_user, username, kind, reason, timeutil.utcnow()),
+        _manage_url(session_id, component),
+        lambda r: (
+            f"{username}：{'已取消标记' if r.mark is None else ('已标记缺考' if r.mark.value == 'absent' else '已标记违纪')}"
+        ),
+    )
+
+
+@bp.post(f"/<int:session_id>/{COMPONENT}/finalize-panel")
+@roles_required(*ADMINS)
+def finalize_panel(session_id: int, component: str):
+    session = viewer_session(session_id, component)
+    every = request.form.get("all") == "1"
+    panel = request.form.get("panel") or None
+
+    def run():
+        done, skipped = marking.finalize_panel(
+            session, component, current_user, panel, {}, timeutil.utcnow(), every=every
+        )
+        for item in skipped:
+            flash(f"未定分 {item['username']}：{item['reason']}", "error")
+        return done
+
+    return page_action(run, _manage_url(session_id, component), lambda done: f"已定分 {len(done)} 名考生")
+
+
+@bp.post("/threshold")
+@roles_required("center_admin")
+def threshold():
+    value = request.form.get("spread_threshold", "").strip()
+    try:
+        number = float(value)
+    except ValueError:
+        number = value
+    back = request.form.get("back") or url_for("practical.my_sheets")
+    if not back.startswith("/practical/"):
+        back = url_for("sessions.index")
+    return page_action(
+        lambda: marking.set_spread_threshold(current_user.center_id, number), back, f"分差阈值已设为 {value} 分"
+    )
+
+
+@bp.post("/<int:session_id>/practical/split")
+@roles_required(*ADMINS)
+def split(session_id: int):
+    session = viewer_session(session_id, "practical")
+    area = request.form.get("area", "")
+    parts = []
+    for name, maximum in zip(request.form.getlist("part_name"), request.form.getlist("part_max"), strict=False):
+        if maximum.strip():
+            try:
+                parts.append({"name": name, "max": float(maximum)})
+            except ValueError:
+                parts.append({"name": name, "max": maximum})
+    return page_action(
+        lambda: sheets.set_split(session, area, parts),
+        _manage_url(session_id, "practical"),
+        f"「{area}」的评分项已更新",
+    )
+
+
+@bp.post("/<int:session_id>/review/deadline")
+@roles_required(*ADMINS)
+def deadline(session_id: int):
+    session = viewer_session(session_id, "review")
+    value = request.form.get("due", "").strip()
+    if value and "+" not in value[10:]:
+        value = value + "+08:00"  # the form's datetime-local is Beijing time
+    return page_action(
+        lambda: review_ops.set_deadline(session, value), _manage_url(session_id, "review"), "材料提交截止时间已保存"
+    )
+
+
+@bp.get(f"/<int:session_id>/{COMPONENT}/record")
+@roles_required(*ADMINS)
+def record(session_id: int, component: str):
+    session = viewer_session(session_id, component)
+    return render_template(
+        "practical/record.html",
+        s=session,
+        component=traits_of(component),
+        records=reports.records(session, component),
+        labels=RECORD_LABELS,
+    )
+
+
+@bp.get(f"/<int:session_id>/{COMPONENT}/agreement-<int:index>.png")
+@roles_required(*ADMINS)
+def agreement_chart(session_id: int, component: str, index: int):
+    session = viewer_session(session_id, component)
+    panels = reports.agreement(session, component)
+    if not 0 <= index < len(panels):
+        raise NotFound("没有这个评分小组")
+    panel = panels[index]
+    stats = panel["grader_stats"]
+    png = agreement_chart_png(
+        [g["username"] for g in stats], [g["severity"] for g in stats], [g["consistency"] for g in stats]
+    )
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
