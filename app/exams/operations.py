@@ -18,18 +18,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache, partial
+from functools import partial
 from typing import NamedTuple
 
-from sqlalchemy import String, Text, and_, bindparam, cast, func, literal_column, null, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, null, select
 
 from app import assessment, timeutil
 from app.audit.operations import CURRENT, record
 from app.auth import token_cache
 from app.auth.models import Role, User
-from app.auth.operations import token_still_valid, token_valid_query
+from app.auth.operations import token_still_valid
 from app.auth.roles import is_admin
 from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from app.extensions import db
@@ -39,7 +37,6 @@ from app.sessions.models import (
     Enrollment,
     ExamSession,
     Room,
-    SessionComponent,
     SessionStatus,
     StaffAssignment,
     StaffRole,
@@ -48,17 +45,9 @@ from app.sessions.operations import sync_clock
 
 from . import grading, group_commit, paper_cache
 from .models import ActionKind, Answer, Attempt, AttemptStatus, CloseReason, ProctorAction
+from .statements import extensions_of, save_statements, start_statements
 
 # ---------------------------------------------------------------- time
-
-
-def extensions_of(enrollment_id):
-    """The minutes of every extension granted to the enrollment (``enrollment_id``: a value, a bound
-    parameter or a column to correlate with), as a SELECT of one value."""
-    actions = ProctorAction.__table__
-    return select(func.coalesce(func.sum(actions.c.minutes), 0)).where(
-        actions.c.enrollment_id == enrollment_id, actions.c.kind == ActionKind.extension
-    )
 
 
 def extension_minutes(enrollment_id: int) -> int:
@@ -189,7 +178,7 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
     """
     connection = db.session.connection()  # Core, not the ORM's execute: the start spike's one read
     found = connection.execute(
-        _start_statements(connection.dialect.name)[0], {"session_id": session_id, "user_id": user.id}
+        start_statements(connection.dialect.name)[0], {"session_id": session_id, "user_id": user.id}
     ).first()
     if found is None:
         raise NotFound("考试批次不存在")
@@ -239,7 +228,7 @@ def _insert_attempt(
     if token_digest is not None and not token_still_valid(connection, token_digest, new.user_id, now):
         token_cache.invalidate(digest=token_digest)
         raise Unauthorized("令牌无效或已过期")
-    _, insert, existing, extensions, move_deadline = _start_statements(connection.dialect.name)
+    _, insert, existing, extensions, move_deadline = start_statements(connection.dialect.name)
     inserted = connection.execute(
         insert,
         {
@@ -269,92 +258,12 @@ def _insert_attempt(
     return NewAttempt(attempt_id, new.user_id, new.paper_id, deadline, new.drawn)
 
 
-@cache
-def _start_statements(dialect: str):
-    """The start's statements, built once: (find, insert, existing, extensions, move_deadline)."""
-    sessions, enrollments = ExamSession.__table__, Enrollment.__table__
-    attempts, actions, components = Attempt.__table__, ProctorAction.__table__, SessionComponent.__table__
-    extra = extensions_of(enrollments.c.id).scalar_subquery()
-    find = (
-        select(
-            sessions.c.status,
-            sessions.c.theory_start,
-            components.c.minutes.label("theory_minutes"),
-            enrollments.c.id.label("enrollment_id"),
-            enrollments.c.paper_id,
-            enrollments.c.carried,
-            attempts.c.id.label("attempt_id"),
-            extra.label("extra_minutes"),
-        )
-        .select_from(sessions)
-        .outerjoin(components, and_(components.c.session_id == sessions.c.id, components.c.component == "theory"))
-        .outerjoin(
-            enrollments, and_(enrollments.c.session_id == sessions.c.id, enrollments.c.user_id == bindparam("user_id"))
-        )
-        .outerjoin(attempts, attempts.c.enrollment_id == enrollments.c.id)
-        .where(sessions.c.id == bindparam("session_id"))
-    )
-    existing = select(attempts.c.id, attempts.c.deadline, attempts.c.layout).where(
-        attempts.c.enrollment_id == bindparam("enrollment")
-    )
-    extensions = extensions_of(bindparam("enrollment"))
-    # The layout arrives as JSON text (grading.Shapes.draw): bound as text, not encoded again.
-    layout_json = bindparam("layout_json", type_=Text)
-    if dialect == "postgresql":
-        layout_json = cast(layout_json, attempts.c.layout.type)
-    insert = (
-        (pg_insert if dialect == "postgresql" else sqlite_insert)(attempts)
-        .values(layout=layout_json)
-        .on_conflict_do_nothing(index_elements=[attempts.c.enrollment_id])
-    )
-    if dialect == "postgresql":
-        insert = insert.returning(attempts.c.id)
-    else:
-        # Written out: SQLAlchemy renders RETURNING's columns unqualified, which a correlated
-        # subquery cannot use. The kind is stored by name (``Enum(native_enum=False)``).
-        summed = literal_column(
-            f"(SELECT coalesce(sum(a.minutes), 0) FROM {actions.name} AS a WHERE a.enrollment_id = "
-            f"{attempts.name}.enrollment_id AND a.kind = '{ActionKind.extension.name}')"
-        )
-        insert, extensions = insert.returning(attempts.c.id, summed.label("extra_minutes")), None
-    move_deadline = (
-        attempts.update().where(attempts.c.id == bindparam("attempt")).values(deadline=bindparam("deadline"))
-    )
-    return find, insert, existing, extensions, move_deadline
-
-
 def own_attempt(attempt_id: int, user: User) -> Attempt:
     """The user's own attempt, or 404 — another candidate's attempt must not even be seen to exist."""
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != user.id:
         raise NotFound("答卷不存在")
     return attempt
-
-
-@cache
-def _save_statements(dialect: str):
-    """The save's two statements, built once (compiled once per dialect by SQLAlchemy's cache)."""
-    attempts, answers = Attempt.__table__, Answer.__table__
-    digest = bindparam("digest", type_=String)
-    token_valid = token_valid_query(digest).exists()
-    check = (
-        select(
-            attempts.c.user_id,
-            attempts.c.paper_id,
-            attempts.c.status,
-            attempts.c.deadline,
-            or_(digest.is_(None), token_valid).label("signed_in"),
-        )
-        .where(attempts.c.id == bindparam("attempt_id"))
-        .with_for_update(read=True)  # PostgreSQL FOR SHARE: waits for a submit holding FOR UPDATE
-    )
-    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(answers)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[answers.c.attempt_id, answers.c.qid],
-        set_={"value": upsert.excluded.value, "saved_at": upsert.excluded.saved_at},
-        where=answers.c.saved_at <= upsert.excluded.saved_at,  # the later arrival wins (issue 11)
-    )
-    return check, upsert
 
 
 class AttemptRef(NamedTuple):
@@ -390,7 +299,7 @@ def _write_answer(
     is the candidate's last contact (``room_status``). With ``digest`` the bearer token is checked in
     the same statement (the request's sign-in may have come from a cache). Raises before writing.
     """
-    check, upsert = _save_statements(connection.dialect.name)
+    check, upsert = save_statements(connection.dialect.name)
     row = connection.execute(
         check, {"attempt_id": attempt_id, "user_id": user_id, "digest": digest, "now": now}
     ).first()
