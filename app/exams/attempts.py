@@ -1,4 +1,4 @@
-"""The machine exam on the server: start, save, submit, close, score; proctors' actions.
+"""The machine exam on the server: start, save, submit, close and score an attempt.
 
 Design against the known failures of other systems (../shared/design.md):
 - Moodle MDL-43733 / WeBWorK #1208: closing an abandoned attempt reads what was saved and never
@@ -9,9 +9,12 @@ Design against the known failures of other systems (../shared/design.md):
   from ``app.timeutil.utcnow()``), and the 200 is sent only after the write is committed — by the
   group commit (group_commit.py: the saves and starts arriving together share one transaction).
 - A save racing a submit ends consistent (issue 11): closing an attempt locks its row first
-  (``_lock_open``) and reads the answers after; a save checks the attempt's status under the same
+  (``lock_open``) and reads the answers after; a save checks the attempt's status under the same
   lock, so an acknowledged answer is always scored, or the save gets 409. Of two saves of one
   answer the one that arrived later wins, whatever order they commit in (a conditional upsert).
+
+The proctors' actions on attempts are in proctoring.py; the start's and the save's statements in
+statements.py.
 """
 
 from __future__ import annotations
@@ -21,30 +24,22 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import NamedTuple
 
-from sqlalchemy import func, null, select
+from sqlalchemy import null, select
 
 from app import assessment, timeutil
 from app.audit.operations import CURRENT, record
 from app.auth import token_cache
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.operations import token_still_valid
-from app.auth.roles import is_admin
 from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from app.extensions import db
 from app.locking import lock_row
 from app.papers.models import PaperItem
-from app.sessions.models import (
-    Enrollment,
-    ExamSession,
-    Room,
-    SessionStatus,
-    StaffAssignment,
-    StaffRole,
-)
+from app.sessions.models import ExamSession, SessionStatus
 from app.sessions.operations import sync_clock
 
 from . import grading, group_commit, paper_cache
-from .models import ActionKind, Answer, Attempt, AttemptStatus, CloseReason, ProctorAction
+from .models import Answer, Attempt, AttemptStatus, CloseReason
 from .statements import extensions_of, save_statements, start_statements
 
 # ---------------------------------------------------------------- time
@@ -54,13 +49,9 @@ def extension_minutes(enrollment_id: int) -> int:
     return db.session.scalar(extensions_of(enrollment_id)) or 0
 
 
-def deadline_of(session: ExamSession, enrollment_id: int) -> datetime:
+def deadline_of(exam_session: ExamSession, enrollment_id: int) -> datetime:
     """The end of the theory window plus every extension granted to this candidate."""
-    return session.theory_end + timedelta(minutes=extension_minutes(enrollment_id))
-
-
-def iso(value: datetime | None) -> str | None:
-    return timeutil.iso(value)
+    return exam_session.theory_end + timedelta(minutes=extension_minutes(enrollment_id))
 
 
 # ---------------------------------------------------------------- questions
@@ -83,7 +74,7 @@ def questions_json(attempt) -> str:
 # ---------------------------------------------------------------- attempts
 
 
-def _lock_open(attempt: Attempt) -> bool:
+def lock_open(attempt: Attempt) -> bool:
     """Lock the attempt's row and re-read it (``app.locking.lock_row``); True while it is still open.
 
     Taken before an attempt is closed, so that no save can commit between reading the answers for
@@ -106,14 +97,14 @@ _CLOSER = {CloseReason.candidate: CURRENT, CloseReason.deadline: None, CloseReas
 def _close_details(attempt: Attempt) -> dict:
     return {
         "reason": attempt.close_reason.value,
-        "closed_at": iso(attempt.closed_at),
+        "closed_at": timeutil.iso(attempt.closed_at),
         "points_earned": attempt.points_earned,
         "points_total": attempt.points_total,
         "score": attempt.score,
     }
 
 
-def _close(attempt: Attempt, reason: CloseReason, at: datetime, by: User | None = None) -> None:
+def close_attempt(attempt: Attempt, reason: CloseReason, at: datetime, by: User | None = None) -> None:
     """Close and score with what was saved. Reads answers only: never blanks one."""
     attempt.transition(AttemptStatus.submitted)
     attempt.close_reason = reason
@@ -138,9 +129,9 @@ def close_if_expired(attempt: Attempt, now: datetime) -> bool:
     """Lazily close an attempt left open past its deadline (also done by ``flask exams close-expired``)."""
     if not attempt.is_open or now < attempt.deadline:
         return False
-    if not _lock_open(attempt) or now < attempt.deadline:  # re-read under the lock
+    if not lock_open(attempt) or now < attempt.deadline:  # re-read under the lock
         return False
-    _close(attempt, CloseReason.deadline, attempt.deadline)
+    close_attempt(attempt, CloseReason.deadline, attempt.deadline)
     db.session.flush()
     return True
 
@@ -311,7 +302,9 @@ def _write_answer(
     if row.status != AttemptStatus.in_progress:
         raise Conflict("已交卷，不能再修改答案", code="attempt_closed")
     if now >= row.deadline:
-        raise Conflict("已超过截止时间，答案未保存", code="past_deadline", details={"deadline": iso(row.deadline)})
+        raise Conflict(
+            "已超过截止时间，答案未保存", code="past_deadline", details={"deadline": timeutil.iso(row.deadline)}
+        )
     question = paper_cache.paper(connection, row.paper_id).by_qid.get(qid)
     if question is None:
         raise NotFound(f"本答卷没有题目 {qid}")
@@ -329,9 +322,9 @@ def _write_answer(
 def submit(attempt: Attempt, now: datetime) -> Attempt:
     if close_if_expired(attempt, now):
         return attempt  # past the deadline: already closed and scored with what was saved
-    if not _lock_open(attempt):
+    if not lock_open(attempt):
         raise Conflict("已交卷", code="attempt_closed")
-    _close(attempt, CloseReason.candidate, now)
+    close_attempt(attempt, CloseReason.candidate, now)
     attempt.last_seen_at = now
     db.session.flush()
     return attempt
@@ -356,8 +349,8 @@ def attempt_view(attempt: Attempt, now: datetime) -> dict:
     return {
         "attempt_id": attempt.id,
         "status": attempt.status.value,
-        "deadline": iso(attempt.deadline),
-        "server_time": iso(now),
+        "deadline": timeutil.iso(attempt.deadline),
+        "server_time": timeutil.iso(now),
         "answers": answers_of(attempt),
         "score": attempt.score if closed else None,
     }
@@ -369,211 +362,9 @@ def sweep(now: datetime | None = None) -> int:
     closed = 0
     for attempt in db.session.scalars(select(Attempt).where(Attempt.status == AttemptStatus.in_progress)):
         closed += close_if_expired(attempt, now)
-    for session in db.session.scalars(
+    for exam_session in db.session.scalars(
         select(ExamSession).where(ExamSession.status.in_([SessionStatus.scheduled, SessionStatus.theory_open]))
     ):
-        sync_clock(session, now)
+        sync_clock(exam_session, now)
     db.session.flush()
     return closed
-
-
-def theory_score(enrollment: Enrollment) -> float | None:
-    """The candidate's theory score out of 100, once their attempt has ended (None otherwise)."""
-    attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment_id == enrollment.id))
-    if attempt is None:
-        return None
-    close_if_expired(attempt, timeutil.utcnow())
-    return None if attempt.is_open else attempt.score
-
-
-# ---------------------------------------------------------------- proctors
-
-
-def proctor_rooms(user: User) -> list[Room]:
-    """Rooms this user may watch: their own as a proctor; every theory room of the center for admins."""
-    if is_admin(user):
-        query = select(Room).join(ExamSession).where(Room.kind == "theory")
-        if user.role == Role.center_admin:
-            query = query.where(ExamSession.center_id == user.center_id)
-    else:
-        query = (
-            select(Room)
-            .join(StaffAssignment, StaffAssignment.room_id == Room.id)
-            .where(StaffAssignment.user_id == user.id, StaffAssignment.role == StaffRole.proctor)
-        )
-    return list(db.session.scalars(query.order_by(Room.session_id.desc(), Room.id)))
-
-
-def ensure_can_proctor(user: User, room: Room | None, session: ExamSession) -> None:
-    """Only proctors of that room and the center's admins act on a candidate (other centers: 404)."""
-    if user.role == Role.admin:
-        return
-    if user.center_id != session.center_id:
-        raise NotFound("考场不存在")
-    if user.role == Role.center_admin:
-        return
-    if (
-        room is not None
-        and user.role == Role.proctor
-        and db.session.scalar(
-            select(StaffAssignment.id).where(
-                StaffAssignment.room_id == room.id,
-                StaffAssignment.user_id == user.id,
-                StaffAssignment.role == StaffRole.proctor,
-            )
-        )
-    ):
-        return
-    raise Forbidden("只有本考场的监考人员或本机构管理员可以操作")
-
-
-def get_room(room_id: int, user: User) -> Room:
-    room = db.session.get(Room, room_id)
-    if room is None:
-        raise NotFound("考场不存在")
-    ensure_can_proctor(user, room, room.session)
-    return room
-
-
-def candidate_in_session(session_id: int, username: str, user: User) -> Enrollment:
-    session = db.session.get(ExamSession, session_id)
-    if session is None:
-        raise NotFound("考试批次不存在")
-    if user.role != Role.admin and user.center_id != session.center_id:
-        raise NotFound("考试批次不存在")
-    enrollment = db.session.scalar(
-        select(Enrollment)
-        .join(User, User.id == Enrollment.user_id)
-        .where(Enrollment.session_id == session_id, User.username == username)
-    )
-    if enrollment is None:
-        raise NotFound(f"考生 {username} 不在本批次")
-    ensure_can_proctor(user, enrollment.room, session)
-    return enrollment
-
-
-def _reason(value) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid("必须填写原因", field="reason")
-    return value.strip()[:1000]
-
-
-def _attempt_of(enrollment: Enrollment) -> Attempt | None:
-    return db.session.scalar(select(Attempt).where(Attempt.enrollment_id == enrollment.id))
-
-
-def grant_extension(enrollment: Enrollment, minutes, reason, actor: User, now: datetime) -> ProctorAction:
-    """Extra minutes for one candidate, with a reason; never reopens an attempt whose time is up."""
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 240:
-        raise Invalid("延长时间须为 1–240 分钟的整数", field="minutes")
-    reason = _reason(reason)
-    # Locked before looking for the attempt (issue 11): a start racing this grant either committed
-    # first (the attempt is found and moved) or waits for this commit and counts the extension.
-    lock_row(enrollment)
-    attempt = _attempt_of(enrollment)
-    if attempt is not None:
-        close_if_expired(attempt, now)
-        # Two extensions at once (issue 11): both count — the deadline is moved from its value re-read
-        # under the attempt's lock, which the other grant holds until it has committed.
-        if not attempt.is_open or not _lock_open(attempt) or now >= attempt.deadline:
-            raise Conflict("该考生已交卷或已收卷，不能延时", code="attempt_closed")
-        attempt.deadline = attempt.deadline + timedelta(minutes=minutes)
-    elif now >= deadline_of(enrollment.session, enrollment.id):
-        raise Conflict("已超过截止时间，不能延时", code="past_deadline")
-    action = ProctorAction(
-        enrollment=enrollment,
-        kind=ActionKind.extension,
-        minutes=minutes,
-        reason=reason,
-        actor_id=actor.id,
-        created_at=now,
-    )
-    db.session.add(action)
-    record("exam.extension_granted", action, {"minutes": minutes, "reason": reason}, actor=actor)
-    db.session.flush()
-    return action
-
-
-def record_incident(enrollment: Enrollment, reason, actor: User, now: datetime) -> ProctorAction:
-    action = ProctorAction(
-        enrollment=enrollment, kind=ActionKind.incident, reason=_reason(reason), actor_id=actor.id, created_at=now
-    )
-    db.session.add(action)
-    record("exam.incident_recorded", action, {"reason": action.reason}, actor=actor)
-    db.session.flush()
-    return action
-
-
-def force_close(enrollment: Enrollment, reason, actor: User, now: datetime) -> Attempt:
-    """Close a candidate's attempt now, scored with what was saved, with a recorded reason."""
-    reason = _reason(reason)
-    attempt = _attempt_of(enrollment)
-    if attempt is None:
-        raise Conflict("该考生尚未开始作答", code="not_started")
-    close_if_expired(attempt, now)
-    if not attempt.is_open or not _lock_open(attempt):
-        raise Conflict("该考生已交卷或已收卷", code="attempt_closed")
-    _close(attempt, CloseReason.forced, now, actor)
-    db.session.add(
-        ProctorAction(
-            enrollment=enrollment, kind=ActionKind.force_close, reason=reason, actor_id=actor.id, created_at=now
-        )
-    )
-    db.session.flush()
-    return attempt
-
-
-def room_status(room: Room, now: datetime) -> list[dict]:
-    """Every candidate of the room: not started / in progress / submitted, answered count, last contact."""
-    enrollments = list(
-        db.session.scalars(select(Enrollment).where(Enrollment.room_id == room.id).order_by(Enrollment.seat))
-    )
-    attempts = {
-        a.enrollment_id: a
-        for a in db.session.scalars(select(Attempt).where(Attempt.enrollment_id.in_([e.id for e in enrollments])))
-    }
-    # Answered = rows with a value (a cleared answer keeps a NULL row); the last save is a contact too.
-    counts, last_saves = {}, {}
-    for attempt_id, answered, last_save in db.session.execute(
-        select(Answer.attempt_id, func.count(Answer.value), func.max(Answer.saved_at))
-        .where(Answer.attempt_id.in_([a.id for a in attempts.values()]))
-        .group_by(Answer.attempt_id)
-    ):
-        counts[attempt_id], last_saves[attempt_id] = answered, last_save
-    rows = []
-    for e in enrollments:
-        attempt = attempts.get(e.id)
-        if attempt is not None:
-            close_if_expired(attempt, now)
-        actions = list(
-            db.session.scalars(
-                select(ProctorAction).where(ProctorAction.enrollment_id == e.id).order_by(ProctorAction.id)
-            )
-        )
-        rows.append(
-            {
-                "enrollment": e,
-                "username": e.user.username,
-                "name": e.user.display_name,
-                "seat": e.seat,
-                "ticket_no": e.ticket_no,
-                "form": e.form_label,
-                "state": "not_started" if attempt is None else attempt.status.value,
-                "attempt": attempt,
-                "answered": counts.get(attempt.id, 0) if attempt else 0,
-                "questions": len(attempt.layout) if attempt else None,
-                "last_contact": _last_contact(attempt, last_saves.get(attempt.id)) if attempt else None,
-                "deadline": attempt.deadline if attempt else deadline_of(room.session, e.id),
-                "actions": actions,
-            }
-        )
-    db.session.flush()
-    return rows
-
-
-def _last_contact(attempt: Attempt, last_save: datetime | None) -> datetime | None:
-    seen = [t for t in (attempt.last_seen_at, last_save) if t is not None]
-    return max(seen) if seen else None
-
-
-STATE_LABELS = {"not_started": "未开始", "in_progress": "作答中", "submitted": "已交卷"}
