@@ -49,9 +49,17 @@ def extension_minutes(enrollment_id: int) -> int:
     return db.session.scalar(extensions_of(enrollment_id)) or 0
 
 
+def theory_deadline(theory_start: datetime, theory_minutes: int | None, extra_minutes: int) -> datetime:
+    """The deadline: the end of the theory window plus every extension granted to this candidate.
+
+    The one definition: the start reads its three parts in its one statement (``start_attempt``),
+    everyone else through ``deadline_of``."""
+    return theory_start + timedelta(minutes=(theory_minutes or 0) + extra_minutes)
+
+
 def deadline_of(exam_session: ExamSession, enrollment_id: int) -> datetime:
-    """The end of the theory window plus every extension granted to this candidate."""
-    return exam_session.theory_end + timedelta(minutes=extension_minutes(enrollment_id))
+    """The candidate's deadline (``theory_deadline``), the extensions read now."""
+    return theory_deadline(exam_session.theory_start, exam_session.theory_minutes, extension_minutes(enrollment_id))
 
 
 # ---------------------------------------------------------------- questions
@@ -158,6 +166,32 @@ class NewAttempt:
         return self.drawn.entries if self.drawn is not None else self.stored
 
 
+def entry_refusal(enrollment, exam_session, attempt, deadline: datetime, now: datetime) -> Conflict | None:
+    """Why the candidate may not enter the theory exam now, or None: the one rule of 开始考试
+    (``start_attempt`` raises it) and of the exam list's 进入考试 / 继续作答 button (views.my_exams).
+
+    ``enrollment`` needs ``carried`` and ``paper_id``, ``exam_session`` ``status`` and
+    ``theory_start`` (the start passes its one row as both); ``attempt`` is theirs, if any, already
+    closed when past its deadline (``close_if_expired``): an open one is entered again, a closed one
+    never (Sakai SAM-2909); ``deadline`` is ``theory_deadline``'s.
+    """
+    if attempt is not None:
+        return None if attempt.is_open else Conflict("本场考试已交卷，不能再次进入", code="attempt_closed")
+    if not assessment.sits(enrollment, "theory"):  # 成绩保留: a theory pass kept from the last year
+        return Conflict("您的理论知识考试成绩保留（一年内已合格），本批次无需参加理论考试", code="component_carried")
+    if enrollment.paper_id is None or exam_session.status == SessionStatus.draft:
+        return Conflict("本批次尚未分配试卷", code="papers_not_assigned")
+    if exam_session.status in {SessionStatus.scoring, SessionStatus.published}:
+        return Conflict("本批次理论考试已结束", code="theory_closed")
+    if now < exam_session.theory_start:
+        return Conflict(
+            f"理论考试尚未开始（开始时间 {timeutil.beijing(exam_session.theory_start)}，北京时间）", code="not_open"
+        )
+    if now >= deadline:
+        return Conflict("理论考试时间已结束", code="past_deadline")
+    return None
+
+
 def start_attempt(session_id: int, user, now: datetime, token_digest: str | None = None) -> Attempt | NewAttempt:
     """The candidate's attempt: created inside the theory window, else the same one again.
 
@@ -175,28 +209,18 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
         raise NotFound("考试批次不存在")
     if found.enrollment_id is None:
         raise Forbidden("您未报名本考试批次", code="not_enrolled")
+    attempt = None
     if found.attempt_id is not None:
         if token_digest is not None and not token_still_valid(db.session.connection(), token_digest, user.id, now):
             raise Unauthorized("令牌无效或已过期")
         attempt = db.session.get(Attempt, found.attempt_id)
         close_if_expired(attempt, now)
-        if not attempt.is_open:
-            raise Conflict("本场考试已交卷，不能再次进入", code="attempt_closed")
+    deadline = theory_deadline(found.theory_start, found.theory_minutes, found.extra_minutes)
+    refusal = entry_refusal(found, found, attempt, deadline, now)  # the row is the enrolment and its session
+    if refusal is not None:
+        raise refusal
+    if attempt is not None:
         return attempt
-    if not assessment.sits(found, "theory"):  # 成绩保留: a theory pass kept from the last year
-        raise Conflict("您的理论知识考试成绩保留（一年内已合格），本批次无需参加理论考试", code="component_carried")
-    if found.paper_id is None or found.status == SessionStatus.draft:
-        raise Conflict("本批次尚未分配试卷", code="papers_not_assigned")
-    if found.status in {SessionStatus.scoring, SessionStatus.published}:
-        raise Conflict("本批次理论考试已结束", code="theory_closed")
-    if now < found.theory_start:
-        raise Conflict(
-            f"理论考试尚未开始（开始时间 {timeutil.beijing(found.theory_start)}，北京时间）", code="not_open"
-        )
-    # The deadline: the end of the theory window plus every extension granted to this candidate.
-    deadline = found.theory_start + timedelta(minutes=(found.theory_minutes or 0) + found.extra_minutes)
-    if now >= deadline:
-        raise Conflict("理论考试时间已结束", code="past_deadline")
     # The candidate's own order, seeded by the enrolment (one attempt per enrolment): computed here,
     # outside the shared write, and the same for a second press of 开始考试.
     drawn = paper_cache.paper(connection, found.paper_id).shapes.draw(f"enrollment-{found.enrollment_id}")

@@ -32,29 +32,22 @@ def my_exams():
     now = timeutil.utcnow()
     rows = []
     for e in db.session.scalars(select(Enrollment).where(Enrollment.user_id == current_user.id)):
-        session = e.session
-        sync_clock(session, now)
+        exam_session = e.session
+        sync_clock(exam_session, now)
         attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment_id == e.id))
         if attempt is not None:
             attempts.close_if_expired(attempt, now)
-        deadline = attempts.deadline_of(session, e.id)
-        carried = not assessment.sits(e, "theory")  # 成绩保留: theory kept from an earlier pass
-        can_enter = (
-            not carried
-            and e.paper_id is not None
-            and session.status not in {SessionStatus.draft, SessionStatus.scoring, SessionStatus.published}
-            and session.theory_start <= now < deadline
-            and (attempt is None or attempt.is_open)
-        )
+        deadline = attempts.deadline_of(exam_session, e.id)
         rows.append(
             {
                 "e": e,
-                "s": session,
+                "s": exam_session,
                 "attempt": attempt,
                 "deadline": deadline,
-                "can_enter": can_enter,
-                "occupation": _occupation(session),
-                "carried": carried,
+                # The start's own rule: the button is shown exactly when 开始考试 would let them in.
+                "can_enter": attempts.entry_refusal(e, exam_session, attempt, deadline, now) is None,
+                "occupation": _occupation(exam_session),
+                "carried": not assessment.sits(e, "theory"),  # 成绩保留: theory kept from an earlier pass
             }
         )
     return render_template("exams/my_exams.html", rows=rows, now=now, status=SessionStatus)
