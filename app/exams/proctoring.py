@@ -9,25 +9,27 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased, contains_eager
 
 from app.audit.operations import record
 from app.auth.models import Role, User
 from app.auth.roles import is_admin
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.auth.scoping import ensure_center_staff, ensure_same_center, scope_to_center
+from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.locking import lock_row
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment, StaffRole
 
 from . import attempts
 from .models import ActionKind, Answer, Attempt, CloseReason, ProctorAction
+from .statements import extensions_of
 
 
 def proctor_rooms(user: User) -> list[Room]:
     """Rooms this user may watch: their own as a proctor; every theory room of the center for admins."""
     if is_admin(user):
-        query = select(Room).join(ExamSession).where(Room.kind == "theory")
-        if user.role == Role.center_admin:
-            query = query.where(ExamSession.center_id == user.center_id)
+        theory_rooms = select(Room).join(ExamSession).where(Room.kind == "theory")
+        query = scope_to_center(theory_rooms, user, ExamSession.center_id)
     else:
         query = (
             select(Room)
@@ -39,25 +41,16 @@ def proctor_rooms(user: User) -> list[Room]:
 
 def ensure_can_proctor(user: User, room: Room | None, exam_session: ExamSession) -> None:
     """Only proctors of that room and the center's admins act on a candidate (other centers: 404)."""
-    if user.role == Role.admin:
-        return
-    if user.center_id != exam_session.center_id:
-        raise NotFound("考场不存在")
-    if user.role == Role.center_admin:
-        return
-    if (
-        room is not None
-        and user.role == Role.proctor
-        and db.session.scalar(
-            select(StaffAssignment.id).where(
-                StaffAssignment.room_id == room.id,
-                StaffAssignment.user_id == user.id,
-                StaffAssignment.role == StaffRole.proctor,
-            )
+    assigned = None
+    if room is not None and user.role == Role.proctor:
+        assigned = select(StaffAssignment.id).where(
+            StaffAssignment.room_id == room.id,
+            StaffAssignment.user_id == user.id,
+            StaffAssignment.role == StaffRole.proctor,
         )
-    ):
-        return
-    raise Forbidden("只有本考场的监考人员或本机构管理员可以操作")
+    ensure_center_staff(
+        user, exam_session.center_id, assigned, "考场不存在", "只有本考场的监考人员或本机构管理员可以操作"
+    )
 
 
 def get_room(room_id: int, user: User) -> Room:
@@ -72,8 +65,7 @@ def candidate_in_session(session_id: int, username: str, user: User) -> Enrollme
     exam_session = db.session.get(ExamSession, session_id)
     if exam_session is None:
         raise NotFound("考试批次不存在")
-    if user.role != Role.admin and user.center_id != exam_session.center_id:
-        raise NotFound("考试批次不存在")
+    ensure_same_center(user, exam_session.center_id, "考试批次不存在")
     enrollment = db.session.scalar(
         select(Enrollment)
         .join(User, User.id == Enrollment.user_id)
@@ -157,51 +149,65 @@ def force_close(enrollment: Enrollment, reason, actor: User, now: datetime) -> A
 
 
 def room_status(room: Room, now: datetime) -> list[dict]:
-    """Every candidate of the room: not started / in progress / submitted, answered count, last contact."""
-    enrollments = list(
-        db.session.scalars(select(Enrollment).where(Enrollment.room_id == room.id).order_by(Enrollment.seat))
-    )
-    started = {
-        a.enrollment_id: a
-        for a in db.session.scalars(select(Attempt).where(Attempt.enrollment_id.in_([e.id for e in enrollments])))
-    }
+    """Every candidate of the room: not started / in progress / submitted, answered count, last contact.
+
+    One statement for the whole room, whatever its size: each candidate with their user, attempt,
+    answered count, last save and extensions, one row per proctor action (with who took it).
+    """
+    action, actor = aliased(ProctorAction), aliased(User)
     # Answered = rows with a value (a cleared answer keeps a NULL row); the last save is a contact too.
-    counts, last_saves = {}, {}
-    for attempt_id, answered, last_save in db.session.execute(
-        select(Answer.attempt_id, func.count(Answer.value), func.max(Answer.saved_at))
-        .where(Answer.attempt_id.in_([a.id for a in started.values()]))
-        .group_by(Answer.attempt_id)
-    ):
-        counts[attempt_id], last_saves[attempt_id] = answered, last_save
-    rows = []
-    for e in enrollments:
-        attempt = started.get(e.id)
-        if attempt is not None:
-            attempts.close_if_expired(attempt, now)
-        actions = list(
-            db.session.scalars(
-                select(ProctorAction).where(ProctorAction.enrollment_id == e.id).order_by(ProctorAction.id)
-            )
+    answered = select(func.count(Answer.value)).where(Answer.attempt_id == Attempt.id).correlate(Attempt)
+    last_save = select(func.max(Answer.saved_at)).where(Answer.attempt_id == Attempt.id).correlate(Attempt)
+    extra = extensions_of(Enrollment.id).correlate(Enrollment)
+    found = db.session.execute(
+        select(
+            Enrollment,
+            Attempt,
+            answered.scalar_subquery(),
+            last_save.scalar_subquery(),
+            extra.scalar_subquery(),
+            action,
         )
-        rows.append(
-            {
-                "enrollment": e,
-                "username": e.user.username,
-                "name": e.user.display_name,
-                "seat": e.seat,
-                "ticket_no": e.ticket_no,
-                "form": e.form_label,
-                "state": "not_started" if attempt is None else attempt.status.value,
-                "attempt": attempt,
-                "answered": counts.get(attempt.id, 0) if attempt else 0,
-                "questions": len(attempt.layout) if attempt else None,
-                "last_contact": _last_contact(attempt, last_saves.get(attempt.id)) if attempt else None,
-                "deadline": attempt.deadline if attempt else attempts.deadline_of(room.session, e.id),
-                "actions": actions,
-            }
-        )
+        .join(Enrollment.user)
+        .outerjoin(Attempt, Attempt.enrollment_id == Enrollment.id)
+        .outerjoin(action, action.enrollment_id == Enrollment.id)
+        .outerjoin(actor, actor.id == action.actor_id)
+        .options(contains_eager(Enrollment.user), contains_eager(action.actor.of_type(actor)))
+        .where(Enrollment.room_id == room.id)
+        .order_by(Enrollment.seat, Enrollment.id, action.id)
+    ).all()  # read whole before closing any attempt past its deadline (writes on the same connection)
+    candidates: dict[int, dict] = {}
+    for e, attempt, answers, last, extra_minutes, taken in found:
+        row = candidates.get(e.id)
+        if row is None:
+            row = candidates[e.id] = _status_row(room, e, attempt, answers, last, extra_minutes, now)
+        if taken is not None:
+            row["actions"].append(taken)
     db.session.flush()
-    return rows
+    return list(candidates.values())
+
+
+def _status_row(room: Room, e: Enrollment, attempt, answers: int, last_save, extra_minutes: int, now) -> dict:
+    if attempt is not None:
+        attempts.close_if_expired(attempt, now)
+    exam_session = room.session
+    return {
+        "enrollment": e,
+        "username": e.user.username,
+        "name": e.user.display_name,
+        "seat": e.seat,
+        "ticket_no": e.ticket_no,
+        "form": e.form_label,
+        "state": "not_started" if attempt is None else attempt.status.value,
+        "attempt": attempt,
+        "answered": answers if attempt else 0,
+        "questions": len(attempt.layout) if attempt else None,
+        "last_contact": _last_contact(attempt, last_save) if attempt else None,
+        "deadline": attempt.deadline
+        if attempt
+        else attempts.theory_deadline(exam_session.theory_start, exam_session.theory_minutes, extra_minutes),
+        "actions": [],
+    }
 
 
 def _last_contact(attempt: Attempt, last_save: datetime | None) -> datetime | None:
