@@ -97,7 +97,7 @@ def setup_database(url: str, savers: int, spike: int, questions: int) -> dict:
     from app.auth.operations import issue_token
     from app.banks.models import Item
     from app.cli import init_db
-    from app.exams import operations as exam_ops
+    from app.exams import attempts
     from app.extensions import db
     from app.papers.models import Paper, PaperItem
     from app.sessions import enrolment
@@ -178,7 +178,7 @@ def setup_database(url: str, savers: int, spike: int, questions: int) -> dict:
             enrolment.enroll(session, user.username, rooms[n // 100].id)
             token = issue_token(user)
             if n < savers:
-                attempt = exam_ops.start_attempt(session.id, user, now)
+                attempt = attempts.start_attempt(session.id, user, now)
                 qids = [(e["qid"], e["type"]) for e in attempt.layout]
                 people["savers"].append({"token": token, "aid": attempt.id, "qids": qids})
             else:

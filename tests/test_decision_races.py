@@ -17,10 +17,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app import assessment
+from app import assessment, timeutil
 from app.auth.models import User
 from app.eligibility.models import Application, ApplicationStatus
-from app.exams import operations as exam_ops
+from app.exams import attempts as exam_ops
 from app.exams.models import Attempt, ProctorAction
 from app.extensions import db
 from app.sessions.models import Enrollment
@@ -114,7 +114,7 @@ def test_two_extensions_at_once_both_count(app, client, token_for, exam_setup, m
         assert db.session.get(Attempt, aid).deadline == before + timedelta(minutes=25)
     monkeypatch.undo()
     shown = client.get(f"/api/v1/attempts/{aid}", headers=token_for("stu1")).get_json()
-    assert shown["deadline"] == exam_ops.iso(before + timedelta(minutes=25))
+    assert shown["deadline"] == timeutil.iso(before + timedelta(minutes=25))
 
 
 @pytest.mark.parametrize("slow", ["start", "extension"])
@@ -155,7 +155,7 @@ def test_an_extension_racing_the_start_counts(app, client, token_for, exam_setup
         assert attempt.deadline == session.theory_end + timedelta(minutes=10)
     monkeypatch.undo()
     shown = client.get(f"/api/v1/attempts/{attempt.id}", headers=candidate).get_json()
-    assert shown["deadline"] == exam_ops.iso(session.theory_end + timedelta(minutes=10))
+    assert shown["deadline"] == timeutil.iso(session.theory_end + timedelta(minutes=10))
 
 
 def _user_id(username: str) -> int:

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app import timeutil
+from app.exams.attempts import sweep
 from app.exams.models import Attempt
-from app.exams.operations import sweep
 from app.extensions import db
 from app.sessions.models import ExamSession
 from tests.test_sessions_fixtures import ITEMS, exam_setup_fixture  # noqa: F401  (fixture)

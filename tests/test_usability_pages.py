@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app import timeutil
 from app.auth.models import User
 from app.eligibility.models import Application
-from app.exams import operations as exam_ops
+from app.exams import attempts as exam_ops
 from app.exams.models import Attempt
 from app.extensions import db
 from app.papers.models import Paper

@@ -13,7 +13,7 @@ from flask import Response, jsonify
 from app import timeutil
 from app.auth.roles import PROCTORS
 from app.errors import Invalid
-from app.exams import operations as ops
+from app.exams import attempts, proctoring
 
 from . import bp
 from .common import api_auth, api_user, json_body, trusts_token_cache
@@ -24,11 +24,11 @@ def attempt_response(attempt, now, status: int) -> Response:
     head = {
         "attempt_id": attempt.id,
         "status": attempt.status.value,
-        "deadline": ops.iso(attempt.deadline),
-        "server_time": ops.iso(now),
-        "answers": {} if getattr(attempt, "fresh", False) else ops.answers_of(attempt),
+        "deadline": timeutil.iso(attempt.deadline),
+        "server_time": timeutil.iso(now),
+        "answers": {} if getattr(attempt, "fresh", False) else attempts.answers_of(attempt),
     }
-    body = json.dumps(head, ensure_ascii=False)[:-1] + ', "questions": ' + ops.questions_json(attempt) + "}"
+    body = json.dumps(head, ensure_ascii=False)[:-1] + ', "questions": ' + attempts.questions_json(attempt) + "}"
     return Response(body, status=status, mimetype="application/json")
 
 
@@ -38,7 +38,7 @@ def attempt_response(attempt, now, status: int) -> Response:
 def start_attempt(session_id: int):
     now = timeutil.utcnow()
     user = api_user()
-    attempt = ops.start_attempt(session_id, user, now, token_digest=getattr(user, "digest", None))
+    attempt = attempts.start_attempt(session_id, user, now, token_digest=getattr(user, "digest", None))
     return attempt_response(attempt, now, 201)
 
 
@@ -46,8 +46,8 @@ def start_attempt(session_id: int):
 @api_auth()
 def get_attempt(attempt_id: int):
     now = timeutil.utcnow()
-    attempt = ops.own_attempt(attempt_id, api_user())
-    return jsonify(ops.attempt_view(attempt, now))
+    attempt = attempts.own_attempt(attempt_id, api_user())
+    return jsonify(attempts.attempt_view(attempt, now))
 
 
 @bp.put("/attempts/<int:attempt_id>/answers/<int:qid>")
@@ -61,13 +61,13 @@ def save_answer(attempt_id: int, qid: int):
     # The attempt is checked (owner: 404; status, deadline: 409) inside the write, under its lock,
     # and so is the bearer token (its digest; None when a page session cookie signed in).
     user = api_user()
-    attempt = ops.AttemptRef(attempt_id, user.id, getattr(user, "digest", None))
-    saved = ops.save_answer(attempt, qid, data["answer"], now)
+    attempt = attempts.AttemptRef(attempt_id, user.id, getattr(user, "digest", None))
+    saved = attempts.save_answer(attempt, qid, data["answer"], now)
     return jsonify(
         {
-            "saved_at": ops.iso(saved.saved_at),
-            "server_time": ops.iso(now),
-            "deadline": ops.iso(saved.deadline),
+            "saved_at": timeutil.iso(saved.saved_at),
+            "server_time": timeutil.iso(now),
+            "deadline": timeutil.iso(saved.deadline),
         }
     )
 
@@ -76,7 +76,7 @@ def save_answer(attempt_id: int, qid: int):
 @api_auth()
 def submit(attempt_id: int):
     now = timeutil.utcnow()
-    attempt = ops.submit(ops.own_attempt(attempt_id, api_user()), now)
+    attempt = attempts.submit(attempts.own_attempt(attempt_id, api_user()), now)
     return jsonify({"status": attempt.status.value, "score": attempt.score})
 
 
@@ -93,15 +93,15 @@ def _row_json(row: dict) -> dict:
         "state": row["state"],
         "answered": row["answered"],
         "questions": row["questions"],
-        "last_contact": ops.iso(row["last_contact"]),
-        "deadline": ops.iso(row["deadline"]),
+        "last_contact": timeutil.iso(row["last_contact"]),
+        "deadline": timeutil.iso(row["deadline"]),
         "actions": [
             {
                 "kind": a.kind.value,
                 "minutes": a.minutes,
                 "reason": a.reason,
                 "by": a.actor.username,
-                "at": ops.iso(a.created_at),
+                "at": timeutil.iso(a.created_at),
             }
             for a in row["actions"]
         ],
@@ -112,13 +112,13 @@ def _row_json(row: dict) -> dict:
 @api_auth(*PROCTORS)
 def room_status(room_id: int):
     now = timeutil.utcnow()
-    room = ops.get_room(room_id, api_user())
+    room = proctoring.get_room(room_id, api_user())
     return jsonify(
         {
             "room": room.id,
             "name": room.name,
-            "server_time": ops.iso(now),
-            "candidates": [_row_json(r) for r in ops.room_status(room, now)],
+            "server_time": timeutil.iso(now),
+            "candidates": [_row_json(r) for r in proctoring.room_status(room, now)],
         }
     )
 
@@ -130,7 +130,7 @@ def _action_json(action) -> dict:
         "minutes": action.minutes,
         "reason": action.reason,
         "by": action.actor.username,
-        "at": ops.iso(action.created_at),
+        "at": timeutil.iso(action.created_at),
     }
 
 
@@ -138,11 +138,11 @@ def _action_json(action) -> dict:
 @api_auth(*PROCTORS)
 def grant_extension(session_id: int, username: str):
     now = timeutil.utcnow()
-    enrollment = ops.candidate_in_session(session_id, username, api_user())
+    enrollment = proctoring.candidate_in_session(session_id, username, api_user())
     data = json_body()
-    action = ops.grant_extension(enrollment, data.get("minutes"), data.get("reason"), api_user(), now)
+    action = proctoring.grant_extension(enrollment, data.get("minutes"), data.get("reason"), api_user(), now)
     body = _action_json(action)
-    body["deadline"] = ops.iso(ops.deadline_of(enrollment.session, enrollment.id))
+    body["deadline"] = timeutil.iso(attempts.deadline_of(enrollment.session, enrollment.id))
     return jsonify(body), 201
 
 
@@ -150,8 +150,8 @@ def grant_extension(session_id: int, username: str):
 @api_auth(*PROCTORS)
 def record_incident(session_id: int, username: str):
     now = timeutil.utcnow()
-    enrollment = ops.candidate_in_session(session_id, username, api_user())
-    action = ops.record_incident(enrollment, json_body().get("reason"), api_user(), now)
+    enrollment = proctoring.candidate_in_session(session_id, username, api_user())
+    action = proctoring.record_incident(enrollment, json_body().get("reason"), api_user(), now)
     return jsonify(_action_json(action)), 201
 
 
@@ -159,6 +159,6 @@ def record_incident(session_id: int, username: str):
 @api_auth(*PROCTORS)
 def force_close(session_id: int, username: str):
     now = timeutil.utcnow()
-    enrollment = ops.candidate_in_session(session_id, username, api_user())
-    attempt = ops.force_close(enrollment, json_body().get("reason"), api_user(), now)
+    enrollment = proctoring.candidate_in_session(session_id, username, api_user())
+    attempt = proctoring.force_close(enrollment, json_body().get("reason"), api_user(), now)
     return jsonify({"status": attempt.status.value, "score": attempt.score})

@@ -19,8 +19,8 @@ from app.sessions.models import ExamSession
 from app.sessions.readiness import SessionPlan, clause_of, required_proctors
 from app.standards.schema import Assessment
 
+from .attempts import close_if_expired, deadline_of
 from .models import Attempt, AttemptStatus
-from .operations import close_if_expired, deadline_of
 
 
 class TheoryComponent(assessment.Component):

@@ -14,7 +14,7 @@ from app.sessions.demo import CANDIDATES, DEMO_PLANS
 from app.sessions.lifecycle import advance, sync_clock
 from app.sessions.models import SessionStatus
 
-from . import operations as exam_ops
+from . import attempts
 
 
 def _displayed(kind: str, key, perm: list[int]):
@@ -40,8 +40,8 @@ def _sit(session, users: dict[str, User], names: list[str], at, answered: int | 
     realistic spread — and the same candidates pass on any date and for any draw of their layout
     (wrong answers are drawn until their points reach the rest, never beyond it)."""
     for number, name in enumerate(names):
-        attempt = exam_ops.start_attempt(session.id, users[name], at)
-        items = {pi.item_id: pi for pi in exam_ops.paper_items(attempt.paper_id)}
+        attempt = attempts.start_attempt(session.id, users[name], at)
+        items = {pi.item_id: pi for pi in attempts.paper_items(attempt.paper_id)}
         accuracy = 0.55 + 0.37 * number / max(len(names) - 1, 1)
         wrong = _wrong_ones(random.Random(f"{session.name}-{name}"), items.values(), accuracy)
         for entry in attempt.layout[:answered]:
@@ -49,7 +49,7 @@ def _sit(session, users: dict[str, User], names: list[str], at, answered: int | 
             value = _displayed(item.type, item.answer, entry["perm"])
             if item.item_id in wrong:
                 value = _wrong(item.type, value, len(entry["perm"]))
-            exam_ops.save_answer(attempt, entry["qid"], value, at + timedelta(minutes=1))
+            attempts.save_answer(attempt, entry["qid"], value, at + timedelta(minutes=1))
 
 
 def _wrong_ones(rng: random.Random, items, accuracy: float) -> set[int]:
@@ -74,7 +74,7 @@ def demo_exams(users: dict[str, User]) -> None:
         elif target == SessionStatus.theory_open:
             _sit(session, users, CANDIDATES[:3], now - timedelta(minutes=5), answered=3)
         sync_clock(session, now)
-        exam_ops.sweep(now)  # attempts past their deadline are closed, as the cron would
+        attempts.sweep(now)  # attempts past their deadline are closed, as the cron would
         # Up to 评分中 here; the practical step scores the sheets, the results step publishes.
         if target in {SessionStatus.scoring, SessionStatus.published}:
             advance(session, SessionStatus.scoring.value, now)

@@ -20,7 +20,7 @@ from app.sessions.lifecycle import sync_clock
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
 from app.standards.registry import get_standard
 
-from . import operations as ops
+from . import attempts, proctoring
 from .models import CLOSE_LABELS, Attempt, AttemptStatus
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
@@ -32,29 +32,22 @@ def my_exams():
     now = timeutil.utcnow()
     rows = []
     for e in db.session.scalars(select(Enrollment).where(Enrollment.user_id == current_user.id)):
-        session = e.session
-        sync_clock(session, now)
+        exam_session = e.session
+        sync_clock(exam_session, now)
         attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment_id == e.id))
         if attempt is not None:
-            ops.close_if_expired(attempt, now)
-        deadline = ops.deadline_of(session, e.id)
-        carried = not assessment.sits(e, "theory")  # 成绩保留: theory kept from an earlier pass
-        can_enter = (
-            not carried
-            and e.paper_id is not None
-            and session.status not in {SessionStatus.draft, SessionStatus.scoring, SessionStatus.published}
-            and session.theory_start <= now < deadline
-            and (attempt is None or attempt.is_open)
-        )
+            attempts.close_if_expired(attempt, now)
+        deadline = attempts.deadline_of(exam_session, e.id)
         rows.append(
             {
                 "e": e,
-                "s": session,
+                "s": exam_session,
                 "attempt": attempt,
                 "deadline": deadline,
-                "can_enter": can_enter,
-                "occupation": _occupation(session),
-                "carried": carried,
+                # The start's own rule: the button is shown exactly when 开始考试 would let them in.
+                "can_enter": attempts.entry_refusal(e, exam_session, attempt, deadline, now) is None,
+                "occupation": _occupation(exam_session),
+                "carried": not assessment.sits(e, "theory"),  # 成绩保留: theory kept from an earlier pass
             }
         )
     return render_template("exams/my_exams.html", rows=rows, now=now, status=SessionStatus)
@@ -99,7 +92,7 @@ def take(session_id: int):
     now = timeutil.utcnow()
     attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment_id == enrollment.id))
     if attempt is not None:
-        ops.close_if_expired(attempt, now)
+        attempts.close_if_expired(attempt, now)
     if attempt is not None and attempt.status != AttemptStatus.in_progress:
         # Reopening a finished exam shows the finished state, never an empty paper with 交卷.
         return render_template(
@@ -112,7 +105,7 @@ def take(session_id: int):
 @roles_required(*PROCTORS)
 def proctor_rooms():
     now = timeutil.utcnow()
-    rooms = ops.proctor_rooms(current_user)
+    rooms = proctoring.proctor_rooms(current_user)
     for session in {r.session for r in rooms}:
         sync_clock(session, now)
     return render_template("exams/proctor_rooms.html", rooms=sort_rooms(rooms, now), now=now)
@@ -136,10 +129,10 @@ def sort_rooms(rooms: list, now) -> list:
 @roles_required(*PROCTORS)
 def room(room_id: int):
     now = timeutil.utcnow()
-    room = ops.get_room(room_id, current_user)
-    rows = ops.room_status(room, now)
+    room = proctoring.get_room(room_id, current_user)
+    rows = proctoring.room_status(room, now)
     return render_template(
-        "exams/room.html", room=room, rows=rows, now=now, labels=ops.STATE_LABELS, close_labels=CLOSE_LABELS
+        "exams/room.html", room=room, rows=rows, now=now, labels=proctoring.STATE_LABELS, close_labels=CLOSE_LABELS
     )
 
 
@@ -147,20 +140,22 @@ def room(room_id: int):
 @roles_required(*PROCTORS)
 def act(room_id: int, username: str, action: str):
     now = timeutil.utcnow()
-    room = ops.get_room(room_id, current_user)
+    room = proctoring.get_room(room_id, current_user)
     reason = request.form.get("reason", "")
 
     def run() -> str:
-        enrollment = ops.candidate_in_session(room.session_id, username, current_user)
+        enrollment = proctoring.candidate_in_session(room.session_id, username, current_user)
         if action == "extension":
             minutes = request.form.get("minutes", "")
-            ops.grant_extension(enrollment, int(minutes) if minutes.isdigit() else minutes, reason, current_user, now)
+            proctoring.grant_extension(
+                enrollment, int(minutes) if minutes.isdigit() else minutes, reason, current_user, now
+            )
             return f"已为 {username} 延长 {minutes} 分钟；考生的考试页面会提示新的截止时间"
         if action == "incident":
-            ops.record_incident(enrollment, reason, current_user, now)
+            proctoring.record_incident(enrollment, reason, current_user, now)
             return f"已记录 {username} 的违纪情况"
         if action == "force-close":
-            ops.force_close(enrollment, reason, current_user, now)
+            proctoring.force_close(enrollment, reason, current_user, now)
             return f"已强制收取 {username} 的答卷"
         raise Invalid("未知操作", field="action")
 
@@ -170,6 +165,6 @@ def act(room_id: int, username: str, action: str):
 @bp.cli.command("close-expired")
 def close_expired_command():
     """收取所有已过截止时间的答卷并评分（按已保存的答案）。"""
-    closed = ops.sweep()
+    closed = attempts.sweep()
     db.session.commit()
     click.echo(f"已收卷 {closed} 份。")

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.sessions.models import ExamSession, SessionPaper, SessionStatus
 
 from . import paper_cache
-from .operations import _save_statements, _start_statements
+from .statements import save_statements, start_statements
 
 AHEAD = timedelta(days=1)
 
@@ -70,8 +70,8 @@ def _hot_reads(connection, now) -> None:
     empty digest)."""
     dialect = connection.dialect.name
     connection.execute(_TOKEN_PRINCIPAL, {"digest": "", "now": now}).first()
-    connection.execute(_start_statements(dialect)[0], {"session_id": 0, "user_id": 0}).first()
-    check, _ = _save_statements(dialect)
+    connection.execute(start_statements(dialect)[0], {"session_id": 0, "user_id": 0}).first()
+    check, _ = save_statements(dialect)
     connection.execute(check, {"attempt_id": 0, "digest": None, "user_id": 0, "now": now}).first()
 
 

@@ -23,7 +23,8 @@ from app.auth.models import User
 from app.cli import init_db
 from app.demo import DEMO_PASSWORD, load_demo
 from app.eligibility.models import Application, ApplicationStatus
-from app.exams import operations as exam_ops
+from app.exams import attempts as exam_ops
+from app.exams import proctoring
 from app.exams.models import Attempt, AttemptStatus
 from app.extensions import db
 from app.papers.models import Paper
@@ -259,7 +260,7 @@ def test_exam_page_keys_menu_disabled_buttons_and_the_extension_notice(app, exam
             )
             proctor = db.session.scalar(select(User).where(User.username == "proc1"))
             now = timeutil.utcnow()
-            exam_ops.grant_extension(enrollment, 15, "机器故障", proctor, now)
+            proctoring.grant_extension(enrollment, 15, "机器故障", proctor, now)
             db.session.commit()
             deadline = db.session.scalar(select(Attempt.deadline).where(Attempt.enrollment_id == enrollment.id))
             db.session.remove()

@@ -1,0 +1,394 @@
+"""The machine exam on the server: start, save, submit, close and score an attempt.
+
+Design against the known failures of other systems (../shared/design.md):
+- Moodle MDL-43733 / WeBWorK #1208: closing an abandoned attempt reads what was saved and never
+  writes an answer; scoring only reads ``attempt_answers``.
+- Sakai SAM-2909: a closed attempt is never reopened — starting again after the deadline is a
+  409, and an extension cannot be granted to an attempt whose deadline has already passed.
+- The time of a write is taken when the request arrives (``now`` is read first by the API handler
+  from ``app.timeutil.utcnow()``), and the 200 is sent only after the write is committed — by the
+  group commit (group_commit.py: the saves and starts arriving together share one transaction).
+- A save racing a submit ends consistent (issue 11): closing an attempt locks its row first
+  (``lock_open``) and reads the answers after; a save checks the attempt's status under the same
+  lock, so an acknowledged answer is always scored, or the save gets 409. Of two saves of one
+  answer the one that arrived later wins, whatever order they commit in (a conditional upsert).
+
+The proctors' actions on attempts are in proctoring.py; the start's and the save's statements in
+statements.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import NamedTuple
+
+from sqlalchemy import null, select
+
+from app import assessment, timeutil
+from app.audit.operations import CURRENT, record
+from app.auth import token_cache
+from app.auth.models import User
+from app.auth.operations import token_still_valid
+from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from app.extensions import db
+from app.locking import lock_row
+from app.papers.models import PaperItem
+from app.sessions.lifecycle import sync_clock
+from app.sessions.models import ExamSession, SessionStatus
+
+from . import grading, group_commit, paper_cache
+from .models import Answer, Attempt, AttemptStatus, CloseReason
+from .statements import extensions_of, save_statements, start_statements
+
+# ---------------------------------------------------------------- time
+
+
+def extension_minutes(enrollment_id: int) -> int:
+    return db.session.scalar(extensions_of(enrollment_id)) or 0
+
+
+def theory_deadline(theory_start: datetime, theory_minutes: int | None, extra_minutes: int) -> datetime:
+    """The deadline: the end of the theory window plus every extension granted to this candidate.
+
+    The one definition: the start reads its three parts in its one statement (``start_attempt``),
+    everyone else through ``deadline_of``."""
+    return theory_start + timedelta(minutes=(theory_minutes or 0) + extra_minutes)
+
+
+def deadline_of(exam_session: ExamSession, enrollment_id: int) -> datetime:
+    """The candidate's deadline (``theory_deadline``), the extensions read now."""
+    return theory_deadline(exam_session.theory_start, exam_session.theory_minutes, extension_minutes(enrollment_id))
+
+
+# ---------------------------------------------------------------- questions
+
+
+def paper_items(paper_id: int) -> list[PaperItem]:
+    """The paper's items; each PaperItem is a frozen snapshot (stem, options, key, points)."""
+    return list(
+        db.session.scalars(select(PaperItem).where(PaperItem.paper_id == paper_id).order_by(PaperItem.position))
+    )
+
+
+def questions_json(attempt) -> str:
+    """The candidate's questions in their order, options in their order — and no key (JSON text)."""
+    paper = paper_cache.paper(db.session.connection(), attempt.paper_id)
+    drawn = getattr(attempt, "drawn", None)  # a start that drew its layout just now
+    return paper.drawn_questions_json(drawn) if drawn is not None else paper.questions_json(attempt.layout)
+
+
+# ---------------------------------------------------------------- attempts
+
+
+def lock_open(attempt: Attempt) -> bool:
+    """Lock the attempt's row and re-read it (``app.locking.lock_row``); True while it is still open.
+
+    Taken before an attempt is closed, so that no save can commit between reading the answers for
+    the score and the close (issue 11: a 200 to a save must never be left out of the score); a
+    save's batch reads the row ``FOR SHARE`` on PostgreSQL and waits.
+    """
+    lock_row(attempt)
+    return attempt.is_open
+
+
+CLOSE_ACTIONS = {
+    CloseReason.candidate: "exam.submitted",
+    CloseReason.deadline: "exam.closed_at_deadline",
+    CloseReason.forced: "exam.force_closed",
+}
+# Who closed it when no proctor did: the candidate submitting (the request's user), or nobody (the deadline).
+_CLOSER = {CloseReason.candidate: CURRENT, CloseReason.deadline: None, CloseReason.forced: CURRENT}
+
+
+def _close_details(attempt: Attempt) -> dict:
+    return {
+        "reason": attempt.close_reason.value,
+        "closed_at": timeutil.iso(attempt.closed_at),
+        "points_earned": attempt.points_earned,
+        "points_total": attempt.points_total,
+        "score": attempt.score,
+    }
+
+
+def close_attempt(attempt: Attempt, reason: CloseReason, at: datetime, by: User | None = None) -> None:
+    """Close and score with what was saved. Reads answers only: never blanks one."""
+    attempt.transition(AttemptStatus.submitted)
+    attempt.close_reason = reason
+    attempt.closed_at = at
+    attempt.closed_by_id = by.id if by else None
+    score_attempt(attempt)
+    record(CLOSE_ACTIONS[reason], attempt, _close_details(attempt), actor=by or _CLOSER[reason])
+
+
+def score_attempt(attempt: Attempt) -> None:
+    saved = saved_answers(attempt)
+    perms = {entry["qid"]: entry["perm"] for entry in attempt.layout}
+    marks = []
+    for q in paper_cache.paper(db.session.connection(), attempt.paper_id).questions:
+        answer = saved.get(q.qid)
+        original = grading.to_original(q.type, answer, perms.get(q.qid, [])) if answer is not None else None
+        marks.append((float(q.points), grading.is_correct(q.type, q.answer, original)))
+    attempt.points_earned, attempt.points_total, attempt.score = grading.score(marks)
+
+
+def close_if_expired(attempt: Attempt, now: datetime) -> bool:
+    """Lazily close an attempt left open past its deadline (also done by ``flask exams close-expired``)."""
+    if not attempt.is_open or now < attempt.deadline:
+        return False
+    if not lock_open(attempt) or now < attempt.deadline:  # re-read under the lock
+        return False
+    close_attempt(attempt, CloseReason.deadline, attempt.deadline)
+    db.session.flush()
+    return True
+
+
+@dataclass(frozen=True)
+class NewAttempt:
+    """A just-started attempt, as written by the group commit (the API answers from it directly)."""
+
+    id: int
+    user_id: int
+    paper_id: int
+    deadline: datetime
+    drawn: grading.Drawn | None  # the layout this start drew (None: the other press's, ``stored``)
+    stored: list | None = None
+    status: AttemptStatus = AttemptStatus.in_progress
+    fresh: bool = True  # nothing saved yet
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AttemptStatus.in_progress
+
+    @property
+    def layout(self) -> list:
+        return self.drawn.entries if self.drawn is not None else self.stored
+
+
+def entry_refusal(enrollment, exam_session, attempt, deadline: datetime, now: datetime) -> Conflict | None:
+    """Why the candidate may not enter the theory exam now, or None: the one rule of 开始考试
+    (``start_attempt`` raises it) and of the exam list's 进入考试 / 继续作答 button (views.my_exams).
+
+    ``enrollment`` needs ``carried`` and ``paper_id``, ``exam_session`` ``status`` and
+    ``theory_start`` (the start passes its one row as both); ``attempt`` is theirs, if any, already
+    closed when past its deadline (``close_if_expired``): an open one is entered again, a closed one
+    never (Sakai SAM-2909); ``deadline`` is ``theory_deadline``'s.
+    """
+    if attempt is not None:
+        return None if attempt.is_open else Conflict("本场考试已交卷，不能再次进入", code="attempt_closed")
+    if not assessment.sits(enrollment, "theory"):  # 成绩保留: a theory pass kept from the last year
+        return Conflict("您的理论知识考试成绩保留（一年内已合格），本批次无需参加理论考试", code="component_carried")
+    if enrollment.paper_id is None or exam_session.status == SessionStatus.draft:
+        return Conflict("本批次尚未分配试卷", code="papers_not_assigned")
+    if exam_session.status in {SessionStatus.scoring, SessionStatus.published}:
+        return Conflict("本批次理论考试已结束", code="theory_closed")
+    if now < exam_session.theory_start:
+        return Conflict(
+            f"理论考试尚未开始（开始时间 {timeutil.beijing(exam_session.theory_start)}，北京时间）", code="not_open"
+        )
+    if now >= deadline:
+        return Conflict("理论考试时间已结束", code="past_deadline")
+    return None
+
+
+def start_attempt(session_id: int, user, now: datetime, token_digest: str | None = None) -> Attempt | NewAttempt:
+    """The candidate's attempt: created inside the theory window, else the same one again.
+
+    The start spike (a hall pressing 开始考试 in the same second) costs one read — the session, the
+    enrolment, any attempt and the extensions in one statement — and one grouped write; the paper's
+    questions come from the process's cache. ``user`` needs only ``id``; with ``token_digest`` (a
+    sign-in from the token cache) the token is checked again in the write. The session's stored
+    status is moved by the clock on reads (``sync_clock``); this decision reads the window itself.
+    """
+    connection = db.session.connection()  # Core, not the ORM's execute: the start spike's one read
+    found = connection.execute(
+        start_statements(connection.dialect.name)[0], {"session_id": session_id, "user_id": user.id}
+    ).first()
+    if found is None:
+        raise NotFound("考试批次不存在")
+    if found.enrollment_id is None:
+        raise Forbidden("您未报名本考试批次", code="not_enrolled")
+    attempt = None
+    if found.attempt_id is not None:
+        if token_digest is not None and not token_still_valid(db.session.connection(), token_digest, user.id, now):
+            raise Unauthorized("令牌无效或已过期")
+        attempt = db.session.get(Attempt, found.attempt_id)
+        close_if_expired(attempt, now)
+    deadline = theory_deadline(found.theory_start, found.theory_minutes, found.extra_minutes)
+    refusal = entry_refusal(found, found, attempt, deadline, now)  # the row is the enrolment and its session
+    if refusal is not None:
+        raise refusal
+    if attempt is not None:
+        return attempt
+    # The candidate's own order, seeded by the enrolment (one attempt per enrolment): computed here,
+    # outside the shared write, and the same for a second press of 开始考试.
+    drawn = paper_cache.paper(connection, found.paper_id).shapes.draw(f"enrollment-{found.enrollment_id}")
+    new = NewAttempt(id=0, user_id=user.id, paper_id=found.paper_id, deadline=deadline, drawn=drawn)
+    write = partial(_insert_attempt, new, found.enrollment_id, session_id, now, token_digest, found.extra_minutes)
+    return group_commit.run(write)
+
+
+def _insert_attempt(
+    new: NewAttempt, enrollment_id: int, session_id: int, now: datetime, token_digest, extra_read: int, connection
+) -> NewAttempt:
+    """Insert the attempt with its layout in one statement; a second start gets the first one's.
+
+    An extension granted between the start's read and this write (no attempt to move yet) is counted
+    here (issue 11): the extensions are summed again after the insert, inside the write — the grant
+    holds the enrollment's lock until it commits, and the insert waits for it (the foreign key's
+    KEY SHARE on PostgreSQL, the write lock on SQLite), so the sum sees it; a grant arriving after
+    the insert waits for this commit and then finds the attempt.
+    """
+    if token_digest is not None and not token_still_valid(connection, token_digest, new.user_id, now):
+        token_cache.invalidate(digest=token_digest)
+        raise Unauthorized("令牌无效或已过期")
+    _, insert, existing, extensions, move_deadline = start_statements(connection.dialect.name)
+    inserted = connection.execute(
+        insert,
+        {
+            "enrollment_id": enrollment_id,
+            "session_id": session_id,
+            "user_id": new.user_id,
+            "paper_id": new.paper_id,
+            "status": AttemptStatus.in_progress,
+            "started_at": now,
+            "deadline": new.deadline,
+            "last_seen_at": now,
+            "layout_json": new.drawn.json(),  # joined from texts built with the paper: not encoded again
+        },
+    ).first()
+    if inserted is None:  # pressed twice at once: the other press created it
+        other = connection.execute(existing, {"enrollment": enrollment_id}).one()
+        return NewAttempt(other.id, new.user_id, new.paper_id, other.deadline, None, other.layout, fresh=False)
+    attempt_id = inserted.id
+    if extensions is None:  # SQLite: summed in the insert's RETURNING, under the write lock taken first
+        extra = inserted.extra_minutes
+    else:  # PostgreSQL: a statement of its own, whose snapshot is taken after the insert's lock wait
+        extra = connection.execute(extensions, {"enrollment": enrollment_id}).scalar()
+    if extra == extra_read:
+        return NewAttempt(attempt_id, new.user_id, new.paper_id, new.deadline, new.drawn)
+    deadline = new.deadline + timedelta(minutes=extra - extra_read)
+    connection.execute(move_deadline, {"attempt": attempt_id, "deadline": deadline})
+    return NewAttempt(attempt_id, new.user_id, new.paper_id, deadline, new.drawn)
+
+
+def own_attempt(attempt_id: int, user: User) -> Attempt:
+    """The user's own attempt, or 404 — another candidate's attempt must not even be seen to exist."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise NotFound("答卷不存在")
+    return attempt
+
+
+class AttemptRef(NamedTuple):
+    """What a save needs to name an attempt: the row is read (narrowly) inside the write."""
+
+    id: int
+    user_id: int
+    token_digest: str | None = None  # a bearer token to check again inside the write
+
+
+class Saved(NamedTuple):
+    saved_at: datetime
+    deadline: datetime
+
+
+def save_answer(attempt, qid: int, value, now: datetime) -> Saved:
+    """Store the answer; 409 once closed or past the deadline (judged at ``now``, the arrival time).
+
+    ``attempt`` is anything with ``id`` and ``user_id`` (an ``AttemptRef`` from the API). Returns once
+    the answer is committed (grouped with the saves arriving together); 404 for another's attempt.
+    """
+    digest = getattr(attempt, "token_digest", None)
+    return group_commit.run(partial(_write_answer, attempt.id, attempt.user_id, digest, qid, value, now))
+
+
+def _write_answer(
+    attempt_id: int, user_id: int, digest: str | None, qid: int, value, now: datetime, connection
+) -> Saved:
+    """Inside the (shared) write transaction: check the attempt under its lock, then upsert one row.
+
+    Reads the attempt's owner, paper, status and deadline only (not its layout); the question's type
+    and option count come from the paper cache. No UPDATE of the attempt: the answer's ``saved_at``
+    is the candidate's last contact (``room_status``). With ``digest`` the bearer token is checked in
+    the same statement (the request's sign-in may have come from a cache). Raises before writing.
+    """
+    check, upsert = save_statements(connection.dialect.name)
+    row = connection.execute(
+        check, {"attempt_id": attempt_id, "user_id": user_id, "digest": digest, "now": now}
+    ).first()
+    if row is not None and not row.signed_in:
+        token_cache.invalidate(digest=digest)
+        raise Unauthorized("令牌无效或已过期")
+    if row is None or row.user_id != user_id:
+        raise NotFound("答卷不存在")
+    if row.status != AttemptStatus.in_progress:
+        raise Conflict("已交卷，不能再修改答案", code="attempt_closed")
+    if now >= row.deadline:
+        raise Conflict(
+            "已超过截止时间，答案未保存", code="past_deadline", details={"deadline": timeutil.iso(row.deadline)}
+        )
+    question = paper_cache.paper(connection, row.paper_id).by_qid.get(qid)
+    if question is None:
+        raise NotFound(f"本答卷没有题目 {qid}")
+    try:
+        value = grading.normalize(question.type, question.option_count, value)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="answer") from None
+    # A cleared answer is kept as a NULL value (read as "not answered"), so that it too is ordered
+    # by arrival against a save of the same question.
+    parameters = {"attempt_id": attempt_id, "qid": qid, "value": null() if value is None else value, "saved_at": now}
+    connection.execute(upsert, parameters)
+    return Saved(now, row.deadline)
+
+
+def submit(attempt: Attempt, now: datetime) -> Attempt:
+    if close_if_expired(attempt, now):
+        return attempt  # past the deadline: already closed and scored with what was saved
+    if not lock_open(attempt):
+        raise Conflict("已交卷", code="attempt_closed")
+    close_attempt(attempt, CloseReason.candidate, now)
+    attempt.last_seen_at = now
+    db.session.flush()
+    return attempt
+
+
+def saved_answers(attempt: Attempt) -> dict[int, object]:
+    """What is stored now (read from the table, not a possibly stale relationship)."""
+    rows = db.session.execute(select(Answer.qid, Answer.value).where(Answer.attempt_id == attempt.id))
+    return {qid: value for qid, value in rows if value is not None}
+
+
+def answers_of(attempt: Attempt) -> dict[str, object]:
+    return {str(qid): value for qid, value in saved_answers(attempt).items()}
+
+
+def attempt_view(attempt: Attempt, now: datetime) -> dict:
+    """GET /attempts/<aid>: status, deadline, answers and the score once the attempt has ended."""
+    close_if_expired(attempt, now)
+    if attempt.is_open:
+        attempt.last_seen_at = now
+    closed = not attempt.is_open
+    return {
+        "attempt_id": attempt.id,
+        "status": attempt.status.value,
+        "deadline": timeutil.iso(attempt.deadline),
+        "server_time": timeutil.iso(now),
+        "answers": answers_of(attempt),
+        "score": attempt.score if closed else None,
+    }
+
+
+def sweep(now: datetime | None = None) -> int:
+    """Close every attempt left open past its deadline; returns how many."""
+    now = now or timeutil.utcnow()
+    closed = 0
+    for attempt in db.session.scalars(select(Attempt).where(Attempt.status == AttemptStatus.in_progress)):
+        closed += close_if_expired(attempt, now)
+    for exam_session in db.session.scalars(
+        select(ExamSession).where(ExamSession.status.in_([SessionStatus.scheduled, SessionStatus.theory_open]))
+    ):
+        sync_clock(exam_session, now)
+    db.session.flush()
+    return closed

@@ -1,0 +1,106 @@
+"""The start's and the save's SQL statements, built once per dialect (``functools.cache``) so that
+SQLAlchemy compiles each once and warm-up (warm.py) can run the same objects on every pooled
+connection: the start spike and the saves are the exam's hot paths (bench/request_instructions.py).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import String, Text, and_, bindparam, cast, func, literal_column, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.auth.operations import token_valid_query
+from app.sessions.models import Enrollment, ExamSession, SessionComponent
+
+from .models import ActionKind, Answer, Attempt, ProctorAction
+
+
+def extensions_of(enrollment_id):
+    """The minutes of every extension granted to the enrollment (``enrollment_id``: a value, a bound
+    parameter or a column to correlate with), as a SELECT of one value."""
+    actions = ProctorAction.__table__
+    return select(func.coalesce(func.sum(actions.c.minutes), 0)).where(
+        actions.c.enrollment_id == enrollment_id, actions.c.kind == ActionKind.extension
+    )
+
+
+@cache
+def start_statements(dialect: str):
+    """The start's statements, built once: (find, insert, existing, extensions, move_deadline)."""
+    sessions, enrollments = ExamSession.__table__, Enrollment.__table__
+    attempts, actions, components = Attempt.__table__, ProctorAction.__table__, SessionComponent.__table__
+    extra = extensions_of(enrollments.c.id).scalar_subquery()
+    find = (
+        select(
+            sessions.c.status,
+            sessions.c.theory_start,
+            components.c.minutes.label("theory_minutes"),
+            enrollments.c.id.label("enrollment_id"),
+            enrollments.c.paper_id,
+            enrollments.c.carried,
+            attempts.c.id.label("attempt_id"),
+            extra.label("extra_minutes"),
+        )
+        .select_from(sessions)
+        .outerjoin(components, and_(components.c.session_id == sessions.c.id, components.c.component == "theory"))
+        .outerjoin(
+            enrollments, and_(enrollments.c.session_id == sessions.c.id, enrollments.c.user_id == bindparam("user_id"))
+        )
+        .outerjoin(attempts, attempts.c.enrollment_id == enrollments.c.id)
+        .where(sessions.c.id == bindparam("session_id"))
+    )
+    existing = select(attempts.c.id, attempts.c.deadline, attempts.c.layout).where(
+        attempts.c.enrollment_id == bindparam("enrollment")
+    )
+    extensions = extensions_of(bindparam("enrollment"))
+    # The layout arrives as JSON text (grading.Shapes.draw): bound as text, not encoded again.
+    layout_json = bindparam("layout_json", type_=Text)
+    if dialect == "postgresql":
+        layout_json = cast(layout_json, attempts.c.layout.type)
+    insert = (
+        (pg_insert if dialect == "postgresql" else sqlite_insert)(attempts)
+        .values(layout=layout_json)
+        .on_conflict_do_nothing(index_elements=[attempts.c.enrollment_id])
+    )
+    if dialect == "postgresql":
+        insert = insert.returning(attempts.c.id)
+    else:
+        # Written out: SQLAlchemy renders RETURNING's columns unqualified, which a correlated
+        # subquery cannot use. The kind is stored by name (``Enum(native_enum=False)``).
+        summed = literal_column(
+            f"(SELECT coalesce(sum(a.minutes), 0) FROM {actions.name} AS a WHERE a.enrollment_id = "
+            f"{attempts.name}.enrollment_id AND a.kind = '{ActionKind.extension.name}')"
+        )
+        insert, extensions = insert.returning(attempts.c.id, summed.label("extra_minutes")), None
+    move_deadline = (
+        attempts.update().where(attempts.c.id == bindparam("attempt")).values(deadline=bindparam("deadline"))
+    )
+    return find, insert, existing, extensions, move_deadline
+
+
+@cache
+def save_statements(dialect: str):
+    """The save's two statements, built once (compiled once per dialect by SQLAlchemy's cache)."""
+    attempts, answers = Attempt.__table__, Answer.__table__
+    digest = bindparam("digest", type_=String)
+    token_valid = token_valid_query(digest).exists()
+    check = (
+        select(
+            attempts.c.user_id,
+            attempts.c.paper_id,
+            attempts.c.status,
+            attempts.c.deadline,
+            or_(digest.is_(None), token_valid).label("signed_in"),
+        )
+        .where(attempts.c.id == bindparam("attempt_id"))
+        .with_for_update(read=True)  # PostgreSQL FOR SHARE: waits for a submit holding FOR UPDATE
+    )
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(answers)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[answers.c.attempt_id, answers.c.qid],
+        set_={"value": upsert.excluded.value, "saved_at": upsert.excluded.saved_at},
+        where=answers.c.saved_at <= upsert.excluded.saved_at,  # the later arrival wins (issue 11)
+    )
+    return check, upsert
