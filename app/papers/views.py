@@ -6,7 +6,6 @@ from itertools import combinations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.auth.decorators import roles_required
 from app.auth.roles import ADMINS
@@ -14,12 +13,12 @@ from app.banks.models import TYPE_LABELS
 from app.banks.validation import LETTERS
 from app.errors import DomainError
 from app.extensions import db
-from app.sessions.models import ExamSession, SessionPaper
 from app.standards.registry import all_standards, get_standard
 
 from . import operations as ops
 from .charts import difficulty_histogram
 from .models import Paper
+from .printing import printed_minutes
 from .templates import paper_template
 
 bp = Blueprint("papers", __name__, url_prefix="/papers")
@@ -149,13 +148,7 @@ def print_paper(paper_id: int):
     paper = ops.get_paper(paper_id, current_user)
     standard = get_standard(paper.standard_id)
     sections = _sections(paper)
-    # The printed time is the session's own (a paper of a 90-minute session says 90), else the
-    # standard's minimum, printed as such (1.9.4).
-    session = db.session.scalar(
-        select(ExamSession).join(SessionPaper).where(SessionPaper.paper_id == paper.id).limit(1)
-    )
-    minutes = session.theory_minutes if session is not None else None
-    minimum = standard.assessment.min_minutes.theory if minutes is None else None
+    minutes, minimum = printed_minutes(paper, standard)  # 1.9.4
     number = 0
     for section in sections:
         section["numbered"] = []

@@ -17,6 +17,7 @@ from app.eligibility.operations import has_approved_application
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.locking import lock_row
+from app.papers import printing
 from app.papers.operations import assemble_papers
 from app.spreadsheets import TableRefused, read_rows
 
@@ -230,3 +231,14 @@ def attach_papers(exam_session: ExamSession, papers: list) -> list[SessionPaper]
     record("session.papers_assigned", exam_session, {"papers": [p.id for p in papers]})
     db.session.flush()
     return assigned
+
+
+def sitting_minutes(paper_id: int) -> int | None:
+    """The theory minutes of a session that sits this paper (the printed paper states them, 1.9.4)."""
+    sitting = db.session.scalar(
+        select(ExamSession).join(SessionPaper).where(SessionPaper.paper_id == paper_id).limit(1)
+    )
+    return sitting.theory_minutes if sitting is not None else None
+
+
+printing.set_sitting_minutes(sitting_minutes)
