@@ -220,6 +220,18 @@ def test_verification_with_right_and_wrong_names(app, flow):
     assert flow.client.get(f"/api/v1/certificates/{number.lower()}").status_code == 200  # typed in lower case
 
 
+def test_the_page_headline_says_when_the_name_does_not_match(app, flow):
+    """Issue 27 item 3: a valid certificate with another name is never a plain green success."""
+    number = _issued(app, flow)
+    wrong = flow.client.get(f"/results/verify/{number}?name=王大明").get_data(True)
+    assert "证书有效，但与所填姓名不一致" in wrong and 'class="verdict warn"' in wrong
+    assert 'class="verdict ok"' not in wrong
+    right = flow.client.get(f"/results/verify/{number}?name=王小明").get_data(True)
+    assert 'class="verdict ok">✔ 证书有效，与所填姓名一致' in right
+    plain = flow.client.get(f"/results/verify/{number}").get_data(True)
+    assert 'class="verdict ok">✔ 证书有效</p>' in plain
+
+
 def test_unknown_number_is_404(flow):
     r = flow.client.get("/api/v1/certificates/S00003200012326400009")
     assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
