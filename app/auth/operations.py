@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 
 from flask import current_app
@@ -78,8 +79,11 @@ def authenticate(username: str, password: str, client: str) -> User:
     """Return the user or raise 401; 429 while throttled (app/auth/throttle.py: account + client,
     account, client keys, counted in the database)."""
     username = (username or "").strip()
-    if not throttle.reserve(username, client):  # counted before the hash: parallel guesses cannot overtake
-        raise TooManyAttempts("登录失败次数过多，请稍后再试")
+    wait = throttle.reserve(username, client)  # counted before the hash: parallel guesses cannot overtake
+    if wait is not None:
+        seconds = math.ceil(wait.total_seconds())
+        later = f"{math.ceil(seconds / 60)} 分钟" if seconds > 60 else f"{seconds} 秒"
+        raise TooManyAttempts(f"登录失败次数过多，请 {later}后再试", details={"retry_after": seconds})
     failed = True
     try:
         user = db.session.scalar(select(User).where(User.username == username)) if username else None

@@ -45,6 +45,7 @@ from .models import LoginFailure
 
 GUARDED_PAIR_FAILURES = 2  # what an address may have failed on a guarded account and still try
 INFLIGHT_TTL = timedelta(minutes=1)  # a password check never takes this long: older reservations are dead
+IN_FLIGHT_WAIT = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -82,16 +83,26 @@ def backoff(failures: int, limit: int, maximum: timedelta) -> timedelta:
     return min(timedelta(minutes=2 ** min(failures - limit, 16)), maximum)
 
 
-def _blocked(keys: Keys, counts: dict[str, int], last: dict[str, datetime], others: dict[str, int], now) -> bool:
-    """The three limits on failures + other attempts in flight (an attempt in flight may be a failure
-    an instant from now: while one is, a back-off is not yet over)."""
+def _wait(
+    keys: Keys, counts: dict[str, int], last: dict[str, datetime], others: dict[str, int], now
+) -> timedelta | None:
+    """How long this sign-in must wait, or None when it may go on: the three limits on failures +
+    other attempts in flight (an attempt in flight may be a failure an instant from now: while one is,
+    a back-off is not yet over — a few seconds, the time of a password check)."""
     s = _settings()
     for key, limit in ((keys.pair, s["pair"]), (keys.client, s["client"])):
         total = counts[key] + others[key]
-        if total >= limit and (others[key] or now < last[key] + backoff(total, limit, s["max_backoff"])):
-            return True
+        if total < limit:
+            continue
+        if others[key]:
+            return IN_FLIGHT_WAIT
+        until = last[key] + backoff(total, limit, s["max_backoff"])
+        if now < until:
+            return until - now
     pair = counts[keys.pair] + others[keys.pair]
-    return counts[keys.account] >= s["guard"] and pair >= GUARDED_PAIR_FAILURES
+    if counts[keys.account] >= s["guard"] and pair >= GUARDED_PAIR_FAILURES:
+        return last[keys.account] + s["window"] - now
+    return None
 
 
 def _bump(connection, keys: list[str], now: datetime, stale_before: datetime, step: int) -> None:
@@ -109,9 +120,10 @@ def _bump(connection, keys: list[str], now: datetime, stale_before: datetime, st
         connection.execute(statement.on_conflict_do_update(index_elements=[table.c.key], set_=changes))
 
 
-def reserve(username: str, client: str) -> bool:
-    """Take this sign-in's place before its password is checked; False (nothing kept) when it must be
-    refused (429). Committed at once in a transaction of its own, so every worker sees it."""
+def reserve(username: str, client: str) -> timedelta | None:
+    """Take this sign-in's place before its password is checked; when it must be refused (429), how
+    long to wait instead (and nothing is kept). Committed at once in a transaction of its own, so
+    every worker sees it."""
     s = _settings()
     now = timeutil.utcnow()
     keys = keys_for(username, client)
@@ -132,10 +144,11 @@ def reserve(username: str, client: str) -> bool:
             elif last_failed_at > now - s["window"]:
                 counts[key], last[key] = failures, last_failed_at
         others = {keys.pair: running[inflight[0]] - 1, keys.client: running[inflight[1]] - 1}
-        if _blocked(keys, counts, last, others, now):
+        wait = _wait(keys, counts, last, others, now)
+        if wait is not None:
             _bump(connection, list(inflight), now, now - INFLIGHT_TTL, -1)
-            return False
-    return True
+            return max(wait, timedelta(seconds=1))
+    return None
 
 
 def settle(username: str, client: str, *, failed: bool) -> None:
