@@ -33,4 +33,5 @@ from . import (  # noqa: E402,F401
     sessions,
     standards,
     statistics,
+    surveys,
 )
