@@ -68,7 +68,7 @@ def get_survey(survey_id: int):
 
 @bp.post("/surveys/<int:survey_id>/responses")
 @api_auth(*EVERYONE)
-def respond(survey_id: int):
+def respond_to_survey(survey_id: int):
     ops.respond(survey_id, api_user(), json_body(), timeutil.utcnow())
     return jsonify({"survey": survey_id, "responded": True}), 201
 
@@ -90,14 +90,14 @@ def survey_report(survey_id: int):
 
 @bp.get("/surveys/<int:survey_id>/improvements")
 @api_auth(*ADMINS)
-def list_improvements(survey_id: int):
+def list_survey_improvements(survey_id: int):
     survey = ops.get_survey(survey_id, api_user())
     return jsonify({"improvements": [improvement_json(i) for i in improvement_ops.improvements_of(survey)]})
 
 
 @bp.post("/surveys/<int:survey_id>/improvements")
 @api_auth(*ADMINS)
-def add_improvement(survey_id: int):
+def add_survey_improvement(survey_id: int):
     survey = ops.get_survey(survey_id, api_user())
     record = improvement_ops.add_improvement(survey, api_user(), json_body(), timeutil.utcnow())
     return jsonify(improvement_json(record)), 201
