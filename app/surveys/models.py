@@ -103,6 +103,10 @@ class SurveyResponse(db.Model):
     survey is named (the operation leaves it empty on an anonymous survey)."""
 
     __tablename__ = "survey_responses"
+    # SQLite gives a table without an INTEGER key a hidden rowid that counts up in arrival order; without it
+    # the rows are stored in the order of their random keys. (PostgreSQL's heap keeps no such number a query
+    # can read by; its physical position is discussed in app.surveys.operations.)
+    __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_key)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)

@@ -108,7 +108,8 @@ def upgrade():
     sa.Column('answers', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['survey_id'], ['surveys.id'], name=op.f('fk_survey_responses_survey_id_surveys'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_survey_responses_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_responses'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_responses')),
+    sqlite_with_rowid=False,  # no hidden rowid counting arrivals: rows stored in their random keys' order
     )
     with op.batch_alter_table('survey_responses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_responses_survey_id'), ['survey_id'], unique=False)
