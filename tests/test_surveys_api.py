@@ -5,10 +5,12 @@ answer's index, the report's exact figures and its withholding below 5 responses
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from app import timeutil
 from app.extensions import db
 from app.surveys.models import SurveyInvitation, SurveyResponse
 from tests.survey_fixtures import CANDIDATES_A, QUESTIONS, build_survey_world, survey_body, window
@@ -336,3 +338,19 @@ def test_responses_and_invitations_stay_apart_in_the_tables(app, client, survey_
         assert len(responses) == 5 and all(r.user_id is None for r in responses)
         flags = db.session.scalars(select(SurveyInvitation.responded).where(SurveyInvitation.survey_id == survey_id))
         assert sorted(flags) == [False, True, True, True, True, True]
+
+
+def test_dates_alone_open_at_the_start_and_close_at_the_end_of_a_beijing_day(client, survey_world):
+    today = timeutil.utcnow().astimezone(timeutil.CHINA).date()
+    open_today = create(client, survey_world, opens=today.isoformat(), closes=today.isoformat())
+    assert answer(client, survey_world, open_today, "sc1").status_code == 201  # the closing day is a day to answer
+    shown = client.get(f"/api/v1/surveys/{open_today}", headers=survey_world.headers["sadmin"]).get_json()
+    assert shown["opens"] == f"{today.isoformat()}T00:00:00+08:00"
+    assert shown["closes"] == f"{(today + timedelta(days=1)).isoformat()}T00:00:00+08:00"
+    ended = create(
+        client,
+        survey_world,
+        opens=(today - timedelta(days=3)).isoformat(),
+        closes=(today - timedelta(days=1)).isoformat(),
+    )
+    assert answer(client, survey_world, ended, "sc1").status_code == 409

@@ -4,7 +4,7 @@ path (``questions.2.options``) and ``index`` the list position, with a Chinese m
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -167,14 +167,19 @@ def parse(model: type[_Strict], data: dict):
 
 
 def parse_moment(value: str | None, field: str, default: datetime | None) -> datetime | None:
-    """A datetime with offset, a naive one (read as Beijing time) or a date alone (00:00 Beijing time that
-    day: the window is [opens, closes), so ``closes`` = a date means up to the start of that day)."""
+    """A datetime with offset, a naive one (read as Beijing time) or a date alone, read as a Beijing day:
+    ``opens`` = a date opens at 00:00 that day, ``closes`` = a date closes at the end of that day (00:00
+    the day after) — the window stays [opens, closes) and a closing date is a last day to answer."""
     if value is None or value == "":
         return default
     text = value.strip()
     try:
         if len(text) == 10:
-            parsed = datetime.combine(date.fromisoformat(text), time(), tzinfo=timeutil.CHINA)
+            day = date.fromisoformat(text)
+            check_sane_year(day, field)
+            parsed = datetime.combine(day, time(), tzinfo=timeutil.CHINA)
+            if field == "closes":
+                parsed += timedelta(days=1)
         else:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
             if parsed.tzinfo is None:
