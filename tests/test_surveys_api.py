@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from app import timeutil
+from app.audit.models import AuditEntry
+from app.auth.models import User
 from app.extensions import db
 from app.surveys.models import SurveyInvitation, SurveyResponse
 from tests.survey_fixtures import CANDIDATES_A, QUESTIONS, build_survey_world, survey_body, window
@@ -354,3 +356,29 @@ def test_dates_alone_open_at_the_start_and_close_at_the_end_of_a_beijing_day(cli
         closes=(today - timedelta(days=1)).isoformat(),
     )
     assert answer(client, survey_world, ended, "sc1").status_code == 409
+
+
+def test_every_write_of_the_admin_is_audited_with_the_center(app, client, survey_world):
+    headers = survey_world.headers["sadmin"]
+    survey_id = create(client, survey_world)
+    _five(client, survey_world, survey_id)
+    client.post("/api/v1/surveys/templates", json={"name": "甲", "survey": survey_id}, headers=headers)
+    client.put(
+        "/api/v1/surveys/settings", json={"satisfied_levels": ["非常满意", "满意"], "target_rate": 0.8}, headers=headers
+    )
+    record = {"question": 0, "cause": "原因", "found_on": "2026-12-01", "measure": "措施", "measure_on": "2026-12-02"}
+    assert client.post(f"/api/v1/surveys/{survey_id}/improvements", json=record, headers=headers).status_code == 201
+    client.post(f"/api/v1/surveys/{survey_id}/close", headers=headers)
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.username == "sadmin"))
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action.like("survey.%")).order_by(AuditEntry.id)
+        ).all()
+        assert [e.action for e in entries] == [
+            "survey.created",
+            "survey.template_saved",
+            "survey.settings_changed",
+            "survey.improvement_recorded",
+            "survey.closed",
+        ]  # the five anonymous responses left none
+        assert {(e.actor_id, e.center_id) for e in entries} == {(admin.id, admin.center_id)}
