@@ -99,6 +99,13 @@ def test_an_invalid_survey_is_refused_naming_the_field(client, survey_world, cha
     assert response.get_json()["error"]["details"]["field"] == field
 
 
+def test_options_may_be_null_or_absent_where_a_question_has_none(client, survey_world):
+    questions = [{"text": "总体", "type": "likert5", "options": None}, {"text": "意见", "type": "text", "options": []}]
+    body = survey_body({"session": survey_world.session_a}, questions=questions)
+    response = client.post("/api/v1/surveys", json=body, headers=survey_world.headers["sadmin"])
+    assert response.status_code == 201
+
+
 def test_the_window_must_close_after_it_opens(client, survey_world):
     body = survey_body({"session": survey_world.session_a}, **window(days_before=-2, days_after=-3))
     response = client.post("/api/v1/surveys", json=body, headers=survey_world.headers["sadmin"])

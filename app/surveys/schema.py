@@ -43,13 +43,13 @@ class _Strict(BaseModel):
 class QuestionIn(_Strict):
     text: str = Field(min_length=1, max_length=500)
     type: Literal["likert5", "choice", "text"]
-    options: list[str] = Field(default_factory=list, max_length=MAX_OPTIONS)
+    options: list[str] | None = Field(default=None, max_length=MAX_OPTIONS)  # null or absent: none
     multiple: bool = False
     required: bool | None = None  # default: likert5 and choice required, text optional
 
     @model_validator(mode="after")
     def _shape(self) -> QuestionIn:
-        options = [o.strip() for o in self.options]
+        options = [o.strip() for o in self.options or []]
         if self.type == "choice":
             if len(options) < 2 or any(not o for o in options):
                 raise PydanticCustomError("survey", "选择题至少需要两个非空选项")
