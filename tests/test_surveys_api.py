@@ -8,14 +8,16 @@ import math
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import timeutil
 from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.extensions import db
+from app.surveys import operations as ops
 from app.surveys.models import SurveyInvitation, SurveyResponse
 from tests.survey_fixtures import CANDIDATES_A, QUESTIONS, build_survey_world, survey_body, window
+from tests.test_decision_races import slowed, together
 
 
 @pytest.fixture
@@ -389,3 +391,19 @@ def test_every_write_of_the_admin_is_audited_with_the_center(app, client, survey
             "survey.closed",
         ]  # the five anonymous responses left none
         assert {(e.actor_id, e.center_id) for e in entries} == {(admin.id, admin.center_id)}
+
+
+def test_two_responses_sent_at_once_by_one_person_make_one(app, client, survey_world, monkeypatch):
+    """Released together, each widened between its checks and its write: one 201, one 409, one response."""
+    survey_id = create(client, survey_world)
+    slowed(monkeypatch, ops, "check_answers")
+
+    def send():
+        with app.test_client() as browser:
+            return answer(browser, survey_world, survey_id, "sc1")
+
+    statuses = sorted(r.status_code for r in together(send, send))
+    assert statuses == [201, 409]
+    with app.app_context():
+        rows = db.session.scalar(select(func.count()).where(SurveyResponse.survey_id == survey_id))
+    assert rows == 1
