@@ -47,6 +47,7 @@ from app.sessions.views import bp as sessions_bp
 from app.standards.loader import TEMPLATES_DIR, load_standards
 from app.standards.views import bp as standards_bp
 from app.statistics.views import bp as statistics_bp
+from app.surveys.views import bp as surveys_bp
 
 ROOT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -164,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
         practical_bp,
         results_bp,
         statistics_bp,
+        surveys_bp,
         audit_bp,
     ):
         app.register_blueprint(blueprint)

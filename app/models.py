@@ -12,3 +12,4 @@ from app.results import models as results_models  # noqa: F401
 from app.sessions import models as sessions_models  # noqa: F401
 from app.standards import models as standards_models  # noqa: F401
 from app.statistics import models as statistics_models  # noqa: F401
+from app.surveys import models as surveys_models  # noqa: F401

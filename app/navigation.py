@@ -26,6 +26,8 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("practical.my_sheets", "评分", PANEL_MEMBERS),
     ("results.index", "成绩与证书", ADMINS),
     ("statistics.dashboard", "统计", ADMINS),
+    ("surveys.index", "满意度测评", ADMINS),
+    ("surveys.mine", "我的问卷", ALL),
     ("audit.index", "审计日志", ADMINS),
 ]
 

@@ -216,6 +216,40 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("audit.export_csv", "GET"): MANAGERS,
     ("api.list_audit_entries", "GET"): MANAGERS,
     ("api.get_audit_entry", "GET"): CENTER_A,  # an entry of center A: 404 for center B's admin
+    # ---- satisfaction surveys (满意度测评, T/SSOF 0001-2024 §7): the world's survey is center A's open survey
+    # of a session the candidate sits (cand03 invited, cand09 not: 404 for anyone not invited)
+    ("api.create_survey", "POST"): CENTER_ADMINS,  # contract: center_admin
+    ("api.list_surveys", "GET"): MANAGERS,
+    ("api.my_surveys", "GET"): SIGNED_IN,
+    ("api.get_survey", "GET"): {CAND} | CENTER_A,  # the questions: an invited person, the center's admins
+    ("api.respond_to_survey", "POST"): {CAND},
+    ("api.close_survey", "POST"): CENTER_A,
+    ("api.survey_report", "GET"): CENTER_A,
+    ("api.list_survey_improvements", "GET"): CENTER_A,
+    ("api.add_survey_improvement", "POST"): CENTER_A,
+    ("api.survey_comparison", "GET"): MANAGERS,
+    ("api.list_survey_templates", "GET"): CENTER_ADMINS,
+    ("api.save_survey_template", "POST"): CENTER_ADMINS,
+    ("api.survey_settings", "GET"): CENTER_ADMINS,
+    ("api.save_survey_settings", "PUT"): CENTER_ADMINS,
+    ("surveys.index", "GET"): MANAGERS,
+    ("surveys.new", "GET"): CENTER_ADMINS,
+    ("surveys.new", "POST"): CENTER_ADMINS,
+    ("surveys.report", "GET"): CENTER_A,
+    ("surveys.chart_png", "GET"): CENTER_A,
+    ("surveys.export", "GET"): CENTER_A,
+    ("surveys.close", "POST"): CENTER_A,
+    ("surveys.add_improvement", "POST"): CENTER_A,
+    ("surveys.save_as_template", "POST"): {ADMIN_A},  # a center's template: its admin only
+    ("surveys.templates", "GET"): CENTER_ADMINS,
+    ("surveys.save_template", "POST"): CENTER_ADMINS,
+    ("surveys.comparison", "GET"): MANAGERS,
+    ("surveys.comparison_chart", "GET"): MANAGERS,
+    ("surveys.settings", "GET"): CENTER_ADMINS,
+    ("surveys.settings", "POST"): CENTER_ADMINS,
+    ("surveys.mine", "GET"): SIGNED_IN,
+    ("surveys.answer", "GET"): {CAND},
+    ("surveys.answer", "POST"): {CAND},
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not

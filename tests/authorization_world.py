@@ -30,6 +30,7 @@ from app.practical.review import review_dir
 from app.results.models import Certificate
 from app.sessions import enrolment, planning, staffing
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
+from app.surveys.models import Survey
 from app.uploads import EvidenceFile, evidence_dir, write_file
 from tests.authorization_table import ADMIN, ADMIN_A, ADMIN_B, CAND, GRADER, OTHER, PROCTOR, REVIEWER
 from tests.conftest import csrf_from
@@ -125,6 +126,8 @@ class World:
         db.session.add_all([evidence, own_item])
         db.session.flush()
         audit_entry = one(select(AuditEntry.id).where(AuditEntry.center_id == center.id).order_by(AuditEntry.id))
+        # surveys: the demo's open survey of the session in 评分中 (cand03 invited and not yet answered)
+        survey = one(select(Survey).where(Survey.audience_ref == session.id))
         application.evidence = [{"id": evidence.id, "label": evidence.label, "name": evidence.original_name}]
         write_file(evidence_dir(), evidence.stored_name, PNG)
         return {
@@ -147,6 +150,7 @@ class World:
             "action": "extension",
             "file_id": evidence.id,
             "entry_id": audit_entry,
+            "survey_id": survey.id,
         }
 
     def _review_session(self) -> dict:

@@ -285,6 +285,29 @@ class Fuzz:
             "api.set_split": {"parts": [{"name": "会员招募", "max": 10}]},
             "api.scoring_settings": {"spread_threshold": 10},
             "api.review_deadline": {"due": start},
+            # satisfaction surveys: the world's survey is the demo's open one (the template's six questions)
+            "api.create_survey": {
+                "title": "满意度调查",
+                "audience": {"center": "members"},
+                "anonymous": True,
+                "opens": timeutil.utcnow().isoformat(),
+                "closes": start,
+                "questions": [
+                    {"text": "总体评价", "type": "likert5"},
+                    {"text": "获知渠道", "type": "choice", "options": ["网站", "通知"], "multiple": False},
+                    {"text": "意见", "type": "text", "required": False},
+                ],
+            },
+            "api.respond_to_survey": {"answers": ["满意", "满意", "非常满意", "机构网站", ["考前培训"], "很好"]},
+            "api.add_survey_improvement": {
+                "question": 1,
+                "cause": "考场较冷",
+                "found_on": today.isoformat(),
+                "measure": "调整空调",
+                "measure_on": today.isoformat(),
+            },
+            "api.save_survey_template": {"name": "模板甲", "questions": [{"text": "总体评价", "type": "likert5"}]},
+            "api.save_survey_settings": {"satisfied_levels": ["非常满意", "满意"], "target_rate": 0.9},
         }
         return bodies.get(endpoint, {})
 

@@ -43,6 +43,13 @@ ACTION_LABELS = {
     "bank.difficulty_written_back": "难度回写",
     "paper.assembled": "组卷",
     "session.papers_assigned": "试卷分配到批次（冻结）",
+    # 满意度测评 (T/SSOF 0001-2024 §7); an anonymous survey's responses are not audited (app.surveys.operations)
+    "survey.created": "问卷发布",
+    "survey.closed": "问卷结束",
+    "survey.responded": "实名问卷提交",
+    "survey.template_saved": "问卷模板保存",
+    "survey.settings_changed": "满意度设置",
+    "survey.improvement_recorded": "整改措施记录",
 }
 
 SUBJECT_LABELS = {
@@ -62,6 +69,10 @@ SUBJECT_LABELS = {
     "bank_items": "试题",
     "difficulty_writebacks": "难度回写",
     "papers": "试卷",
+    "surveys": "问卷",
+    "survey_templates": "问卷模板",
+    "survey_settings": "满意度设置",
+    "survey_improvements": "整改措施",
 }
 
 

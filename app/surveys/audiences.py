@@ -1,0 +1,70 @@
+"""Who a survey invites (§7.1 服务对象调查: the people a service was delivered to). The audience is read
+once, when the survey is made; people added to a session later are not invited.
+
+- ``{"session": id}``: the session's enrolled candidates (own center only, else 404);
+- ``{"training": id}``: the training's trainees (joins app.training at merge);
+- ``{"center": "members"}``: every *active* account belonging to the center — candidates and staff
+  alike, the center admins included (seed 004 4.1.1 会员评价 asks the members; on this platform the
+  people who belong to a center are its accounts). Platform admins belong to no center.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.auth.models import Center, User
+from app.auth.scoping import get_for_center
+from app.errors import Invalid
+from app.extensions import db
+from app.sessions.models import Enrollment, ExamSession
+
+from .models import AudienceKind
+
+
+def invitees_of_session(admin: User, session_id) -> tuple[str, list[int]]:
+    if isinstance(session_id, bool) or not isinstance(session_id, int):
+        raise Invalid("调查对象：考试批次编号必须是整数", field="audience")
+    session = get_for_center(ExamSession, session_id, admin, "考试批次不存在")
+    users = db.session.scalars(
+        select(Enrollment.user_id).where(Enrollment.session_id == session.id).order_by(Enrollment.id)
+    )
+    return session.name, list(users)
+
+
+# joins app.training at merge
+def invitees_of_training(center: Center, training_id) -> tuple[str, list[int]]:
+    """The trainees of one of the center's trainings (the training domain is built in parallel; the lead
+    wires this to app.training: the training's name and its trainees' user ids, 404 for another center's)."""
+    raise Invalid("调查对象：培训班不存在", field="audience")
+
+
+def invitees_of_center(center: Center) -> tuple[str, list[int]]:
+    users = db.session.scalars(
+        select(User.id).where(User.center_id == center.id, User.active.is_(True)).order_by(User.id)
+    )
+    return f"{center.name}全体人员", list(users)
+
+
+def resolve(admin: User, audience) -> tuple[AudienceKind, int | None, str, list[int]]:
+    """(kind, reference id, name as shown, invited user ids) of an audience object, or 422/404."""
+    if not isinstance(audience, dict) or len(audience) != 1:
+        raise Invalid(
+            '调查对象：须为 {"session": 编号}、{"training": 编号} 或 {"center": "members"} 之一', field="audience"
+        )
+    ((key, value),) = audience.items()
+    if key == "session":
+        name, users = invitees_of_session(admin, value)
+        kind, ref = AudienceKind.session, value
+    elif key == "training":
+        name, users = invitees_of_training(admin.center, value)
+        kind, ref = AudienceKind.training, value
+    elif key == "center" and value == "members":
+        name, users = invitees_of_center(admin.center)
+        kind, ref = AudienceKind.members, None
+    else:
+        raise Invalid(
+            '调查对象：须为 {"session": 编号}、{"training": 编号} 或 {"center": "members"} 之一', field="audience"
+        )
+    if not users:
+        raise Invalid(f"调查对象「{name}」中没有可邀请的人", field="audience")
+    return kind, ref, name, users
