@@ -37,6 +37,7 @@ from app.practical.views import bp as practical_bp
 from app.results.views import bp as results_bp
 from app.security import configure_secure_cookies, register_security_headers
 from app.sessions.views import bp as sessions_bp
+from app.rating.frameworks import FRAMEWORKS_DIR, load_frameworks
 from app.standards.loader import TEMPLATES_DIR, load_standards
 from app.standards.views import bp as standards_bp
 from app.statistics.views import bp as statistics_bp
@@ -123,6 +124,8 @@ def register_input_checks(app: Flask) -> None:
 def register_standards(app: Flask) -> None:
 
     app.extensions["standards"] = load_standards(app.config.get("EXAM_TEMPLATES_DIR") or TEMPLATES_DIR)
+    # organization rating frameworks (exam_templates/rating/): a malformed one stops start-up too
+    app.extensions["rating_frameworks"] = load_frameworks(app.config.get("RATING_FRAMEWORKS_DIR") or FRAMEWORKS_DIR)
 
 
 def register_extensions(app: Flask) -> None:

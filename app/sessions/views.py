@@ -50,7 +50,7 @@ def _form_data() -> dict:
         "level": level,
         "theory_start": start,
         "center": form.get("center"),
-    } | {c.minutes_key: _whole(form.get(c.minutes_key)) for c in assessment.all_components()}
+    } | {c.minutes_key: _whole(form.get(c.minutes_key)) for c in assessment.session_kinds()}
 
 
 def _targets() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -121,7 +121,7 @@ def edit(session_id: int):
     data = {
         "name": session.name,
         "theory_start": session.theory_start.astimezone(CHINA).strftime("%Y-%m-%dT%H:%M"),
-    } | {c.minutes_key: session.minutes_for(c.key) for c in assessment.all_components()}
+    } | {c.minutes_key: session.minutes_for(c.key) for c in assessment.session_kinds()}
     if request.method == "POST":
         data = _form_data()
         warning = _past_start(data)
