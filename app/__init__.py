@@ -34,6 +34,7 @@ from app.main.views import bp as main_bp
 from app.navigation import nav_items
 from app.papers.views import bp as papers_bp
 from app.practical.views import bp as practical_bp
+from app.rating.views import bp as rating_bp
 from app.results.views import bp as results_bp
 from app.security import configure_secure_cookies, register_security_headers
 from app.sessions.views import bp as sessions_bp
@@ -156,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
         sessions_bp,
         exams_bp,
         practical_bp,
+        rating_bp,
         results_bp,
         statistics_bp,
         audit_bp,

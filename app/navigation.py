@@ -26,6 +26,7 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("practical.my_sheets", "评分", PANEL_MEMBERS),
     ("results.index", "成绩与证书", ADMINS),
     ("statistics.dashboard", "统计", ADMINS),
+    ("rating.index", "等级评估", (*ADMINS, "expert")),
     ("audit.index", "审计日志", ADMINS),
 ]
 
