@@ -94,9 +94,11 @@ def submit(org: RatingOrganization, user: User, now: datetime) -> RatingOrganiza
 
 
 def progress(org: RatingOrganization) -> list[dict]:
-    """Per first-level indicator: leaves self-scored of all, and the points claimed of its maximum."""
+    """Per first-level indicator: leaves self-scored of all, the points claimed of its maximum, and
+    (once finalized) the points the panel gave."""
     framework = framework_of(org.round)
     mine = own_scores(org)
+    final = org.leaves or {}
     out = []
     for top in framework.nodes:
         leaves = [n for n in _leaves(top)]
@@ -109,6 +111,7 @@ def progress(org: RatingOrganization) -> list[dict]:
                 "leaves": len(leaves),
                 "done": len(done),
                 "claimed": sum(row.score for row in done),
+                "earned": sum(final[n.code]["score"] for n in leaves if n.code in final) if final else None,
             }
         )
     return out

@@ -114,16 +114,27 @@ def grades(round_id: int):
     )
 
 
-@bp.post("/rounds/<int:round_id>/<any(publish, announce):step>")
+@bp.post("/rounds/<int:round_id>/publish")
 @roles_required(Role.admin.value)
-def advance(round_id: int, step: str):
+def publish(round_id: int):
     rnd = rounds.get_round(round_id)
-    action = publicity.publish if step == "publish" else publicity.announce
     return page_action(
-        lambda: action(rnd, current_user, timeutil.utcnow()),
+        lambda: publicity.publish(rnd, current_user, timeutil.utcnow()),
         url_for("rating.round_page", round_id=round_id),
-        "已开始公示" if step == "publish" else "评估结果已公告",
-        failure="未能完成：",
+        "已开始公示",
+        failure="未能公示：",
+    )
+
+
+@bp.post("/rounds/<int:round_id>/announce")
+@roles_required(Role.admin.value)
+def announce(round_id: int):
+    rnd = rounds.get_round(round_id)
+    return page_action(
+        lambda: publicity.announce(rnd, current_user, timeutil.utcnow()),
+        url_for("rating.round_page", round_id=round_id),
+        "评估结果已公告",
+        failure="未能公告：",
     )
 
 
