@@ -34,11 +34,11 @@ from app.main.views import bp as main_bp
 from app.navigation import nav_items
 from app.papers.views import bp as papers_bp
 from app.practical.views import bp as practical_bp
+from app.rating.frameworks import FRAMEWORKS_DIR, load_frameworks
 from app.rating.views import bp as rating_bp
 from app.results.views import bp as results_bp
 from app.security import configure_secure_cookies, register_security_headers
 from app.sessions.views import bp as sessions_bp
-from app.rating.frameworks import FRAMEWORKS_DIR, load_frameworks
 from app.standards.loader import TEMPLATES_DIR, load_standards
 from app.standards.views import bp as standards_bp
 from app.statistics.views import bp as statistics_bp

@@ -95,11 +95,9 @@ def test_experts_may_score_once_the_due_date_has_passed(client, make_user, token
 
 def test_expert_scores_and_recusal(client, make_user, token_for):
     w = world(client, make_user, token_for)
-    w.setup(experts=[*w.experts, "ex_own", "ex4"]) if False else None
     make_user("ex4", "expert")
     w.tokens["ex4"] = token_for("ex4")
-    w.experts = ["ex1", "ex2", "ex3"]
-    w.setup(experts=["ex1", "ex2", "ex3", "ex_own", "ex4"])
+    w.setup(experts=["ex1", "ex2", "ex3", "ex_own", "ex4"])  # five experts, one of the rated center
     w.submit()
     recused = w.score("ex_own", "1.1.1.1", 4)
     assert recused.status_code == 403 and recused.get_json()["error"]["code"] == "recused"
@@ -178,7 +176,10 @@ def test_publicity_appeal_decide_announce_with_time_moved(client, make_user, tok
         (cert,) = announced.get_json()["certificates"]
         year = ends.astimezone(timeutil.CHINA).year
         assert cert["grade"] == "4A" and cert["center_id"] == w.cid
-        assert (cert["valid_from"], cert["valid_to"]) == (date(year + 1, 1, 1).isoformat(), date(year + 5, 12, 31).isoformat())
+        assert (cert["valid_from"], cert["valid_to"]) == (
+            date(year + 1, 1, 1).isoformat(),
+            date(year + 5, 12, 31).isoformat(),
+        )
         status = client.get(w.org, headers=w.ca).get_json()
         assert status["status"] == "announced" and status["certificate"]["no"] == cert["no"]
         public = client.get(f"/api/v1/rating/certificates/{cert['no']}")

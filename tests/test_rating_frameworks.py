@@ -104,7 +104,9 @@ def raw() -> dict:
 def test_children_that_do_not_sum_are_refused_naming_the_node():
     data = raw()
     data["nodes"][0]["children"][0]["children"][0]["children"][0]["points"] = 5  # 1.1.1.1: 4 → 5
-    with pytest.raises(FrameworkError, match=r"1\.1\.1 分值 10 不等于下级之和 1\.1\.1\.1 5 \+ 1\.1\.1\.2 3 \+ 1\.1\.1\.3 3 = 11"):
+    with pytest.raises(
+        FrameworkError, match=r"1\.1\.1 分值 10 不等于下级之和 1\.1\.1\.1 5 \+ 1\.1\.1\.2 3 \+ 1\.1\.1\.3 3 = 11"
+    ):
         parse_framework(data, "x.yaml")
 
 

@@ -19,9 +19,7 @@ def score(code: str, **inputs) -> Fraction:
     return formula_score(leaf.formula.params, leaf.points, inputs)
 
 
-@pytest.mark.parametrize(
-    ("staff", "points"), [(0, 0), (1, 0), (2, 6), (3, 8), (4, 10), (5, 10), (12, 10)]
-)
+@pytest.mark.parametrize(("staff", "points"), [(0, 0), (1, 0), (2, 6), (3, 8), (4, 10), (5, 10), (12, 10)])
 def test_full_time_staff(staff, points):
     # 2.3.1.1 配备专职工作人员2名（6分），每增加1人加2分，加满10分为止
     assert score("2.3.1.1", full_time_staff=staff) == points

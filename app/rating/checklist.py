@@ -29,7 +29,9 @@ def framework_for(framework_id: str) -> Framework:
 
 def answers(framework: Framework, center_id: int) -> dict[str, ChecklistAnswer]:
     rows = db.session.scalars(
-        select(ChecklistAnswer).where(ChecklistAnswer.center_id == center_id, ChecklistAnswer.framework_id == framework.id)
+        select(ChecklistAnswer).where(
+            ChecklistAnswer.center_id == center_id, ChecklistAnswer.framework_id == framework.id
+        )
     )
     return {row.code: row for row in rows}
 

@@ -79,4 +79,3 @@ def demo_rating(users: dict[str, User], password: str) -> None:
     panel.finalize(done, users["admin"], now)
     for leaf in framework.nodes[0].children[0].children[0].children:  # 1.1.1.*: the first leaves
         self_assessment.save(started, users["other_admin"], leaf.code, _leaf_self(leaf), now)
-

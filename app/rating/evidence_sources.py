@@ -63,9 +63,9 @@ def sessions_facts(center_id: int, year: int) -> list[dict]:
         entry = by_year.setdefault(y, {"year": y, "sessions": 0, "published": 0, "candidates": 0})
         entry["sessions"] += 1
         entry["published"] += int(s.status == SessionStatus.published)
-        entry["candidates"] += db.session.scalar(
-            select(func.count(Enrollment.id)).where(Enrollment.session_id == s.id)
-        ) or 0
+        entry["candidates"] += (
+            db.session.scalar(select(func.count(Enrollment.id)).where(Enrollment.session_id == s.id)) or 0
+        )
     results = list(
         db.session.execute(
             select(Result.passed, Result.published_at)

@@ -190,9 +190,7 @@ class RatingAppeal(db.Model):
     __tablename__ = "rating_appeals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("rating_organizations.id", ondelete="CASCADE"), unique=True
-    )
+    organization_id: Mapped[int] = mapped_column(ForeignKey("rating_organizations.id", ondelete="CASCADE"), unique=True)
     reason: Mapped[str] = mapped_column(Text)
     codes: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[AppealStatus] = mapped_column(

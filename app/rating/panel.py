@@ -180,7 +180,9 @@ def panel_agreement(org: RatingOrganization) -> dict:
     return {
         "leaves": len(rows),
         "icc": figures["icc"],
-        "experts": [{"username": m.username, "severity": s} for m, s in zip(members, figures["severity"], strict=False)],
+        "experts": [
+            {"username": m.username, "severity": s} for m, s in zip(members, figures["severity"], strict=False)
+        ],
     }
 
 

@@ -47,8 +47,13 @@ def lost_points(org: RatingOrganization) -> list[dict]:
         got = leaves.get(leaf.code, {}).get("score")
         if got is not None and got < leaf.points:
             out.append(
-                {"code": leaf.code, "title": leaf.title, "points": leaf.points, "score": got,
-                 "comments": comments.get(leaf.code, [])}
+                {
+                    "code": leaf.code,
+                    "title": leaf.title,
+                    "points": leaf.points,
+                    "score": got,
+                    "comments": comments.get(leaf.code, []),
+                }
             )
     return out
 
@@ -63,7 +68,9 @@ def organization_pdf(org: RatingOrganization) -> bytes:
             fig = plt.figure(figsize=A4_INCHES)
             fig.text(0.5, 0.94, f"{org.round.name} 评估报告", ha="center", fontsize=18)
             total = f"{org.total:.4f}".rstrip("0").rstrip(".") if org.total is not None else "未定分"
-            fig.text(0.5, 0.90, f"{org.center.name}　总分 {total}　等级 {org.grade or '未达等级'}", ha="center", fontsize=12)
+            fig.text(
+                0.5, 0.90, f"{org.center.name}　总分 {total}　等级 {org.grade or '未达等级'}", ha="center", fontsize=12
+            )
             ax = fig.add_axes((0.28, 0.50, 0.64, 0.34))
             labels = [r[0] for r in rows]
             ax.barh(labels, [r[2] for r in rows], color="#e5e7eb", label="满分")

@@ -219,7 +219,9 @@ def enroll(rnd: RatingRound, data: dict) -> RatingOrganization:
 
 def get_organization(rnd: RatingRound, center_id: int) -> RatingOrganization:
     org = db.session.scalar(
-        select(RatingOrganization).where(RatingOrganization.round_id == rnd.id, RatingOrganization.center_id == center_id)
+        select(RatingOrganization).where(
+            RatingOrganization.round_id == rnd.id, RatingOrganization.center_id == center_id
+        )
     )
     if org is None:
         raise NotFound("该机构不在本评估批次中")

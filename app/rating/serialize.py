@@ -60,7 +60,9 @@ def round_json(rnd: RatingRound) -> dict:
         "grades": rnd.grades,
         "grades_source": rnd.grades_source,
         "experts": [e.user.username for e in rnd.experts],
-        "organizations": [{"center_id": o.center_id, "center": o.center.name, "status": o.status.value} for o in rnd.organizations],
+        "organizations": [
+            {"center_id": o.center_id, "center": o.center.name, "status": o.status.value} for o in rnd.organizations
+        ],
         "published_at": timeutil.iso(rnd.published_at),
         "publicity_ends": timeutil.iso(rnd.publicity_ends),
         "announced_at": timeutil.iso(rnd.announced_at),

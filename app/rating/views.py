@@ -104,12 +104,12 @@ def enroll(round_id: int):
 def grades(round_id: int):
     rnd = rounds.get_round(round_id)
     data = {
-        "grades": [
-            {"grade": g["grade"], "min": _number(request.form.get(f"min_{g['grade']}"))} for g in rnd.grades
-        ]
+        "grades": [{"grade": g["grade"], "min": _number(request.form.get(f"min_{g['grade']}"))} for g in rnd.grades]
     }
     return page_action(
-        lambda: rounds.set_grades(rnd, data), url_for("rating.round_page", round_id=round_id), "等级线已保存",
+        lambda: rounds.set_grades(rnd, data),
+        url_for("rating.round_page", round_id=round_id),
+        "等级线已保存",
         failure="未能保存：",
     )
 
@@ -309,7 +309,12 @@ def upload(round_id: int, center_id: int):
     rounds.organization_for_center_admin(round_id, center_id, current_user)
     file = request.files.get("file")
     return page_action(
-        lambda: store_upload(current_user, request.form.get("label", ""), file.filename if file else None, file.stream if file else io.BytesIO()),
+        lambda: store_upload(
+            current_user,
+            request.form.get("label", ""),
+            file.filename if file else None,
+            file.stream if file else io.BytesIO(),
+        ),
         url_for("rating.organization", round_id=round_id, center_id=center_id) + "#evidence",
         "材料已上传，可在各指标中引用",
         failure="未能上传：",
