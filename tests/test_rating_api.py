@@ -106,11 +106,12 @@ def test_expert_scores_and_recusal(client, make_user, token_for):
     # an expert never sees another's scores before finalization
     seen = client.get(w.org, headers=w.tokens["ex2"]).get_json()
     assert "mine" not in seen["leaves"]["1.1.1.1"] and seen["leaves"]["1.1.1.1"]["score"] is None
-    # 回避 leaves 4 of 5: an even panel cannot finalize
+    # 回避 leaves 4 of 5: the four who may score finalize; the even panel is reported, not hidden
     w.experts = ["ex1", "ex2", "ex3", "ex4"]
-    w.score_all()
-    response = w.finalize()
-    assert response.status_code == 422 and response.get_json()["error"]["details"]["field"] == "experts"
+    w.score_all({"1.1.1.1": [4, 4, 3, 2]})
+    body = w.finalize().get_json()
+    assert body["leaves"]["1.1.1.1"] == {"score": 3.25, "spread": 2}
+    assert body["panel"]["experts"] == ["ex1", "ex2", "ex3", "ex4"] and "单数" in body["panel"]["problem"]
 
 
 def test_finalize_needs_every_leaf_and_gives_mean_total_grade(client, make_user, token_for):

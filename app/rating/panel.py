@@ -3,7 +3,8 @@
 - An expert of the round scores each leaf 0…its points with a comment, once the organization has
   submitted its self-assessment or its due date has passed (409 before), until finalized (409).
 - 回避: an expert who belongs to the organization's center may not score it (403) and is not on its
-  panel; the panel (the others) must still be an odd number of at least 3 to finalize.
+  panel; when the others are no longer an odd number of at least 3, finalize still proceeds on their
+  scores and reports the panel's problem (the round's panel was checked when it was formed).
 - Before finalization an expert sees only their own scores; every entry and correction goes to the
   append-only record (``RatingRecord``).
 - Finalize (the platform admin): 422 while a panel member has not scored every leaf; the row lock
@@ -26,7 +27,7 @@ from scoring.rating import agreement, exact, exact_total, grade_for, panel_leave
 
 from .component import RATING
 from .models import ExpertScore, OrgStatus, RatingOrganization, RatingRecord
-from .rounds import framework_of, is_expert_of, leaf_of, panel_of, panel_problem
+from .rounds import framework_of, is_expert_of, leaf_of, panel_of
 from .self_assessment import score_field
 
 FINAL = (OrgStatus.finalized, OrgStatus.announced)
@@ -139,9 +140,11 @@ def finalize(org: RatingOrganization, admin: User, now: datetime) -> RatingOrgan
         raise Conflict("该机构已定分", code="finalized")
     if not scoring_open(org, now):
         raise Conflict("该机构尚未提交自评，自评截止日期也未到", code="self_assessment_open")
-    problem = panel_problem(org)
-    if problem:
-        raise Invalid(f"评估专家组（回避后）：{problem}", field="experts", code="panel_size")
+    if not panel_of(org):
+        raise Invalid("评估专家组：回避后没有可以评分的评估专家", field="experts", code="panel_size")
+    # The round's panel was checked when it was formed (odd, at least 3). 回避 may leave fewer or an
+    # even number for one organization: the contract finalizes on the remaining members' scores, so
+    # this is reported (finalized_json "panel") and shown to the admin, not refused.
     missing = missing_scores(org)
     if missing:
         summary = "；".join(f"{name} 尚有 {len(codes)} 项" for name, codes in missing.items())

@@ -18,7 +18,6 @@ from app.auth.scoping import ensure_same_center
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.timeutil import CHINA
-from scoring.panel import panel_size_problem
 from scoring.rating import thresholds_problem
 
 from .component import RATING
@@ -251,8 +250,8 @@ def panel_of(org: RatingOrganization) -> list[User]:
 
 
 def panel_problem(org: RatingOrganization) -> str | None:
-    size = len(panel_of(org))
-    return panel_size_problem(size, RATING.min_panel, RATING.odd)
+    """The panel rule on the experts left after 回避 (None when still an odd number of at least 3)."""
+    return RATING.panel_problem(len(panel_of(org)))
 
 
 def rounds_for(user: User) -> list[RatingRound]:

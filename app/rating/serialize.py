@@ -11,7 +11,7 @@ from .frameworks import Framework, Node
 from .models import AppealStatus, OrgStatus, RatingOrganization, RatingRound
 from .panel import scores_of
 from .publicity import appeal_of, in_publicity
-from .rounds import framework_of
+from .rounds import framework_of, panel_of, panel_problem
 from .self_assessment import own_scores
 
 
@@ -127,4 +127,10 @@ def organization_json(org: RatingOrganization, viewer: User, now: datetime) -> d
 
 
 def finalized_json(org: RatingOrganization) -> dict:
-    return {"total": org.total, "grade": org.grade, "leaves": org.leaves or {}}
+    """The finalize / decide answer; ``panel`` names who scored and any problem 回避 left."""
+    return {
+        "total": org.total,
+        "grade": org.grade,
+        "leaves": org.leaves or {},
+        "panel": {"experts": [u.username for u in panel_of(org)], "problem": panel_problem(org)},
+    }

@@ -160,6 +160,7 @@ def organization(round_id: int, center_id: int):
         may_score=current_user.role == Role.expert and panel.scoring_open(org, now),
         publicity=publicity.in_publicity(org.round, now),
         agreement=panel.panel_agreement(org) if current_user.role == Role.admin else None,
+        panel_warning=rounds.panel_problem(org),
     )
 
 
