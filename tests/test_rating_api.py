@@ -225,3 +225,7 @@ def test_platform_evidence(client, make_user, token_for):
     facts = client.get(f"{w.org}/platform-evidence", headers=w.ca).get_json()
     assert "3.3.1.2" in facts and facts["3.3.1.3"][0]["url"].startswith("http")
     assert client.get(f"{w.org}/platform-evidence", headers=w.other_ca).status_code == 404
+    attached = client.put(f"{w.org}/self/3.3.1.3", json={"score": 10, "platform_evidence": True}, headers=w.ca)
+    assert attached.status_code == 200
+    cited = client.get(w.org, headers=w.ca).get_json()["self_assessment"]["3.3.1.3"]["evidence"]
+    assert cited[0]["source"] == "platform" and "职业技能评价平台" in cited[0]["facts"][0]

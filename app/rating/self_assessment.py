@@ -1,7 +1,8 @@
 """The organization's self-assessment (自评): one score per leaf with a note, the inputs of a formula
 leaf (its score is computed, never taken from the body) and the evidence it cites (its own uploads,
-readable then by the round's experts and admin: ``register_viewer``); then submit, after which it is
-read-only.
+readable then by the round's experts and admin: ``register_viewer``) — and, with
+``"platform_evidence": true``, the platform's own facts for the leaf (``evidence_sources``); then
+submit, after which it is read-only.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from app.locking import lock_row
 from app.uploads import EvidenceFile, describe, owned_uploads, register_viewer
 from scoring.rating import FormulaInputError, formula_score
 
+from .evidence_sources import facts_for
 from .frameworks import Node
 from .models import OrgStatus, RatingExpert, RatingOrganization, RatingRecord, SelfScore
 from .rounds import framework_of, leaf_of
@@ -70,12 +72,16 @@ def save(org: RatingOrganization, user: User, code: str, data: dict, now: dateti
     if not isinstance(note, str) or len(note) > 2000:
         raise Invalid("说明：须为不超过 2000 字的文字", field="note")
     files = owned_uploads(user, data.get("evidence"))
+    cited = describe(files)
+    if data.get("platform_evidence") is True:  # attach what the platform itself knows for this leaf
+        facts = facts_for(org.center_id, org.round.year).get(code) or []
+        cited.append({"source": "platform", "label": "平台佐证", "facts": [f["text"] for f in facts]})
     row = db.session.scalar(select(SelfScore).where(SelfScore.organization_id == org.id, SelfScore.code == code))
     old = None if row is None else {"score": row.score, "inputs": row.inputs, "evidence": row.evidence}
     if row is None:
         row = SelfScore(organization_id=org.id, code=code)
         db.session.add(row)
-    row.score, row.note, row.inputs, row.evidence, row.updated_at = score, note, inputs or {}, describe(files), now
+    row.score, row.note, row.inputs, row.evidence, row.updated_at = score, note, inputs or {}, cited, now
     new = {"score": score, "inputs": row.inputs, "evidence": row.evidence}
     db.session.add(RatingRecord(organization_id=org.id, actor_id=user.id, action="self", code=code, old=old, new=new))
     db.session.flush()

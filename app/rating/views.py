@@ -178,6 +178,7 @@ def save_self(round_id: int, center_id: int, code: str):
             for name in leaf.formula.inputs
         }
     data["evidence"] = [int(v) for v in request.form.getlist("evidence") if v.isdigit()]
+    data["platform_evidence"] = request.form.get("platform_evidence") == "1"
     return page_action(
         lambda: self_assessment.save(org, current_user, code, data, timeutil.utcnow()),
         url_for("rating.organization", round_id=round_id, center_id=center_id) + f"#leaf-{code}",
