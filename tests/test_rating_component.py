@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import io
 
+import pytest
+from sqlalchemy import select
+
 from app import assessment
+from app.append_only import AppendOnlyError
+from app.audit.models import AuditEntry
+from app.extensions import db
+from app.rating.models import RatingRecord
 from tests.authorization_world import PNG
 from tests.rating_fixtures import CENTER, RatingWorld
 
@@ -89,3 +96,29 @@ def test_capacity_checklist_is_unscored(client, make_user, token_for):
         headers=w.admin,
     )
     assert rounds_refused.status_code == 422
+
+
+def test_who_may_see_an_organization_and_what_is_recorded(app, client, make_user, token_for):
+    w = RatingWorld(client, make_user, token_for).setup()
+    make_user("outsider", "expert")
+    make_user("somebody", "candidate")
+    assert client.get(w.org, headers=token_for("outsider")).status_code == 403
+    assert client.get(w.org, headers=token_for("somebody")).status_code == 403
+    assert client.get(w.org, headers=w.other_ca).status_code == 404
+    assert client.get(w.org).status_code == 401
+    w.submit()
+    assert w.score("ex1", "1.1.1.1", 4).status_code == 200
+    assert w.score("ex1", "1.1.1.1", 3, "签到表缺页").status_code == 200  # a correction
+    with app.app_context():
+        records = db.session.scalars(select(RatingRecord).where(RatingRecord.code == "1.1.1.1")).all()
+        assert [(r.action, r.old and r.old["score"], r.new["score"]) for r in records] == [
+            ("expert", None, 4.0),
+            ("expert", 4.0, 3.0),
+        ]
+        records[0].new = {"score": 0}
+        with pytest.raises(AppendOnlyError):
+            db.session.flush()
+        db.session.rollback()
+        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("rating.%"))).all()
+        assert {"rating.round_created", "rating.organization_enrolled", "rating.self_submitted"} <= set(actions)
+        assert actions.count("rating.expert_scored") == 2
