@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import time_machine
 
 from app import timeutil
+from scoring.rating import certificate_validity
 from tests.rating_fixtures import CENTER, FRAMEWORK, LEAVES, RatingWorld
 
 
@@ -214,8 +215,6 @@ def test_appeal_after_publicity_is_refused_and_no_certificate_below_3a(client, m
 
 
 def test_certificate_dates_for_an_announcement_in_2026():
-    from scoring.rating import certificate_validity
-
     assert certificate_validity(date(2026, 12, 31)) == (date(2027, 1, 1), date(2031, 12, 31))
     assert certificate_validity(date(2026, 1, 1)) == (date(2027, 1, 1), date(2031, 12, 31))
 

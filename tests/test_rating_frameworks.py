@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from app import create_app
 from app.rating.frameworks import FRAMEWORKS_DIR, FrameworkError, load_framework_file, parse_framework
 
 EXPECTED_NODES = """
@@ -139,8 +140,6 @@ def test_a_leaf_without_materials_is_refused():
 
 
 def test_a_broken_file_stops_start_up(tmp_path):
-    from app import create_app
-
     data = raw()
     data["nodes"][1]["points"] = 381
     (tmp_path / "changzhou-vocational.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
