@@ -41,6 +41,8 @@ from app.main.views import bp as main_bp
 from app.navigation import nav_items
 from app.papers.views import bp as papers_bp
 from app.practical.views import bp as practical_bp
+from app.rating.frameworks import FRAMEWORKS_DIR, load_frameworks
+from app.rating.views import bp as rating_bp
 from app.results.views import bp as results_bp
 from app.security import configure_secure_cookies, register_security_headers
 from app.sessions.views import bp as sessions_bp
@@ -133,6 +135,8 @@ def register_input_checks(app: Flask) -> None:
 def register_standards(app: Flask) -> None:
 
     app.extensions["standards"] = load_standards(app.config.get("EXAM_TEMPLATES_DIR") or TEMPLATES_DIR)
+    # organization rating frameworks (exam_templates/rating/): a malformed one stops start-up too
+    app.extensions["rating_frameworks"] = load_frameworks(app.config.get("RATING_FRAMEWORKS_DIR") or FRAMEWORKS_DIR)
 
 
 def register_extensions(app: Flask) -> None:
@@ -163,6 +167,7 @@ def register_blueprints(app: Flask) -> None:
         sessions_bp,
         exams_bp,
         practical_bp,
+        rating_bp,
         results_bp,
         statistics_bp,
         surveys_bp,

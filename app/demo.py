@@ -13,6 +13,7 @@ from app.errors import Conflict
 from app.exams.demo import demo_exams
 from app.extensions import db
 from app.practical.demo import demo_practical
+from app.rating.demo import demo_rating
 from app.results.demo import demo_results
 from app.sessions.demo import demo_sessions
 from app.surveys.demo import demo_surveys
@@ -69,8 +70,21 @@ def demo_users() -> dict[str, User]:
     return users
 
 
+def _demo_rating(users: dict[str, User]) -> None:
+    demo_rating(users, DEMO_PASSWORD)
+
+
 # Each domain appends its step; a step takes the users made above.
-DEMO_STEPS = [demo_eligibility, demo_banks, demo_sessions, demo_exams, demo_practical, demo_results, demo_surveys]
+DEMO_STEPS = [
+    demo_eligibility,
+    demo_banks,
+    demo_sessions,
+    demo_exams,
+    demo_practical,
+    demo_results,
+    demo_surveys,
+    _demo_rating,
+]
 
 
 def load_demo() -> str:

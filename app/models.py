@@ -8,6 +8,7 @@ from app.eligibility import models as eligibility_models  # noqa: F401
 from app.exams import models as exams_models  # noqa: F401
 from app.papers import models as papers_models  # noqa: F401
 from app.practical import models as practical_models  # noqa: F401
+from app.rating import models as rating_models  # noqa: F401
 from app.results import models as results_models  # noqa: F401
 from app.sessions import models as sessions_models  # noqa: F401
 from app.standards import models as standards_models  # noqa: F401

@@ -28,6 +28,7 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("statistics.dashboard", "统计", ADMINS),
     ("surveys.index", "满意度测评", ADMINS),
     ("surveys.mine", "我的问卷", ALL),
+    ("rating.index", "等级评估", (*ADMINS, "expert")),
     ("audit.index", "审计日志", ADMINS),
 ]
 

@@ -22,8 +22,9 @@ REVIEWER = "reviewer"  # center A, not on the session
 ADMIN_A = "center_admin"  # center A: owns every record named
 ADMIN_B = "other_center_admin"  # center B
 ADMIN = "admin"  # the platform's
+EXPERT = "expert"  # 评估专家 on the demo rating round (no center)
 
-IDENTITIES = (ANON, CAND, OTHER, GRADER, PROCTOR, REVIEWER, ADMIN_A, ADMIN_B, ADMIN)
+IDENTITIES = (ANON, CAND, OTHER, GRADER, PROCTOR, REVIEWER, ADMIN_A, ADMIN_B, ADMIN, EXPERT)
 PUBLIC = frozenset(IDENTITIES)
 SIGNED_IN = PUBLIC - {ANON}
 CANDIDATES = frozenset({CAND, OTHER})
@@ -250,6 +251,48 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("surveys.mine", "GET"): SIGNED_IN,
     ("surveys.answer", "GET"): {CAND},
     ("surveys.answer", "POST"): {CAND},
+    # ---- organization rating (社会组织等级评估): the platform admin runs rounds; a center admin its own
+    # organization's self-assessment and appeal; the round's experts score; certificates are public
+    ("rating.index", "GET"): MANAGERS | {EXPERT},
+    ("rating.create_round", "POST"): {ADMIN},
+    ("rating.round_page", "GET"): {ADMIN, EXPERT},
+    ("rating.enroll", "POST"): {ADMIN},
+    ("rating.grades", "POST"): {ADMIN},
+    ("rating.publish", "POST"): {ADMIN},
+    ("rating.announce", "POST"): {ADMIN},
+    ("rating.organization", "GET"): CENTER_A | {EXPERT},
+    ("rating.save_self", "POST"): {ADMIN_A},
+    ("rating.submit_self", "POST"): {ADMIN_A},
+    ("rating.upload", "POST"): {ADMIN_A},
+    ("rating.save_expert", "POST"): {EXPERT},
+    ("rating.finalize", "POST"): {ADMIN},
+    ("rating.appeal", "POST"): {ADMIN_A},
+    ("rating.decide", "POST"): {ADMIN},
+    ("rating.report_pdf", "GET"): CENTER_A,
+    ("rating.checklist_page", "GET"): CENTER_ADMINS,  # each their own center's answers
+    ("rating.checklist_save", "POST"): CENTER_ADMINS,
+    ("rating.certificate", "GET"): PUBLIC,
+    ("api.list_rating_frameworks", "GET"): SIGNED_IN,
+    ("api.show_rating_framework", "GET"): SIGNED_IN,
+    ("api.create_rating_round", "POST"): {ADMIN},
+    ("api.list_rating_rounds", "GET"): MANAGERS | {EXPERT},  # each sees the rounds they take part in
+    ("api.show_rating_round", "GET"): {ADMIN, EXPERT},
+    ("api.set_rating_grades", "PUT"): {ADMIN},
+    ("api.enroll_rating_organization", "POST"): {ADMIN},
+    ("api.show_rating_organization", "GET"): CENTER_A | {EXPERT},
+    ("api.save_rating_self_score", "PUT"): {ADMIN_A},
+    ("api.submit_rating_self_assessment", "POST"): {ADMIN_A},
+    ("api.rating_platform_evidence", "GET"): CENTER_A | {EXPERT},
+    ("api.save_rating_expert_score", "PUT"): {EXPERT},
+    ("api.finalize_rating_organization", "POST"): {ADMIN},
+    ("api.rating_agreement", "GET"): {ADMIN},
+    ("api.publish_rating_round", "POST"): {ADMIN},
+    ("api.lodge_rating_appeal", "POST"): {ADMIN_A},
+    ("api.decide_rating_appeal", "POST"): {ADMIN},
+    ("api.announce_rating_round", "POST"): {ADMIN},
+    ("api.verify_rating_certificate", "GET"): PUBLIC,
+    ("api.show_rating_checklist", "GET"): CENTER_A,
+    ("api.save_rating_checklist_answer", "PUT"): {ADMIN_A},
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not
@@ -266,7 +309,7 @@ def identity_for(endpoint: str, method: str, component: str | None) -> str:
         allowed = allowed[component]
     if ANON in allowed:
         return ANON
-    for identity in (ADMIN_A, CAND, GRADER if component != "review" else REVIEWER, PROCTOR, ADMIN):
+    for identity in (ADMIN_A, CAND, GRADER if component != "review" else REVIEWER, PROCTOR, ADMIN, EXPERT):
         if identity in allowed:
             return identity
     raise AssertionError(f"nobody may call {endpoint} {method}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import event, select, text
 
@@ -27,12 +27,13 @@ from app.extensions import db, limiter
 from app.papers.models import PaperItem
 from app.practical.models import MaterialKind, ReviewMaterial
 from app.practical.review import review_dir
+from app.rating.models import RatingOrganization
 from app.results.models import Certificate
 from app.sessions import enrolment, planning, staffing
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
 from app.surveys.models import Survey
 from app.uploads import EvidenceFile, evidence_dir, write_file
-from tests.authorization_table import ADMIN, ADMIN_A, ADMIN_B, CAND, GRADER, OTHER, PROCTOR, REVIEWER
+from tests.authorization_table import ADMIN, ADMIN_A, ADMIN_B, CAND, EXPERT, GRADER, OTHER, PROCTOR, REVIEWER
 from tests.conftest import csrf_from
 
 USERNAMES = {
@@ -44,6 +45,7 @@ USERNAMES = {
     ADMIN_A: "center_admin",
     ADMIN_B: "other_admin",
     ADMIN: "admin",
+    EXPERT: "expert1",  # an expert of the demo rating round
 }
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG = bytes.fromhex(
@@ -151,6 +153,7 @@ class World:
             "file_id": evidence.id,
             "entry_id": audit_entry,
             "survey_id": survey.id,
+            **_rating_params(center),
         }
 
     def _review_session(self) -> dict:
@@ -299,6 +302,21 @@ class World:
             _restore_files(self.app.config["UPLOAD_FOLDER"], self.files)
         token_cache.invalidate()
         limiter.reset()
+
+
+# ---- organization rating: the demo round, center A's finalized organization, a leaf, the capacity
+# checklist, and a rating certificate (set on center A's organization: the demo round is not announced)
+def _rating_params(center) -> dict:
+    org = db.session.scalar(select(RatingOrganization).where(RatingOrganization.center_id == center.id))
+    org.certificate_no, org.certificate_grade = "PJ2026001001", org.grade
+    org.valid_from, org.valid_to = date(2027, 1, 1), date(2031, 12, 31)
+    return {
+        "round_id": org.round_id,
+        "center_id": center.id,
+        "code": "1.1.1.1",
+        "framework_id": "ssof-capacity",
+        "rating_no": org.certificate_no,
+    }
 
 
 def _cookies(browser) -> list:

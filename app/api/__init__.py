@@ -29,6 +29,7 @@ from . import (  # noqa: E402,F401
     exams,
     papers,
     practical,
+    rating,
     results,
     sessions,
     standards,

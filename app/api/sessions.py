@@ -28,7 +28,7 @@ def session_json(session: ExamSession, *, full: bool = False) -> dict:
         "theory_end": timeutil.iso(session.theory_end),
         "center": session.center.name,
     }
-    for component in assessment.all_components():
+    for component in assessment.session_kinds():
         body[component.minutes_key] = session.minutes_for(component.key)
     if full:
         body["rooms"] = [room_json(r) for r in session.rooms]

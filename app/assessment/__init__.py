@@ -91,6 +91,9 @@ class Component:
     key: ClassVar[str]  # "theory" | "practical" | "review" — the standard's `components` vocabulary
     label: ClassVar[str]  # Chinese name, as the standards word it
     minutes_key: ClassVar[str]  # the duration's field in the API's session body, e.g. "theory_minutes"
+    # False for a component that is not sat in an exam session (the organization rating's expert
+    # panel, app/rating/component.py): session forms and bodies list only ``session_kinds()``.
+    runs_in_sessions: ClassVar[bool] = True
 
     def min_minutes(self, rules: Assessment) -> int | None:
         """1.9.4 评价时间: the standard's minimum duration of this component (None: not stated)."""
@@ -146,6 +149,11 @@ def get(key: str) -> Component:
 
 def all_components() -> list[Component]:
     return list(REGISTRY.values())
+
+
+def session_kinds() -> list[Component]:
+    """The components an exam session may hold (each with a duration in the session's body)."""
+    return [c for c in REGISTRY.values() if c.runs_in_sessions]
 
 
 def labels() -> dict[str, str]:

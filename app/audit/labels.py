@@ -50,6 +50,20 @@ ACTION_LABELS = {
     "survey.template_saved": "问卷模板保存",
     "survey.settings_changed": "满意度设置",
     "survey.improvement_recorded": "整改措施记录",
+    # ---- organization rating (社会组织等级评估)
+    "rating.round_created": "评估批次创建",
+    "rating.grades_set": "评估等级线设置",
+    "rating.organization_enrolled": "评估对象加入",
+    "rating.self_scored": "自评录入/更正",
+    "rating.self_submitted": "自评提交",
+    "rating.expert_scored": "评估专家评分录入/更正",
+    "rating.finalized": "评估定分",
+    "rating.published": "评估结果公示",
+    "rating.appeal_lodged": "复核申请",
+    "rating.appeal_decided": "复核决定",
+    "rating.announced": "评估结果公告",
+    "rating.certificate_issued": "评估等级证书颁发",
+    "rating.checklist_answered": "能力建设自查填写",
 }
 
 SUBJECT_LABELS = {
@@ -73,6 +87,9 @@ SUBJECT_LABELS = {
     "survey_templates": "问卷模板",
     "survey_settings": "满意度设置",
     "survey_improvements": "整改措施",
+    "rating_rounds": "评估批次",
+    "rating_organizations": "评估对象",
+    "rating_checklist_answers": "能力建设自查",
 }
 
 

@@ -52,7 +52,7 @@ def _form_data(form: SessionForm) -> dict:
         "center": form.center.data,
     } | {
         c.minutes_key: _whole(form[c.minutes_key].data) if c.minutes_key in form else None
-        for c in assessment.all_components()
+        for c in assessment.session_kinds()
     }
 
 
@@ -127,7 +127,7 @@ def edit(session_id: int):
     data = {
         "name": exam_session.name,
         "theory_start": exam_session.theory_start.astimezone(CHINA).strftime("%Y-%m-%dT%H:%M"),
-    } | {c.minutes_key: exam_session.minutes_for(c.key) for c in assessment.all_components()}
+    } | {c.minutes_key: exam_session.minutes_for(c.key) for c in assessment.session_kinds()}
     if request.method == "POST":
         form = SessionForm()
         data = _form_data(form)
