@@ -2,7 +2,7 @@
 scores, the append-only record of score changes (triggers written out here, as in 0009), appeals,
 the capacity checklist answers
 
-Revision ID: 0010_rating
+Revision ID: 0011_rating
 Revises: 0010_surveys
 Create Date: 2026-12-06 19:55:36.546351
 
