@@ -204,7 +204,9 @@ def test_after_commit_runs_only_on_commit(app):
     assert calls == ["committed"]
 
 
-def test_evidence_file_is_written_and_deleted_only_after_commit(app, make_user):
+def test_evidence_file_lives_exactly_as_long_as_its_committed_record(app, make_user):
+    """Written whole before its row commits (issue 28 item 5: a full disk fails the request, not the
+    file), removed again when the transaction rolls back; deleted only after the deletion commits."""
     from io import BytesIO
 
     from app.auth.models import User
@@ -215,9 +217,9 @@ def test_evidence_file_is_written_and_deleted_only_after_commit(app, make_user):
         folder = uploads.evidence_dir()
         record = evidence_ops.store_evidence(user, "毕业证书", "a.pdf", BytesIO(PDF))
         path = os.path.join(folder, record.stored_name)
-        assert not os.path.exists(path)  # flushed, not committed: nothing on disk yet
+        assert open(path, "rb").read() == PDF  # on disk whole before the commit
         db.session.rollback()
-        assert not os.path.exists(path)
+        assert not os.path.exists(path)  # the rollback took it away with its row
         record = evidence_ops.store_evidence(user, "毕业证书", "a.pdf", BytesIO(PDF))
         path = os.path.join(folder, record.stored_name)
         db.session.commit()

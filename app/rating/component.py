@@ -5,7 +5,7 @@ It is a panel component like practical and review (``app.practical.component.Pan
 its traits are declared here — staff role ``expert`` (评估专家), the member noun, the panel rule
 (an odd number of at least 3, with 回避: an expert of the rated organization's center does not sit),
 the sheet layout (the framework's leaves, each scored 0…its points) and ``panel_problem`` — and its
-arithmetic is the engine's: ``scoring.panel`` (panel_size_problem, aggregate through
+arithmetic is the engine's: ``scoring.panel`` (panel_problem, aggregate through
 ``scoring.rating.leaf_result``, flagged), ``scoring.agreement``, ``app.append_only`` for the record
 of score changes and ``app.locking.lock_row`` for finalize and appeals.
 
@@ -22,7 +22,8 @@ from typing import ClassVar
 from app import assessment
 from app.auth.models import Role
 from app.practical.component import PanelComponent
-from scoring.panel import DEFAULT_SPREAD_THRESHOLD, flagged, panel_size_problem
+from scoring import panel as panel_maths
+from scoring.panel import DEFAULT_SPREAD_THRESHOLD, flagged
 
 
 class RatingPanelComponent(PanelComponent):
@@ -34,14 +35,23 @@ class RatingPanelComponent(PanelComponent):
     staff_role: ClassVar[Role] = Role.expert
     account_role: ClassVar[Role] = Role.expert
     member_noun: ClassVar[str] = "评估专家"
-    min_panel: ClassVar[int] = 3  # 评估专家为3人以上单数 (the engine's panel rule)
-    odd: ClassVar[bool] = True
+    panel_noun: ClassVar[str] = "评估专家组"
+    unnamed_panel: ClassVar[str] = "评估专家组"
+    section_noun: ClassVar[str] = "评估指标"
+    # 评估专家为3人以上单数: the engine's rule (odd, at least 3); the 办法 leaves the number to the
+    # assessing body, so it is the platform's rule, named as such in every message.
+    RULE: ClassVar[panel_maths.PanelRule] = panel_maths.PanelRule(3, True, "平台规则：评估专家3人以上单数")
+    min_panel: ClassVar[int] = RULE.min_size
+    odd: ClassVar[bool] = RULE.odd
     spread_threshold: ClassVar[float] = DEFAULT_SPREAD_THRESHOLD
 
+    def panel_rule(self, rules=None) -> panel_maths.PanelRule:
+        return self.RULE
+
     def panel_problem(self, size: int) -> str | None:
-        """Why a panel of ``size`` experts may not score (Chinese), or None."""
-        problem = panel_size_problem(size, self.min_panel, self.odd)
-        return problem.replace("评分小组", "评估专家组") if problem else None
+        """Why a panel of ``size`` experts may not score (Chinese), or None — the engine's one rule."""
+        problem = panel_maths.panel_problem(size, self.RULE, self.panel_noun)
+        return problem.message if problem else None
 
     def sheet_layout(self, framework) -> list[dict]:
         """One line per leaf of the framework: its code, title and maximum."""
