@@ -41,8 +41,9 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 from ortools.sat.python import cp_model  # noqa: E402
 
-from scoring import assembly_cpsat, assembly_models  # noqa: E402
 from scoring.assembly import Bank, Blueprint, Infeasible, Section, TimeLimitExceeded, assemble  # noqa: E402
+from scoring.assembly import cpsat as assembly_cpsat  # noqa: E402
+from scoring.assembly import models as assembly_models  # noqa: E402
 
 W4 = {
     "职业道德": 5,
