@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from itertools import combinations
 
@@ -12,6 +13,7 @@ import numpy as np
 from .checks import check_capacities, check_reach, tightest
 from .diagnose import diagnose, time_out
 from .models import draw_pool, solve_direct, solve_joint, solve_partitioned, solve_sequential, stream
+from .pairs import solve_classes
 from .types import (
     AssemblyError,
     Bank,
@@ -29,6 +31,7 @@ DEFAULT_TIME_LIMIT = 60.0
 GRACE_SECONDS = 1.0  # the hard guard kills the worker this long after the solver's own limit
 POOL_FACTORS = (2.0, 4.0)
 TIGHT_FACTOR = 3.0  # usable items ≤ 3 × forms × items per form: the whole bank is the pool
+CLASSES_SHARE = 0.6  # of the time left, for the item-class model before the per-form joint model
 SEQUENTIAL_TRIES = 4  # one-form-at-a-time attempts on the whole bank before the joint model
 
 
@@ -71,6 +74,18 @@ def _solve_whole_sequential(problem: Problem, bp: Blueprint, seed: int, deadline
     return None
 
 
+def _solve_whole_classes(problem: Problem, bp: Blueprint, seed: int, deadline: float, presolve: bool, stats):
+    """Three forms or more that may share items: the whole bank by item classes (pairs.py), with
+    CLASSES_SHARE of the time left; measured on bench/tight_banks.py it settles the tightest
+    zero-width banks that the per-form joint model did not settle in a minute. None when it gives up
+    (or, a restriction, finds none): the per-form joint model then takes the rest."""
+    budget = time.monotonic() + CLASSES_SHARE * (deadline - time.monotonic())
+    whole = np.arange(len(problem.bank))
+    forms, _ = solve_classes(problem, bp, whole, stream(seed, 10), budget, presolve)
+    stats["rounds"].append({"pool": len(whole), "mode": "direct-classes", "ok": forms is not None})
+    return forms
+
+
 def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, presolve: bool, note=None) -> Result:
     started = time.monotonic()
     deadline = started + time_limit
@@ -88,6 +103,8 @@ def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, pr
             if note is not None:
                 note(tightest(slacks))
         forms = _solve_whole_sequential(problem, bp, seed, deadline, presolve, stats)
+    if forms is None and bp.forms > 2 and 0 < bp.overlap_limit < bp.items_per_form:
+        forms = _solve_whole_classes(problem, bp, seed, deadline, presolve, stats)
     if forms is None:
         forms, status, engine = solve_direct(problem, bp, stream(seed, 9), deadline, presolve)
         stats["rounds"].append({"pool": len(problem.bank), "mode": f"direct-{engine}", "ok": forms is not None})
@@ -150,7 +167,23 @@ def verify(problem: Problem, bp: Blueprint, forms: list[np.ndarray]) -> None:
 # The guarded entry point
 
 
+def quiet_native_output() -> None:
+    """Point this process's fd 1 and 2 at /dev/null. HiGHS's C++ prints some lines with printf
+    whatever ``disp`` or its output flag say — among them
+    ``HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();``, written when the
+    MIP solver, having restarted on a reduced model, maps a new solution back through that
+    reduction — and a forked worker shares the server's stdout, so those lines reached the server's
+    log. Only in the worker: in-process it would silence the server."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in (1, 2):
+            os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
 def _worker(conn, bank, bp, seed, time_limit, presolve) -> None:
+    quiet_native_output()  # results and errors travel through the pipe, never through stdout
     try:
         note = lambda text: conn.send(("note", text))  # noqa: E731 — the likely cause, should it time out
         conn.send(("ok", _assemble_inline(bank, bp, seed, time_limit, presolve, note)))
