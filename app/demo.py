@@ -12,6 +12,7 @@ from app.eligibility.demo import demo_eligibility
 from app.errors import Conflict
 from app.exams.demo import demo_exams
 from app.extensions import db
+from app.papers.demo import demo_papers
 from app.practical.demo import demo_practical
 from app.results.demo import demo_results
 from app.sessions.demo import demo_sessions
@@ -69,7 +70,7 @@ def demo_users() -> dict[str, User]:
 
 
 # Each domain appends its step; a step takes the users made above.
-DEMO_STEPS = [demo_eligibility, demo_banks, demo_sessions, demo_exams, demo_practical, demo_results]
+DEMO_STEPS = [demo_eligibility, demo_banks, demo_papers, demo_sessions, demo_exams, demo_practical, demo_results]
 
 
 def load_demo() -> str:

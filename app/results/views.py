@@ -112,12 +112,7 @@ def settings():
     current = cert_ops.settings_of(center)
     values = values or {key: getattr(current, key) for key in cert_ops.SETTINGS_FIELDS}
     year = timeutil.utcnow().astimezone(timeutil.CHINA).year
-    samples = {}
-    if error is None:
-        samples = {
-            "national": cert_ops.scope_and_number(current, "3-01-01-04", "四级", year)[1](1),
-            "platform": cert_ops.scope_and_number(current, "590008", "中级", year)[1](1),
-        }
+    samples = cert_ops.sample_numbers(current, year) if error is None else []
     return render_template(
         "results/settings.html",
         center=center,
