@@ -9,7 +9,6 @@ import io
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
@@ -18,6 +17,7 @@ from app.boundary import page_action
 from app.eligibility.identity import photo_path
 from app.errors import Invalid, NotFound
 from app.extensions import db, limiter
+from app.qrcodes import certificate_qr
 from app.sessions import operations as session_ops
 from app.sessions.models import SessionStatus
 from app.standards.registry import get_standard
@@ -25,7 +25,7 @@ from app.standards.registry import get_standard
 from . import certificates as cert_ops
 from . import operations as ops
 from .excel import roster_workbook
-from .render import certificate_pdf, facts, qr_svg
+from .render import certificate_pdf, facts
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 
@@ -150,7 +150,7 @@ def certificate(no: str):
         "results/certificate.html",
         c=cert,
         facts=facts(cert),
-        qr=Markup(qr_svg(url)),  # noqa: S704 - segno's own SVG of our URL
+        qr=certificate_qr(url),
         url=url,
         manage=cert_ops.can_manage(current_user, cert),
     )

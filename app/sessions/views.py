@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import segno
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
 from app.auth.roles import ADMINS
 from app.boundary import fail as _fail
 from app.errors import DomainError
-from app.standards.registry import all_standards
+from app.qrcodes import ticket_qr
+from app.standards.choices import grouped_level_choices, split_target
 
 from . import operations as ops
 from .models import STAFF_LABELS, SessionStatus, StaffRole
@@ -37,7 +36,7 @@ def _form_data() -> dict:
     form = request.form
     standard, level = form.get("standard", ""), form.get("level", "")
     if form.get("target"):
-        standard, _, level = form["target"].partition("|")
+        standard, level = split_target(form["target"])
     start = form.get("theory_start", "").strip()
     if start and "+" not in start[10:]:
         try:
@@ -51,13 +50,6 @@ def _form_data() -> dict:
         "theory_start": start,
         "center": form.get("center"),
     } | {c.minutes_key: _whole(form.get(c.minutes_key)) for c in assessment.all_components()}
-
-
-def _targets() -> list[tuple[str, list[tuple[str, str]]]]:
-    """(standard heading, [(value, level title)]) for one select with a group per standard."""
-    return [
-        (f"{st.id} {st.name}", [(f"{st.id}|{lv.id}", lv.title) for lv in st.levels]) for st in all_standards().values()
-    ]
 
 
 def _past_start(data: dict) -> str | None:
@@ -80,7 +72,12 @@ def _render_form(data: dict, session, warning: str | None = None, status: int = 
     typed = data.get("standard", "") + "|" + data.get("level", "") if data.get("standard") else ""
     return (
         render_template(
-            "sessions/form.html", data=data, session=session, targets=_targets(), target=typed, warning=warning
+            "sessions/form.html",
+            data=data,
+            session=session,
+            targets=grouped_level_choices(),
+            target=typed,
+            warning=warning,
         ),
         status,
     )
@@ -286,7 +283,4 @@ def advance(session_id: int):
 def tickets(session_id: int):
     session = ops.get_session(session_id, current_user)
 
-    def qr(text: str) -> Markup:
-        return Markup(segno.make(text, error="m").svg_inline(scale=3, border=1))  # noqa: S704 - segno's own SVG
-
-    return render_template("sessions/tickets.html", s=session, qr=qr, standard=ops.standard_of(session))
+    return render_template("sessions/tickets.html", s=session, qr=ticket_qr, standard=ops.standard_of(session))
