@@ -27,12 +27,13 @@ def test_classes_are_each_form_alone_then_each_pair():
     assert len(pairs.classes_of(6)) == 6 + 15
 
 
-def test_item_class_model_meets_a_zero_width_band_on_six_forms():
+@pytest.mark.parametrize("presolve", [False, True])
+def test_item_class_model_meets_a_zero_width_band_on_six_forms(presolve):
     records, bp, _ = _planted_zero()
     assert bp.difficulty[0] == bp.difficulty[1] == 0.70 and bp.forms == 6
     problem = filter_bank(Bank.from_records(records), bp)
     whole = np.arange(len(problem.bank))
-    forms, status = pairs.solve_classes(problem, bp, whole, np.random.default_rng(3), 1e12, False)
+    forms, status = pairs.solve_classes(problem, bp, whole, np.random.default_rng(3), 1e12, presolve)
     assert status == "ok"
     verify(problem, bp, forms)  # raises on any constraint missed
     ids = [set(problem.bank.id[f].tolist()) for f in forms]
@@ -45,7 +46,7 @@ def test_item_class_model_meets_a_zero_width_band_on_six_forms():
 
 
 def test_symmetry_breaking_puts_the_first_item_in_form_zero_or_nowhere():
-    records, bp, _ = _planted_zero(seed=11, slack=1.0)
+    records, bp, _ = _planted_zero(seed=5, forms=3, overlap=0.2, slack=0.5, at=0.66)
     problem = filter_bank(Bank.from_records(records), bp)
     for seed in range(3):
         rng = np.random.default_rng(seed)
@@ -54,7 +55,7 @@ def test_symmetry_breaking_puts_the_first_item_in_form_zero_or_nowhere():
                                             1e12, False)  # fmt: skip
         assert status == "ok"
         holding = [f for f, chosen in enumerate(forms) if first in chosen]
-        assert holding in ([], [0], [0, 1], [0, 2], [0, 3], [0, 4], [0, 5])
+        assert holding in ([], [0], [0, 1], [0, 2])  # never form 1 or 2 without form 0
 
 
 def test_class_stage_runs_for_three_forms_or_more_and_its_papers_conform(monkeypatch):
