@@ -12,6 +12,7 @@ from app.eligibility.demo import demo_eligibility
 from app.errors import Conflict
 from app.exams.demo import demo_exams
 from app.extensions import db
+from app.papers.demo import demo_papers
 from app.practical.demo import demo_practical
 from app.rating.demo import demo_rating
 from app.results.demo import demo_results
@@ -78,6 +79,7 @@ def _demo_rating(users: dict[str, User]) -> None:
 DEMO_STEPS = [
     demo_eligibility,
     demo_banks,
+    demo_papers,
     demo_sessions,
     demo_exams,
     demo_practical,

@@ -1,4 +1,11 @@
-"""Rows of an uploaded table — Excel (.xlsx) or CSV — for the roster and the bank imports.
+"""Tables in and out: the rows of an uploaded table — Excel (.xlsx) or CSV — for the roster and the
+bank imports, and the one formula guard of every export.
+
+Formula guard (CSV/formula injection: a name like ``=HYPERLINK(…)`` must never run). In a workbook
+every text is written as a string cell (``as_text_cells``): openpyxl stores text beginning with
+``=`` as a live formula, a string cell shows and imports back exactly as written and Excel never
+evaluates it. A CSV has no cell types, so there text that begins like a formula (= + - @) gets a
+leading apostrophe (``csv_text``), which a spreadsheet shows as a text marker.
 
 Excel in China saves "CSV" in GBK unless the user picks "CSV UTF-8" (which writes a BOM), so a CSV
 is read as UTF-8 (with or without BOM) when it decodes as such, and as GB 18030 (a superset of GBK)
@@ -16,6 +23,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 ACCEPTED = "只接受 Excel 工作簿（.xlsx）或 CSV 文件（.csv）"
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 class TableRefused(Exception):
@@ -75,3 +83,20 @@ def read_rows(data: bytes, filename: str, sheet: str | None = None) -> list[list
         raise TableRefused("不是有效的 Excel 工作簿（.xlsx）：文件已损坏，或其实是其他格式") from None
     finally:
         workbook.close()
+
+
+# ---------------------------------------------------------------- exports: the formula guard
+
+
+def as_text_cells(cells) -> None:
+    """Every text of these openpyxl cells as a string cell, never a formula (see the module docstring)."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"
+
+
+def csv_text(value):
+    """A CSV field: text that begins like a formula gets a leading apostrophe; anything else stays."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

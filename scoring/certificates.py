@@ -166,6 +166,11 @@ def _center_code(value) -> str:
     return value
 
 
+def check_center_code(value) -> str:
+    """A platform number's center code (2–10 capital letters or digits), or CertificateNumberError."""
+    return _center_code(value)
+
+
 def _full_year(value) -> str:
     _year(value)
     return str(value)

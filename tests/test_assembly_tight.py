@@ -12,11 +12,10 @@ import pytest
 
 from bench.tight_banks import SMALL as BENCH_SMALL
 from bench.tight_banks import check_papers, planted_ok
-from scoring import assembly
-from scoring.assembly import Bank, Infeasible, Section, TimeLimitExceeded, assemble
-from scoring.assembly_checks import check_capacities
-from scoring.assembly_models import draw_pool
-from scoring.assembly_types import filter_bank
+from scoring.assembly import Bank, Infeasible, Section, TimeLimitExceeded, assemble, filter_bank
+from scoring.assembly import solve as assembly
+from scoring.assembly.checks import check_capacities
+from scoring.assembly.models import draw_pool
 from tests.test_assembly import blueprint, synthetic
 
 

@@ -243,10 +243,3 @@ def get_entry(user: User, entry_id: int) -> AuditEntry:
 def export_entries(user: User, filters: Filters) -> list[AuditEntry]:
     """Every matching entry for the export, newest first (at most MAX_EXPORT)."""
     return list(db.session.scalars(entries_query(user, filters).limit(MAX_EXPORT)))
-
-
-def action_codes(user: User) -> list[str]:
-    """The action codes that occur in what ``user`` may read (for the filter's choices)."""
-    check_reader(user)
-    query = scope_to_center(select(AuditEntry.action).distinct(), user, AuditEntry.center_id)
-    return sorted(db.session.scalars(query))

@@ -13,7 +13,7 @@ from flask_login import current_user
 from app.auth.decorators import roles_required
 from app.auth.models import Role
 from app.errors import Invalid
-from app.results.excel import neutral
+from app.spreadsheets import csv_text
 from app.timeutil import CHINA
 
 from . import operations as ops
@@ -59,7 +59,7 @@ def export_csv():
     writer = csv.writer(out)
     writer.writerow(EXPORT_HEADERS)
     for entry in ops.export_entries(current_user, filters):
-        writer.writerow([neutral(value) for value in export_row(entry)])  # no cell runs as a formula
+        writer.writerow([csv_text(value) for value in export_row(entry)])  # no cell runs as a formula
     body = "\ufeff" + out.getvalue()  # a BOM: Excel in China reads the file as UTF-8
     headers = {**NO_CACHE, "Content-Disposition": "attachment; filename=audit-log.csv"}
     return Response(body.encode("utf-8"), mimetype="text/csv", headers=headers)

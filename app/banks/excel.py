@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from app.spreadsheets import TableRefused, read_rows
+from app.spreadsheets import TableRefused, as_text_cells, read_rows
 from app.standards.schema import Standard
 
 from .validation import LETTERS, MAX_OPTIONS, check_item
@@ -186,14 +186,6 @@ def _answer_text(item: dict) -> object:
     return item["answer"]
 
 
-def neutralise_formulas(cells) -> None:
-    """Text is written as text: openpyxl would store a stem like ``=HYPERLINK(…)`` as a live formula.
-    As a string cell it shows (and imports back) exactly as written, but Excel never evaluates it."""
-    for cell in cells:
-        if isinstance(cell.value, str) and cell.data_type == "f":
-            cell.data_type = "s"
-
-
 def write_items(items: list[dict], standard: Standard) -> bytes:
     """A workbook in the import format (round-trips through ``read_items``), plus a 说明 sheet."""
     workbook = Workbook()
@@ -221,7 +213,7 @@ def write_items(items: list[dict], standard: Standard) -> bytes:
             ]  # fmt: skip
         )
     for row in sheet.iter_rows(min_row=2):  # once, after the rows: sheet[n] per row scans every cell (O(n²))
-        neutralise_formulas(row)
+        as_text_cells(row)
     widths = {"A": 16, "B": 8, "C": 60}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width

@@ -51,10 +51,6 @@ def owner_of(user: User | None) -> int | None:
     return None
 
 
-def _owned_by(center_id: int | None):
-    return Item.center_id.is_(None) if center_id is None else Item.center_id == center_id
-
-
 def _not_owned_by(center_id: int | None):
     """SQL's NULL != x is not true: the platform's items (NULL) are named explicitly."""
     if center_id is None:

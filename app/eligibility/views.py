@@ -14,6 +14,7 @@ from app.auth.roles import ADMINS, is_admin
 from app.boundary import fail, page_action
 from app.errors import Conflict, DomainError, Invalid, NotFound
 from app.extensions import db
+from app.standards.choices import level_choices, split_target, target_value
 from app.standards.registry import all_standards
 from app.uploads import get_upload, send_upload
 
@@ -34,16 +35,6 @@ from .forms import (
 bp = Blueprint("eligibility", __name__, url_prefix="/eligibility")
 
 _PATH_RE = re.compile(r"^candidate\.(\w+)(?:\[(\d+)\]\.(\w+))?$")
-
-
-def _targets() -> list[tuple[str, str]]:
-    """Every (standard, level) a candidate can check, as ``id:level`` choices."""
-    return [(f"{s.id}:{lv.id}", f"{s.id} {s.name} · {lv.title}") for s in all_standards().values() for lv in s.levels]
-
-
-def _split_target(target: str) -> tuple[str, str]:
-    standard_id, _, level = (target or "").partition(":")
-    return standard_id, level
 
 
 def _level_title(standard_id: str, level: str) -> str:
@@ -232,9 +223,9 @@ def evidence_file(file_id: int):
 @bp.get("/check")
 @roles_required("candidate")
 def check():
-    targets = _targets()
-    target = request.args.get("target") or targets[0][0]
-    standard_id, level = _split_target(target)
+    targets = level_choices()
+    standard_id, level = split_target(request.args.get("target") or targets[0][0])
+    target = target_value(standard_id, level)
     result, error, notes = None, None, []
     candidate = ops.get_profile_data(current_user)
     try:
@@ -263,7 +254,7 @@ def check():
 @roles_required("candidate")
 def apply():
     target = request.form.get("target", "")
-    standard_id, level = _split_target(target)
+    standard_id, level = split_target(target)
     try:
         application = ops.create_application(current_user, standard_id, level, ops.get_profile_data(current_user))
     except Conflict as exc:

@@ -4,10 +4,8 @@ proctor's room page (state of every candidate; extension, incident, force-close 
 from __future__ import annotations
 
 import click
-import segno
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 
 from app import assessment, timeutil
@@ -16,6 +14,7 @@ from app.auth.roles import PROCTORS
 from app.boundary import page_action
 from app.errors import Invalid, NotFound
 from app.extensions import db
+from app.qrcodes import ticket_qr
 from app.sessions.lifecycle import sync_clock
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
 from app.standards.registry import get_standard
@@ -75,12 +74,9 @@ def ticket(session_id: int):
     """The candidate's own 准考证, to view and print (the same card the center prints)."""
     enrollment = _own_enrollment(session_id)
 
-    def qr(text: str) -> Markup:
-        return Markup(segno.make(text, error="m").svg_inline(scale=3, border=1))  # noqa: S704 - segno's own SVG
-
     session = enrollment.session
     return render_template(
-        "exams/ticket.html", e=enrollment, s=session, standard=get_standard(session.standard_id), qr=qr
+        "exams/ticket.html", e=enrollment, s=session, standard=get_standard(session.standard_id), qr=ticket_qr
     )
 
 

@@ -13,6 +13,7 @@ from app.banks.models import TYPE_LABELS
 from app.banks.validation import LETTERS
 from app.errors import DomainError
 from app.extensions import db
+from app.standards.choices import level_choices, split_target
 from app.standards.registry import all_standards, get_standard
 
 from . import operations as ops
@@ -24,11 +25,6 @@ from .templates import paper_template
 bp = Blueprint("papers", __name__, url_prefix="/papers")
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
-
-
-def _targets() -> list[tuple[str, str]]:
-    """(value, label) of every standard × level, for one select."""
-    return [(f"{s.id}|{lv.id}", f"{s.name}（{s.id}）· {lv.title}") for s in all_standards().values() for lv in s.levels]
 
 
 def _optional_float(value: str | None):
@@ -53,7 +49,7 @@ def index():
     error = None
     form = request.form if request.method == "POST" else {}
     if request.method == "POST":
-        standard_id, _, level = (form.get("target") or "").partition("|")
+        standard_id, level = split_target(form.get("target"))
         low, high = _optional_float(form.get("dmin")), _optional_float(form.get("dmax"))
         band = None if low is None and high is None else {"min": low, "max": high}
         try:
@@ -76,7 +72,7 @@ def index():
     return (
         render_template(
             "papers/index.html",
-            targets=_targets(),
+            targets=level_choices(),
             selected=selected,
             form=form,
             error=error,

@@ -26,12 +26,13 @@ from app.eligibility.identity import identity_of
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.sessions.models import ExamSession
-from app.standards.registry import get_standard
+from app.standards.registry import all_standards, get_standard
 from scoring.certificates import (
     KINDS,
     LEVEL_DIGITS,
     PROVINCES,
     CertificateNumberError,
+    check_center_code,
     mask_name,
     national_number,
     platform_number,
@@ -100,7 +101,7 @@ def save_settings(center: Center, data: dict) -> CenterCertificateSettings:
     except CertificateNumberError as exc:
         raise Invalid(f"{SETTINGS_FIELDS[exc.segment]}：{str(exc).split('：', 1)[-1]}", field=exc.segment) from None
     try:
-        platform_number("590008", "初级", 2026, values["platform_code"], 1)
+        check_center_code(values["platform_code"])
     except CertificateNumberError:
         raise Invalid("平台证书机构简码：须为 2 至 10 位大写字母或数字", field="platform_code") from None
     settings = db.session.get(CenterCertificateSettings, center.id)
@@ -138,6 +139,20 @@ def scope_and_number(settings: CenterCertificateSettings, standard_id: str, leve
         return platform_number(standard_id, level, year, settings.platform_code, serial)
 
     return number(1).rsplit("-", 1)[0], number
+
+
+def sample_numbers(settings: CenterCertificateSettings, year: int) -> list[tuple[str, str]]:
+    """(label, number) of the first certificate of ``year`` under each numbering scheme the loaded
+    standards use (national for 一级…五级, the platform's otherwise), for the settings page: the
+    first standard of each scheme at its lowest level — from the standards, not named in code."""
+    samples: dict[bool, tuple[str, str]] = {}
+    for standard in all_standards().values():
+        level = standard.levels[0]
+        national = is_national(level.id)
+        if national not in samples:
+            _, number_for = scope_and_number(settings, standard.id, level.id, year)
+            samples[national] = (f"{standard.name} {level.title}", number_for(1))
+    return [samples[k] for k in (True, False) if k in samples]
 
 
 def allocate_serials(scope: str, count: int) -> range:

@@ -1,6 +1,6 @@
 """The results roster as an Excel workbook in the columns provinces ask for when results are
-reported. Cells that a spreadsheet would read as a formula (text beginning with = + - @) are
-written with a leading ' so that a name or number can never run as one (CSV/formula injection)."""
+reported. Every text is a string cell (app.spreadsheets.as_text_cells), so that a name or number
+can never run as a formula (CSV/formula injection)."""
 
 from __future__ import annotations
 
@@ -12,19 +12,12 @@ from openpyxl.styles import Font
 from app import assessment
 from app.eligibility.identity import identity_of
 from app.sessions.models import ExamSession
+from app.spreadsheets import as_text_cells
 from app.standards.registry import get_standard
 
 HEADERS = ["姓名", "证件类型", "证件号码", "职业名称", "等级", "理论", "操作", "综合评审", "是否合格", "证书编号"]
 COLUMNS = ("theory", "practical", "review")  # 理论, 操作, 综合评审
 STATUS_TEXT = {"absent": "缺考", "disqualified": "违纪", "pending": "未定分"}
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def neutral(value):
-    """Text that begins like a formula gets a leading apostrophe; numbers and other text stay."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _score_cell(finals: dict, key: str, required: set[str]):
@@ -59,7 +52,9 @@ def roster_workbook(session: ExamSession, rows: list[dict]) -> bytes:
             "合格" if row["passed"] else "不合格",
             certificate.number if certificate else "",
         ]
-        sheet.append([neutral(v) for v in values])
+        sheet.append(values)
+    for row in sheet.iter_rows(min_row=2):  # once, after the rows (sheet[n] per row would scan every cell)
+        as_text_cells(row)
     for column, width in zip("ABCDEFGHIJ", (10, 12, 22, 16, 12, 8, 8, 10, 9, 26), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = BytesIO()

@@ -13,11 +13,11 @@ import io
 
 import matplotlib
 import numpy as np
-import segno
 from matplotlib import font_manager
 from matplotlib.backends.backend_pdf import PdfPages
 from PIL import Image
 
+from app.qrcodes import qr_matrix
 from scoring.plots import CJK_FONT_FILE
 
 from .models import Certificate
@@ -38,15 +38,6 @@ def pdf_font() -> str:
         font_manager.fontManager.addfont(str(PDF_FONT_FILE))
         _pdf_font = font_manager.FontProperties(fname=str(PDF_FONT_FILE)).get_name()
     return _pdf_font
-
-
-def qr_svg(url: str) -> str:
-    """An inline SVG of the QR code (error correction M, 4 modules of quiet zone)."""
-    return segno.make(url, error="m").svg_inline(scale=4, border=4, omitsize=True)
-
-
-def qr_matrix(url: str) -> np.ndarray:
-    return np.array([[1 - bool(cell) for cell in row] for row in segno.make(url, error="m").matrix], dtype=float)
 
 
 def facts(certificate: Certificate) -> list[tuple[str, str]]:

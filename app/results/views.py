@@ -9,7 +9,6 @@ import io
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
@@ -18,6 +17,7 @@ from app.boundary import page_action
 from app.eligibility.identity import photo_path
 from app.errors import Invalid, NotFound
 from app.extensions import db, limiter
+from app.qrcodes import certificate_qr
 from app.sessions.models import SessionStatus
 from app.sessions.planning import get_session, list_sessions
 from app.standards.registry import get_standard
@@ -25,7 +25,7 @@ from app.standards.registry import get_standard
 from . import certificates as cert_ops
 from . import operations as ops
 from .excel import roster_workbook
-from .render import certificate_pdf, facts, qr_svg
+from .render import certificate_pdf, facts
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 
@@ -108,12 +108,7 @@ def settings():
     current = cert_ops.settings_of(center)
     values = values or {key: getattr(current, key) for key in cert_ops.SETTINGS_FIELDS}
     year = timeutil.utcnow().astimezone(timeutil.CHINA).year
-    samples = {}
-    if error is None:
-        samples = {
-            "national": cert_ops.scope_and_number(current, "3-01-01-04", "四级", year)[1](1),
-            "platform": cert_ops.scope_and_number(current, "590008", "中级", year)[1](1),
-        }
+    samples = cert_ops.sample_numbers(current, year) if error is None else []
     return render_template(
         "results/settings.html",
         center=center,
@@ -151,7 +146,7 @@ def certificate(no: str):
         "results/certificate.html",
         c=cert,
         facts=facts(cert),
-        qr=Markup(qr_svg(url)),  # noqa: S704 - segno's own SVG of our URL
+        qr=certificate_qr(url),
         url=url,
         manage=cert_ops.can_manage(current_user, cert),
     )

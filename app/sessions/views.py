@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import segno
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
 from app.auth.roles import ADMINS
 from app.boundary import fail as _fail
 from app.errors import DomainError
-from app.standards.registry import all_standards
+from app.qrcodes import ticket_qr
+from app.standards.choices import grouped_level_choices, split_target
 
 from . import enrolment, lifecycle, planning, readiness_report, staffing
 from .forms import RoomForm, SessionForm
@@ -37,7 +36,7 @@ def _form_data(form: SessionForm) -> dict:
     (``target`` = "3-01-01-04|四级"), so a level always belongs to the chosen standard."""
     standard, level = form.standard.data or "", form.level.data or ""
     if form.target.data:
-        standard, _, level = form.target.data.partition("|")
+        standard, level = split_target(form.target.data)
     start = (form.theory_start.data or "").strip()
     if start and "+" not in start[10:]:
         try:
@@ -54,13 +53,6 @@ def _form_data(form: SessionForm) -> dict:
         c.minutes_key: _whole(form[c.minutes_key].data) if c.minutes_key in form else None
         for c in assessment.session_kinds()
     }
-
-
-def _targets() -> list[tuple[str, list[tuple[str, str]]]]:
-    """(standard heading, [(value, level title)]) for one select with a group per standard."""
-    return [
-        (f"{st.id} {st.name}", [(f"{st.id}|{lv.id}", lv.title) for lv in st.levels]) for st in all_standards().values()
-    ]
 
 
 def _past_start(data: dict, form: SessionForm) -> str | None:
@@ -86,7 +78,7 @@ def _render_form(data: dict, exam_session, warning: str | None = None, status: i
             "sessions/form.html",
             data=data,
             exam_session=exam_session,
-            targets=_targets(),
+            targets=grouped_level_choices(),
             target=typed,
             warning=warning,
         ),
@@ -320,9 +312,6 @@ def advance(session_id: int):
 def tickets(session_id: int):
     exam_session = planning.get_session(session_id, current_user)
 
-    def qr(text: str) -> Markup:
-        return Markup(segno.make(text, error="m").svg_inline(scale=3, border=1))  # noqa: S704 - segno's own SVG
-
     return render_template(
-        "sessions/tickets.html", exam_session=exam_session, qr=qr, standard=planning.standard_of(exam_session)
+        "sessions/tickets.html", exam_session=exam_session, qr=ticket_qr, standard=planning.standard_of(exam_session)
     )

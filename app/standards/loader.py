@@ -81,6 +81,9 @@ def load_standards(directory: Path | str | None = None) -> dict[str, Standard]:
     standards: dict[str, Standard] = {}
     for path in sorted(directory.glob("*.yaml")):
         standard = load_standard_file(path)
+        clash = next((o.id for o in standards.values() if o.bank_prefix == standard.bank_prefix), None)
+        if clash:
+            raise TemplateError(f"{path.name}: bank_prefix: '{standard.bank_prefix}' is already {clash}'s")
         standards[standard.id] = standard
     if not standards:
         raise TemplateError(f"{directory}: no standard files (*.yaml) found")

@@ -119,6 +119,24 @@ class ApplicableMajors(Strict):
     majors: list[str]
 
 
+class Wording(Strict):
+    """How the standard names its own parts and where it prints them, as worded in its text: the
+    question-bank generator words and cites its items so (question_banks/)."""
+
+    function: str  # the table's first column: 职业功能 (3 工作要求) or 工作领域 (6.2 表n)
+    content: str  # 工作内容 or 工作任务
+    skill: str  # 技能要求 or 职业技能要求
+    work_clause: str  # where level n's work requirements are printed, n = 1 for the lowest: "3.{n}"
+    training_clause: str | None = None  # the clause of 培训参考学时, where the standard gives hours
+    practical: str | None = None  # the practical component's name in 1.9: 操作技能考核 or 技能考核
+
+    @model_validator(mode="after")
+    def _placeholder(self) -> Wording:
+        if "{n}" not in self.work_clause or self.work_clause.replace("{n}", "").count("{"):
+            raise ValueError("work_clause: must hold '{n}' (the level's number, 1 for the lowest) and no other braces")
+        return self
+
+
 class Standard(Strict):
     id: str
     name: str
@@ -138,6 +156,9 @@ class Standard(Strict):
     weights_note: str | None = None
     basic_requirements: BasicRequirements | None = None
     work_requirements: dict[str, list[WorkFunction]]
+    wording: Wording
+    # external ids of the generated seed-bank items start with it (SH-L1-…): unique per standard
+    bank_prefix: str = Field(pattern=r"^[A-Z]{2,6}$")
 
     @property
     def level_ids(self) -> list[str]:
@@ -183,6 +204,11 @@ class Standard(Strict):
             theory_rows = [r for r in self.theory_weights[level_id] if r not in BASIC_ROWS]
             if sorted(theory_rows) != sorted(names):
                 raise ValueError(f"theory_weights.{level_id}: rows {theory_rows} differ from work functions {names}")
+        if any(lv.training_hours for lv in self.levels) and not self.wording.training_clause:
+            raise ValueError("wording.training_clause: the levels give training hours, name their clause")
+        rules = self.assessment
+        if (rules.min_minutes.practical or rules.graders) and not self.wording.practical:
+            raise ValueError("wording.practical: the assessment has practical rules, name the component as worded")
         for level_id, clauses in self.eligibility.items():
             numbers = [c.clause for c in clauses]
             if numbers != list(range(1, len(numbers) + 1)):

@@ -1,7 +1,7 @@
 """Data of 组卷: the request (blueprint), the bank as columns, the filtered problem, the errors.
 
-Shared by the checks (assembly_checks), the models (assembly_models) and the entry point
-(assembly); see scoring/assembly.py for how they fit together.
+Shared by the checks (checks.py), the models (models.py), the diagnosis (diagnose.py) and the
+entry point (solve.py); scoring/assembly/__init__.py says how they fit together.
 """
 
 from __future__ import annotations

@@ -1,54 +1,20 @@
-"""Theory-paper assembly (组卷) as 0/1 models solved by HiGHS (scipy.optimize.milp).
-
-Pure: plain columns in, plain data out; no Flask, no database. Why a model and not random draws:
-a national assessment needs each paper's points per area to equal the standard's weight table
-(4.1 理论知识权重表) exactly, for several parallel forms at once.
-
-How (../shared/design.md, "solving the assembly MILP with HiGHS"; issue 14 for tight banks):
-
-1. Filter first (assembly_types.filter_bank): only items whose level is at or below the paper's
-   (3 工作要求: 高级别涵盖低级别的要求), whose area is a row of that level's table and whose
-   (type, points) matches a section. Difficulties become integers at their own precision.
-2. Exact necessary conditions before any solve (assembly_checks): capacities per section and area,
-   the distinct items several forms need (whole paper, section, area), the band at the items'
-   precision and its exact reachability. Each failure names the constraint and the exact shortfall.
-3. A large bank: seeded candidate pools (a few times what each cell needs, half least-used, half
-   near the band); per pool the forms on disjoint parts, then one at a time (twice, the second on a
-   fresh pool), then jointly; the pool stages are bounded by work (nodes), not time.
-4. A small bank (at most TIGHT_FACTOR × what the forms need), or when the pools give up: one form
-   at a time on the whole bank (four seeded orders), then the whole bank in one joint model on
-   HiGHS (assembly_models on the engine and the cut that makes it fast).
-5. Infeasible on the whole bank: relax one family at a time to name the one that cannot be met.
-   Out of time: say so, without claiming that anything must be relaxed, and name the tightest
-   constraint as the likely cause.
-6. Every solve runs in a forked worker process that is terminated when it overruns (HiGHS has been
-   seen to ignore its time limit).
-"""
+"""The entry point of 组卷: filter, check, solve in stages, verify, all in a guarded worker process
+(the stages are described in scoring/assembly/__init__.py)."""
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from itertools import combinations
 
 import numpy as np
 
-from .assembly_checks import Slack, check_capacities, check_reach, tightest
-from .assembly_models import (
-    Flags,
-    Model,
-    draw_pool,
-    form_rows,
-    run,
-    solve_direct,
-    solve_joint,
-    solve_partitioned,
-    solve_sequential,
-)
-from .assembly_types import (
-    EPS,
-    TYPE_LABELS,
-    TYPES,
+from .checks import check_capacities, check_reach, tightest
+from .diagnose import diagnose, time_out
+from .models import draw_pool, solve_direct, solve_joint, solve_partitioned, solve_sequential, stream
+from .pairs import solve_classes
+from .types import (
     AssemblyError,
     Bank,
     Blueprint,
@@ -56,48 +22,37 @@ from .assembly_types import (
     Infeasible,
     Problem,
     Result,
-    Section,
     TimeLimitExceeded,
     filter_bank,
-    fmt_band,
     validate_blueprint,
 )
-
-__all__ = [
-    "EPS", "TYPES", "TYPE_LABELS", "AssemblyError", "Bank", "Blueprint", "Form", "Infeasible", "Result", "Section",
-    "TimeLimitExceeded", "assemble", "filter_bank", "validate_blueprint",
-]  # fmt: skip
 
 DEFAULT_TIME_LIMIT = 60.0
 GRACE_SECONDS = 1.0  # the hard guard kills the worker this long after the solver's own limit
 POOL_FACTORS = (2.0, 4.0)
 TIGHT_FACTOR = 3.0  # usable items ≤ 3 × forms × items per form: the whole bank is the pool
+CLASSES_SHARE = 0.6  # of the time left, for the item-class model before the per-form joint model
 SEQUENTIAL_TRIES = 4  # one-form-at-a-time attempts on the whole bank before the joint model
-
-
-def _rng(seed: int, *stage: int) -> np.random.Generator:
-    """One independent seeded stream per stage: the same seed, the same stream, whatever ran before."""
-    return np.random.default_rng([seed, *stage])
 
 
 def _solve_pools(problem: Problem, bp: Blueprint, seed: int, deadline: float, presolve: bool, stats: dict):
     """The pool stages for a large bank; None when they give up (infeasible or out of work)."""
     for r, factor in enumerate(POOL_FACTORS):
-        pool = draw_pool(problem, bp, factor, _rng(seed, r, 0))
+        pool = draw_pool(problem, bp, factor, stream(seed, r, 0))
         if len(pool) == len(problem.bank):
             return None  # the pool is the whole bank: the direct model does that better
         for mode in ("partitioned", "sequential", "sequential-fresh", "joint"):
             if bp.forms == 1 and mode != "sequential":
                 continue
             if mode == "partitioned":
-                forms, _ = solve_partitioned(problem, bp, pool, _rng(seed, r, 1), deadline, presolve)
+                forms, _ = solve_partitioned(problem, bp, pool, stream(seed, r, 1), deadline, presolve)
             elif mode == "sequential":
-                forms, _ = solve_sequential(problem, bp, pool, _rng(seed, r, 2), deadline, presolve)
+                forms, _ = solve_sequential(problem, bp, pool, stream(seed, r, 2), deadline, presolve)
             elif mode == "sequential-fresh":  # a retry on another pool, in another order
-                fresh = draw_pool(problem, bp, factor, _rng(seed, r, 3))
-                forms, _ = solve_sequential(problem, bp, fresh, _rng(seed, r, 4), deadline, presolve)
+                fresh = draw_pool(problem, bp, factor, stream(seed, r, 3))
+                forms, _ = solve_sequential(problem, bp, fresh, stream(seed, r, 4), deadline, presolve)
             else:
-                forms, _ = solve_joint(problem, bp, pool, _rng(seed, r, 5), deadline, presolve, node_limit=2000)
+                forms, _ = solve_joint(problem, bp, pool, stream(seed, r, 5), deadline, presolve, node_limit=2000)
             stats["rounds"].append({"pool": len(pool), "mode": mode, "ok": forms is not None})
             if forms is not None:
                 return forms
@@ -112,11 +67,23 @@ def _solve_whole_sequential(problem: Problem, bp: Blueprint, seed: int, deadline
     before the joint model is needed (which then takes seconds)."""
     whole = np.arange(len(problem.bank))
     for attempt in range(SEQUENTIAL_TRIES if bp.forms > 1 else 0):
-        forms, _ = solve_sequential(problem, bp, whole, _rng(seed, 8, attempt), deadline, presolve)
+        forms, _ = solve_sequential(problem, bp, whole, stream(seed, 8, attempt), deadline, presolve)
         stats["rounds"].append({"pool": len(whole), "mode": "whole-sequential", "ok": forms is not None})
         if forms is not None or time.monotonic() >= deadline:
             return forms
     return None
+
+
+def _solve_whole_classes(problem: Problem, bp: Blueprint, seed: int, deadline: float, presolve: bool, stats):
+    """Three forms or more that may share items: the whole bank by item classes (pairs.py), with
+    CLASSES_SHARE of the time left; measured on bench/tight_banks.py it settles the tightest
+    zero-width banks that the per-form joint model did not settle in a minute. None when it gives up
+    (or, a restriction, finds none): the per-form joint model then takes the rest."""
+    budget = time.monotonic() + CLASSES_SHARE * (deadline - time.monotonic())
+    whole = np.arange(len(problem.bank))
+    forms, _ = solve_classes(problem, bp, whole, stream(seed, 10), budget, presolve)
+    stats["rounds"].append({"pool": len(whole), "mode": "direct-classes", "ok": forms is not None})
+    return forms
 
 
 def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, presolve: bool, note=None) -> Result:
@@ -136,8 +103,10 @@ def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, pr
             if note is not None:
                 note(tightest(slacks))
         forms = _solve_whole_sequential(problem, bp, seed, deadline, presolve, stats)
+    if forms is None and bp.forms > 2 and 0 < bp.overlap_limit < bp.items_per_form:
+        forms = _solve_whole_classes(problem, bp, seed, deadline, presolve, stats)
     if forms is None:
-        forms, status, engine = solve_direct(problem, bp, _rng(seed, 9), deadline, presolve)
+        forms, status, engine = solve_direct(problem, bp, stream(seed, 9), deadline, presolve)
         stats["rounds"].append({"pool": len(problem.bank), "mode": f"direct-{engine}", "ok": forms is not None})
         if forms is None:
             if status == "infeasible":
@@ -146,111 +115,6 @@ def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, pr
     verify(problem, bp, forms)
     stats["seconds"] = time.monotonic() - started
     return Result([_describe(problem, bp, f) for f in forms], stats)
-
-
-def time_out(time_limit: float, slacks: list[Slack] | str) -> TimeLimitExceeded:
-    """Honest: nothing is known to be impossible; the tightest constraint is only the likely cause."""
-    cause = slacks if isinstance(slacks, str) else tightest(slacks)
-    likely = f"最紧的约束可能是：{cause}。" if cause else ""
-    return TimeLimitExceeded(
-        f"在 {time_limit:g} 秒内既未组成满足全部约束的试卷，也未能证明无法组成：约束未必无法满足。"
-        f"{likely}可延长时间限制或换一个随机种子重试",
-        constraint="time_limit",
-        details={"likely": cause} if cause else {},
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Diagnosis after an infeasible solve
-
-
-def diagnose(
-    problem: Problem, bp: Blueprint, seed: int, deadline: float, presolve: bool, slacks: list[Slack]
-) -> AssemblyError:
-    """Relax constraint families one at a time on the whole filtered bank to name the culprit."""
-
-    def feasible(flags: Flags, forms: int) -> bool:
-        found, status, _ = solve_direct(problem, bp, _rng(seed, 9), deadline, presolve, flags, forms)
-        if found is None and status != "infeasible":
-            raise time_out(deadline - time.monotonic(), slacks)
-        return found is not None
-
-    level = bp.level
-    if not feasible(Flags(difficulty=False, enemy=False, overlap=False), 1):
-        return _diagnose_structure(problem, bp)
-    if not feasible(Flags(difficulty=False, enemy=True, overlap=False), 1):
-        return Infeasible(
-            f"互斥组（enemy_group）限制下，适用于{level}的试题无法同时满足各领域分值和题型题量："
-            f"共有 {len(problem.enemy_groups)} 个互斥组，请补充不属于同一互斥组的试题",
-            constraint="enemy_group",
-            details={"groups": len(problem.enemy_groups)},
-        )
-    if not feasible(Flags(difficulty=True, enemy=True, overlap=False), 1):
-        low, high = _difficulty_range(problem, bp, deadline, presolve)
-        dmin, dmax = bp.difficulty
-        gap = (dmin - high) if high < dmin else (low - dmax)
-        return Infeasible(
-            f"平均难度须在 {fmt_band(dmin)}–{fmt_band(dmax)} 之间，满足分值、题型和互斥组要求的试卷平均难度只能在 "
-            f"{low:.4f}–{high:.4f} 之间（差 {max(gap, 0):.4f}）",
-            constraint="difficulty",
-            details={"min": dmin, "max": dmax, "reachable": [round(low, 4), round(high, 4)]},
-        )
-    limit = bp.overlap_limit
-    possible = 1
-    for forms in range(2, bp.forms):
-        if not feasible(Flags(), forms):
-            break
-        possible = forms
-    return Infeasible(
-        f"{bp.forms} 套试卷两两重复不超过 {limit} 道（max_overlap {bp.max_overlap:g} × {bp.items_per_form} 题）无法满足："
-        f"适用于{level}的试题只够组 {possible} 套，请放宽重叠比例或补充试题",
-        constraint="overlap",
-        details={"forms": bp.forms, "possible": possible, "limit": limit},
-    )
-
-
-def _diagnose_structure(problem: Problem, bp: Blueprint) -> Infeasible:
-    """The sections and the area points cannot both be met: find an area whose points cannot be
-    made with at most each section's count of its items, else report the cell capacities."""
-    for a, (area, target) in enumerate(zip(problem.areas, problem.targets, strict=True)):
-        mask = problem.area_of == a
-        # most points the area can take when each section gives at most its count
-        most = 0
-        for k, s in enumerate(bp.sections):
-            available = int((problem.section_of[mask] == k).sum())
-            most += min(available, s.count) * s.points
-        if most < target:
-            return Infeasible(
-                f"「{area}」需要 {target} 分，但在题型题量限制下该领域最多只能组到 {most} 分（缺 {target - most} 分）",
-                constraint="area",
-                details={"area": area, "need": target, "have": most},
-            )
-    cells = []
-    for a, area in enumerate(problem.areas):
-        counts = [
-            f"{TYPE_LABELS[s.type]}{int(((problem.area_of == a) & (problem.section_of == k)).sum())}"
-            for k, s in enumerate(bp.sections)
-        ]
-        cells.append(f"{area}（{'、'.join(counts)}）")
-    return Infeasible(
-        "题型题量与各领域分值无法同时满足：各领域可用试题为 " + "；".join(cells),
-        constraint="structure",
-        details={"areas": problem.areas},
-    )
-
-
-def _difficulty_range(problem: Problem, bp: Blueprint, deadline: float, presolve: bool) -> tuple[float, float]:
-    """Lowest and highest mean difficulty of one form meeting sections, areas and enemy groups,
-    solved to optimality (gap 0) on the whole bank."""
-    pool = np.arange(len(problem.bank))
-    out = []
-    for sign in (1.0, -1.0):
-        model = Model(len(pool), len(pool))
-        form_rows(problem, bp, pool, 0, Flags(difficulty=False), model)
-        model.c = sign * problem.dint.astype(float)
-        x, _ = run(model, deadline, presolve, gap=0.0)
-        out.append(float(problem.bank.difficulty[x > 0.5].mean()) if x is not None else float("nan"))
-    return out[0], out[1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,7 +167,23 @@ def verify(problem: Problem, bp: Blueprint, forms: list[np.ndarray]) -> None:
 # The guarded entry point
 
 
+def quiet_native_output() -> None:
+    """Point this process's fd 1 and 2 at /dev/null. HiGHS's C++ prints some lines with printf
+    whatever ``disp`` or its output flag say — among them
+    ``HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();``, written when the
+    MIP solver, having restarted on a reduced model, maps a new solution back through that
+    reduction — and a forked worker shares the server's stdout, so those lines reached the server's
+    log. Only in the worker: in-process it would silence the server."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in (1, 2):
+            os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
 def _worker(conn, bank, bp, seed, time_limit, presolve) -> None:
+    quiet_native_output()  # results and errors travel through the pipe, never through stdout
     try:
         note = lambda text: conn.send(("note", text))  # noqa: E731 — the likely cause, should it time out
         conn.send(("ok", _assemble_inline(bank, bp, seed, time_limit, presolve, note)))

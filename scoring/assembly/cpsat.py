@@ -1,8 +1,8 @@
-"""OR-Tools CP-SAT as a second engine for the 0/1 models of scoring/assembly_models.py.
+"""OR-Tools CP-SAT as a second engine for the 0/1 models of scoring/assembly/models.py.
 
 Not used by the app: measured on bench/tight_banks.py against HiGHS on the same instances, it was
 slower and solved fewer of the tight banks (README 组卷). The benchmark registers it
-(``assembly_models.ENGINES["cpsat"] = run_cpsat``) to repeat that comparison. Needs the ``ortools``
+(``models.ENGINES["cpsat"] = run_cpsat``) to repeat that comparison. Needs the ``ortools``
 package (requirements-dev.txt).
 """
 
@@ -13,7 +13,7 @@ import math
 import numpy as np
 from ortools.sat.python import cp_model
 
-from .assembly_models import Model
+from .models import Model
 
 CPSAT_WORKERS = 2  # its local-search worker is what finds tight solutions; one worker stalls
 

@@ -14,7 +14,7 @@ no part).
 
 Engine: HiGHS through ``scipy.optimize.milp``, for the pool models and the whole-bank model alike.
 OR-Tools CP-SAT was measured as a second engine on the same instances (bench/tight_banks.py
-``--direct cpsat``; scoring/assembly_cpsat.py translates these models): with the union cut below,
+``--direct cpsat``; scoring/assembly/cpsat.py translates these models): with the union cut below,
 HiGHS solved every planted instance CP-SAT solved and more, faster (README 组卷), so the app runs
 HiGHS only and ENGINES holds CP-SAT only when the benchmark registers it.
 """
@@ -30,7 +30,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
-from .assembly_types import Blueprint, Problem
+from .types import Blueprint, Problem
 
 FIRST_FEASIBLE = 1.0  # mip_rel_gap: any feasible paper will do, the objective only breaks ties
 USAGE_GAP = 0.2  # where usage counts differ the objective is a real preference (less-used items)
@@ -39,6 +39,11 @@ DIRECT_ENGINES = ("highs",)  # engines of the whole-bank model, in order (bench 
 DIRECT_SYMMETRY = False  # symmetry breaking between forms: measured slower on both engines (README)
 DIRECT_NODES = 20000  # with a second engine, HiGHS's share is bounded by work ...
 DIRECT_SECONDS = 6.0  # ... and by time (half of what is left, at most this); the next takes the rest
+
+
+def stream(seed: int, *stage: int) -> np.random.Generator:
+    """One independent seeded stream per stage: the same seed, the same stream, whatever ran before."""
+    return np.random.default_rng([seed, *stage])
 
 
 @dataclass

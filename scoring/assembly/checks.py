@@ -25,8 +25,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from .assembly_models import Flags, Model, form_rows, run
-from .assembly_types import TYPE_LABELS, Blueprint, Infeasible, Problem, decimal_of, fmt_band
+from .models import Flags, Model, form_rows, run
+from .types import TYPE_LABELS, Blueprint, Infeasible, Problem, decimal_of, fmt_band
 
 RANGE_SECONDS = 2.0  # budget for each exact band-reachability model
 

@@ -1,0 +1,119 @@
+"""scoring.assembly on zero-width bands with several forms: the item-class model (pairs.py), the
+symmetry it breaks, infeasible zero-width bands named before any solve, and a worker whose native
+solver output never reaches the server's stdout. Speed is measured in bench/tight_banks.py."""
+
+from __future__ import annotations
+
+import os
+from itertools import combinations
+
+import numpy as np
+import pytest
+
+from bench.tight_banks import SMALL as BENCH_SMALL
+from bench.tight_banks import check_papers, planted_ok
+from scoring.assembly import Bank, Infeasible, Result, assemble, filter_bank, pairs
+from scoring.assembly import solve as assembly
+from scoring.assembly.solve import verify
+from tests.test_assembly import blueprint, synthetic
+
+
+def _planted_zero(seed=7, forms=6, overlap=0.1, slack=0.5, at=0.70):
+    return planted_ok(np.random.default_rng(seed), BENCH_SMALL, forms, overlap, 0.0, False, slack, at=at)
+
+
+def test_classes_are_each_form_alone_then_each_pair():
+    assert pairs.classes_of(3) == [(0,), (1,), (2,), (0, 1), (0, 2), (1, 2)]
+    assert len(pairs.classes_of(6)) == 6 + 15
+
+
+@pytest.mark.parametrize("presolve", [False, True])
+def test_item_class_model_meets_a_zero_width_band_on_six_forms(presolve):
+    records, bp, _ = _planted_zero()
+    assert bp.difficulty[0] == bp.difficulty[1] == 0.70 and bp.forms == 6
+    problem = filter_bank(Bank.from_records(records), bp)
+    whole = np.arange(len(problem.bank))
+    forms, status = pairs.solve_classes(problem, bp, whole, np.random.default_rng(3), 1e12, presolve)
+    assert status == "ok"
+    verify(problem, bp, forms)  # raises on any constraint missed
+    ids = [set(problem.bank.id[f].tolist()) for f in forms]
+    for f in ids:  # 18 items whose difficulties sum to exactly 18 × 0.70
+        total = sum(round(problem.bank.difficulty[problem.bank.id == i][0] * 100) for i in f)
+        assert total == 1260
+    shared = [ids[a] & ids[b] for a, b in combinations(range(6), 2)]
+    assert max(len(s) for s in shared) <= bp.overlap_limit == 1
+    assert all(len([f for f in ids if i in f]) <= 2 for i in set().union(*ids))  # no item in three forms
+
+
+def test_symmetry_breaking_puts_the_first_item_in_form_zero_or_nowhere():
+    records, bp, _ = _planted_zero(seed=5, forms=3, overlap=0.2, slack=0.5, at=0.66)
+    problem = filter_bank(Bank.from_records(records), bp)
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        first = rng.permutation(np.arange(len(problem.bank)))[0]  # the column order the model draws
+        forms, status = pairs.solve_classes(problem, bp, np.arange(len(problem.bank)), np.random.default_rng(seed),
+                                            1e12, False)  # fmt: skip
+        assert status == "ok"
+        holding = [f for f, chosen in enumerate(forms) if first in chosen]
+        assert holding in ([], [0], [0, 1], [0, 2])  # never form 1 or 2 without form 0
+
+
+def test_class_stage_runs_for_three_forms_or_more_and_its_papers_conform(monkeypatch):
+    monkeypatch.setattr(assembly, "SEQUENTIAL_TRIES", 0)  # straight to the whole-bank models
+    records, bp, _ = _planted_zero(seed=5, forms=3, overlap=0.2, slack=0.5, at=0.66)
+    result = assemble(Bank.from_records(records), bp, seed=2, time_limit=60)
+    assert result.stats["rounds"][-1]["mode"] == "direct-classes"
+    assert check_papers(result, records, bp) is None
+
+
+def test_two_forms_keep_the_per_form_joint_model(monkeypatch):
+    monkeypatch.setattr(assembly, "SEQUENTIAL_TRIES", 0)
+    records, bp, _ = _planted_zero(seed=5, forms=2, overlap=0.2, slack=0.5, at=0.66)
+    result = assemble(Bank.from_records(records), bp, seed=2, time_limit=60)
+    assert [r["mode"] for r in result.stats["rounds"]] == ["direct-highs"]
+    assert check_papers(result, records, bp) is None
+
+
+def test_when_the_class_model_finds_nothing_the_joint_model_still_answers(monkeypatch):
+    monkeypatch.setattr(assembly, "SEQUENTIAL_TRIES", 0)
+    monkeypatch.setattr(assembly, "solve_classes", lambda *a, **k: (None, "infeasible"))
+    records, bp, _ = _planted_zero(seed=5, forms=3, overlap=0.2, slack=0.5, at=0.66)
+    result = assemble(Bank.from_records(records), bp, seed=2, time_limit=60, guard=False)
+    assert [r["mode"] for r in result.stats["rounds"]] == ["direct-classes", "direct-highs"]
+    assert check_papers(result, records, bp) is None
+
+
+@pytest.mark.parametrize("value", [0.97, 0.2])
+def test_an_unreachable_zero_width_band_on_six_forms_is_named_before_solving(monkeypatch, value):
+    for name in ("solve_direct", "solve_sequential", "solve_classes"):
+        monkeypatch.setattr(assembly, name, lambda *a, **k: pytest.fail("a check must answer first"))
+    records = synthetic(per_cell=8)  # difficulties 0.3–0.95, here in hundredths: the band's sum is reachable
+    for r in records:
+        r["difficulty"] = round(r["difficulty"], 2)
+    with pytest.raises(Infeasible) as info:
+        assemble(Bank.from_records(records), blueprint(forms=6, max_overlap=0.1, difficulty=(value, value)),
+                 guard=False)  # fmt: skip
+    assert info.value.constraint == "difficulty"
+    low, high = info.value.details["reachable"]
+    assert (value > high) if value > 0.5 else (value < low)
+
+
+def test_native_output_of_the_solver_worker_stays_out_of_the_servers_stdout(monkeypatch, capfd):
+    def chatty(*args, **kwargs):
+        os.write(1, b"HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();\n")
+        os.write(2, b"native stderr chatter\n")
+        return Result([], {"rounds": []})
+
+    monkeypatch.setattr(assembly, "_assemble_inline", chatty)
+    result = assemble(Bank.from_records(synthetic(per_cell=1)), blueprint(), time_limit=5)
+    assert result.forms == []
+    out, err = capfd.readouterr()
+    assert "tmpSolver" not in out and "chatter" not in err
+
+
+def test_a_real_guarded_solve_prints_nothing(capfd):
+    records, bp, _ = _planted_zero(seed=7)
+    result = assemble(Bank.from_records(records), bp, seed=1, time_limit=60)
+    assert check_papers(result, records, bp) is None
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
