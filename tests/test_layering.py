@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
         "app.faults",
         "app.security",
         "app.spreadsheets",
+        "app.qrcodes",
     ),
     ("app.boundary", "app.standards"),
     ("app.auth.accounts",),

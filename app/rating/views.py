@@ -10,15 +10,14 @@ import io
 
 from flask import Blueprint, render_template, request, send_file, url_for
 from flask_login import current_user
-from markupsafe import Markup
 
 from app import timeutil
 from app.auth.decorators import roles_required
 from app.auth.models import Role
 from app.boundary import page_action
 from app.extensions import limiter
+from app.qrcodes import certificate_qr
 from app.results.certificates import verify_limit
-from app.results.render import qr_svg
 from app.uploads import store_upload, uploads_of
 
 from . import checklist, panel, publicity, report, rounds, self_assessment
@@ -299,7 +298,7 @@ def certificate(rating_no: str):
         "rating/certificate.html",
         org=org,
         facts=publicity.certificate_facts(org, timeutil.utcnow()),
-        qr=Markup(qr_svg(url)),  # noqa: S704 - segno's own SVG of our URL
+        qr=certificate_qr(url),
         url=url,
     )
 

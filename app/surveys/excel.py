@@ -1,6 +1,6 @@
 """A survey's report as an Excel workbook, withheld where the report withholds (anonymous, fewer than
 5 answers: the cells say so instead of a number). Text is written as string cells, never as a formula
-(``app.banks.excel.neutralise_formulas``): a free-text answer like ``=HYPERLINK(…)`` stays text."""
+(``app.spreadsheets.as_text_cells``): a free-text answer like ``=HYPERLINK(…)`` stays text."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from app import timeutil
-from app.banks.excel import neutralise_formulas
+from app.spreadsheets import as_text_cells
 from scoring.surveys import LIKERT_LEVELS, MIN_ANONYMOUS
 
 from .models import SurveyImprovement
@@ -90,7 +90,7 @@ def report_workbook(report: SurveyReport, improvements: list[SurveyImprovement])
         )  # fmt: skip
     for sheet in book.worksheets:
         for row in sheet.iter_rows(min_row=1):
-            neutralise_formulas(row)
+            as_text_cells(row)
         sheet.column_dimensions["B"].width = 40
     buffer = BytesIO()
     book.save(buffer)
