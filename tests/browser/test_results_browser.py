@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from app.results.render import qr_svg
+from app.qrcodes import certificate_qr
 from tests.browser.test_exam_browser import browser, pytestmark, server  # noqa: F401  (fixtures, marks)
 from tests.conftest import PASSWORD
 from tests.results_fixtures import flow_fixture  # noqa: F401  (fixture)
@@ -45,7 +45,7 @@ def test_publish_and_verify_in_the_browser(app, server, browser, flow):  # noqa:
     url = f"{server}/results/verify/{number}"
     assert url in page.inner_text("article.certificate")
     drawn = page.get_attribute(".cert-qr svg path", "d")
-    assert drawn == re.search(r' d="([^"]+)"', qr_svg(url)).group(1)  # the QR code encodes exactly that page
+    assert drawn == re.search(r' d="([^"]+)"', certificate_qr(url)).group(1)  # the QR code encodes exactly that page
 
     public = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 800})
     visitor = public.new_page()
