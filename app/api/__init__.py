@@ -25,6 +25,7 @@ from . import (  # noqa: E402,F401
     auth,
     banks,
     certificates,
+    continuing_education,
     eligibility,
     exams,
     papers,
@@ -33,5 +34,6 @@ from . import (  # noqa: E402,F401
     sessions,
     standards,
     statistics,
+    training,
     uploads,
 )

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.locking import lock_row
 from app.standards.registry import all_standards, get_level, get_standard
 from app.standards.schema import Standard
+from app.training import eligibility_feed
 from app.uploads import EvidenceFile
 from scoring.eligibility import evaluate
 from scoring.eligibility_profile import Profile, ProfileError, parse_date, parse_profile, profile_to_json
@@ -78,12 +79,14 @@ def run_engine(standard: Standard, level: str, profile: Profile, as_of: date) ->
     )
 
 
-def check_eligibility(body: dict) -> dict:
+def check_eligibility(body: dict, user: User | None = None) -> dict:
     """POST /eligibility: the engine's verdict for any standard, level, profile and date."""
     standard = resolve_level(body.get("standard"), body.get("level"))
     as_of = parse_as_of(body.get("as_of"))
     profile = parse_candidate(body.get("candidate"), as_of)
-    return run_engine(standard, body["level"], profile, as_of)
+    trainings = eligibility_feed.platform_trainings(user, standard.id)  # completed platform trainings
+    profile = eligibility_feed.with_trainings(profile, trainings)
+    return eligibility_feed.cite(run_engine(standard, body["level"], profile, as_of), trainings)
 
 
 # ---------------------------------------------------------------- applications
@@ -95,7 +98,9 @@ def create_application(user: User, standard_id: object, level: object, candidate
     as_of = today()
     profile = parse_candidate(candidate, as_of)
     refuse_duplicate(user, standard, level)
-    result = run_engine(standard, level, profile, as_of)
+    trainings = eligibility_feed.platform_trainings(user, standard.id)  # completed platform trainings
+    profile = eligibility_feed.with_trainings(profile, trainings)
+    result = eligibility_feed.cite(run_engine(standard, level, profile, as_of), trainings)
     evidence = db.session.scalars(
         select(EvidenceFile).where(EvidenceFile.user_id == user.id).order_by(EvidenceFile.id)
     ).all()
@@ -107,7 +112,7 @@ def create_application(user: User, standard_id: object, level: object, candidate
         status=ApplicationStatus.eligible if result["eligible"] else ApplicationStatus.ineligible,
         eligible=result["eligible"],
         as_of=as_of,
-        profile=profile_to_json(profile),
+        profile=eligibility_feed.profile_json(profile_to_json(profile), trainings),
         result=result,
         evidence=[{"id": f.id, "label": f.label, "name": f.original_name} for f in evidence],
     )

@@ -14,6 +14,7 @@ from app import assessment, timeutil
 from app.audit.operations import record
 from app.auth.models import Center, Role, User
 from app.auth.scoping import get_for_center, scope_to_center
+from app.continuing_education import readiness as ce_readiness
 from app.eligibility.operations import has_approved_application
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
@@ -593,7 +594,9 @@ def duty_problems(session: ExamSession) -> list[dict]:
 def readiness(session: ExamSession) -> dict:
     problems = readiness_rules.check(plan_of(session), standard_of(session).assessment)
     problems += duty_problems(session)
-    return {"ready": not problems, "problems": problems}
+    ready = not problems
+    problems += ce_readiness.warnings(session)  # 继续教育结果运用: a warning, not a 1.9.3 rule
+    return {"ready": ready, "problems": problems}
 
 
 # ---------------------------------------------------------------- papers
