@@ -220,8 +220,8 @@ def add_class(training: Training, data: dict) -> TrainingClass:
     if end <= start:
         raise Invalid("结束时间：应晚于开始时间", field="end")
     hours = inputs.number(data, "hours", "课时", minimum=0)
-    if hours <= 0 or hours > 24:
-        raise Invalid("课时：应大于 0 且不超过 24", field="hours")
+    if hours <= 0:  # a class's 学时 as the center counts them (not checked against its clock time)
+        raise Invalid("课时：应大于 0", field="hours")
     topic = inputs.text(data, "topic", "课程内容", required=False)
     item = TrainingClass(training_id=training.id, date=day, start_time=start, end_time=end, hours=hours, topic=topic)
     db.session.add(item)
