@@ -15,6 +15,7 @@ from app.extensions import db
 from app.practical.demo import demo_practical
 from app.results.demo import demo_results
 from app.sessions.demo import demo_sessions
+from app.training.demo import demo_training
 
 DEMO_PASSWORD = "demo1234"
 DEMO_CENTER = "示范职业技能评价中心"
@@ -69,7 +70,7 @@ def demo_users() -> dict[str, User]:
 
 
 # Each domain appends its step; a step takes the users made above.
-DEMO_STEPS = [demo_eligibility, demo_banks, demo_sessions, demo_exams, demo_practical, demo_results]
+DEMO_STEPS = [demo_eligibility, demo_banks, demo_sessions, demo_exams, demo_practical, demo_results, demo_training]
 
 
 def load_demo() -> str:

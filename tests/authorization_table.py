@@ -31,6 +31,8 @@ STAFF = frozenset({GRADER, PROCTOR, REVIEWER, ADMIN_A, ADMIN_B, ADMIN})
 MANAGERS = frozenset({ADMIN_A, ADMIN_B, ADMIN})  # by role; records stay with their center
 CENTER_A = frozenset({ADMIN_A, ADMIN})  # center A's records: its admin and the platform's
 CENTER_ADMINS = frozenset({ADMIN_A, ADMIN_B})  # settings of one's own center (the platform has none)
+# continuing-education claimants: staff of a center and certificate holders (cand03 holds one)
+CE_CLAIMANTS = frozenset({CAND, GRADER, PROCTOR, REVIEWER, ADMIN_A, ADMIN_B})
 
 
 def panel(*others: str) -> dict[str, frozenset]:
@@ -216,6 +218,27 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("audit.export_csv", "GET"): MANAGERS,
     ("api.list_audit_entries", "GET"): MANAGERS,
     ("api.get_audit_entry", "GET"): CENTER_A,  # an entry of center A: 404 for center B's admin
+    # ---- training / continuing education / talent
+    ("api.put_qualifications", "PUT"): CENTER_A,  # the user's center's admin, the platform admin
+    ("api.get_qualifications", "GET"): CENTER_A,
+    ("api.create_training", "POST"): CENTER_ADMINS,
+    ("api.list_trainings", "GET"): MANAGERS,
+    ("api.get_training", "GET"): CENTER_A,
+    ("api.add_trainee", "POST"): CENTER_A,
+    ("api.add_class", "POST"): CENTER_A,
+    ("api.save_attendance", "PUT"): {GRADER} | CENTER_A,  # grader1 teaches the running training
+    ("api.complete_training", "POST"): CENTER_A,
+    ("api.verify_completion", "GET"): PUBLIC,
+    ("api.get_ce_requirement", "GET"): CENTER_A,
+    ("api.put_ce_requirement", "PUT"): CENTER_A,
+    ("api.create_ce_record", "POST"): CE_CLAIMANTS,
+    ("api.list_ce_records", "GET"): SIGNED_IN,
+    ("api.get_ce_record", "GET"): {GRADER} | CENTER_A,  # grader1's claim
+    ("api.approve_ce_record", "POST"): CENTER_A,
+    ("api.reject_ce_record", "POST"): CENTER_A,
+    ("api.ce_summary", "GET"): SIGNED_IN,
+    ("api.talent_registry", "GET"): MANAGERS,
+    ("api.talent_export", "GET"): MANAGERS,
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not

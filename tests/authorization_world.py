@@ -20,6 +20,7 @@ from app.audit.models import AuditEntry
 from app.auth import token_cache
 from app.auth.models import Center, User
 from app.banks.models import Item
+from app.continuing_education.models import CERecord, CEStatus
 from app.demo import DEMO_PASSWORD, load_demo
 from app.eligibility.models import Application
 from app.exams.models import Attempt
@@ -30,6 +31,7 @@ from app.practical.review import review_dir
 from app.results.models import Certificate
 from app.sessions import operations as session_ops
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
+from app.training.models import Trainee, Training, TrainingStatus
 from app.uploads import EvidenceFile, evidence_dir, write_file
 from tests.authorization_table import ADMIN, ADMIN_A, ADMIN_B, CAND, GRADER, OTHER, PROCTOR, REVIEWER
 from tests.conftest import csrf_from
@@ -147,6 +149,7 @@ class World:
             "action": "extension",
             "file_id": evidence.id,
             "entry_id": audit_entry,
+            **training_params(center),
         }
 
     def _review_session(self) -> dict:
@@ -295,6 +298,27 @@ class World:
             _restore_files(self.app.config["UPLOAD_FOLDER"], self.files)
         token_cache.invalidate()
         limiter.reset()
+
+
+# ---- training / continuing education / talent
+def training_params(center) -> dict:
+    """The demo's running training of center A, its class, its completed training's 结业证书, and a
+    pending CE claim of grader1 (the matrix's GRADER)."""
+    one = db.session.scalar
+    running = one(select(Training).where(Training.center_id == center.id, Training.status == TrainingStatus.open))
+    trainee = one(select(Trainee).where(Trainee.certificate_no.is_not(None)).order_by(Trainee.id))
+    grader = one(select(User).where(User.username == USERNAMES[GRADER]))
+    claim = one(
+        select(CERecord).where(CERecord.user_id == grader.id, CERecord.status == CEStatus.pending).order_by(CERecord.id)
+    )
+    return {
+        "training_id": running.id,
+        "class_id": running.classes[-1].id,
+        "completion_no": trainee.certificate_no,
+        "record_id": claim.id,
+        "center_id": center.id,
+        "checkin_token": "x",
+    }
 
 
 def _cookies(browser) -> list:
