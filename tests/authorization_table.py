@@ -239,6 +239,33 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("api.ce_summary", "GET"): SIGNED_IN,
     ("api.talent_registry", "GET"): MANAGERS,
     ("api.talent_export", "GET"): MANAGERS,
+    ("training.index", "GET"): MANAGERS,
+    ("training.create", "POST"): CENTER_ADMINS,
+    ("training.detail", "GET"): CENTER_A,
+    ("training.add_trainee", "POST"): CENTER_A,
+    ("training.add_class", "POST"): CENTER_A,
+    ("training.complete", "POST"): CENTER_A,
+    ("training.class_attendance", "GET"): {GRADER} | CENTER_A,
+    ("training.class_attendance", "POST"): {GRADER} | CENTER_A,
+    ("training.teach", "GET"): STAFF - {ADMIN},  # any staff role of a center may teach
+    ("training.mine", "GET"): SIGNED_IN,
+    ("training.checkin", "GET"): {CAND},  # a trainee of the running training
+    ("training.checkin", "POST"): {CAND},
+    ("training.certificate", "GET"): {CAND} | CENTER_A,  # cand03's 结业证书
+    ("training.verify", "GET"): PUBLIC,
+    ("training.staff_qualifications", "GET"): CENTER_A,
+    ("training.staff_qualifications", "POST"): CENTER_A,
+    ("ce.mine", "GET"): SIGNED_IN,
+    ("ce.claim", "POST"): CE_CLAIMANTS,
+    ("ce.queue", "GET"): MANAGERS,
+    ("ce.decide", "POST"): CENTER_A,
+    ("ce.settings", "GET"): CENTER_ADMINS,
+    ("ce.settings", "POST"): CENTER_ADMINS,
+    ("ce.center_summary", "GET"): CENTER_ADMINS,
+    ("ce.transcript", "GET"): SIGNED_IN,
+    ("talent.index", "GET"): MANAGERS,
+    ("talent.export", "GET"): MANAGERS,
+    ("talent.mine", "GET"): SIGNED_IN,
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not

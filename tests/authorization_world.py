@@ -31,6 +31,7 @@ from app.practical.review import review_dir
 from app.results.models import Certificate
 from app.sessions import operations as session_ops
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
+from app.training import attendance
 from app.training.models import Trainee, Training, TrainingStatus
 from app.uploads import EvidenceFile, evidence_dir, write_file
 from tests.authorization_table import ADMIN, ADMIN_A, ADMIN_B, CAND, GRADER, OTHER, PROCTOR, REVIEWER
@@ -306,7 +307,8 @@ def training_params(center) -> dict:
     pending CE claim of grader1 (the matrix's GRADER)."""
     one = db.session.scalar
     running = one(select(Training).where(Training.center_id == center.id, Training.status == TrainingStatus.open))
-    trainee = one(select(Trainee).where(Trainee.certificate_no.is_not(None)).order_by(Trainee.id))
+    cand = one(select(User).where(User.username == USERNAMES[CAND]))
+    trainee = one(select(Trainee).where(Trainee.certificate_no.is_not(None), Trainee.user_id == cand.id))
     grader = one(select(User).where(User.username == USERNAMES[GRADER]))
     claim = one(
         select(CERecord).where(CERecord.user_id == grader.id, CERecord.status == CEStatus.pending).order_by(CERecord.id)
@@ -317,7 +319,7 @@ def training_params(center) -> dict:
         "completion_no": trainee.certificate_no,
         "record_id": claim.id,
         "center_id": center.id,
-        "checkin_token": "x",
+        "token": attendance.checkin_token(running.classes[-1]),  # today's class, 00:00–23:59
     }
 
 

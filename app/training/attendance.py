@@ -99,13 +99,18 @@ def class_of_token(token: str, now: datetime) -> TrainingClass:
     return item
 
 
+def trainee_of(user: User, training: Training) -> Trainee:
+    trainee = db.session.scalar(select(Trainee).where(Trainee.training_id == training.id, Trainee.user_id == user.id))
+    if trainee is None:
+        raise NotFound("您不是本培训班的学员")
+    return trainee
+
+
 def check_in(user: User, token: str, now: datetime) -> TrainingClass:
     item = class_of_token(token, now)
     training = item.training
     ensure_open(training)
-    trainee = db.session.scalar(select(Trainee).where(Trainee.training_id == training.id, Trainee.user_id == user.id))
-    if trainee is None:
-        raise NotFound("您不是本培训班的学员")
+    trainee_of(user, training)
     if any(a.user_id == user.id for a in item.attendance):
         return item
     item.attendance.append(Attendance(user_id=user.id, user=user, via="qr", marked_by_id=user.id, marked_at=now))
