@@ -1,15 +1,29 @@
 """结果运用 (T/SSOF 0001-2024 B.2 推动继续教育结果运用): session readiness warns about a grader or
-reviewer whose previous year's continuing education is not met. A warning, not a rule of 1.9.3:
-it does not make a session unready."""
+reviewer whose previous year's continuing education is not met.
+
+It applies once continuing education runs for the person: their center has saved its requirement
+(继续教育设置), or they have any CE record. A center that has not adopted the system gets no
+warning for staff who never took part (its sessions stay ready as 1.9.3 alone decides)."""
 
 from __future__ import annotations
 
-from app import timeutil
+from sqlalchemy import select
 
-from .operations import summary
+from app import timeutil
+from app.extensions import db
+
+from .models import CERecord, CERequirement
+from .operations import center_of_person, summary
 
 CODE = "continuing_education"
 DUTIES = {"grader": "考评员", "reviewer": "评审委员"}
+
+
+def takes_part(person) -> bool:
+    center_id = center_of_person(person)
+    if center_id is not None and db.session.get(CERequirement, center_id) is not None:
+        return True
+    return db.session.scalar(select(CERecord.id).where(CERecord.user_id == person.id).limit(1)) is not None
 
 
 def warnings(session) -> list[dict]:
@@ -24,6 +38,8 @@ def warnings(session) -> list[dict]:
             continue
         seen.add((assignment.user_id, role))
         person = assignment.user
+        if not takes_part(person):
+            continue
         body = summary(person, year)
         if body["met"]:
             continue

@@ -594,9 +594,8 @@ def duty_problems(session: ExamSession) -> list[dict]:
 def readiness(session: ExamSession) -> dict:
     problems = readiness_rules.check(plan_of(session), standard_of(session).assessment)
     problems += duty_problems(session)
-    ready = not problems
-    problems += ce_readiness.warnings(session)  # 继续教育结果运用: a warning, not a 1.9.3 rule
-    return {"ready": ready, "problems": problems}
+    problems += ce_readiness.warnings(session)  # 继续教育结果运用 (T/SSOF 0001-2024 B.2)
+    return {"ready": not problems, "problems": problems}
 
 
 # ---------------------------------------------------------------- papers
