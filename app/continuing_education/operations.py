@@ -18,6 +18,7 @@ from app.extensions import db
 from app.locking import lock_row
 from app.results.models import Certificate
 from app.training import inputs
+from app.training.models import Trainee, Training
 from app.uploads import EvidenceFile, describe, owned_uploads, register_viewer
 from scoring.continuing_education import (
     CATEGORIES,
@@ -76,9 +77,29 @@ def requirement_body(center: Center) -> dict:
     }
 
 
+def _hours_rule(value: object, index: int):
+    """A form's 学时计算办法 as the center states it: text, a number of hours, or a small object."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if len(value) > 200:
+            raise Invalid(f"继续教育形式第 {index + 1} 项·学时计算：不能超过 200 个字符", field="forms", index=index)
+        return value.strip()
+    if isinstance(value, bool) or not isinstance(value, int | float | dict):
+        raise Invalid(f"继续教育形式第 {index + 1} 项·学时计算：应为文字、数字或对象", field="forms", index=index)
+    if isinstance(value, dict) and len(str(value)) > 500:
+        raise Invalid(f"继续教育形式第 {index + 1} 项·学时计算：内容过长", field="forms", index=index)
+    return value
+
+
 def save_requirement(user: User, center: Center, data: dict) -> CERequirement:
-    annual = inputs.number(data, "annual_hours", "每年学时", minimum=0)
-    minimum = data.get("minimum", {})
+    """PUT: the fields sent replace the current ones (a field left out keeps its value)."""
+    current, current_forms, _ = requirement_of(center.id)
+    if "annual_hours" in data:
+        annual = inputs.number(data, "annual_hours", "每年学时", minimum=0)
+    else:
+        annual = float(current.annual_hours)
+    minimum = data.get("minimum", current.minimum)
     if not isinstance(minimum, dict):
         raise Invalid("科目最低学时：应为对象 {科目: 学时}", field="minimum")
     clean_minimum = {}
@@ -90,7 +111,7 @@ def save_requirement(user: User, center: Center, data: dict) -> CERequirement:
         clean_minimum[key] = float(value)
     if sum(clean_minimum.values()) > annual:
         raise Invalid("科目最低学时：合计不能超过每年学时", field="minimum")
-    forms = data.get("forms", DEFAULT_FORMS)
+    forms = data.get("forms", current_forms)
     if not isinstance(forms, list) or not forms:
         raise Invalid("继续教育形式：应为非空列表", field="forms")
     clean_forms = []
@@ -98,10 +119,9 @@ def save_requirement(user: User, center: Center, data: dict) -> CERequirement:
         if not isinstance(row, dict):
             raise Invalid(f"继续教育形式第 {index + 1} 项：应为对象", field="forms", index=index)
         form = inputs.text(row, "form", f"继续教育形式第 {index + 1} 项·形式", max_length=40)
-        rule = inputs.text(row, "hours_rule", f"继续教育形式第 {index + 1} 项·学时计算", required=False, max_length=200)
         if any(f["form"] == form for f in clean_forms):
             raise Invalid(f"继续教育形式：{form} 重复", field="forms", index=index)
-        clean_forms.append({"form": form, "hours_rule": rule})
+        clean_forms.append({"form": form, "hours_rule": _hours_rule(row.get("hours_rule"), index)})
     row = db.session.get(CERequirement, center.id)
     if row is None:
         row = CERequirement(center_id=center.id)
@@ -136,9 +156,17 @@ def claimant_center(user: User) -> int | None:
     if user.role in STAFF_ROLES:
         return user.center_id
     certificate = holds_certificate(user)
-    if certificate is None:
+    if certificate is not None:
+        return user.center_id or certificate.center_id
+    completion = db.session.scalar(
+        select(Training.center_id)
+        .join(Trainee, Trainee.training_id == Training.id)
+        .where(Trainee.user_id == user.id, Trainee.completed.is_(True))
+        .limit(1)
+    )
+    if completion is None:  # neither a skill certificate nor a 结业证书
         raise Forbidden("只有工作人员和持证人员可以申报继续教育学时")
-    return user.center_id or certificate.center_id
+    return user.center_id or completion
 
 
 def claim(user: User, data: dict) -> CERecord:
