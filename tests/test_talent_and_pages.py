@@ -122,3 +122,29 @@ def test_claim_and_decide_through_the_pages(demo):
         assert db.session.get(CERecord, rid).credited == 6
     pdf = grader.get(f"/ce/transcript.pdf?year={year}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_standard_page_states_its_training_rules(demo):
+    browser = sign_in(demo, "cand03")
+    page = browser.get("/standards/3-01-01-04").get_data(True)
+    assert "2 年以上" in page and "工位不少于 3 个" in page
+    other = browser.get("/standards/3-01-04-03").get_data(True)
+    assert "未规定培训教师条件" in other
+
+
+def test_review_page_tells_platform_training_from_declared(demo, client):
+    """cand01 completed the demo's 3-01-04-03 五级 training; a declared one is marked as such."""
+    body = {
+        "standard": "3-01-04-03",
+        "level": "五级",
+        "candidate": {
+            "birth_date": "1990-01-01",
+            "training": [{"level": "五级", "hours": 30, "completion_certificate": True}],
+        },
+    }
+    created = client.post("/api/v1/applications", json=body, headers=token(client, "cand01"))
+    assert created.status_code == 201, created.get_json()
+    page = sign_in(demo, "center_admin").get(f"/eligibility/applications/{created.get_json()['id']}").get_data(True)
+    assert "平台记录" in page and "本人申报，需核验证明" in page
+    staff = sign_in(demo, "center_admin").get("/staff").get_data(True)
+    assert "/training/qualifications/grader1" in staff
