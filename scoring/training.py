@@ -30,13 +30,26 @@ VENUE_TYPES = {
 }
 
 
+# Words that name one of the four types in a venue's free description (实训室 → 专业实操场地).
+VENUE_WORDS = (
+    (("机房", "computer"), "计算机机房"),
+    (("教室", "classroom", "theory"), "标准教室"),
+    (("实操", "实训", "workshop", "practical", "lab"), "专业实操场地"),
+    (("协会", "社会团体", "association"), "协会等社会团体"),
+)
+
+
 def venue_type_name(value: str) -> str | None:
-    """The 1.8.3 name of a venue type given by code or name; None when unknown."""
+    """The 1.8.3 name of a venue type given by code, name or a description naming it; None when unknown."""
     value = (value or "").strip()
     if value in VENUE_TYPES:
         return VENUE_TYPES[value]
     if value in VENUE_TYPES.values():
         return value
+    lowered = value.lower()
+    for words, name in VENUE_WORDS:
+        if any(word in lowered for word in words):
+            return name
     return None
 
 
@@ -121,13 +134,15 @@ def trainer_verdict(
 
 
 def venue_problem(kind: str, venue: dict | None, rule: dict | None) -> str | None:
-    """Why the venue does not meet 1.8.3, or None. ``rule``: {theory, practical, min_stations, text}."""
+    """Why the venue does not meet 1.8.3, or None. ``rule``: {theory, practical, min_stations, text}.
+    A venue whose type is left empty is judged by its stations only; a type given must fit the kind."""
     if rule is None:
         return None
     venue = venue or {}
-    name = venue_type_name(str(venue.get("type") or ""))
-    theory_ok = name in rule.get("theory", [])
-    practical_ok = name in rule.get("practical", [])
+    given = str(venue.get("type") or "").strip()
+    name = venue_type_name(given)
+    theory_ok = not given or name in rule.get("theory", [])
+    practical_ok = not given or name in rule.get("practical", [])
     stations = venue.get("stations")
     minimum = rule.get("min_stations")
     if kind == "theory" and not theory_ok:

@@ -48,6 +48,9 @@ def test_a_higher_certificate_covers_the_lower_requirement():
         ("theory", {"type": "计算机机房"}, True),
         ("theory", {"type": "专业实操场地", "stations": 9}, False),
         ("both", {"type": "标准教室", "stations": 2}, False),
+        ("practical", {"name": "实训室", "type": "实训室", "stations": 3}, True),
+        ("practical", {"name": "场地", "stations": 3}, True),  # no type given: the stations decide
+        ("theory", {"type": "会议厅"}, False),
     ],
 )
 def test_venue(kind, venue, ok):

@@ -23,6 +23,9 @@ from scoring.training import KINDS, trainer_verdict, venue_problem, venue_type_n
 from . import inputs, qualifications
 from .models import Trainee, Training, TrainingClass, TrainingStatus, TrainingTrainer
 
+# Any staff role of the center may teach (contract v1.2), 评估专家 of the center included.
+TEACHING_ROLES = {*STAFF_ROLES, Role.expert}
+
 
 def today() -> date:
     return timeutil.utcnow().astimezone(timeutil.CHINA).date()
@@ -120,7 +123,7 @@ def create_training(user: User, data: dict) -> Training:
     chosen: list[tuple[User, str]] = []
     for index, username in enumerate(trainers):
         trainer = _user(username)
-        if trainer is None or trainer.role not in STAFF_ROLES or trainer.center_id != user.center_id:
+        if trainer is None or trainer.role not in TEACHING_ROLES or trainer.center_id != user.center_id:
             raise Invalid(
                 f"培训教师：{username} 不是本机构的工作人员账号",
                 field="trainers",
