@@ -152,6 +152,7 @@ class StaffQualification(db.Model):
     center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
     certificates: Mapped[list] = mapped_column(JSON, default=list)
     titles: Mapped[list] = mapped_column(JSON, default=list)
+    evidence: Mapped[list] = mapped_column(JSON, default=list)  # app.uploads.describe of the cited files
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

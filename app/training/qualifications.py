@@ -14,6 +14,7 @@ from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.results.models import Certificate
 from app.standards.registry import all_standards
+from app.uploads import describe, owned_uploads
 from scoring.training import TITLE_ORDER, HeldCertificate, HeldTitle
 
 from . import inputs
@@ -80,7 +81,11 @@ def parse(data: dict, today: date) -> tuple[list[dict], list[dict]]:
 
 
 def save(actor: User, user: User, data: dict, today: date) -> StaffQualification:
+    """PUT: replaces what the center recorded; ``evidence`` (upload ids of the recording admin's own
+    files, e.g. scans of the certificates) is kept with the record."""
     certificates, titles = parse(data, today)
+    given = "evidence" in data
+    evidence = describe(owned_uploads(actor, data.get("evidence"))) if given else None
     row = db.session.get(StaffQualification, user.id)
     if row is None:
         row = StaffQualification(user_id=user.id)
@@ -88,6 +93,8 @@ def save(actor: User, user: User, data: dict, today: date) -> StaffQualification
     row.center_id = user.center_id
     row.certificates = certificates
     row.titles = titles
+    if evidence is not None or not row.evidence:  # left out: the files cited before stay
+        row.evidence = evidence or []
     row.updated_by_id = actor.id
     record(
         "qualifications.saved",
@@ -126,7 +133,13 @@ def of_user(user: User) -> dict:
         for c in platform_certificates(user)
     ]
     titles = [{**t, "source": "center"} for t in (row.titles if row else [])]
-    return {"username": user.username, "name": user.name, "certificates": issued + recorded, "titles": titles}
+    return {
+        "username": user.username,
+        "name": user.name,
+        "certificates": issued + recorded,
+        "titles": titles,
+        "evidence": list(row.evidence or []) if row else [],
+    }
 
 
 def holdings(user: User, standard_id: str, occupation: str) -> tuple[list[HeldCertificate], list[HeldTitle]]:

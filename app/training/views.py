@@ -236,7 +236,7 @@ def staff_qualifications(username: str):
             titles.append(
                 {"rank": f["rank"], "matches_field": f.get("matches_field") == "1", "obtained": f.get("obtained", "")}
             )
-        for key in ("source", "standard"):
+        for key in ("source", "standard", "evidence"):
             for row in certificates + titles:
                 row.pop(key, None)
         return page_action(

@@ -45,6 +45,7 @@ def upgrade():
     sa.Column('center_id', sa.Integer(), nullable=True),
     sa.Column('certificates', sa.JSON(), nullable=False),
     sa.Column('titles', sa.JSON(), nullable=False),
+    sa.Column('evidence', sa.JSON(), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', app.timeutil.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['center_id'], ['centers.id'], name=op.f('fk_staff_qualifications_center_id_centers')),
