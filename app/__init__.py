@@ -24,6 +24,7 @@ from app.auth.views import bp as auth_bp
 from app.banks.views import bp as banks_bp
 from app.cli import register_commands
 from app.config import DEVELOPMENT_SECRET, base_config
+from app.continuing_education.views import bp as ce_bp
 from app.eligibility.views import bp as eligibility_bp
 from app.errors import DomainError, Invalid, http_message
 from app.exams.views import bp as exams_bp
@@ -50,6 +51,8 @@ from app.standards.loader import TEMPLATES_DIR, load_standards
 from app.standards.views import bp as standards_bp
 from app.statistics.views import bp as statistics_bp
 from app.surveys.views import bp as surveys_bp
+from app.talent.views import bp as talent_bp
+from app.training.views import bp as training_bp
 
 ROOT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -172,6 +175,9 @@ def register_blueprints(app: Flask) -> None:
         statistics_bp,
         surveys_bp,
         audit_bp,
+        training_bp,
+        ce_bp,
+        talent_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API checks the CSRF header itself when a cookie authenticates it

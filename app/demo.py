@@ -18,6 +18,7 @@ from app.rating.demo import demo_rating
 from app.results.demo import demo_results
 from app.sessions.demo import demo_sessions
 from app.surveys.demo import demo_surveys
+from app.training.demo import demo_training
 
 DEMO_PASSWORD = "demo1234"
 DEMO_CENTER = "示范职业技能评价中心"
@@ -84,6 +85,7 @@ DEMO_STEPS = [
     demo_exams,
     demo_practical,
     demo_results,
+    demo_training,
     demo_surveys,
     _demo_rating,
 ]

@@ -9,6 +9,7 @@ from flask_login import current_user
 from app.auth.roles import ADMINS, EVERYONE, PANEL_MEMBERS, PROCTORS
 
 ALL = EVERYONE
+STAFF = ("grader", "proctor", "reviewer")  # who may teach (any staff role, contract v1.2)
 
 NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("main.index", "首页", ALL),
@@ -30,6 +31,15 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("surveys.mine", "我的问卷", ALL),
     ("rating.index", "等级评估", (*ADMINS, "expert")),
     ("audit.index", "审计日志", ADMINS),
+    # 职业培训 · 继续教育 · 人才库
+    ("training.index", "职业培训", ADMINS),
+    ("ce.queue", "学时认定", ADMINS),
+    ("talent.index", "人才库", ADMINS),
+    ("ce.settings", "继续教育设置", ("center_admin",)),
+    ("training.teach", "我的授课", STAFF),
+    ("training.mine", "我的培训", ALL),
+    ("ce.mine", "我的学时", ALL),
+    ("talent.mine", "我的证书与学时", ("candidate",)),
 ]
 
 

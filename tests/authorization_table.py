@@ -32,6 +32,8 @@ STAFF = frozenset({GRADER, PROCTOR, REVIEWER, ADMIN_A, ADMIN_B, ADMIN})
 MANAGERS = frozenset({ADMIN_A, ADMIN_B, ADMIN})  # by role; records stay with their center
 CENTER_A = frozenset({ADMIN_A, ADMIN})  # center A's records: its admin and the platform's
 CENTER_ADMINS = frozenset({ADMIN_A, ADMIN_B})  # settings of one's own center (the platform has none)
+# continuing-education claimants: staff of a center and certificate holders (cand03 holds one)
+CE_CLAIMANTS = frozenset({CAND, GRADER, PROCTOR, REVIEWER, ADMIN_A, ADMIN_B})
 
 
 def panel(*others: str) -> dict[str, frozenset]:
@@ -293,6 +295,54 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("api.verify_rating_certificate", "GET"): PUBLIC,
     ("api.show_rating_checklist", "GET"): CENTER_A,
     ("api.save_rating_checklist_answer", "PUT"): {ADMIN_A},
+    # ---- training / continuing education / talent
+    ("api.put_qualifications", "PUT"): CENTER_A,  # the user's center's admin, the platform admin
+    ("api.get_qualifications", "GET"): CENTER_A,
+    ("api.create_training", "POST"): CENTER_ADMINS,
+    ("api.list_trainings", "GET"): MANAGERS,
+    ("api.get_training", "GET"): CENTER_A,
+    ("api.add_trainee", "POST"): CENTER_A,
+    ("api.add_class", "POST"): CENTER_A,
+    ("api.save_attendance", "PUT"): {GRADER} | CENTER_A,  # grader1 teaches the running training
+    ("api.complete_training", "POST"): CENTER_A,
+    ("api.verify_completion", "GET"): PUBLIC,
+    ("api.get_ce_requirement", "GET"): CENTER_A,
+    ("api.put_ce_requirement", "PUT"): CENTER_A,
+    ("api.create_ce_record", "POST"): CE_CLAIMANTS,
+    ("api.list_ce_records", "GET"): SIGNED_IN,
+    ("api.get_ce_record", "GET"): {GRADER} | CENTER_A,  # grader1's claim
+    ("api.approve_ce_record", "POST"): CENTER_A,
+    ("api.reject_ce_record", "POST"): CENTER_A,
+    ("api.ce_summary", "GET"): SIGNED_IN,
+    ("api.talent_registry", "GET"): MANAGERS,
+    ("api.talent_export", "GET"): MANAGERS,
+    ("training.index", "GET"): MANAGERS,
+    ("training.create", "POST"): CENTER_ADMINS,
+    ("training.detail", "GET"): CENTER_A,
+    ("training.add_trainee", "POST"): CENTER_A,
+    ("training.add_class", "POST"): CENTER_A,
+    ("training.complete", "POST"): CENTER_A,
+    ("training.class_attendance", "GET"): {GRADER} | CENTER_A,
+    ("training.class_attendance", "POST"): {GRADER} | CENTER_A,
+    ("training.teach", "GET"): STAFF - {ADMIN},  # any staff role of a center may teach
+    ("training.mine", "GET"): SIGNED_IN,
+    ("training.checkin", "GET"): {CAND},  # a trainee of the running training
+    ("training.checkin", "POST"): {CAND},
+    ("training.certificate", "GET"): {CAND} | CENTER_A,  # cand03's 结业证书
+    ("training.verify", "GET"): PUBLIC,
+    ("training.staff_qualifications", "GET"): CENTER_A,
+    ("training.staff_qualifications", "POST"): CENTER_A,
+    ("ce.mine", "GET"): SIGNED_IN,
+    ("ce.claim", "POST"): CE_CLAIMANTS,
+    ("ce.queue", "GET"): MANAGERS,
+    ("ce.decide", "POST"): CENTER_A,
+    ("ce.settings", "GET"): CENTER_ADMINS,
+    ("ce.settings", "POST"): CENTER_ADMINS,
+    ("ce.center_summary", "GET"): CENTER_ADMINS,
+    ("ce.transcript", "GET"): SIGNED_IN,
+    ("talent.index", "GET"): MANAGERS,
+    ("talent.export", "GET"): MANAGERS,
+    ("talent.mine", "GET"): SIGNED_IN,
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not

@@ -20,6 +20,7 @@ from app.audit.models import AuditEntry
 from app.auth import token_cache
 from app.auth.models import Center, User
 from app.banks.models import Item
+from app.continuing_education.models import CERecord, CEStatus
 from app.demo import DEMO_PASSWORD, load_demo
 from app.eligibility.models import Application
 from app.exams.models import Attempt
@@ -32,6 +33,8 @@ from app.results.models import Certificate
 from app.sessions import enrolment, planning, staffing
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
 from app.surveys.models import Survey
+from app.training import attendance
+from app.training.models import Trainee, Training, TrainingStatus
 from app.uploads import EvidenceFile, evidence_dir, write_file
 from tests.authorization_table import ADMIN, ADMIN_A, ADMIN_B, CAND, EXPERT, GRADER, OTHER, PROCTOR, REVIEWER
 from tests.conftest import csrf_from
@@ -154,6 +157,7 @@ class World:
             "entry_id": audit_entry,
             "survey_id": survey.id,
             **_rating_params(center),
+            **training_params(center),
         }
 
     def _review_session(self) -> dict:
@@ -316,6 +320,28 @@ def _rating_params(center) -> dict:
         "code": "1.1.1.1",
         "framework_id": "ssof-capacity",
         "rating_no": org.certificate_no,
+    }
+
+
+# ---- training / continuing education / talent
+def training_params(center) -> dict:
+    """The demo's running training of center A, its class, its completed training's 结业证书, and a
+    pending CE claim of grader1 (the matrix's GRADER)."""
+    one = db.session.scalar
+    running = one(select(Training).where(Training.center_id == center.id, Training.status == TrainingStatus.open))
+    cand = one(select(User).where(User.username == USERNAMES[CAND]))
+    trainee = one(select(Trainee).where(Trainee.certificate_no.is_not(None), Trainee.user_id == cand.id))
+    grader = one(select(User).where(User.username == USERNAMES[GRADER]))
+    claim = one(
+        select(CERecord).where(CERecord.user_id == grader.id, CERecord.status == CEStatus.pending).order_by(CERecord.id)
+    )
+    return {
+        "training_id": running.id,
+        "class_id": running.classes[-1].id,
+        "completion_no": trainee.certificate_no,
+        "record_id": claim.id,
+        "center_id": center.id,
+        "token": attendance.checkin_token(running.classes[-1]),  # today's class, 00:00–23:59
     }
 
 

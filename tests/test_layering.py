@@ -5,6 +5,7 @@ Each unit below may import only units of LOWER layers (and itself). A unit is a 
 Two packages are cut in two: ``app.auth``'s accounts (models, role groups, and the decorators and
 scoping that read them), which everything may use, stand below its operations and pages, which record
 in the audit log; ``app.standards``' page stands above the assessment registry whose labels it shows.
+Each domain's ``demo`` module belongs with ``app.demo``: demonstration data builds across domains.
 Imports inside ``if TYPE_CHECKING:`` count too, except a higher package's ``models`` named for an
 annotation (no code of it runs, no import cycle can form). A test that fails here names the module,
 the import and the two layers.
@@ -66,6 +67,8 @@ def unit_of(module: str) -> str:
         return parts[0]
     if len(parts) == 1:
         return "app"
+    if len(parts) > 2 and parts[2] == "demo":  # demonstration data builds across domains, like app.demo
+        return "app.demo"
     if ".".join(parts[:3]) in SPLIT:
         return SPLIT[".".join(parts[:3])]
     return f"app.{parts[1]}"

@@ -71,12 +71,44 @@ def test_another_centers_session_is_not_found(client, survey_world):
     assert response.status_code == 404
 
 
-def test_a_training_audience_is_refused_until_the_training_domain_is_joined(client, survey_world):
-    body = survey_body({"training": 1})
-    response = client.post("/api/v1/surveys", json=body, headers=survey_world.headers["sadmin"])
-    assert response.status_code == 422
-    assert response.get_json()["error"]["details"]["field"] == "audience"
-    assert "培训班不存在" in response.get_json()["error"]["message"]
+def _training(client, world, trainees) -> int:
+    start = timeutil.beijing_today()
+    body = {
+        "name": "劳动保障协理员五级培训班",
+        "standard": "3-01-04-03",  # 1.8 sets its hours and no 1.8.2: any staff member may teach
+        "level": "五级",
+        "kind": "theory",
+        "start": start.isoformat(),
+        "end": (start + timedelta(days=10)).isoformat(),
+        "trainers": ["sproctor"],
+        "venue": {"name": "201 教室", "type": "标准教室", "stations": 0},
+    }
+    created = client.post("/api/v1/trainings", json=body, headers=world.headers["sadmin"])
+    assert created.status_code == 201, created.get_json()
+    training_id = created.get_json()["id"]
+    for username in trainees:
+        added = client.post(
+            f"/api/v1/trainings/{training_id}/trainees", json={"username": username}, headers=world.headers["sadmin"]
+        )
+        assert added.status_code == 201, added.get_json()
+    return training_id
+
+
+def test_a_training_audience_invites_its_trainees_and_only_its_centers(client, survey_world):
+    training_id = _training(client, survey_world, CANDIDATES_A[4:7])
+    body = survey_body({"training": training_id})
+    created = client.post("/api/v1/surveys", json=body, headers=survey_world.headers["sadmin"])
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["invited"] == 3
+    survey_id = created.get_json()["id"]
+    assert answer(client, survey_world, survey_id, CANDIDATES_A[4]).status_code == 201
+    assert answer(client, survey_world, survey_id, CANDIDATES_A[0]).status_code == 404  # not a trainee
+    other = client.post("/api/v1/surveys", json=body, headers=survey_world.headers["sadmin_b"])
+    assert other.status_code == 404  # another center's training
+    unknown = client.post(
+        "/api/v1/surveys", json=survey_body({"training": 999999}), headers=survey_world.headers["sadmin"]
+    )
+    assert unknown.status_code == 404
 
 
 @pytest.mark.parametrize(

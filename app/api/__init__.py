@@ -25,6 +25,7 @@ from . import (  # noqa: E402,F401
     auth,
     banks,
     certificates,
+    continuing_education,
     eligibility,
     exams,
     papers,
@@ -35,5 +36,6 @@ from . import (  # noqa: E402,F401
     standards,
     statistics,
     surveys,
+    training,
     uploads,
 )

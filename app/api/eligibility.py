@@ -21,7 +21,7 @@ def _optional_body() -> dict:
 @bp.post("/eligibility")
 @api_auth()
 def check_eligibility():
-    return jsonify(ops.check_eligibility(json_body()))
+    return jsonify(ops.check_eligibility(json_body(), api_user()))
 
 
 @bp.post("/applications")

@@ -64,6 +64,18 @@ ACTION_LABELS = {
     "rating.announced": "评估结果公告",
     "rating.certificate_issued": "评估等级证书颁发",
     "rating.checklist_answered": "能力建设自查填写",
+    # 职业培训 · 继续教育 · 资格
+    "qualifications.saved": "人员资格登记",
+    "training.created": "培训班创建",
+    "training.trainee_added": "培训学员报名",
+    "training.class_added": "培训课次添加",
+    "training.attendance_saved": "培训考勤",
+    "training.checked_in": "扫码签到",
+    "training.completed": "培训结业",
+    "ce.requirement_saved": "继续教育要求设置",
+    "ce.claimed": "继续教育学时申报",
+    "ce.approved": "继续教育学时认定",
+    "ce.rejected": "继续教育学时不予认定",
 }
 
 SUBJECT_LABELS = {
@@ -90,6 +102,12 @@ SUBJECT_LABELS = {
     "rating_rounds": "评估批次",
     "rating_organizations": "评估对象",
     "rating_checklist_answers": "能力建设自查",
+    "staff_qualifications": "人员资格",
+    "trainings": "培训班",
+    "training_trainees": "培训学员",
+    "training_classes": "培训课次",
+    "ce_requirements": "继续教育要求",
+    "ce_records": "继续教育学时",
 }
 
 

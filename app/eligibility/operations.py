@@ -23,6 +23,7 @@ from app.uploads import EvidenceFile
 from scoring.eligibility import evaluate
 from scoring.eligibility.profile import Profile, ProfileError, parse_date, parse_profile, profile_to_json
 
+from . import feeds
 from .labels import humanize
 from .models import Application, ApplicationStatus, CandidateProfile
 
@@ -78,12 +79,13 @@ def run_engine(standard: Standard, level: str, profile: Profile, as_of: date) ->
     )
 
 
-def check_eligibility(body: dict) -> dict:
+def check_eligibility(body: dict, user: User | None = None) -> dict:
     """POST /eligibility: the engine's verdict for any standard, level, profile and date."""
     standard = resolve_level(body.get("standard"), body.get("level"))
     as_of = parse_as_of(body.get("as_of"))
     profile = parse_candidate(body.get("candidate"), as_of)
-    return run_engine(standard, body["level"], profile, as_of)
+    profile, added = feeds.gather(user, standard.id, profile)  # completed platform trainings
+    return feeds.cite(run_engine(standard, body["level"], profile, as_of), added)
 
 
 # ---------------------------------------------------------------- applications
@@ -95,7 +97,8 @@ def create_application(user: User, standard_id: object, level: object, candidate
     as_of = today()
     profile = parse_candidate(candidate, as_of)
     refuse_duplicate(user, standard, level)
-    result = run_engine(standard, level, profile, as_of)
+    profile, added = feeds.gather(user, standard.id, profile)  # completed platform trainings
+    result = feeds.cite(run_engine(standard, level, profile, as_of), added)
     evidence = db.session.scalars(
         select(EvidenceFile).where(EvidenceFile.user_id == user.id).order_by(EvidenceFile.id)
     ).all()
@@ -107,7 +110,7 @@ def create_application(user: User, standard_id: object, level: object, candidate
         status=ApplicationStatus.eligible if result["eligible"] else ApplicationStatus.ineligible,
         eligible=result["eligible"],
         as_of=as_of,
-        profile=profile_to_json(profile),
+        profile=feeds.snapshot(profile_to_json(profile), added),
         result=result,
         evidence=[{"id": f.id, "label": f.label, "name": f.original_name} for f in evidence],
     )

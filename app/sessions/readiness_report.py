@@ -5,6 +5,8 @@ duty (``staffing.duty_problems``). Problems are warnings for the center, not loc
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app import assessment
 
 from . import readiness as readiness_rules
@@ -48,7 +50,20 @@ def plan_of(exam_session: ExamSession) -> readiness_rules.SessionPlan:
     )
 
 
+# Checks of domains above sessions (continuing education's 结果运用 of T/SSOF 0001-2024 B.2), each
+# registered once at import: sessions never import them.
+ReadinessCheck = Callable[[ExamSession], list[dict]]
+EXTRA_CHECKS: list[ReadinessCheck] = []
+
+
+def register_readiness_check(check: ReadinessCheck) -> ReadinessCheck:
+    EXTRA_CHECKS.append(check)
+    return check
+
+
 def readiness(exam_session: ExamSession) -> dict:
     problems = readiness_rules.check(plan_of(exam_session), standard_of(exam_session).assessment)
     problems += duty_problems(exam_session)
+    for check in EXTRA_CHECKS:
+        problems += check(exam_session)
     return {"ready": not problems, "problems": problems}

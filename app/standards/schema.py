@@ -28,6 +28,56 @@ class Level(Strict):
     training_hours: int | None = Field(default=None, ge=0)
 
 
+TITLE_RANKS = ("初级", "中级", "高级")
+
+
+class TrainerOption(Strict):
+    """One way a trainer qualifies (1.8.2): a certificate of this occupation at ``certificate`` or
+    above, or a title of the related field at ``title`` or above, held ``years`` 以上 (0: any time)."""
+
+    certificate: str | None = None
+    title: Literal["初级", "中级", "高级"] | None = None
+    years: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _one(self) -> TrainerOption:
+        if (self.certificate is None) == (self.title is None):
+            raise ValueError("a trainer option names exactly one of certificate or title")
+        return self
+
+
+class TrainerRule(Strict):
+    levels: list[str] = Field(min_length=1)
+    text: str
+    any_of: list[TrainerOption] = Field(min_length=1)
+
+
+class VenueRule(Strict):
+    """1.8.3: the venue types of theory and practical training, and the practical stations minimum."""
+
+    theory: list[str] = []
+    practical: list[str] = []
+    min_stations: int | None = Field(default=None, ge=1)
+    text: str
+
+
+class TrainingRules(Strict):
+    """The standard's 1.8 职业培训要求 (hours are each level's ``training_hours``)."""
+
+    clause: str
+    hours_clause: str
+    hours_text: str
+    trainers_clause: str | None = None
+    trainers: list[TrainerRule] = []
+    trainers_note: str | None = None
+    venue_clause: str | None = None
+    venue: VenueRule | None = None
+    venue_note: str | None = None
+
+    def trainer_rule(self, level: str) -> TrainerRule | None:
+        return next((r for r in self.trainers if level in r.levels), None)
+
+
 class ProctorRule(Strict):
     candidates_per_proctor: int = Field(gt=0)
     min_per_room: int = Field(ge=1)
@@ -150,6 +200,7 @@ class Standard(Strict):
     applicable_majors: list[ApplicableMajors] = []
     eligibility: dict[str, list[Clause]] = {}
     assessment: Assessment
+    training: TrainingRules | None = None
     theory_weights: dict[str, dict[str, int]]
     skill_weights: dict[str, dict[str, int]]
     weights_source: Literal["standard", "derived"]
@@ -209,6 +260,18 @@ class Standard(Strict):
         rules = self.assessment
         if (rules.min_minutes.practical or rules.graders) and not self.wording.practical:
             raise ValueError("wording.practical: the assessment has practical rules, name the component as worded")
+        if self.training is not None:
+            for rule in self.training.trainers:
+                unknown = set(rule.levels) - set(ids)
+                if unknown:
+                    raise ValueError(f"training.trainers: unknown level {sorted(unknown)}")
+                for option in rule.any_of:
+                    if option.certificate is not None and option.certificate not in ids:
+                        raise ValueError(f"training.trainers: unknown certificate level {option.certificate}")
+            if self.training.trainers and not self.training.trainers_clause:
+                raise ValueError("training.trainers: rules need their clause (trainers_clause)")
+            if self.training.venue is not None and not self.training.venue_clause:
+                raise ValueError("training.venue: a rule needs its clause (venue_clause)")
         for level_id, clauses in self.eligibility.items():
             numbers = [c.clause for c in clauses]
             if numbers != list(range(1, len(numbers) + 1)):

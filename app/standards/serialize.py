@@ -36,6 +36,7 @@ def standard_detail(standard: Standard) -> dict:
         },
         "theory_weights": {lv: dict(standard.theory_weights[lv]) for lv in standard.level_ids},
         "skill_weights": {lv: dict(standard.skill_weights[lv]) for lv in standard.level_ids},
+        "training": standard.training.model_dump() if standard.training else None,  # 1.8 职业培训要求
         "weights_source": standard.weights_source,
         "weights_note": standard.weights_note,
         "eligibility": {

@@ -2,7 +2,7 @@
 once, when the survey is made; people added to a session later are not invited.
 
 - ``{"session": id}``: the session's enrolled candidates (own center only, else 404);
-- ``{"training": id}``: the training's trainees (joins app.training at merge);
+- ``{"training": id}``: the training's trainees (own center only, else 404);
 - ``{"center": "members"}``: every *active* account belonging to the center — candidates and staff
   alike, the center admins included (seed 004 4.1.1 会员评价 asks the members; on this platform the
   people who belong to a center are its accounts). Platform admins belong to no center.
@@ -17,6 +17,7 @@ from app.auth.scoping import get_for_center
 from app.errors import Invalid
 from app.extensions import db
 from app.sessions.models import Enrollment, ExamSession
+from app.training.models import Trainee, Training
 
 from .models import AudienceKind
 
@@ -31,11 +32,14 @@ def invitees_of_session(admin: User, session_id) -> tuple[str, list[int]]:
     return session.name, list(users)
 
 
-# joins app.training at merge
-def invitees_of_training(center: Center, training_id) -> tuple[str, list[int]]:
-    """The trainees of one of the center's trainings (the training domain is built in parallel; the lead
-    wires this to app.training: the training's name and its trainees' user ids, 404 for another center's)."""
-    raise Invalid("调查对象：培训班不存在", field="audience")
+def invitees_of_training(admin: User, training_id) -> tuple[str, list[int]]:
+    """The trainees of one of the center's trainings (培训班): its name and their user ids; 404 for
+    another center's training or none."""
+    if isinstance(training_id, bool) or not isinstance(training_id, int):
+        raise Invalid("调查对象：培训班编号必须是整数", field="audience")
+    training = get_for_center(Training, training_id, admin, "培训班不存在")
+    users = db.session.scalars(select(Trainee.user_id).where(Trainee.training_id == training.id).order_by(Trainee.id))
+    return training.name, list(users)
 
 
 def invitees_of_center(center: Center) -> tuple[str, list[int]]:
@@ -56,7 +60,7 @@ def resolve(admin: User, audience) -> tuple[AudienceKind, int | None, str, list[
         name, users = invitees_of_session(admin, value)
         kind, ref = AudienceKind.session, value
     elif key == "training":
-        name, users = invitees_of_training(admin.center, value)
+        name, users = invitees_of_training(admin, value)
         kind, ref = AudienceKind.training, value
     elif key == "center" and value == "members":
         name, users = invitees_of_center(admin.center)

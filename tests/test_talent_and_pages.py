@@ -1,0 +1,150 @@
+"""The talent registry (人才库) and the pages of training / CE, on the demonstration data: a center
+admin sees its own center's holders only, 证件号码 masked for the platform admin, the Excel export's
+text never a formula; a trainee checks in by the QR page while the class runs (CSRF on); a trainer
+ticks the list; a claim is made and decided through the pages."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.continuing_education.models import CERecord
+from app.demo import DEMO_PASSWORD, load_demo
+from app.extensions import db
+from app.results.models import Certificate
+from app.training import attendance
+from app.training.models import Training, TrainingStatus
+from tests.conftest import csrf_from
+
+
+@pytest.fixture
+def demo(app):
+    with app.app_context():
+        load_demo()
+        db.session.commit()
+    return app
+
+
+def token(client, username):
+    response = client.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD})
+    return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+def sign_in(app, username):
+    browser = app.test_client()
+    page = browser.get("/login")
+    browser.post(
+        "/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": csrf_from(page.get_data(True))}
+    )
+    return browser
+
+
+def test_registry_scoped_masked_and_exported(demo, client):
+    mine = client.get("/api/v1/talent", headers=token(client, "center_admin")).get_json()["people"]
+    assert mine and all(set(p) >= {"username", "name", "certificates", "continuing_education"} for p in mine)
+    assert client.get("/api/v1/talent", headers=token(client, "other_admin")).get_json()["people"] == []
+    everyone = client.get("/api/v1/talent", headers=token(client, "admin")).get_json()["people"]
+    with demo.app_context():
+        stored = db.session.scalar(select(Certificate).where(Certificate.id_number != "").limit(1))
+        number, holder = stored.id_number, stored.user.username
+    full = next(c for p in mine if p["username"] == holder for c in p["certificates"])
+    masked = next(c for p in everyone if p["username"] == holder for c in p["certificates"])
+    assert full["id_number"] == number and masked["id_number"] != number and masked["id_number"][-4:] == number[-4:]
+    one = client.get(f"/api/v1/talent?q={holder}", headers=token(client, "center_admin")).get_json()["people"]
+    assert [p["username"] for p in one] == [holder]
+    assert client.get("/api/v1/talent", headers=token(client, "cand03")).status_code == 403
+
+
+def test_export_keeps_a_formula_as_text(demo, client):
+    with demo.app_context():
+        user = db.session.scalar(select(User).where(User.username == "cand03"))
+        db.session.scalar(select(Certificate).where(Certificate.user_id == user.id)).holder_name = "=HYPERLINK(1)"
+        db.session.commit()
+    response = client.get("/api/v1/talent.xlsx", headers=token(client, "center_admin"))
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(1)"]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_qr_check_in_while_the_class_runs(demo):
+    with demo.app_context():
+        running = db.session.scalar(select(Training).where(Training.status == TrainingStatus.open))
+        today_class = running.classes[-1]  # 00:00–23:59 today
+        link = f"/training/checkin/{attendance.checkin_token(today_class)}"
+        tid, cid = running.id, today_class.id
+    browser = sign_in(demo, "cand07")
+    page = browser.get(link)
+    assert page.status_code == 200 and "确认签到" in page.get_data(True)
+    done = browser.post(link, data={"csrf_token": csrf_from(page.get_data(True))})
+    assert done.status_code == 302
+    outsider = sign_in(demo, "cand09")
+    assert outsider.get(link).status_code == 404  # not a trainee of this training
+    trainer = sign_in(demo, "grader1")
+    tick = trainer.get(f"/training/{tid}/classes/{cid}/attendance")
+    assert tick.status_code == 200 and 'value="cand07" style="width:1.5rem;height:1.5rem" checked' in tick.get_data(
+        True
+    )
+    assert sign_in(demo, "cand07").get("/training/checkin/forged").status_code == 404
+
+
+def test_claim_and_decide_through_the_pages(demo):
+    grader = sign_in(demo, "grader3")
+    page = grader.get("/ce/")
+    assert page.status_code == 200
+    year = page.get_data(True).split('name="year" value="')[1].split('"')[0]
+    form = {
+        "csrf_token": csrf_from(page.get_data(True)),
+        "year": year,
+        "form": "远程教育",
+        "category": "公需科目",
+        "title": "网络课程",
+        "date": f"{year}-01-05",
+        "hours": "6",
+    }
+    assert grader.post("/ce/claim", data=form).status_code == 302
+    boss = sign_in(demo, "center_admin")
+    queue = boss.get("/ce/queue").get_data(True)
+    assert "网络课程" in queue
+    with demo.app_context():
+        rid = db.session.scalar(select(CERecord.id).where(CERecord.title == "网络课程"))
+    decided = boss.post(
+        f"/ce/records/{rid}/decide", data={"csrf_token": csrf_from(queue), "action": "approve", "hours": "7"}
+    )
+    assert decided.status_code == 302
+    with demo.app_context():
+        assert db.session.get(CERecord, rid).status.value == "pending"  # 7 > 6 claimed: refused, nothing written
+    boss.post(f"/ce/records/{rid}/decide", data={"csrf_token": csrf_from(queue), "action": "approve", "hours": "6"})
+    with demo.app_context():
+        assert db.session.get(CERecord, rid).credited == 6
+    pdf = grader.get(f"/ce/transcript.pdf?year={year}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_standard_page_states_its_training_rules(demo):
+    browser = sign_in(demo, "cand03")
+    page = browser.get("/standards/3-01-01-04").get_data(True)
+    assert "2 年以上" in page and "工位不少于 3 个" in page
+    other = browser.get("/standards/3-01-04-03").get_data(True)
+    assert "未规定培训教师条件" in other
+
+
+def test_review_page_tells_platform_training_from_declared(demo, client):
+    """cand01 completed the demo's 3-01-04-03 五级 training; a declared one is marked as such."""
+    body = {
+        "standard": "3-01-04-03",
+        "level": "五级",
+        "candidate": {
+            "birth_date": "1990-01-01",
+            "training": [{"level": "五级", "hours": 30, "completion_certificate": True}],
+        },
+    }
+    created = client.post("/api/v1/applications", json=body, headers=token(client, "cand01"))
+    assert created.status_code == 201, created.get_json()
+    page = sign_in(demo, "center_admin").get(f"/eligibility/applications/{created.get_json()['id']}").get_data(True)
+    assert "平台记录" in page and "本人申报，需核验证明" in page
+    staff = sign_in(demo, "center_admin").get("/staff").get_data(True)
+    assert "/training/qualifications/grader1" in staff
