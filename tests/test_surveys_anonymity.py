@@ -71,6 +71,9 @@ def test_the_response_table_holds_no_person_no_time_and_no_link_to_the_invitatio
 def test_no_stored_order_is_the_order_of_arrival(app, client, survey_world):
     survey_id = _members_survey(client, survey_world)
     sent = _answer_in_order(client, survey_world, survey_id)
+    # PostgreSQL stores rows in arrival order until the survey closes: closing reorders them by key
+    closed = client.post(f"/api/v1/surveys/{survey_id}/close", headers=survey_world.headers["sadmin"])
+    assert closed.status_code == 200, closed.get_json()
     with app.app_context():
         by_key = db.session.scalars(
             select(SurveyResponse.answers).where(SurveyResponse.survey_id == survey_id).order_by(SurveyResponse.id)
