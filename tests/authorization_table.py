@@ -216,6 +216,12 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("audit.export_csv", "GET"): MANAGERS,
     ("api.list_audit_entries", "GET"): MANAGERS,
     ("api.get_audit_entry", "GET"): CENTER_A,  # an entry of center A: 404 for center B's admin
+    # ---- theory on paper (书面笔答, 3-01-04-03 1.9.2): the session's proctors and center A's admins type
+    # the scores (the world's session is a machine sitting: an allowed call gets 409)
+    ("api.enter_paper_score", "PUT"): {PROCTOR} | CENTER_A,
+    ("api.paper_scores_state", "GET"): {PROCTOR} | CENTER_A,
+    ("exams.paper_scores_page", "GET"): {PROCTOR} | CENTER_A,
+    ("exams.paper_scores_page", "POST"): {PROCTOR} | CENTER_A,
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not

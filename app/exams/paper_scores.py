@@ -66,13 +66,13 @@ def _ensure_open(exam_session: ExamSession) -> None:
         raise Conflict("成绩已发布，不能再录入", code="published")
 
 
-def _score(value, field: str = "score") -> float:
+def _score(value, field: str = "score", who: str = "") -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise Invalid("理论知识考试成绩必须是 0–100 的数字", field=field)
+        raise Invalid(f"{who}理论知识考试成绩必须是 0–100 的数字", field=field)
     if not 0 <= value <= 100:
-        raise Invalid("理论知识考试成绩必须在 0–100 之间", field=field)
+        raise Invalid(f"{who}理论知识考试成绩必须在 0–100 之间", field=field)
     if abs(round(value, 2) - value) > 1e-9:
-        raise Invalid("理论知识考试成绩最多两位小数", field=field)
+        raise Invalid(f"{who}理论知识考试成绩最多两位小数", field=field)
     return float(value)
 
 
@@ -133,7 +133,7 @@ def record_many(exam_session: ExamSession, typed: dict[int, object], user: User)
         enrollment = by_id.get(enrollment_id)
         if enrollment is None:
             raise NotFound("考生不在本批次")
-        score = _score(value, field=f"score_{enrollment_id}")
+        score = _score(value, field=f"score_{enrollment_id}", who=f"考生 {enrollment.user.display_name}：")
         _add(exam_session, enrollment, score, user, entries.setdefault(enrollment_id, []))
         added += 1
     db.session.flush()

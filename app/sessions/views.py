@@ -50,10 +50,22 @@ def _form_data(form: SessionForm) -> dict:
         "level": level,
         "theory_start": start,
         "center": form.center.data,
+        "theory_mode": form.theory_mode.data or proposed_mode(standard),
     } | {
         c.minutes_key: _whole(form[c.minutes_key].data) if c.minutes_key in form else None
         for c in assessment.all_components()
     }
+
+
+def proposed_mode(standard_id: str) -> str:
+    """The theory mode the page proposes: the standard's own where its text prescribes one (3-01-04-03
+    1.9.2 书面笔答闭卷 → paper, from its exam_templates file), else the machine exam."""
+    standard = all_standards().get(standard_id)
+    return (standard.assessment.theory_mode if standard else None) or "machine"
+
+
+def _paper_standards() -> list:
+    return [st for st in all_standards().values() if st.assessment.theory_mode == "paper"]
 
 
 def _targets() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -88,6 +100,7 @@ def _render_form(data: dict, exam_session, warning: str | None = None, status: i
             exam_session=exam_session,
             targets=_targets(),
             target=typed,
+            paper_standards=_paper_standards(),
             warning=warning,
         ),
         status,
@@ -223,6 +236,7 @@ def add_room(session_id: int):
         "kind": form.kind.data,
         "capacity": _whole(form.capacity.data),
         "stations": _whole(form.stations.data),
+        "room_type": form.room_type.data or None,
     }
     return _act(session_id, lambda exam_session: planning.add_room(exam_session, data), "考场已添加", form="room")
 
