@@ -17,7 +17,7 @@ from app.boundary import fail as _fail
 from app.errors import DomainError
 from app.standards.registry import all_standards
 
-from . import enrolment, lifecycle, planning, readiness_report, staffing
+from . import enrolment, lifecycle, planning, readiness_report, staffing, staffing_exceptions
 from .forms import RoomForm, SessionForm
 from .models import STAFF_LABELS, SessionStatus, StaffRole
 
@@ -190,6 +190,7 @@ def _detail(session_id: int, typed: dict | None = None, status: int = 200):
             component_labels=assessment.labels(),
             sections=[html for c in components if (html := c.session_section(exam_session))],
             readiness=readiness_report.readiness(exam_session),
+            staffing_problems=staffing_exceptions.staffing_problems(exam_session),
             actions=_action_buttons(exam_session),
             next_step=lifecycle.next_step(exam_session),
             staff_labels=STAFF_LABELS,
@@ -323,6 +324,8 @@ def advance(session_id: int):
 
     def run(exam_session):
         if target == lifecycle.OPEN_NOW:
+            # 1.9.3: 开考 below the standard's staffing asks for a written reason (kept, audited)
+            staffing_exceptions.require_reason(exam_session, "open", request.form.get("reason"), current_user)
             return lifecycle.open_now(exam_session)
         return lifecycle.advance(exam_session, target)  # each component closes what ran past its deadline first
 
