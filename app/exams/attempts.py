@@ -180,7 +180,9 @@ def entry_refusal(enrollment, exam_session, attempt, deadline: datetime, now: da
     if attempt is not None:
         return None if attempt.is_open else Conflict("本场考试已交卷，不能再次进入", code="attempt_closed")
     if not assessment.sits(enrollment, "theory"):  # 成绩保留: a theory pass kept from the last year
-        return Conflict("您的理论知识考试成绩保留（一年内已合格），本批次无需参加理论考试", code="component_carried")
+        return Conflict(
+            "您的理论知识考试成绩保留（保留期内已合格，平台规则），本批次无需参加理论考试", code="component_carried"
+        )
     if enrollment.paper_id is None or exam_session.status == SessionStatus.draft:
         return Conflict("本批次尚未分配试卷", code="papers_not_assigned")
     if exam_session.status in {SessionStatus.scoring, SessionStatus.published}:
