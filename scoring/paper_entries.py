@@ -7,6 +7,8 @@ neither (both earlier entries stay in the record). Nobody types a candidate's sc
 nothing is typed once the score is final.
 
 Entries are compared at two decimals (a score is typed to at most two decimals; 59.99 stays 59.99).
+An entry may also say 缺考 (absent: ``None``); two entries saying so agree, and a final 缺考 fails the
+component like an absent machine candidate (1.9.2).
 """
 
 from __future__ import annotations
@@ -44,26 +46,29 @@ STATE_LABELS = {
 class Decision:
     state: EntryState
     score: float | None  # the final score (out of 100) when the state is final, else None
+    absent: bool = False  # final and 缺考
 
 
-def same(a: float, b: float) -> bool:
+def same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
     return round(a * 100) == round(b * 100)
 
 
-def decide(scores: list[float]) -> Decision:
+def decide(scores: list[float | None]) -> Decision:
     """The state of one candidate's entries, in the order they were typed."""
     if not scores:
         return Decision(EntryState.none, None)
     if len(scores) == 1:
         return Decision(EntryState.first, None)
     if same(scores[0], scores[1]):
-        return Decision(EntryState.agreed, scores[0])
+        return Decision(EntryState.agreed, scores[0], absent=scores[0] is None)
     if len(scores) == 2:
         return Decision(EntryState.disagreed, None)
-    return Decision(EntryState.decided, scores[2])
+    return Decision(EntryState.decided, scores[2], absent=scores[2] is None)
 
 
-def refusal(entries: list[tuple[int, float]], person: int) -> str | None:
+def refusal(entries: list[tuple[int, float | None]], person: int) -> str | None:
     """Why ``person`` may not type another entry for this candidate (None: they may).
     ``entries``: (person id, score) in the order typed."""
     if decide([score for _, score in entries]).state.is_final:

@@ -166,3 +166,18 @@ def test_entries_are_append_only_and_audited(app, paper):
         with pytest.raises(AppendOnlyError):
             db.session.execute(update(PaperScoreEntry).values(score=71))
         db.session.rollback()
+
+
+def test_absent_typed_twice_is_absent_and_fails(paper):
+    # 1.9.2: a component passes at 60 or more; 缺考 has no score and fails, as for the machine exam
+    assert decide([None, None]).absent is True and decide([None, 70]).state == EntryState.disagreed
+    sid = paper_session(paper, ["c1"])
+    r = paper.client.put(f"/api/v1/sessions/{sid}/theory/c1", json={"absent": True}, headers=paper.admin)
+    assert r.status_code == 200 and r.get_json()["state"] == "first"
+    r = paper.client.put(f"/api/v1/sessions/{sid}/theory/c1", json={"absent": True}, headers=paper.p1)
+    assert r.get_json()["state"] == "agreed" and r.get_json()["absent"] is True
+    paper.practical(sid, "c1", 90)
+    paper.end_theory(sid)
+    assert paper.publish(sid).status_code == 200
+    row = paper.results(sid)["c1"]
+    assert row["theory"] is None and row["status"]["theory"] == "absent" and row["passed"] is False

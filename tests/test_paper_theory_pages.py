@@ -81,7 +81,15 @@ def test_entry_table_saves_a_row_of_scores_at_once(app, login, flow):
     page = proctor.get(f"/exams/sessions/{sid}/paper-scores").get_data(True)
     assert "两遍一致（已定分）：72" in page and "两遍不一致，待第三人裁定" in page
     assert flow.results(sid)["c1"]["theory"] == 72 and flow.results(sid)["c2"]["theory"] is None
+    # 缺考 typed in the box, by two people, is absent
+    admin_page = admin.get(f"/exams/sessions/{sid}/paper-scores").get_data(True)
+    typed = admin.post(
+        f"/exams/sessions/{sid}/paper-scores", data={"csrf_token": csrf_from(admin_page), f"score_{ids['c3']}": "缺考"}
+    )
+    assert typed.status_code == 302
+    proctor.post(f"/exams/sessions/{sid}/paper-scores", data={"csrf_token": csrf_from(page), f"score_{ids['c3']}": "Q"})
+    assert flow.results(sid)["c3"]["status"]["theory"] == "absent"
     # no CSRF token: refused
-    assert proctor.post(f"/exams/sessions/{sid}/paper-scores", data={f"score_{ids['c3']}": "80"}).status_code == 400
+    assert proctor.post(f"/exams/sessions/{sid}/paper-scores", data={f"score_{ids['c1']}": "80"}).status_code == 400
     detail = admin.get(f"/sessions/{sid}").get_data(True)
-    assert "书面笔答成绩录入" in detail and "两遍一致（已定分）：1 人" in detail and "未录入：1 人" in detail
+    assert "书面笔答成绩录入" in detail and "两遍一致（已定分）：2 人" in detail and "待第三人裁定：1 人" in detail

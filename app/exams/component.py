@@ -126,7 +126,12 @@ class TheoryComponent(assessment.Component):
         scores: dict[int, FinalScore] = {}
         for enrollment in session.enrollments:
             decision = paper_scores.decision_of(entries.get(enrollment.id, []))
-            scores[enrollment.id] = FinalScore(decision.score, Status.final) if decision.state.is_final else PENDING
+            if not decision.state.is_final:
+                scores[enrollment.id] = PENDING
+            else:  # a final 缺考 fails, as an absent machine candidate does
+                scores[enrollment.id] = (
+                    FinalScore(None, Status.absent) if decision.absent else FinalScore(decision.score, Status.final)
+                )
         return scores
 
     def session_section(self, session: ExamSession) -> str | None:

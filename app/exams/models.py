@@ -143,14 +143,14 @@ class PaperScoreEntry(db.Model):
 
     __tablename__ = "paper_score_entries"
     __table_args__ = (
-        CheckConstraint("score >= 0 AND score <= 100", name="score_range"),
+        CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score_range"),
         UniqueConstraint("enrollment_id", "entered_by_id", name="uq_paper_score_entries_enrollment_person"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("exam_sessions.id"), index=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("session_candidates.id"), index=True)
-    score: Mapped[float]
+    score: Mapped[float | None]  # None: this entry says 缺考 (absent)
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

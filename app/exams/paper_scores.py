@@ -27,6 +27,8 @@ from scoring.paper_entries import Decision, EntryState, decide, refusal
 
 from .models import PaperScoreEntry
 
+ABSENT = object()  # the page's 缺考 in record_many
+
 
 def session_for_entry(session_id: int, user: User) -> ExamSession:
     """The session, for someone who may type its paper scores (404 another center, 403 not its proctor)."""
@@ -66,6 +68,13 @@ def _ensure_open(exam_session: ExamSession) -> None:
         raise Conflict("成绩已发布，不能再录入", code="published")
 
 
+def _entry(data: dict, field: str = "score", who: str = "") -> float | None:
+    """The typed entry: ``{"score": 0–100}``, or ``{"absent": true}`` for 缺考 (None)."""
+    if data.get("absent") is True and data.get("score") is None:
+        return None
+    return _score(data.get("score"), field, who)
+
+
 def _score(value, field: str = "score", who: str = "") -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise Invalid(f"{who}理论知识考试成绩必须是 0–100 的数字", field=field)
@@ -85,7 +94,7 @@ def _enrollment(exam_session: ExamSession, username) -> Enrollment:
     return found
 
 
-def _add(exam_session: ExamSession, enrollment: Enrollment, score: float, user: User, had: list) -> Decision:
+def _add(exam_session: ExamSession, enrollment: Enrollment, score: float | None, user: User, had: list) -> Decision:
     if not assessment.sits(enrollment, "theory"):
         raise Conflict(
             f"考生 {enrollment.user.username} 的理论知识考试成绩保留，本批次无需录入", code="component_carried"
@@ -105,7 +114,13 @@ def _add(exam_session: ExamSession, enrollment: Enrollment, score: float, user: 
     record(
         "exam.paper_score_entered",
         entry,
-        {"username": enrollment.user.username, "score": score, "entry": len(had), "state": decision.state.value},
+        {
+            "username": enrollment.user.username,
+            "score": score,
+            "absent": score is None,
+            "entry": len(had),
+            "state": decision.state.value,
+        },
     )
     return decision
 
@@ -115,7 +130,7 @@ def record_entry(exam_session: ExamSession, username, data: dict, user: User) ->
     how many entries they now have."""
     _ensure_open(exam_session)
     enrollment = _enrollment(exam_session, username)
-    score = _score(data.get("score"))
+    score = _entry(data)
     had = entries_of(exam_session).get(enrollment.id, [])
     decision = _add(exam_session, enrollment, score, user, had)
     db.session.flush()
@@ -123,7 +138,7 @@ def record_entry(exam_session: ExamSession, username, data: dict, user: User) ->
 
 
 def record_many(exam_session: ExamSession, typed: dict[int, object], user: User) -> int:
-    """The page's table saved at once: {enrollment id: score typed} (blanks left out). All or nothing:
+    """The page's table saved at once: {enrollment id: score typed, or ABSENT} (blanks left out). All or nothing:
     the first refusal (naming the candidate) changes nothing. Returns how many entries were added."""
     _ensure_open(exam_session)
     entries = entries_of(exam_session)
@@ -133,7 +148,8 @@ def record_many(exam_session: ExamSession, typed: dict[int, object], user: User)
         enrollment = by_id.get(enrollment_id)
         if enrollment is None:
             raise NotFound("考生不在本批次")
-        score = _score(value, field=f"score_{enrollment_id}", who=f"考生 {enrollment.user.display_name}：")
+        who = f"考生 {enrollment.user.display_name}："
+        score = None if value is ABSENT else _score(value, field=f"score_{enrollment_id}", who=who)
         _add(exam_session, enrollment, score, user, entries.setdefault(enrollment_id, []))
         added += 1
     db.session.flush()
@@ -175,6 +191,7 @@ def state_json(decision: Decision, entries: int) -> dict:
         "state": decision.state.value,
         "final": decision.state.is_final,
         "score": decision.score,
+        "absent": decision.absent,
         "entries": entries,
         "needs_third": decision.state == EntryState.disagreed,
     }

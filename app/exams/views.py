@@ -173,6 +173,9 @@ def close_expired_command():
 # ---------------------------------------------------------------- 书面笔答 (3-01-04-03 1.9.2)
 
 
+ABSENT_WORDS = {"缺考", "缺", "Q", "q"}  # typed in a score box: the candidate was absent
+
+
 @bp.route("/sessions/<int:session_id>/paper-scores", methods=["GET", "POST"])
 @roles_required(*PROCTORS)
 def paper_scores_page(session_id: int):
@@ -184,6 +187,8 @@ def paper_scores_page(session_id: int):
         typed = {k: v for k, v in request.form.items() if k.startswith("score_") and v.strip()}
 
         def number(text: str):
+            if text.strip() in ABSENT_WORDS:
+                return paper_scores.ABSENT
             try:
                 return float(text.strip().replace("，", "."))
             except ValueError:
