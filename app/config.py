@@ -35,6 +35,9 @@ def base_config(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         # Responses an item needs in a session before its observed facility may be written back (issue 10).
         "DIFFICULTY_WRITEBACK_MIN_RESPONSES": int(os.environ.get("DIFFICULTY_WRITEBACK_MIN_RESPONSES", "30")),
+        # 成绩保留 (a platform rule, not a clause of the standards): how many days a passed component is
+        # kept after its publication; 365 by default (contract v1.1).
+        "CARRY_OVER_DAYS": int(os.environ.get("CARRY_OVER_DAYS", "365")),
         "EXAM_TEMPLATES_DIR": os.environ.get("EXAM_TEMPLATES_DIR"),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

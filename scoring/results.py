@@ -12,7 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 PASS_MARK = 60  # 1.9.2 (both standards): 成绩皆达60分（含）以上为合格
-CARRY_DAYS = 365  # 成绩保留 one year: a pass published within the last 365 days is kept (contract v1.1)
+# 成绩保留 is a PLATFORM RULE (平台规则), not a clause of the standards' texts: neither 3-01-01-04 nor
+# 3-01-04-03 says how long a passed component is kept. The default, one year (365 days, contract v1.1),
+# is the platform's; a deployment sets CARRY_OVER_DAYS (app/config.py), passed in as ``days``.
+CARRY_DAYS = 365
 
 
 def component_passed(score: float | None, pass_mark: float = PASS_MARK) -> bool:
@@ -41,25 +44,26 @@ def _days_before(published_at: date | datetime, as_of: date | datetime) -> int:
     return (as_of_day - published_day).days
 
 
-def within_carry_window(published_at: date | datetime, as_of: date | datetime) -> bool:
-    """Published on as_of's day or up to 365 calendar days before it (exactly 365 days still counts).
+def within_carry_window(published_at: date | datetime, as_of: date | datetime, days: int = CARRY_DAYS) -> bool:
+    """Published on as_of's day or up to ``days`` (365) calendar days before it (exactly that many still counts).
 
     Days are calendar days in as_of's time zone (pass as_of in Beijing time to count Beijing days),
     so the hour of publication does not matter; a publication after as_of does not count.
     """
-    return 0 <= _days_before(published_at, as_of) <= CARRY_DAYS
+    return 0 <= _days_before(published_at, as_of) <= days
 
 
-def carry_until(published_at: date | datetime) -> date:
+def carry_until(published_at: date | datetime, days: int = CARRY_DAYS) -> date:
     """The last day (in published_at's own time zone) on which a pass published then is still kept."""
     day = published_at.date() if isinstance(published_at, datetime) else published_at
-    return day + timedelta(days=CARRY_DAYS)
+    return day + timedelta(days=days)
 
 
 def carried_components(
     prior: Iterable[tuple[date | datetime, Mapping[str, float | None]]],
     as_of: date | datetime,
     required: Sequence[str],
+    days: int = CARRY_DAYS,
 ) -> dict[str, float]:
     """The passed components a candidate keeps (成绩保留) and need not sit again.
 
@@ -72,7 +76,9 @@ def carried_components(
     """
     if not required:
         raise ValueError("required: a level has at least one component")
-    recent = [(published_at, scores) for published_at, scores in prior if within_carry_window(published_at, as_of)]
+    recent = [
+        (published_at, scores) for published_at, scores in prior if within_carry_window(published_at, as_of, days)
+    ]
     if any(level_passed(scores, required) for _, scores in recent):
         return {}
     kept: dict[str, tuple[date | datetime, float]] = {}

@@ -343,6 +343,12 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("talent.index", "GET"): MANAGERS,
     ("talent.export", "GET"): MANAGERS,
     ("talent.mine", "GET"): SIGNED_IN,
+    # ---- theory on paper (书面笔答, 3-01-04-03 1.9.2): the session's proctors and center A's admins type
+    # the scores (the world's session is a machine sitting: an allowed call gets 409)
+    ("api.enter_paper_score", "PUT"): {PROCTOR} | CENTER_A,
+    ("api.paper_scores_state", "GET"): {PROCTOR} | CENTER_A,
+    ("exams.paper_scores_page", "GET"): {PROCTOR} | CENTER_A,
+    ("exams.paper_scores_page", "POST"): {PROCTOR} | CENTER_A,
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not

@@ -58,9 +58,10 @@ class Flow:
         self.allowed.add((user_id, standard, level))
         return username
 
-    def session(self, candidates: list[str], *, standard: str = "3-01-01-04", level: str = "四级") -> int:
-        """A session started 5 minutes ago with the candidates enrolled and papers attached."""
-        body = session_body(standard=standard, level=level)
+    def session(self, candidates: list[str], *, standard: str = "3-01-01-04", level: str = "四级", **overrides) -> int:
+        """A session started 5 minutes ago with the candidates enrolled and papers attached (``overrides``:
+        more fields of the session's body, e.g. ``theory_mode``)."""
+        body = session_body(standard=standard, level=level, **overrides)
         response = self.client.post("/api/v1/sessions", json=body, headers=self.admin)
         assert response.status_code == 201, response.get_json()
         sid = response.get_json()["id"]

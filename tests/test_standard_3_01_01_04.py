@@ -71,7 +71,9 @@ def test_assessment_rules(std: Standard) -> None:
         "graders": "1.9.3",
         "reviewers": "1.9.3",
         "min_stations": "1.9.5",
+        "rooms": "1.9.5",  # 理论知识考试在标准教室或计算机机房进行
     }
+    assert a.theory_mode is None  # 1.9.2: 以笔试、机考等方式为主 — no one mode prescribed
     assert set(a.methods) == {"theory", "practical", "review"}
     assert "笔试、机考" in a.methods["theory"]
     assert "现场操作、模拟操作" in a.methods["practical"]

@@ -66,7 +66,11 @@ def test_assessment_rules(std: Standard) -> None:
         "graders": "1.9.3",
         "reviewers": "1.9.2",
         "min_stations": "1.9.5",
+        "theory_mode": "1.9.2",
+        "rooms": "1.9.5",
     }
+    # 1.9.2: 理论知识考试为书面笔答闭卷考试 — the session page proposes a paper sitting
+    assert a.theory_mode == "paper"
     assert a.methods == {
         "theory": "理论知识考试为书面笔答闭卷考试，主要考核从业人员从事本职业应掌握的基本要求和相关知识",
         "practical": "技能考核采取现场问答、现场操作、模拟操作等方式，并与书面笔答相结合进行，"

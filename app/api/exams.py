@@ -13,7 +13,7 @@ from flask import Response, jsonify
 from app import timeutil
 from app.auth.roles import PROCTORS
 from app.errors import Invalid
-from app.exams import attempts, proctoring
+from app.exams import attempts, paper_scores, proctoring
 
 from . import bp
 from .common import api_auth, api_user, json_body, trusts_token_cache
@@ -162,3 +162,25 @@ def force_close(session_id: int, username: str):
     enrollment = proctoring.candidate_in_session(session_id, username, api_user())
     attempt = proctoring.force_close(enrollment, json_body().get("reason"), api_user(), now)
     return jsonify({"status": attempt.status.value, "score": attempt.score})
+
+
+# ---------------------------------------------------------------- 书面笔答 (3-01-04-03 1.9.2)
+
+
+@bp.put("/sessions/<int:session_id>/theory/<username>")
+@api_auth(*PROCTORS)
+def enter_paper_score(session_id: int, username: str):
+    """One entry of a paper sitting's theory score; final once two people's entries agree (or a third decides)."""
+    user = api_user()
+    data = json_body()
+    exam_session = paper_scores.session_for_entry(session_id, user)
+    decision, count = paper_scores.record_entry(exam_session, username, data, user)
+    return jsonify({"username": username, **paper_scores.state_json(decision, count)})
+
+
+@bp.get("/sessions/<int:session_id>/theory")
+@api_auth(*PROCTORS)
+def paper_scores_state(session_id: int):
+    """Every candidate's entry state of a paper sitting (first / agreed / disagreed / decided)."""
+    exam_session = paper_scores.session_for_entry(session_id, api_user())
+    return jsonify({"theory_mode": exam_session.theory_mode.value, "candidates": paper_scores.states(exam_session)})

@@ -24,6 +24,7 @@ def session_json(session: ExamSession, *, full: bool = False) -> dict:
         "standard": session.standard_id,
         "level": session.level,
         "status": session.status.value,
+        "theory_mode": session.theory_mode.value,
         "theory_start": timeutil.iso(session.theory_start),
         "theory_end": timeutil.iso(session.theory_end),
         "center": session.center.name,
@@ -45,6 +46,7 @@ def room_json(room: Room) -> dict:
         "kind": room.kind.value,
         "capacity": room.capacity,
         "stations": room.stations,
+        "room_type": room.room_type.value if room.room_type else None,
     }
 
 

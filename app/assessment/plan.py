@@ -18,6 +18,7 @@ class RoomPlan:
     stations: int | None
     candidates: int  # seated in this room
     proctors: int  # proctors assigned to this room
+    room_type: str | None = None  # a theory room's type: classroom | computer_lab (1.9.5)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class SessionPlan:
     clause: dict[str, str] = field(default_factory=dict)  # rule -> clause of the standard
     # component -> candidates who sit it (成绩保留: a carried component is not sat); default: all
     sitting: dict[str, int] = field(default_factory=dict)
+    theory_mode: str = "machine"  # machine (机考) | paper (书面笔答, 3-01-04-03 1.9.2)
 
     def sitting_in(self, component: str) -> int:
         return self.sitting.get(component, self.candidates)

@@ -23,6 +23,10 @@ ACTION_LABELS = {
     "exam.force_closed": "监考强制收卷（计分）",
     "exam.extension_granted": "监考延时",
     "exam.incident_recorded": "监考记录异常",
+    # 理论知识考试 (书面笔答, 3-01-04-03 1.9.2)
+    "exam.paper_score_entered": "书面笔答成绩录入",
+    # 1.9.3 配备不足仍继续（书面理由）
+    "session.staffing_exception": "配备不足仍继续（理由）",
     # 成绩与证书
     "results.published": "成绩发布",
     "certificate.issued": "证书颁发",
@@ -108,6 +112,8 @@ SUBJECT_LABELS = {
     "training_classes": "培训课次",
     "ce_requirements": "继续教育要求",
     "ce_records": "继续教育学时",
+    "paper_score_entries": "书面笔答成绩录入",
+    "staffing_exceptions": "配备例外",
 }
 
 

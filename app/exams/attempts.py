@@ -36,7 +36,7 @@ from app.extensions import db
 from app.locking import lock_row
 from app.papers.models import PaperItem
 from app.sessions.lifecycle import sync_clock
-from app.sessions.models import ExamSession, SessionStatus
+from app.sessions.models import ExamSession, SessionStatus, TheoryMode
 
 from . import grading, group_commit, paper_cache
 from .models import Answer, Attempt, AttemptStatus, CloseReason
@@ -175,10 +175,14 @@ def entry_refusal(enrollment, exam_session, attempt, deadline: datetime, now: da
     closed when past its deadline (``close_if_expired``): an open one is entered again, a closed one
     never (Sakai SAM-2909); ``deadline`` is ``theory_deadline``'s.
     """
+    if exam_session.theory_mode == TheoryMode.paper:  # 书面笔答 (3-01-04-03 1.9.2): no machine exam
+        return Conflict("本批次理论知识考试为书面笔答（纸笔考试），不能在线作答", code="paper_sitting")
     if attempt is not None:
         return None if attempt.is_open else Conflict("本场考试已交卷，不能再次进入", code="attempt_closed")
     if not assessment.sits(enrollment, "theory"):  # 成绩保留: a theory pass kept from the last year
-        return Conflict("您的理论知识考试成绩保留（一年内已合格），本批次无需参加理论考试", code="component_carried")
+        return Conflict(
+            "您的理论知识考试成绩保留（保留期内已合格，平台规则），本批次无需参加理论考试", code="component_carried"
+        )
     if enrollment.paper_id is None or exam_session.status == SessionStatus.draft:
         return Conflict("本批次尚未分配试卷", code="papers_not_assigned")
     if exam_session.status in {SessionStatus.scoring, SessionStatus.published}:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import render_template
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from app import assessment, timeutil
@@ -18,9 +20,11 @@ from app.extensions import db
 from app.sessions.models import ExamSession
 from app.sessions.readiness import SessionPlan, clause_of, required_proctors
 from app.standards.schema import Assessment
+from scoring.paper_entries import EntryState
 
+from . import paper_scores
 from .attempts import close_if_expired, deadline_of
-from .models import Attempt, AttemptStatus
+from .models import Attempt, AttemptStatus, PaperScoreEntry
 
 
 class TheoryComponent(assessment.Component):
@@ -50,6 +54,16 @@ class TheoryComponent(assessment.Component):
                         f"（配比 1:{ratio.candidates_per_proctor}，且每考场不少于 {ratio.min_per_room} 名，"
                         f"{clause_of(plan, 'proctors', '1.9.3')}），现有 {room.proctors} 名",
                     )
+        # 3-01-01-04 1.9.5 理论知识考试在标准教室或计算机机房进行; a machine sitting needs the computers
+        # (3-01-04-03 1.9.5: 实行机考时需配备相应的网上考试系统): a 标准教室 cannot hold it.
+        if plan.theory_mode == "machine":
+            for room in plan.rooms:
+                if room.kind == "theory" and room.room_type == "classroom":
+                    add(
+                        "room_not_computer_lab",
+                        f"考场「{room.name}」是标准教室，机考须在计算机机房进行"
+                        f"（{clause_of(plan, 'rooms', '1.9.5')}：理论知识考试在标准教室或计算机机房进行）",
+                    )
         if plan.papers == 0:
             add("papers_missing", "尚未组卷：请先为本批次组卷并分配试卷")
         elif plan.without_paper:
@@ -57,6 +71,9 @@ class TheoryComponent(assessment.Component):
         return problems
 
     def has_started(self, session: ExamSession) -> bool:
+        if session.on_paper:  # 书面笔答: a score typed means the papers were sat
+            entries = select(func.count()).select_from(PaperScoreEntry).where(PaperScoreEntry.session_id == session.id)
+            return bool(db.session.scalar(entries))
         count = db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.session_id == session.id))
         return bool(count)
 
@@ -74,6 +91,8 @@ class TheoryComponent(assessment.Component):
         return len(self._open_attempts(session))
 
     def handed_in(self, session: ExamSession) -> int:
+        if session.on_paper:  # scripts are collected in the room; nobody sits on line
+            return 0
         return db.session.scalar(
             select(func.count())
             .select_from(Attempt)
@@ -81,6 +100,8 @@ class TheoryComponent(assessment.Component):
         )
 
     def final_scores(self, session: ExamSession) -> dict[int, FinalScore]:
+        if session.on_paper:
+            return self._paper_scores(session)
         now = timeutil.utcnow()
         self.close_expired(session, now)
         attempts = {
@@ -98,6 +119,28 @@ class TheoryComponent(assessment.Component):
             else:
                 scores[enrollment.id] = FinalScore(attempt.score, Status.final)
         return scores
+
+    def _paper_scores(self, session: ExamSession) -> dict[int, FinalScore]:
+        """书面笔答 (3-01-04-03 1.9.2): final once two entries by two people agree, or a third decides."""
+        entries = paper_scores.entries_of(session)
+        scores: dict[int, FinalScore] = {}
+        for enrollment in session.enrollments:
+            decision = paper_scores.decision_of(entries.get(enrollment.id, []))
+            if not decision.state.is_final:
+                scores[enrollment.id] = PENDING
+            else:  # a final 缺考 fails, as an absent machine candidate does
+                scores[enrollment.id] = (
+                    FinalScore(None, Status.absent) if decision.absent else FinalScore(decision.score, Status.final)
+                )
+        return scores
+
+    def session_section(self, session: ExamSession) -> str | None:
+        if not session.on_paper:
+            return None
+        counts = paper_scores.progress(session)
+        return Markup(  # noqa: S704 - a rendered, autoescaped template
+            render_template("exams/_paper_progress.html", exam_session=session, counts=counts, states=EntryState)
+        )
 
 
 assessment.register(TheoryComponent())

@@ -12,10 +12,11 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.append_only import append_only
 from app.auth.models import User
 from app.extensions import db
 from app.lifecycle import Lifecycle
-from app.sessions.models import Enrollment
+from app.sessions.models import Enrollment, ExamSession
 from app.timeutil import UTCDateTime, utcnow
 
 from . import durability  # noqa: F401  (SQLite WAL + synchronous=FULL on every connection)
@@ -132,3 +133,30 @@ class ProctorAction(db.Model):
     @property
     def kind_label(self) -> str:
         return ACTION_LABELS[self.kind]
+
+
+class PaperScoreEntry(db.Model):
+    """One typed entry of a paper sitting's theory score (书面笔答, 3-01-04-03 1.9.2): the score is
+    final when two entries by two different people agree; a disagreement is decided by a third
+    entry by a third person (``scoring.paper_entries``). Append-only: a typo is never overwritten,
+    it is outvoted, and every entry stays in the record."""
+
+    __tablename__ = "paper_score_entries"
+    __table_args__ = (
+        CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score_range"),
+        UniqueConstraint("enrollment_id", "entered_by_id", name="uq_paper_score_entries_enrollment_person"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_sessions.id"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("session_candidates.id"), index=True)
+    score: Mapped[float | None]  # None: this entry says 缺考 (absent)
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[ExamSession] = relationship()
+    enrollment: Mapped[Enrollment] = relationship()
+    entered_by: Mapped[User] = relationship()
+
+
+append_only(PaperScoreEntry, "书面笔答成绩录入记录")

@@ -36,6 +36,7 @@ def start_statements(dialect: str):
         select(
             sessions.c.status,
             sessions.c.theory_start,
+            sessions.c.theory_mode,
             components.c.minutes.label("theory_minutes"),
             enrollments.c.id.label("enrollment_id"),
             enrollments.c.paper_id,

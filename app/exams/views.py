@@ -4,22 +4,22 @@ proctor's room page (state of every candidate; extension, incident, force-close 
 from __future__ import annotations
 
 import click
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
-from app.auth.roles import PROCTORS
-from app.boundary import page_action
-from app.errors import Invalid, NotFound
+from app.auth.roles import PROCTORS, is_admin
+from app.boundary import fail, page_action
+from app.errors import DomainError, Invalid, NotFound
 from app.extensions import db
 from app.qrcodes import ticket_qr
 from app.sessions.lifecycle import sync_clock
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
 from app.standards.registry import get_standard
 
-from . import attempts, proctoring
+from . import attempts, paper_scores, proctoring
 from .models import CLOSE_LABELS, Attempt, AttemptStatus
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
@@ -164,3 +164,48 @@ def close_expired_command():
     closed = attempts.sweep()
     db.session.commit()
     click.echo(f"已收卷 {closed} 份。")
+
+
+# ---------------------------------------------------------------- 书面笔答 (3-01-04-03 1.9.2)
+
+
+ABSENT_WORDS = {"缺考", "缺", "Q", "q"}  # typed in a score box: the candidate was absent
+
+
+@bp.route("/sessions/<int:session_id>/paper-scores", methods=["GET", "POST"])
+@roles_required(*PROCTORS)
+def paper_scores_page(session_id: int):
+    """Sixty scores in a row: one input per candidate in seat order, saved at once (all or nothing)."""
+    exam_session = paper_scores.session_for_entry(session_id, current_user)
+    typed: dict = {}
+    status = 200
+    if request.method == "POST":
+        typed = {k: v for k, v in request.form.items() if k.startswith("score_") and v.strip()}
+
+        def number(text: str):
+            if text.strip() in ABSENT_WORDS:
+                return paper_scores.ABSENT
+            try:
+                return float(text.strip().replace("，", "."))
+            except ValueError:
+                return text
+
+        values = {int(k.removeprefix("score_")): number(v) for k, v in typed.items() if k[6:].isdigit()}
+        try:
+            added = paper_scores.record_many(exam_session, values, current_user)
+        except DomainError as exc:
+            fail(exc)
+            status = exc.status
+        else:
+            flash(f"已保存 {added} 条成绩录入" if added else "没有填写任何成绩", "success" if added else "info")
+            return redirect(url_for("exams.paper_scores_page", session_id=session_id))
+    return (
+        render_template(
+            "exams/paper_scores.html",
+            exam_session=exam_session,
+            rows=paper_scores.rows(exam_session, current_user),
+            typed=typed,
+            is_admin=is_admin(current_user),
+        ),
+        status,
+    )

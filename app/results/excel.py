@@ -9,7 +9,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from app import assessment
+from app import assessment, timeutil
 from app.eligibility.identity import identity_of
 from app.sessions.models import ExamSession
 from app.spreadsheets import as_text_cells
@@ -18,6 +18,7 @@ from app.standards.registry import get_standard
 HEADERS = ["姓名", "证件类型", "证件号码", "职业名称", "等级", "理论", "操作", "综合评审", "是否合格", "证书编号"]
 COLUMNS = ("theory", "practical", "review")  # 理论, 操作, 综合评审
 STATUS_TEXT = {"absent": "缺考", "disqualified": "违纪", "pending": "未定分"}
+STEP_TEXT = {"open": "开考", "publish": "发布成绩"}
 
 
 def _score_cell(finals: dict, key: str, required: set[str]):
@@ -29,7 +30,7 @@ def _score_cell(finals: dict, key: str, required: set[str]):
     return f"{score:g}（保留）" if status == "carried" else score
 
 
-def roster_workbook(session: ExamSession, rows: list[dict]) -> bytes:
+def roster_workbook(session: ExamSession, rows: list[dict], exceptions: list | None = None) -> bytes:
     standard = get_standard(session.standard_id)
     level = standard.level(session.level)
     required = {c.key for c in assessment.session_components(session)}
@@ -57,6 +58,24 @@ def roster_workbook(session: ExamSession, rows: list[dict]) -> bytes:
         as_text_cells(row)
     for column, width in zip("ABCDEFGHIJ", (10, 12, 22, 16, 12, 8, 8, 10, 9, 26), strict=True):
         sheet.column_dimensions[column].width = width
+    if exceptions:  # 1.9.3: going on below the standard's staffing, with the written reason
+        notes = book.create_sheet("配备例外")
+        notes.append(["环节", "理由", "未达标准的配备（1.9.3）", "填写人", "时间（北京时间）"])
+        for cell in notes[1]:
+            cell.font = Font(bold=True)
+        for exception in exceptions:
+            values = [
+                STEP_TEXT.get(exception.step, exception.step),
+                exception.reason,
+                "；".join(p["message"] for p in exception.problems),
+                exception.actor.display_name if exception.actor else "",
+                timeutil.beijing(exception.created_at),
+            ]
+            notes.append(values)
+        for row in notes.iter_rows(min_row=2):
+            as_text_cells(row)
+        for column, width in zip("ABCDE", (10, 40, 60, 12, 20), strict=True):
+            notes.column_dimensions[column].width = width
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

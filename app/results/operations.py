@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from app import assessment, timeutil
@@ -17,10 +18,11 @@ from app.audit.operations import record
 from app.auth.models import User
 from app.errors import Conflict
 from app.extensions import db
+from app.sessions import staffing_exceptions
 from app.sessions.lifecycle import advance, sync_clock
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
 from app.standards.registry import get_standard
-from scoring.results import carried_components, within_carry_window
+from scoring.results import CARRY_DAYS, carried_components, within_carry_window
 
 from .certificates import issue_certificates
 from .models import Result, ResultComponent
@@ -47,6 +49,13 @@ def missing_components(session: ExamSession, scores: dict[str, dict[int, FinalSc
                     }
                 )
     return missing
+
+
+def publish_from_page(session: ExamSession, user: User, reason) -> list[Result]:
+    """发布成绩 on the page: below 1.9.3's staffing a written reason is asked first (kept, audited);
+    the API's publish keeps its v1 behaviour (warnings only)."""
+    staffing_exceptions.require_reason(session, "publish", reason, user)
+    return publish(session, user)
 
 
 def publish(session: ExamSession, user: User, now: datetime | None = None) -> list[Result]:
@@ -158,26 +167,35 @@ def published_results(session: ExamSession) -> list[Result]:
 # ---------------------------------------------------------------- carry-over (成绩保留)
 
 
+def carry_over_days() -> int:
+    """成绩保留's period in days: the CARRY_OVER_DAYS setting (a platform rule; default 365)."""
+    if has_app_context():
+        return int(current_app.config.get("CARRY_OVER_DAYS", CARRY_DAYS))
+    return CARRY_DAYS
+
+
 def kept_passes(user_id: int, standard_id: str, level: str, now: datetime) -> dict[str, dict]:
     """{component: {"score", "published_at"}} a candidate keeps: a component passed in a result of
-    the same standard and level published within the last 365 days (counted in Beijing calendar
-    days, exactly 365 still counting), when the level as a whole was not passed. A kept pass is
-    dated by its own first publication, so carrying it again does not extend the year."""
+    the same standard and level published within the last ``carry_over_days()`` (365) days (counted
+    in Beijing calendar days, exactly that many still counting), when the level as a whole was not
+    passed. A kept pass is dated by its own first publication, so carrying it again does not extend
+    the period. 成绩保留 is a platform rule (平台规则), not a clause of the standards."""
     as_of = now.astimezone(timeutil.CHINA)
+    days = carry_over_days()
     results = db.session.scalars(
         select(Result).where(Result.user_id == user_id, Result.standard_id == standard_id, Result.level == level)
     ).all()
-    if any(r.passed and within_carry_window(r.published_at, as_of) for r in results):
+    if any(r.passed and within_carry_window(r.published_at, as_of, days) for r in results):
         return {}  # the level was passed: nothing to retake, nothing carried
     rows = [c for r in results for c in r.components if c.passed and c.score is not None]
     required = [c.key for c in assessment.required_components(get_standard(standard_id), level)]
-    kept = carried_components([(c.origin_published_at, {c.component: c.score}) for c in rows], as_of, required)
+    kept = carried_components([(c.origin_published_at, {c.component: c.score}) for c in rows], as_of, required, days)
     found = {}
     for key, score in kept.items():
         origin = max(
             c.origin_published_at
             for c in rows
-            if c.component == key and c.score == score and within_carry_window(c.origin_published_at, as_of)
+            if c.component == key and c.score == score and within_carry_window(c.origin_published_at, as_of, days)
         )
         found[key] = {"score": score, "published_at": origin.isoformat()}
     return found

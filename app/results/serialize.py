@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app import timeutil
 from app.sessions.models import ExamSession, SessionStatus
+from app.sessions.staffing_exceptions import exception_json, exceptions_of
 
 CONTRACT_COMPONENTS = ("theory", "practical", "review")
 
@@ -30,4 +31,6 @@ def results_body(session: ExamSession, rows: list[dict]) -> dict:
         "published": published,
         "published_at": timeutil.iso(rows[0]["published_at"]) if published and rows else None,
         "results": [result_row(r) for r in rows],
+        # 1.9.3: reasons given on the pages for going on below the standard's staffing (v1.2 addition)
+        "staffing_exceptions": [exception_json(e) for e in exceptions_of(session)],
     }

@@ -18,6 +18,7 @@ from app.eligibility.identity import photo_path
 from app.errors import Invalid, NotFound
 from app.extensions import db, limiter
 from app.qrcodes import certificate_qr
+from app.sessions import staffing_exceptions
 from app.sessions.models import SessionStatus
 from app.sessions.planning import get_session, list_sessions
 from app.standards.registry import get_standard
@@ -60,6 +61,9 @@ def session_results(session_id: int):
         missing=missing,
         published=published,
         status_labels={s.value: s.label for s in assessment.Status},
+        staffing_problems=[] if published else staffing_exceptions.staffing_problems(session),
+        exceptions=staffing_exceptions.exceptions_of(session),
+        step_labels=staffing_exceptions.STEP_LABELS,
     )
 
 
@@ -68,7 +72,7 @@ def session_results(session_id: int):
 def publish(session_id: int):
     session = get_session(session_id, current_user)
     return page_action(
-        lambda: ops.publish(session, current_user),
+        lambda: ops.publish_from_page(session, current_user, request.form.get("reason")),
         url_for("results.session_results", session_id=session_id),
         lambda results: f"成绩已发布：{len(results)} 名考生，{sum(r.passed for r in results)} 人合格并获发证书",
         failure="未能发布：",
@@ -79,7 +83,7 @@ def publish(session_id: int):
 @roles_required(*ADMINS)
 def export(session_id: int):
     session = get_session(session_id, current_user)
-    content = roster_workbook(session, ops.roster(session))
+    content = roster_workbook(session, ops.roster(session), staffing_exceptions.exceptions_of(session))
     return send_file(
         io.BytesIO(content),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -26,6 +26,7 @@ class SessionForm(FlaskForm):
     theory_minutes = StringField("理论知识考试时长（分钟）")
     practical_minutes = StringField("操作技能考核时长（分钟）")
     review_minutes = StringField("综合评审时长（分钟，仅二级/一级）")
+    theory_mode = StringField("理论知识考试方式")  # blank: what the standard prescribes (1.9.2)
     confirm_past = BooleanField("开始时间已过，仍然保存")
 
 
@@ -36,4 +37,5 @@ class RoomForm(FlaskForm):
     name = StringField("考场名称")
     kind = StringField("类型")
     capacity = StringField("容量")
+    room_type = StringField("理论考场类别")
     stations = StringField("考核工位数")

@@ -9,9 +9,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.append_only import append_only
 from app.auth.models import Center, User
 from app.extensions import db
 from app.lifecycle import Lifecycle
@@ -58,6 +59,34 @@ class RoomKind(enum.StrEnum):
     practical = "practical"
 
 
+class TheoryMode(enum.StrEnum):
+    """How the theory exam is sat: at a computer (机考) or on paper (书面笔答, 3-01-04-03 1.9.2)."""
+
+    machine = "machine"
+    paper = "paper"
+
+    @property
+    def label(self) -> str:
+        return THEORY_MODE_LABELS[self]
+
+
+THEORY_MODE_LABELS = {TheoryMode.machine: "机考", TheoryMode.paper: "书面笔答（纸笔考试）"}
+
+
+class RoomType(enum.StrEnum):
+    """A theory room's type: 3-01-01-04 1.9.5 理论知识考试在标准教室或计算机机房进行."""
+
+    classroom = "classroom"
+    computer_lab = "computer_lab"
+
+    @property
+    def label(self) -> str:
+        return ROOM_TYPE_LABELS[self]
+
+
+ROOM_TYPE_LABELS = {RoomType.classroom: "标准教室", RoomType.computer_lab: "计算机机房"}
+
+
 class StaffRole(enum.StrEnum):
     proctor = "proctor"
     grader = "grader"
@@ -78,6 +107,10 @@ class ExamSession(db.Model):
     theory_start: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[SessionStatus] = mapped_column(
         db.Enum(SessionStatus, native_enum=False, length=20), default=SessionStatus.draft
+    )
+    # 机考 or 书面笔答 (3-01-04-03 1.9.2): a paper sitting's scores are typed twice (app/exams/paper_scores.py)
+    theory_mode: Mapped[TheoryMode] = mapped_column(
+        db.Enum(TheoryMode, native_enum=False, length=10), default=TheoryMode.machine, server_default="machine"
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -107,6 +140,10 @@ class ExamSession(db.Model):
     def theory_end(self) -> datetime:
         """End of the theory window (the base deadline before any extension)."""
         return self.theory_start + timedelta(minutes=self.theory_minutes or 0)
+
+    @property
+    def on_paper(self) -> bool:
+        return self.theory_mode == TheoryMode.paper
 
     def transition(self, target: SessionStatus) -> None:
         """Guarded move to ``target``; an illegal move raises Conflict (409)."""
@@ -150,12 +187,18 @@ class Room(db.Model):
     kind: Mapped[RoomKind] = mapped_column(db.Enum(RoomKind, native_enum=False, length=20))
     capacity: Mapped[int]
     stations: Mapped[int | None]
+    # A theory room's type (1.9.5 标准教室 / 计算机机房); None for a practical room.
+    room_type: Mapped[RoomType | None] = mapped_column(db.Enum(RoomType, native_enum=False, length=20))
 
     session: Mapped[ExamSession] = relationship(back_populates="rooms")
 
     @property
     def kind_label(self) -> str:
         return "理论考场" if self.kind == RoomKind.theory else "操作技能考核场所"
+
+    @property
+    def type_label(self) -> str:
+        return self.room_type.label if self.room_type else ""
 
 
 class StaffAssignment(db.Model):
@@ -236,3 +279,24 @@ def roster_order(enrollment: Enrollment) -> tuple[int, int, int]:
     """The roster's order, as a sort key: by room, then seat, then enrolment (unseated candidates first).
     The one definition, read by the score sheets (app.practical) and the grader panels' stretches of seats."""
     return (enrollment.room_id or 0, enrollment.seat or 0, enrollment.id)
+
+
+class StaffingException(db.Model):
+    """A written reason for going on (开考 / 发布成绩) while the session's staffing falls short of 1.9.3
+    (监考人员、考评人员配比, 考评小组): asked for on the pages; shown beside the results and in their
+    export. Append-only: a reason once given stays in the record."""
+
+    __tablename__ = "staffing_exceptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_sessions.id"), index=True)
+    step: Mapped[str] = mapped_column(String(20))  # "open" (开考) | "publish" (发布成绩)
+    reason: Mapped[str] = mapped_column(Text)
+    problems: Mapped[list] = mapped_column(JSON, default=list)  # the readiness problems as they stood
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+
+append_only(StaffingException, "配备例外记录")

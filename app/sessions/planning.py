@@ -21,7 +21,7 @@ from app.standards.registry import get_level, get_standard
 from app.standards.schema import Standard
 
 from .lifecycle import is_closed, sync_clock
-from .models import ExamSession, Room, RoomKind, SessionComponent, SessionStatus
+from .models import ExamSession, Room, RoomKind, RoomType, SessionComponent, SessionStatus, TheoryMode
 
 # Messages name a field by the label the pages show; the API keeps ``details.field`` = the key.
 FIELD_LABELS = {
@@ -34,6 +34,8 @@ FIELD_LABELS = {
     "review_minutes": "综合评审时长（分钟）",
     "center": "机构",
     "kind": "考场类型",
+    "theory_mode": "理论知识考试方式",
+    "room_type": "理论考场类别",
     "capacity": "容量",
     "stations": "考核工位数",
     "username": "用户名",
@@ -155,6 +157,9 @@ def create_session(user: User, data: dict) -> ExamSession:
     get_level(standard, level if isinstance(level, str) else "", field="level")
     start = parse_datetime(data.get("theory_start"), "theory_start")
     minutes = _durations(standard, level, data)
+    mode = data.get("theory_mode")
+    mode = TheoryMode.machine.value if mode is None or mode == "" else mode
+    mode = one_of(mode, TheoryMode, "theory_mode", "理论知识考试方式必须是机考（machine）或书面笔答（paper）")
     exam_session = ExamSession(
         center_id=_center_for(user, data),
         name=name,
@@ -162,6 +167,7 @@ def create_session(user: User, data: dict) -> ExamSession:
         level=level,
         theory_start=start,
         status=SessionStatus.draft,
+        theory_mode=TheoryMode(mode),
         created_by_id=user.id,
     )
     _plan_components(exam_session, minutes)
@@ -207,12 +213,29 @@ def add_room(exam_session: ExamSession, data: dict, now: datetime | None = None)
     kind = one_of(data.get("kind"), RoomKind, "kind", "考场类型必须是理论考场（theory）或操作技能考核场所（practical）")
     capacity = _int(data.get("capacity"), "capacity", minimum=1)
     stations = _int(data.get("stations"), "stations", minimum=0, required=False)
+    room_type = _room_type(exam_session, RoomKind(kind), data.get("room_type"))
     if any(r.name == name for r in exam_session.rooms):
         raise Invalid(f"考场名称「{name}」已存在", field="name")
-    room = Room(session=exam_session, name=name, kind=RoomKind(kind), capacity=capacity, stations=stations)
+    room = Room(
+        session=exam_session, name=name, kind=RoomKind(kind), capacity=capacity, stations=stations, room_type=room_type
+    )
     db.session.add(room)
     db.session.flush()
     return room
+
+
+def _room_type(exam_session: ExamSession, kind: RoomKind, value) -> RoomType | None:
+    """A theory room's type (1.9.5 标准教室 / 计算机机房). Optional: unsaid, it is the one the sitting
+    needs (a machine sitting's room is a 计算机机房, a paper sitting's a 标准教室). A practical room has none."""
+    if kind != RoomKind.theory:
+        if value not in (None, ""):
+            raise Invalid("只有理论考场区分标准教室与计算机机房", field="room_type")
+        return None
+    if value in (None, ""):
+        return RoomType.classroom if exam_session.on_paper else RoomType.computer_lab
+    return RoomType(
+        one_of(value, RoomType, "room_type", "理论考场类别必须是标准教室（classroom）或计算机机房（computer_lab）")
+    )
 
 
 # ---------------------------------------------------------------- lookups shared by staffing and enrolment

@@ -38,7 +38,13 @@ def plan_of(exam_session: ExamSession) -> readiness_rules.SessionPlan:
         unseated=sum(1 for e in enrollments if e.room_id is None),
         rooms=[
             readiness_rules.RoomPlan(
-                r.name, r.kind.value, r.capacity, r.stations, seated.get(r.id, 0), proctors.get(r.id, 0)
+                r.name,
+                r.kind.value,
+                r.capacity,
+                r.stations,
+                seated.get(r.id, 0),
+                proctors.get(r.id, 0),
+                r.room_type.value if r.room_type else None,
             )
             for r in exam_session.rooms
         ],
@@ -47,6 +53,7 @@ def plan_of(exam_session: ExamSession) -> readiness_rules.SessionPlan:
         papers=len(exam_session.forms),
         without_paper=sum(1 for e in enrollments if e.paper_id is None and assessment.sits(e, "theory")),
         clause=dict(standard.assessment.clauses),
+        theory_mode=exam_session.theory_mode.value,
     )
 
 

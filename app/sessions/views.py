@@ -15,8 +15,9 @@ from app.boundary import fail as _fail
 from app.errors import DomainError
 from app.qrcodes import ticket_qr
 from app.standards.choices import grouped_level_choices, split_target
+from app.standards.registry import all_standards
 
-from . import enrolment, lifecycle, planning, readiness_report, staffing
+from . import enrolment, lifecycle, planning, readiness_report, staffing, staffing_exceptions
 from .forms import RoomForm, SessionForm
 from .models import STAFF_LABELS, SessionStatus, StaffRole
 
@@ -49,10 +50,22 @@ def _form_data(form: SessionForm) -> dict:
         "level": level,
         "theory_start": start,
         "center": form.center.data,
+        "theory_mode": form.theory_mode.data or proposed_mode(standard),
     } | {
         c.minutes_key: _whole(form[c.minutes_key].data) if c.minutes_key in form else None
         for c in assessment.session_kinds()
     }
+
+
+def proposed_mode(standard_id: str) -> str:
+    """The theory mode the page proposes: the standard's own where its text prescribes one (3-01-04-03
+    1.9.2 书面笔答闭卷 → paper, from its exam_templates file), else the machine exam."""
+    standard = all_standards().get(standard_id)
+    return (standard.assessment.theory_mode if standard else None) or "machine"
+
+
+def _paper_standards() -> list:
+    return [st for st in all_standards().values() if st.assessment.theory_mode == "paper"]
 
 
 def _past_start(data: dict, form: SessionForm) -> str | None:
@@ -80,6 +93,7 @@ def _render_form(data: dict, exam_session, warning: str | None = None, status: i
             exam_session=exam_session,
             targets=grouped_level_choices(),
             target=typed,
+            paper_standards=_paper_standards(),
             warning=warning,
         ),
         status,
@@ -169,6 +183,7 @@ def _detail(session_id: int, typed: dict | None = None, status: int = 200):
             component_labels=assessment.labels(),
             sections=[html for c in components if (html := c.session_section(exam_session))],
             readiness=readiness_report.readiness(exam_session),
+            staffing_problems=staffing_exceptions.staffing_problems(exam_session),
             actions=_action_buttons(exam_session),
             next_step=lifecycle.next_step(exam_session),
             staff_labels=STAFF_LABELS,
@@ -215,6 +230,7 @@ def add_room(session_id: int):
         "kind": form.kind.data,
         "capacity": _whole(form.capacity.data),
         "stations": _whole(form.stations.data),
+        "room_type": form.room_type.data or None,
     }
     return _act(session_id, lambda exam_session: planning.add_room(exam_session, data), "考场已添加", form="room")
 
@@ -301,6 +317,8 @@ def advance(session_id: int):
 
     def run(exam_session):
         if target == lifecycle.OPEN_NOW:
+            # 1.9.3: 开考 below the standard's staffing asks for a written reason (kept, audited)
+            staffing_exceptions.require_reason(exam_session, "open", request.form.get("reason"), current_user)
             return lifecycle.open_now(exam_session)
         return lifecycle.advance(exam_session, target)  # each component closes what ran past its deadline first
 

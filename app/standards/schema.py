@@ -116,6 +116,9 @@ class Assessment(Strict):
     clauses: dict[str, str] = {}
     # Free text of 评价方式 per component, as the standard words it.
     methods: dict[str, str] = {}
+    # How the theory exam is sat where the text prescribes it: "paper" for 书面笔答闭卷
+    # (3-01-04-03 1.9.2); the session creation page proposes it. None: the text leaves it open.
+    theory_mode: Literal["machine", "paper"] | None = None
 
 
 class Requirement(Strict):
