@@ -29,6 +29,7 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("surveys.index", "满意度测评", ADMINS),
     ("surveys.mine", "我的问卷", ALL),
     ("audit.index", "审计日志", ADMINS),
+    ("auth.change_password", "修改密码", ALL),
 ]
 
 
