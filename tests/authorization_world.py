@@ -151,6 +151,7 @@ class World:
             "file_id": evidence.id,
             "entry_id": audit_entry,
             "survey_id": survey.id,
+            "user_id": cand.id,  # accounts: a candidate of center A
         }
 
     def _review_session(self) -> dict:

@@ -58,8 +58,6 @@ def register():
             done = registration.register_candidate(form.data, _client())
         except DomainError as exc:
             errors, status = _failed(form, exc)
-    elif form.errors:  # the CSRF token
-        errors, status = [m for ms in form.errors.values() for m in ms], 400
     if done is not None:
         return render_template("auth/registered.html", user=done)
     return render_template("auth/register.html", form=form, errors=errors), status
