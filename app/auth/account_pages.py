@@ -106,8 +106,8 @@ def _center_choices() -> list[tuple[str, str]]:
 
 
 def _staff_forms(staff_form=None, import_form=None):
-    staff_form = staff_form or StaffForm(formdata=None)
-    import_form = import_form or ImportForm(formdata=None)
+    staff_form = staff_form or StaffForm(formdata=None, prefix="staff")
+    import_form = import_form or ImportForm(formdata=None, prefix="import")
     staff_form.role.choices = [(r.value, r.label) for r in staff_accounts.roles_for(current_user)]
     centers = _center_choices() if current_user.role == Role.admin else []
     staff_form.center.choices = [("", "不属于机构（仅评估专家）")] + centers
@@ -159,7 +159,7 @@ def staff():
 @bp.post("/staff/new")
 @roles_required(*ADMINS)
 def create_staff():
-    form, _ = _staff_forms(StaffForm())
+    form, _ = _staff_forms(StaffForm(prefix="staff"))
     if not form.validate_on_submit():
         return _staff_page(staff_form=form, errors=["表单已过期，请重试"], status=400)
     try:
@@ -173,10 +173,10 @@ def create_staff():
 @bp.post("/staff/import")
 @roles_required(*ADMINS)
 def import_candidates():
-    _, form = _staff_forms(import_form=ImportForm())
+    _, form = _staff_forms(import_form=ImportForm(prefix="import"))
     if not form.validate_on_submit():
         return _staff_page(import_form=form, errors=["表单已过期，请重试"], status=400)
-    upload = request.files.get("file")
+    upload = form.file.data
     try:
         if upload is None or not upload.filename:
             raise Invalid("文件：请选择要导入的文件", field="file")
