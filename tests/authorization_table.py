@@ -152,6 +152,13 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("auth.registrations", "GET"): MANAGERS,
     ("auth.approve_registration", "POST"): CENTER_A,  # cand03 is not pending: 302 with the reason flashed
     ("auth.reject_registration", "POST"): CENTER_A,
+    ("api.register_account", "POST"): PUBLIC,
+    ("api.change_password", "POST"): SIGNED_IN,
+    ("api.reset_password", "POST"): PUBLIC,
+    ("api.create_account", "POST"): MANAGERS,
+    ("api.issue_reset_code", "POST"): CENTER_A,  # the world's username: cand03 of center A
+    ("api.deactivate_account", "POST"): CENTER_A,
+    ("api.activate_account", "POST"): CENTER_A,  # cand03 is active: 409
     # ---- machine exam (机考): the enrolled candidate's own attempt; the room's proctor
     ("api.start_attempt", "POST"): {CAND},
     ("api.get_attempt", "GET"): {CAND},

@@ -21,7 +21,6 @@ from tests.account_helpers import errors_of, post_form
 from tests.audit_helpers import entries, one, user_id
 from tests.conftest import PASSWORD
 
-
 # ---------------------------------------------------------------- the rules
 
 
@@ -153,7 +152,9 @@ def test_a_code_resets_once_and_is_stored_hashed(app, client, make_user, login):
     assert victim_browser.get("/account/password").status_code == 302  # earlier sign-ins ended
     again = _redeem(client, "zhang", code, "Another-pass-2026")
     assert again.status_code == 422 and "已用过" in errors_of(again.get_data(True), "code")[0]
-    assert client.post("/api/v1/auth/token", json={"username": "zhang", "password": "Fresh-pass-2026"}).status_code == 200
+    assert (
+        client.post("/api/v1/auth/token", json={"username": "zhang", "password": "Fresh-pass-2026"}).status_code == 200
+    )
     assert one(app, "account.reset_code_issued")["actor"] == "boss"
     assert one(app, "account.password_reset")["actor"] == "zhang"
 

@@ -88,9 +88,7 @@ def change_password():
     if form.validate_on_submit():
         key = session.get(LOGIN_SESSION_KEY)
         try:
-            credentials.change_password(
-                current_user, form.data, _client(), keep_session=_digest(key) if key else None
-            )
+            credentials.change_password(current_user, form.data, _client(), keep_session=_digest(key) if key else None)
         except DomainError as exc:
             errors, status = _failed(form, exc)
         else:

@@ -22,7 +22,7 @@ from app.errors import Unauthorized
 from app.extensions import db
 
 from . import throttle, token_cache
-from .field_errors import FieldErrors, text
+from .field_errors import FieldErrors, secret, text
 from .models import ApiToken, LoginSession, PasswordReset, User
 from .operations import TooManyAttempts, authenticate, too_many
 from .passwords import password_problems
@@ -61,11 +61,11 @@ def revoke_access(user: User, *, keep_session: str | None = None, keep_token: st
 
 
 def _new_password_errors(errors: FieldErrors, data: dict, username: str, field: str = "password") -> str:
-    password = data.get(field) or ""
+    password = secret(data, field)
     problems = password_problems(password, username)
     if problems:
         errors.add(field, "新密码：" + "；".join(problems) if field != "password" else "密码：" + "；".join(problems))
-    if (data.get(f"{field}2") or "") != password:
+    if secret(data, f"{field}2") != password:
         errors.add(f"{field}2", "确认密码：两次输入的密码不一致")
     return password
 
@@ -76,7 +76,7 @@ def change_password(
     """The signed-in ``user`` changes their password: ``current_password``, ``new_password`` twice
     (``new_password2``). The current password is checked like a sign-in (throttled the same way)."""
     errors = FieldErrors()
-    current = data.get("current_password") or ""
+    current = secret(data, "current_password")
     if not current:
         errors.add("current_password", "当前密码：请填写")
     else:

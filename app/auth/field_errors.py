@@ -34,6 +34,12 @@ def text(data: dict, key: str) -> str:
     return value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
 
 
+def secret(data: dict, key: str) -> str:
+    """A password as sent (spaces kept); anything but text (a JSON number, a list) counts as empty."""
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
 def username_problem(username: str) -> str | None:
     if not username:
         return "用户名：请填写"

@@ -17,8 +17,8 @@ from app.extensions import db
 from app.timeutil import UTCDateTime
 
 from . import throttle, token_cache
-from .passwords import require_valid_password
 from .models import STAFF_ROLES, ApiToken, Center, LoginSession, Role, User
+from .passwords import require_valid_password
 
 # The session-cookie entry holding the key of the server-side LoginSession.
 LOGIN_SESSION_KEY = "login_key"

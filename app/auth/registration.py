@@ -20,7 +20,7 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 
 from . import throttle
-from .field_errors import FieldErrors, contact_problem, name_problem, text, username_problem
+from .field_errors import FieldErrors, contact_problem, name_problem, secret, text, username_problem
 from .models import Center, Role, User
 from .operations import too_many
 from .passwords import password_problems
@@ -57,11 +57,11 @@ def register_candidate(data: dict, client: str) -> User:
     for field, problem in (("name", name_problem(name)), ("contact", contact_problem(contact, required=True))):
         if problem:
             errors.add(field, problem)
-    password = data.get("password") or ""
+    password = secret(data, "password")
     problems = password_problems(password, username)
     if problems:
         errors.add("password", "密码：" + "；".join(problems))
-    if (data.get("password2") or "") != password:
+    if secret(data, "password2") != password:
         errors.add("password2", "确认密码：两次输入的密码不一致")
     center = None
     chosen = text(data, "center")

@@ -44,10 +44,13 @@ def generate_password() -> str:
 
 
 def _center_for(admin: User, errors: FieldErrors, chosen: str, *, required: bool) -> Center | None:
-    """A center admin's own center; the platform admin's choice (a center id)."""
+    """A center admin's own center; the platform admin's choice (a center's id, or its name)."""
     if admin.role != Role.admin:
         return admin.center
-    center = db.session.get(Center, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
+    if chosen.isdigit() and len(chosen) < 10:
+        center = db.session.get(Center, int(chosen))
+    else:
+        center = db.session.scalar(select(Center).where(Center.name == chosen)) if chosen else None
     if center is None and (chosen or required):
         errors.add("center", "所属机构：请从列表中选择")
     return center
@@ -101,6 +104,14 @@ def account_of(admin: User, user_id: int) -> User:
         raise NotFound("用户不存在")
     ensure_same_center(admin, user.center_id, "用户不存在")
     return user
+
+
+def account_named(admin: User, username: str) -> User:
+    """The same by username (the API's path parameter)."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound("用户不存在")
+    return account_of(admin, user.id)
 
 
 def set_active(admin: User, user_id: int, active: bool) -> User:
