@@ -75,3 +75,15 @@ def test_deactivation_through_the_api(client, make_user, token_for):
     assert client.get("/api/v1/standards", headers=grader).status_code == 401
     assert client.post("/api/v1/users/grader1/deactivate", headers=boss).status_code == 409
     assert client.post("/api/v1/users/grader1/activate", headers=boss).status_code == 200
+
+
+def test_a_username_taken_between_check_and_write_is_a_422(app, client, monkeypatch):
+    """Two registrations of one name at once both pass the check; the second write is refused on the
+    username (the unique index), not a 500, and leaves nothing."""
+    from app.auth import registration
+
+    monkeypatch.setattr(registration, "username_taken", lambda username: False)
+    body = {"username": "zhou", "name": "周", "contact": "13900000000", "password": NEW, "password2": NEW}
+    assert client.post("/api/v1/auth/register", json=body).status_code == 201
+    again = client.post("/api/v1/auth/register", json=body)
+    assert again.status_code == 422 and again.get_json()["error"]["details"]["field"] == "username"

@@ -14,9 +14,10 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.audit.operations import record
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 
 from . import throttle
@@ -39,6 +40,17 @@ def centers() -> list[Center]:
 
 def username_taken(username: str) -> bool:
     return db.session.scalar(select(User.id).where(User.username == username)) is not None
+
+
+def insert_users(users: list[User]) -> None:
+    """Add and flush new users; a username another request took meanwhile (both checked before either
+    wrote) answers 422 on the username, not a 500 (the caller's error handling rolls back)."""
+    db.session.add_all(users)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        message = "用户名：已被使用，请换一个"
+        raise Invalid(message, field="username", details={"errors": {"username": message}}) from None
 
 
 def register_candidate(data: dict, client: str) -> User:
@@ -75,8 +87,7 @@ def register_candidate(data: dict, client: str) -> User:
     user.active = not pending
     user.pending_approval = pending
     user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
+    insert_users([user])
     record(
         "account.registered",
         user,

@@ -21,6 +21,7 @@ from .credentials import revoke_access
 from .field_errors import FieldErrors, contact_problem, name_problem, text, username_problem
 from .models import Center, Role, User
 from .passwords import password_problems
+from .registration import insert_users
 from .scoping import ensure_same_center
 
 CENTER_STAFF_ROLES = (Role.grader, Role.proctor, Role.reviewer, Role.center_admin)
@@ -87,8 +88,7 @@ def create_staff(admin: User, data: dict) -> tuple[User, str]:
     password = generate_password()
     user = User(username=username, name=name, contact=contact, role=role, center=center)
     user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
+    insert_users([user])
     record(
         "account.created",
         user,
@@ -204,9 +204,11 @@ def import_candidates(admin: User, data: bytes, filename: str, chosen_center: st
         password = generate_password()
         user = User(role=Role.candidate, center=center, **values)
         user.set_password(password)
-        db.session.add(user)
         created.append((user, password))
-    db.session.flush()
+    try:
+        insert_users([user for user, _ in created])
+    except Invalid:
+        raise Invalid("文件：导入期间有用户名被他人占用，请重新导入", field="file") from None
     record(
         "account.imported",
         center,
