@@ -88,7 +88,10 @@ def test_a_center_that_approves_keeps_its_registrants_inactive_until_approved(ap
         center_id = center.id
     response = post_form(client, "/register", {**GOOD, "center": str(center_id)})
     assert "审核通过后才能登录" in response.get_data(True)
-    assert sign_in_status(client, "wang.fang", "Wang-2026!") == 401
+    waiting = client.post("/api/v1/auth/token", json={"username": "wang.fang", "password": "Wang-2026!"})
+    assert waiting.status_code == 401 and waiting.get_json()["error"]["code"] == "pending_approval"
+    wrong = client.post("/api/v1/auth/token", json={"username": "wang.fang", "password": "Wrong-2026!"})
+    assert wrong.get_json()["error"]["code"] == "bad_credentials"  # only the right password learns why
     queue = boss.get("/staff/registrations").get_data(True)
     assert "wang.fang" in queue and "13812345678" in queue
     assert "wang.fang" not in login("stranger").get("/staff/registrations").get_data(True)
@@ -185,7 +188,8 @@ def test_deactivation_ends_sign_ins_and_stays_in_the_center(app, client, make_us
     assert post_form(boss, "/staff", {}, action=f"/staff/{target}/deactivate").status_code == 302
     assert grader_browser.get("/account/password").status_code == 302
     assert client.get("/api/v1/standards", headers=token).status_code == 401
-    assert sign_in_status(client, "grader1", PASSWORD) == 401
+    refused = client.post("/api/v1/auth/token", json={"username": "grader1", "password": PASSWORD})
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "account_inactive"
     assert "已停用" in boss.get("/staff").get_data(True)
     own = post_form(boss, "/staff", {}, action=f"/staff/{user_id(app, 'boss')}/deactivate", follow_redirects=True)
     assert "不能停用或启用自己的账号" in own.get_data(True)

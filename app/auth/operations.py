@@ -89,14 +89,19 @@ def authenticate(username: str, password: str, client: str) -> User:
     wait = throttle.reserve(username, client)  # counted before the hash: parallel guesses cannot overtake
     if wait is not None:
         raise too_many(wait)
-    failed = True
+    failed, right = True, False
     try:
         user = db.session.scalar(select(User).where(User.username == username)) if username else None
         if user is None:
             check_password_hash(_dummy_hash(), password or "")
-        failed = user is None or not user.check_password(password or "") or not user.active
+        right = user is not None and user.check_password(password or "")
+        failed = not right or not user.active
     finally:
         throttle.settle(username, client, failed=failed)
+    if right and not user.active:  # the right password: saying why does not help a guesser
+        if user.pending_approval:
+            raise Unauthorized("账号正在等待所选机构审核，审核通过后才能登录", code="pending_approval")
+        raise Unauthorized("账号已停用，请联系本机构管理员", code="account_inactive")
     if failed:
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
     throttle.clear_pair(username, client)
