@@ -139,6 +139,29 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("sessions.advance", "POST"): CENTER_A,
     ("sessions.tickets", "GET"): CENTER_A,
     ("auth.staff", "GET"): MANAGERS,
+    # ---- accounts: registration, passwords, staff accounts (the world's user_id is cand03 of center A)
+    ("auth.register", "GET"): PUBLIC,  # a signed-in user is sent to the home page
+    ("auth.register", "POST"): PUBLIC,
+    ("auth.reset_password", "GET"): PUBLIC,
+    ("auth.reset_password", "POST"): PUBLIC,
+    ("auth.change_password", "GET"): SIGNED_IN,
+    ("auth.change_password", "POST"): SIGNED_IN,
+    ("auth.create_staff", "POST"): MANAGERS,
+    ("auth.import_candidates", "POST"): MANAGERS,
+    ("auth.staff_settings", "POST"): CENTER_ADMINS,  # a center's own setting (the platform has none)
+    ("auth.deactivate_user", "POST"): CENTER_A,
+    ("auth.activate_user", "POST"): CENTER_A,  # cand03 is active: 302 with the reason flashed
+    ("auth.issue_reset_code", "POST"): CENTER_A,
+    ("auth.registrations", "GET"): MANAGERS,
+    ("auth.approve_registration", "POST"): CENTER_A,  # cand03 is not pending: 302 with the reason flashed
+    ("auth.reject_registration", "POST"): CENTER_A,
+    ("api.register_account", "POST"): PUBLIC,
+    ("api.change_password", "POST"): SIGNED_IN,
+    ("api.reset_password", "POST"): PUBLIC,
+    ("api.create_account", "POST"): MANAGERS,
+    ("api.issue_reset_code", "POST"): CENTER_A,  # the world's username: cand03 of center A
+    ("api.deactivate_account", "POST"): CENTER_A,
+    ("api.activate_account", "POST"): CENTER_A,  # cand03 is active: 409
     # ---- machine exam (机考): the enrolled candidate's own attempt; the room's proctor
     ("api.start_attempt", "POST"): {CAND},
     ("api.get_attempt", "GET"): {CAND},

@@ -158,6 +158,7 @@ class World:
             "survey_id": survey.id,
             **_rating_params(center),
             **training_params(center),
+            "user_id": cand.id,  # accounts: a candidate of center A
         }
 
     def _review_session(self) -> dict:

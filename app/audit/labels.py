@@ -39,6 +39,18 @@ ACTION_LABELS = {
     "evidence.deleted": "证明材料删除",
     # 登录
     "token.revoked": "令牌吊销",
+    # 账号 (app/auth: registration, passwords, staff accounts)
+    "account.registered": "考生自行注册",
+    "account.registration_approved": "注册审核通过",
+    "account.registration_rejected": "注册审核驳回",
+    "account.registration_setting": "注册审核设置",
+    "account.password_changed": "修改密码",
+    "account.reset_code_issued": "发放密码重置码",
+    "account.password_reset": "凭重置码重设密码",
+    "account.created": "创建人员账号",
+    "account.imported": "批量导入考生账号",
+    "account.deactivated": "停用账号",
+    "account.activated": "启用账号",
     # 题库与组卷
     "bank.items_imported": "试题导入/新增",
     "bank.item_edited": "试题修改",
@@ -96,6 +108,8 @@ SUBJECT_LABELS = {
     "applications": "申报",
     "evidence_files": "证明材料",
     "api_tokens": "API 令牌",
+    "users": "用户账号",
+    "centers": "机构",
     "bank_items": "试题",
     "difficulty_writebacks": "难度回写",
     "papers": "试卷",

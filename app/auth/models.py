@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -49,6 +49,8 @@ class Center(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # 自行注册的考生需经本机构审核: self-registered candidates stay inactive until its admin approves
+    approve_registrations: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     users: Mapped[list[User]] = relationship(back_populates="center")
 
@@ -63,6 +65,9 @@ class User(UserMixin, db.Model):
     center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    contact: Mapped[str] = mapped_column(String(120), default="", server_default="")  # 手机号或电子邮箱
+    # self-registered with a center that approves registrations, not yet decided (inactive meanwhile)
+    pending_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     center: Mapped[Center | None] = relationship(back_populates="users")
@@ -126,3 +131,20 @@ class LoginFailure(db.Model):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
     last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class PasswordReset(db.Model):
+    """A one-time password reset code issued by an admin: only its SHA-256 digest is stored; it
+    works once (``used_at``) and until ``expires_at`` (PASSWORD_RESET_MINUTES, 30)."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

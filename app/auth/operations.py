@@ -18,6 +18,7 @@ from app.timeutil import UTCDateTime
 
 from . import throttle, token_cache
 from .models import STAFF_ROLES, ApiToken, Center, LoginSession, Role, User
+from .passwords import require_valid_password
 
 # The session-cookie entry holding the key of the server-side LoginSession.
 LOGIN_SESSION_KEY = "login_key"
@@ -26,6 +27,13 @@ LOGIN_SESSION_KEY = "login_key"
 class TooManyAttempts(DomainError):
     status = 429
     code = "too_many_attempts"
+
+
+def too_many(wait, what: str = "登录失败次数过多") -> TooManyAttempts:
+    """The 429 of a throttled attempt: 「请 N 分钟后再试」 and ``details.retry_after`` in seconds."""
+    seconds = math.ceil(wait.total_seconds())
+    later = f"{math.ceil(seconds / 60)} 分钟" if seconds > 60 else f"{seconds} 秒"
+    return TooManyAttempts(f"{what}，请 {later}后再试", details={"retry_after": seconds})
 
 
 def get_or_create_center(name: str) -> Center:
@@ -45,8 +53,7 @@ def create_user(username: str, password: str, role: str, *, center: str | None =
     username = (username or "").strip()
     if not username:
         raise Invalid("用户名不能为空", field="username")
-    if len(password or "") < 6:
-        raise Invalid("密码至少 6 位", field="password")
+    require_valid_password(password, username)  # the same rules on every path (app/auth/passwords.py)
     try:
         role_value = Role(role)
     except ValueError:
@@ -81,17 +88,20 @@ def authenticate(username: str, password: str, client: str) -> User:
     username = (username or "").strip()
     wait = throttle.reserve(username, client)  # counted before the hash: parallel guesses cannot overtake
     if wait is not None:
-        seconds = math.ceil(wait.total_seconds())
-        later = f"{math.ceil(seconds / 60)} 分钟" if seconds > 60 else f"{seconds} 秒"
-        raise TooManyAttempts(f"登录失败次数过多，请 {later}后再试", details={"retry_after": seconds})
-    failed = True
+        raise too_many(wait)
+    failed, right = True, False
     try:
         user = db.session.scalar(select(User).where(User.username == username)) if username else None
         if user is None:
             check_password_hash(_dummy_hash(), password or "")
-        failed = user is None or not user.check_password(password or "") or not user.active
+        right = user is not None and user.check_password(password or "")
+        failed = not right or not user.active
     finally:
         throttle.settle(username, client, failed=failed)
+    if right and not user.active:  # the right password: saying why does not help a guesser
+        if user.pending_approval:
+            raise Unauthorized("账号正在等待所选机构审核，审核通过后才能登录", code="pending_approval")
+        raise Unauthorized("账号已停用，请联系本机构管理员", code="account_inactive")
     if failed:
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
     throttle.clear_pair(username, client)

@@ -166,3 +166,20 @@ def settle(username: str, client: str, *, failed: bool) -> None:
 def clear_pair(username: str, client: str) -> None:
     """A successful sign-in forgets this address's failures on the account (in the request's commit)."""
     db.session.execute(delete(LoginFailure).where(LoginFailure.key == keys_for(username, client).pair))
+
+
+def hit(kind: str, client: str, limit: int, window: timedelta) -> timedelta | None:
+    """Count one attempt of ``kind`` (``register``, ``reset``) from the address ``client``, in a
+    transaction of its own (a refused or failed attempt counts too); when ``limit`` attempts already
+    fell within ``window`` of the last one, how long to wait instead (and this one is not counted).
+    Held in the database like the sign-in's counts: the same in every worker and after a restart."""
+    key = f"{kind}:{(client or '')[:64]}"
+    now = timeutil.utcnow()
+    with db.engine.begin() as connection:
+        row = connection.execute(
+            select(LoginFailure.failures, LoginFailure.last_failed_at).where(LoginFailure.key == key)
+        ).first()
+        if row is not None and row.last_failed_at > now - window and row.failures >= limit:
+            return max(row.last_failed_at + window - now, timedelta(seconds=1))
+        _bump(connection, [key], now, now - window, +1)
+    return None

@@ -5,18 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from flask_login import login_required, login_user, logout_user
 
-from app.auth.roles import ADMINS
 from app.errors import DomainError
-from app.extensions import db
 
-from .decorators import roles_required
 from .forms import LoginForm
-from .models import User
 from .operations import LOGIN_SESSION_KEY, authenticate, end_login_session, start_login_session
-from .scoping import scope_to_center
 
 bp = Blueprint("auth", __name__)
 
@@ -57,9 +51,4 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-@bp.get("/staff")
-@roles_required(*ADMINS)
-def staff():
-    """The center's people; a center admin sees only their own center."""
-    query = scope_to_center(select(User).order_by(User.role, User.username), current_user, User.center_id)
-    return render_template("auth/staff.html", users=db.session.scalars(query).all())
+from . import account_pages  # noqa: E402, F401  (its routes join this blueprint)
