@@ -93,7 +93,7 @@ def register_commands(app: Flask) -> None:
     def create_user_command(username, password, role, center, name):
         """创建用户。"""
         try:
-            user = create_user(username, password, role, center=center, name=name)
+            user = create_user(username, password, role, center=center, name=name, operator=True)
         except DomainError as exc:
             db.session.rollback()
             raise click.ClickException(exc.message) from exc

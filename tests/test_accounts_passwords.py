@@ -67,12 +67,24 @@ def test_create_user_applies_the_rules(app):
 
 
 def test_cli_refuses_a_weak_password_and_creates_nothing(app):
-    result = app.test_cli_runner().invoke(
-        args=["users", "create", "--username", "li", "--password", "12345678", "--role", "candidate"]
-    )
-    assert result.exit_code != 0 and "最常见的密码" in result.output
+    """The operator's command keeps the contract's rules (6 characters, as always) and still refuses
+    six spaces, one character repeated and the username (issue 28 item 11: 'aaaaaa' was accepted)."""
+    runner = app.test_cli_runner()
+    for weak, why in (("aaaaaa", "同一个字符"), ("      ", "空白"), ("li-li1", None), ("12345", "至少 6 位")):
+        username = "li-li1" if why is None else "li"
+        result = runner.invoke(
+            args=["users", "create", "--username", username, "--password", weak, "--role", "candidate"]
+        )
+        assert result.exit_code != 0 and (why or "用户名相同") in result.output, result.output
     with app.app_context():
-        assert db.session.scalar(select(User).where(User.username == "li")) is None
+        assert db.session.scalar(select(User).where(User.username.in_(["li", "li-li1"]))) is None
+    made = runner.invoke(args=["users", "create", "--username", "li", "--password", "secret", "--role", "candidate"])
+    assert made.exit_code == 0, made.output
+
+
+def test_every_self_service_path_refuses_a_common_password():
+    assert any("最常见" in p for p in password_problems("12345678", "li"))
+    assert not password_problems("12345678", "li", operator=True)
 
 
 # ---------------------------------------------------------------- change

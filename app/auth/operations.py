@@ -48,12 +48,21 @@ def get_or_create_center(name: str) -> Center:
     return center
 
 
-def create_user(username: str, password: str, role: str, *, center: str | None = None, name: str | None = None) -> User:
-    """Create a user; staff roles and center admins must name their center."""
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    *,
+    center: str | None = None,
+    name: str | None = None,
+    operator: bool = False,
+) -> User:
+    """Create a user; staff roles and center admins must name their center. ``operator``: made by
+    ``flask users create``, whose password rules are the contract's (app/auth/passwords.py)."""
     username = (username or "").strip()
     if not username:
         raise Invalid("用户名不能为空", field="username")
-    require_valid_password(password, username)  # the same rules on every path (app/auth/passwords.py)
+    require_valid_password(password, username, operator=operator)
     try:
         role_value = Role(role)
     except ValueError:
