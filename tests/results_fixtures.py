@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import select, update
 
 from app import timeutil
-from app.auth.models import User
+from app.auth.models import Center, User
 from app.banks.models import Item
 from app.exams.models import Attempt, AttemptStatus, CloseReason
 from app.extensions import db
 from app.papers.models import Paper
+from app.results.certificates import save_settings
 from app.sessions import enrolment as session_ops
 from app.sessions.models import Enrollment, ExamSession
 from tests.test_sessions_fixtures import approved, build_papers, session_body
@@ -48,6 +49,16 @@ class Flow:
         for n in (1, 2):
             make_user(f"p{n}", "proctor")
         self.graders = {n: token_for(f"g{n}") for n in (1, 2, 3)}
+
+    def certificate_settings(self, center: str = "测试评价中心") -> None:
+        """The center's certificate number segments saved (publishing on the page needs them)."""
+        with self.app.app_context():
+            center_row = db.session.scalar(select(Center).where(Center.name == center))
+            save_settings(
+                center_row,
+                {"kind": "S", "org_code": "0000", "province": "32", "org_serial": "000123", "platform_code": "TEST"},
+            )
+            db.session.commit()
 
     def user(self, username: str, name: str | None = None, level: str = "四级", standard: str = "3-01-01-04"):
         if username not in self.users:

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from app.exams.models import Attempt
 from app.extensions import db
-from app.results.models import Result
+from app.results.models import Certificate, Result
+from app.sessions.models import ExamSession, SessionStatus
 from tests.conftest import csrf_from
 from tests.results_fixtures import flow_fixture  # noqa: F401  (fixture)
 
@@ -143,6 +144,28 @@ def test_candidate_sees_pending_until_published(flow, login):
     assert "87.5" in mine and "66" in mine and "合格" in mine
 
 
+def test_the_page_publishes_only_once_the_certificate_settings_are_saved(app, flow, login):
+    """Issue 24 item 8: numbers issued at publish are permanent — with the settings unsaved they would
+    carry placeholder segments — so the page refuses, naming the settings page; the API keeps v1.0."""
+    sid = flow.session(["c1"])
+    flow.theory(sid, "c1", 70)
+    flow.practical(sid, "c1", 70)
+    flow.end_theory(sid)
+    browser = login("admin1")
+    page = browser.get(f"/results/sessions/{sid}").get_data(True)
+    browser.post(f"/results/sessions/{sid}/publish", data={"csrf_token": csrf_from(page)})
+    refused = browser.get(f"/results/sessions/{sid}").get_data(True)
+    assert "尚未保存本机构的证书编号设置" in refused and "/results/settings" in refused
+    with app.app_context():
+        assert db.session.get(ExamSession, sid).status != SessionStatus.published
+    flow.certificate_settings()
+    browser.post(f"/results/sessions/{sid}/publish", data={"csrf_token": csrf_from(page)})
+    with app.app_context():
+        assert db.session.get(ExamSession, sid).status == SessionStatus.published
+        number = db.session.scalar(select(Certificate.number))
+    assert number.startswith("S000032000123")  # the saved segments, not placeholders
+
+
 def test_results_page_publishes_with_csrf(flow, login):
     sid = flow.session(["c1", "c2"])
     flow.theory(sid, "c1", 70)
@@ -156,6 +179,7 @@ def test_results_page_publishes_with_csrf(flow, login):
     r = browser.post(f"/results/sessions/{sid}/publish", data={"csrf_token": token})
     assert r.status_code == 302
     assert "未能发布" in browser.get(f"/results/sessions/{sid}").get_data(True)
+    flow.certificate_settings()
     assert browser.post(f"/results/sessions/{sid}/publish", data={}).status_code == 400  # no CSRF token
     flow.practical(sid, "c2", 70)
     browser.post(f"/results/sessions/{sid}/publish", data={"csrf_token": token})

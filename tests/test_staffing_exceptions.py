@@ -71,6 +71,7 @@ def test_publish_on_the_page_asks_for_a_reason_shown_with_the_results(app, login
     flow.practical(sid, "c1", 80)
     flow.end_theory(sid)
     browser = login("admin1")
+    flow.certificate_settings()
     page = browser.get(f"/results/sessions/{sid}").get_data(True)
     assert 'name="reason"' in page
     browser.post(f"/results/sessions/{sid}/publish", data={"csrf_token": csrf_from(page)})

@@ -24,7 +24,7 @@ from app.sessions.models import Enrollment, ExamSession, SessionStatus
 from app.standards.registry import get_standard
 from scoring.results import CARRY_DAYS, carried_components, within_carry_window
 
-from .certificates import issue_certificates
+from .certificates import has_settings, issue_certificates
 from .models import Result, ResultComponent
 
 
@@ -53,7 +53,15 @@ def missing_components(session: ExamSession, scores: dict[str, dict[int, FinalSc
 
 def publish_from_page(session: ExamSession, user: User, reason) -> list[Result]:
     """发布成绩 on the page: below 1.9.3's staffing a written reason is asked first (kept, audited);
-    the API's publish keeps its v1 behaviour (warnings only)."""
+    and the center's certificate settings must be saved, or the numbers issued — permanent — would
+    carry placeholder segments (S, 0000, 32, the center's id). The API's publish keeps its v1
+    behaviour (contract v1.0: a publish needs nothing else, and the API has no settings endpoint)."""
+    if not has_settings(session.center):
+        raise Conflict(
+            "尚未保存本机构的证书编号设置，发布后颁发的证书编号将含占位号段且不能更改："
+            "请先在「成绩与证书 › 证书编号设置」页面（/results/settings）保存",
+            code="certificate_settings_missing",
+        )
     staffing_exceptions.require_reason(session, "publish", reason, user)
     return publish(session, user)
 
