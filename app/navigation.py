@@ -40,7 +40,6 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("training.mine", "我的培训", ALL),
     ("ce.mine", "我的学时", ALL),
     ("talent.mine", "我的证书与学时", ("candidate",)),
-    ("auth.change_password", "修改密码", ALL),
 ]
 
 
