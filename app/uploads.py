@@ -1,8 +1,10 @@
 """Uploads (证明材料、材料文件): one home for every uploaded file — parse, bound, store, serve.
 
 PDF, JPEG or PNG only, judged by parsing the content (the image decodes with Pillow, the PDF parses
-with pypdf and has a page) rather than the name, the browser's claim or the first bytes; stored
-outside the web root under a random name; served as a download under a safe name, never inline.
+with pypdf and has a page) rather than the name, the browser's claim or the first bytes; a PDF that
+would run something when opened or used (JavaScript, an /OpenAction or /AA action, a launch) is
+refused; stored outside the web root under a random name; served as a download under a safe name,
+never inline.
 
 An upload belongs to the person who uploaded it (``EvidenceFile.user_id``). Who else may read it is
 decided by the domains that cite uploads (an application under review, a continuing-education
@@ -25,6 +27,7 @@ from typing import BinaryIO
 from flask import current_app, send_file
 from PIL import Image
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -111,20 +114,82 @@ def clean_filename(name: str | None) -> str:
     return "".join(ch for ch in base if ch.isprintable() and ch not in {'"', "<", ">"}).strip()[:255]
 
 
+class ActiveContent(ValueError):
+    """A PDF that runs something when opened or used; the message names where (e.g. ``/OpenAction``)."""
+
+
+SCRIPT_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/Rendition"}
+
+
+def _runs_script(action, depth: int = 0) -> bool:
+    """An action (or a chain of them through /Next) that runs a script or a program."""
+    if depth > 20:
+        return True  # a chain this long is not a reading aid
+    action = action.get_object() if action is not None else None
+    if isinstance(action, ArrayObject):  # a destination ([page /Fit]) or a list of /Next actions
+        return any(_runs_script(item, depth + 1) for item in action if isinstance(item.get_object(), DictionaryObject))
+    if not isinstance(action, DictionaryObject):
+        return False
+    if "/JS" in action or action.get("/S") in SCRIPT_ACTIONS:
+        return True
+    return _runs_script(action.get("/Next"), depth + 1)
+
+
+def active_content(reader: PdfReader) -> str | None:
+    """Where the PDF would run something: the document's /OpenAction running a script, any /AA
+    (additional actions: on open, close, print, page view), the /JavaScript names tree, or a page's
+    annotation whose action runs a script. None for a document that only shows pages."""
+    root = reader.trailer["/Root"].get_object()
+    if _runs_script(root.get("/OpenAction")):
+        return "/OpenAction"
+    if "/AA" in root:
+        return "/AA"
+    names = root.get("/Names")
+    if names is not None and "/JavaScript" in names.get_object():
+        return "/JavaScript"
+    for page in reader.pages:
+        if "/AA" in page:
+            return "/AA"
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if isinstance(annotation, DictionaryObject) and ("/AA" in annotation or _runs_script(annotation.get("/A"))):
+                return "/Annots"
+    return None
+
+
 def parses(content: bytes, content_type: str) -> bool:
     """True when the whole file is what its magic bytes claim: a PNG header on an .exe body, or a
-    "%PDF-" line on anything else, is refused."""
+    "%PDF-" line on anything else, is refused. A PDF that parses but carries active content raises
+    ``ActiveContent`` (the callers name the field: ``refused_active``)."""
     try:
         if content_type == "application/pdf":
-            return len(PdfReader(io.BytesIO(content), strict=False).pages) > 0
+            reader = PdfReader(io.BytesIO(content), strict=False)
+            if not len(reader.pages):
+                return False
+            where = active_content(reader)
+            if where is not None:
+                raise ActiveContent(where)
+            return True
         expected = {"image/png": "PNG", "image/jpeg": "JPEG"}[content_type]
         with opened_image(content) as image:
             if image.format != expected:
                 return False
             image.load()  # decodes every pixel: a truncated or forged body fails here
         return True
+    except ActiveContent:
+        raise
     except Exception:  # noqa: BLE001 - any parser failure (PdfReadError, OSError, DecompressionBombError…)
         return False
+
+
+def refused_active(label: str, exc: ActiveContent) -> Invalid:
+    """422 naming the field: the PDF would run a script or an action (``exc`` says where)."""
+    return Invalid(
+        f"{label}：PDF 含有打开或操作时自动执行的脚本或动作（{exc}），不予接受；请另存为不含脚本的 PDF 后再上传",
+        field="file",
+        code="pdf_active_content",
+        details={"where": str(exc)},
+    )
 
 
 def read_upload(stream: BinaryIO, label: str) -> bytes:
@@ -142,8 +207,11 @@ def read_upload(stream: BinaryIO, label: str) -> bytes:
 def checked_kind(content: bytes, label: str) -> tuple[str, str]:
     """(content type, extension) of a file that parses as what it claims; 422 naming ``label`` otherwise."""
     kind = sniff(content[:8])
-    if kind is None or not parses(content, kind[0]):
-        raise Invalid(f"{label}：{ACCEPTED}", field="file")
+    try:
+        if kind is None or not parses(content, kind[0]):
+            raise Invalid(f"{label}：{ACCEPTED}", field="file")
+    except ActiveContent as exc:
+        raise refused_active(label, exc) from None
     return kind
 
 
@@ -189,9 +257,10 @@ def path_of(file: EvidenceFile) -> str:
     return os.path.join(evidence_dir(), file.stored_name)
 
 
-def download_name(file: EvidenceFile) -> str:
+def download_name(file) -> str:
     """The name a download is saved under: the uploader's name without its extension (cleaned), and
-    the extension of what the content was found to be (``x.html`` holding a PNG saves as ``x.png``)."""
+    the extension of what the content was found to be (``x.html`` holding a PNG saves as ``x.png``).
+    ``file``: anything with ``original_name`` and ``stored_name`` (an upload, a 综合评审 material)."""
     stem = os.path.splitext(clean_filename(file.original_name))[0] or "证明材料"
     return f"{stem}{os.path.splitext(file.stored_name)[1]}"
 
@@ -279,9 +348,13 @@ def describe(files: Iterable[EvidenceFile]) -> list[dict]:
 
 def send_upload(file: EvidenceFile):
     """The file as a download (never rendered inline), not cached, its type not sniffed."""
-    response = send_file(
-        path_of(file), mimetype=file.content_type, as_attachment=True, download_name=download_name(file), max_age=0
-    )
+    return send_stored(path_of(file), file.content_type, download_name(file))
+
+
+def send_stored(path: str, content_type: str, name: str):
+    """A stored file as a download under ``name`` (a ``download_name``): never inline, not cached,
+    its type not sniffed."""
+    response = send_file(path, mimetype=content_type, as_attachment=True, download_name=name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

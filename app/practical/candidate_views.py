@@ -3,7 +3,7 @@ whoever may read it (the candidate, the session's reviewers, the center's admins
 
 from __future__ import annotations
 
-from flask import render_template, request, send_file, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app import timeutil
@@ -11,6 +11,7 @@ from app.auth.decorators import roles_required
 from app.boundary import page_action
 from app.errors import Invalid
 from app.sessions.enrolment import enrollment_of
+from app.uploads import download_name, send_stored
 
 from . import review as review_ops
 from .blueprint import bp
@@ -64,8 +65,6 @@ def delete_material(session_id: int, material_id: int):
 @login_required
 def material_file(material_id: int):
     material, path = review_ops.get_material(current_user, material_id)
-    response = send_file(path, mimetype="application/pdf", download_name=material.original_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace("attachment", "inline")
-    return response
+    # An attachment under a cleaned name, never inline: a reviewer's browser must not run what a PDF
+    # carries (app/uploads.py refuses active content at upload; this holds for files kept before).
+    return send_stored(path, "application/pdf", download_name(material))

@@ -2,7 +2,9 @@
 deadline the center sets, read by the reviewers in the platform.
 
 3-01-01-04 1.9.2: 综合评审主要针对二级/技师和一级/高级技师，采取审阅申报材料、答辩等方式进行全面评议和审查.
-Files are judged by their first bytes (PDF only), stored outside the web root under a random name,
+Files are judged by parsing (PDF only; one with active content — JavaScript, /OpenAction, /AA — is
+refused, ``app.uploads.parses``), stored outside the web root under a random name, kept under the
+uploader's name cleaned (``app.uploads.clean_filename``), served as attachments (``send_stored``),
 and written or deleted only after the commit (``app.boundary.after_commit``).
 """
 
@@ -24,7 +26,16 @@ from app.extensions import db
 from app.sessions.enrolment import enrollment_of
 from app.sessions.models import Enrollment, ExamSession, SessionComponent, SessionStatus
 from app.sessions.planning import parse_datetime
-from app.uploads import parses, read_upload, remove_file, sniff, stage_file
+from app.uploads import (
+    ActiveContent,
+    clean_filename,
+    parses,
+    read_upload,
+    refused_active,
+    remove_file,
+    sniff,
+    stage_file,
+)
 
 from .models import MATERIAL_LABELS, MaterialKind, ReviewMaterial
 from .sheets import existing_result
@@ -87,14 +98,17 @@ def upload(
     if kind not in {k.value for k in MaterialKind}:
         raise Invalid("材料类型须为技术总结或论文", field="kind")
     content = read_upload(stream, "材料文件")
-    if (sniff(content[:8]) or ("",))[0] != "application/pdf" or not parses(content, "application/pdf"):
-        raise Invalid("材料文件：综合评审材料只接受 PDF 文件（文件无法打开或已损坏）", field="file")
+    try:
+        if (sniff(content[:8]) or ("",))[0] != "application/pdf" or not parses(content, "application/pdf"):
+            raise Invalid("材料文件：综合评审材料只接受 PDF 文件（文件无法打开或已损坏）", field="file")
+    except ActiveContent as exc:
+        raise refused_active("材料文件", exc) from None
     stored_name = f"{secrets.token_hex(16)}.pdf"
     material = ReviewMaterial(
         session_id=session.id,
         enrollment_id=enrollment.id,
         kind=MaterialKind(kind),
-        original_name=os.path.basename(filename or "")[:255] or f"{MATERIAL_LABELS[MaterialKind(kind)]}.pdf",
+        original_name=clean_filename(filename) or f"{MATERIAL_LABELS[MaterialKind(kind)]}.pdf",
         stored_name=stored_name,
         size=len(content),
         uploaded_at=now,

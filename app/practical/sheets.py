@@ -18,6 +18,7 @@ from app.audit.operations import record
 from app.auth.models import User
 from app.errors import Conflict, Invalid
 from app.extensions import db
+from app.locking import lock_row
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
 from app.sessions.planning import standard_of
 
@@ -160,11 +161,13 @@ def parse_sheet(session: ExamSession, component: str, data: dict) -> tuple[dict,
 
 def _sheet_of(component: str, enrollment: Enrollment, grader: User) -> ScoreSheet | None:
     return db.session.scalar(
-        select(ScoreSheet).where(
+        select(ScoreSheet)
+        .where(
             ScoreSheet.component == component,
             ScoreSheet.enrollment_id == enrollment.id,
             ScoreSheet.grader_id == grader.id,
         )
+        .execution_options(populate_existing=True)
     )
 
 
@@ -174,6 +177,7 @@ def sheets_of(component: str, enrollment: Enrollment) -> list[ScoreSheet]:
             select(ScoreSheet)
             .where(ScoreSheet.component == component, ScoreSheet.enrollment_id == enrollment.id)
             .order_by(ScoreSheet.id)
+            .execution_options(populate_existing=True)
         )
     )
 
@@ -202,6 +206,11 @@ def existing_result(component: str, enrollment: Enrollment) -> ComponentResult |
 
 
 def ensure_open(session: ExamSession, component: str, enrollment: Enrollment) -> ComponentResult:
+    """The candidate's result row, still open for scoring. The candidate's enrolment row is locked first
+    (``app.locking.lock_row``) and held to the commit: a save, a mark and a finalize of one candidate run
+    one after the other, so a correction is either in the final score or refused after it (409), and
+    two saves of one sheet record old → new as one chain (the record is append-only)."""
+    lock_row(enrollment, key_share=True)
     if session.status == SessionStatus.published:
         raise Conflict("成绩已发布，评分已锁定", code="session_published")
     if not assessment.sits(enrollment, component):
@@ -210,6 +219,7 @@ def ensure_open(session: ExamSession, component: str, enrollment: Enrollment) ->
             code="component_carried",
         )
     result = result_of(session, component, enrollment)
+    db.session.refresh(result)  # read again under the lock: another request may have just finalized it
     if result.locked:
         raise Conflict(
             f"考生 {enrollment.user.username} 的{assessment.get(component).label}已定分（{result.status.label}），评分已锁定",

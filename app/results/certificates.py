@@ -25,6 +25,7 @@ from app.auth.models import Center, Role, User
 from app.eligibility.identity import identity_of
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
+from app.locking import lock_row
 from app.sessions.models import ExamSession
 from app.standards.registry import all_standards, get_standard
 from scoring.certificates import (
@@ -262,6 +263,9 @@ def revoke(no: str, user: User, reason, now: datetime | None = None) -> Certific
         raise Invalid("撤销原因：必须填写", field="reason")
     if len(reason.strip()) > 2000:
         raise Invalid("撤销原因：不能超过 2000 个字符", field="reason")
+    # One revocation at a time (issue 11): the row is locked and re-read before the check, so of
+    # several at once one is recorded and the others find it revoked (409).
+    lock_row(certificate)
     if certificate.revoked:
         raise Conflict("该证书已撤销", code="already_revoked")
     certificate.revoked_at = now or timeutil.utcnow()

@@ -18,6 +18,7 @@ from app.audit.operations import record
 from app.auth.models import User
 from app.errors import Conflict
 from app.extensions import db
+from app.locking import lock_row
 from app.sessions import staffing_exceptions
 from app.sessions.lifecycle import advance, sync_clock
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
@@ -74,6 +75,13 @@ def publish(session: ExamSession, user: User, now: datetime | None = None) -> li
     details list each one), or when the session cannot move to 成绩已发布.
     """
     now = now or timeutil.utcnow()
+    # One publication at a time (issue 11): the session row is locked and re-read first, so of several
+    # at once one publishes and the others find it published (409), never a 500 on results.enrollment_id.
+    # The clock's move made on reading the session (in memory only) is dropped first and made again
+    # below: flushed by the lock's statement it would write a stale status over a publication that
+    # just committed. FOR NO KEY UPDATE (key_share): the rows this publication inserts reference it.
+    db.session.expire(session)
+    lock_row(session, key_share=True)
     if session.status == SessionStatus.published:
         raise Conflict("本批次成绩已发布", code="already_published")
     sync_clock(session, now)

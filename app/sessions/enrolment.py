@@ -34,10 +34,11 @@ def _next_seat(room: Room) -> int:
 
 
 def _ticket_no(exam_session: ExamSession) -> str:
-    count = db.session.scalar(
-        select(func.count()).select_from(Enrollment).where(Enrollment.session_id == exam_session.id)
-    )
-    return f"{exam_session.theory_start:%y%m%d}{exam_session.id:04d}{(count or 0) + 1:04d}"
+    """The next 准考证号: the session's own counter, moved on (the caller holds the session's row lock).
+    Not a count of the roster (after a removal it gave a ticket still held) nor max()+1 (it would hand
+    a removed candidate's printed number to someone else)."""
+    exam_session.last_ticket = (exam_session.last_ticket or 0) + 1
+    return f"{exam_session.theory_start:%y%m%d}{exam_session.id:04d}{exam_session.last_ticket:04d}"
 
 
 def _form_for(enrollment: Enrollment, index: int, forms: int) -> int:

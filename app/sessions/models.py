@@ -114,6 +114,9 @@ class ExamSession(db.Model):
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The last 准考证号 sequence handed out (app/sessions/enrolment.py, moved under the session's row
+    # lock): a removed candidate's number is never handed out again.
+    last_ticket: Mapped[int] = mapped_column(default=0, server_default="0")
 
     center: Mapped[Center] = relationship()
     rooms: Mapped[list[Room]] = relationship(back_populates="session", order_by="Room.id")
