@@ -375,6 +375,8 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     # ---- the API described (contract v1.2: OpenAPI) and signed certificates: public, no auth
     ("api.openapi_document", "GET"): PUBLIC,
     ("api.api_docs", "GET"): PUBLIC,
+    ("api.certificate_credential", "GET"): PUBLIC,
+    ("main.jwks", "GET"): PUBLIC,
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not
