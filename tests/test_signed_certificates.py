@@ -130,3 +130,14 @@ def test_the_credential_route_is_public_in_the_document(client):
     operation = paths["/certificates/{no}/credential"]["get"]
     assert operation["security"] == []
     assert "404" in operation["responses"]
+
+
+def test_the_qr_code_carries_the_verification_url_and_the_signature(app, client, certificate_no):
+    from app.results.views import qr_text, verify_url
+
+    with app.test_request_context():
+        cert = db.session.scalar(select(Certificate).where(Certificate.number == certificate_no))
+        text = qr_text(cert)
+        url, _, fragment = text.partition("#jws=")
+        assert url == verify_url(certificate_no)
+    assert signing.verify(fragment, _published_keys(client))["number"] == certificate_no

@@ -13,6 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.rating.frameworks import Grade
+from app.surveys.schema import ImprovementIn, SurveyIn, TemplateIn
+
 Answer = str | list[str] | bool
 
 
@@ -335,25 +338,17 @@ class CEApproval(Body):
 
 
 # ---------------------------------------------------------------- Surveys — 满意度测评
-
-
-class SurveyQuestion(Body):
-    text: str
-    type: Literal["likert5", "choice", "text"]
-    options: list[str] = []
-
-
-class SurveyRequest(Body):
-    title: str
-    audience: dict = Field(description='{"session": id} | {"training": id} | {"center": "members"}')
-    anonymous: bool = True
-    opens: str
-    closes: str
-    questions: list[SurveyQuestion]
+# POST /surveys, /surveys/templates and /surveys/<id>/improvements parse with app/surveys/schema.py's
+# own models (SurveyIn, TemplateIn, ImprovementIn): the document shows those very models.
 
 
 class SurveyResponse(Body):
-    answers: list
+    answers: list = Field(description="one answer per question, in order")
+
+
+class SurveySettings(Body):
+    satisfied_levels: list[Literal["非常满意", "满意", "基本满意", "不满意", "非常不满意"]] = ["非常满意", "满意"]
+    target_rate: float = Field(0.9, ge=0, le=1)
 
 
 # ---------------------------------------------------------------- Organization rating — 社会组织等级评估
@@ -366,6 +361,16 @@ class RoundRequest(Body):
     self_assessment_due: date
     publicity_days: int | None = None
     experts: list[str]
+    grades: list[Grade] | None = Field(None, description="default: the framework's grades")
+
+
+class Grades(Body):
+    grades: list[Grade]
+
+
+class ChecklistAnswer(Body):
+    level: Literal["达到", "部分达到", "未达到"]
+    measure: str = Field("", max_length=2000, description="整改措施, required unless 达到 (T/SSOF 0001-2024 7.2)")
 
 
 class Organization(Body):
@@ -439,8 +444,13 @@ BODIES: dict[str, type[BaseModel]] = {
     "api.create_ce_record": CERecord,
     "api.approve_ce_record": CEApproval,
     "api.reject_ce_record": Reason,
-    "api.create_survey": SurveyRequest,
+    "api.create_survey": SurveyIn,
+    "api.save_survey_template": TemplateIn,
+    "api.add_survey_improvement": ImprovementIn,
     "api.respond_to_survey": SurveyResponse,
+    "api.save_survey_settings": SurveySettings,
+    "api.set_rating_grades": Grades,
+    "api.save_rating_checklist_answer": ChecklistAnswer,
     "api.create_rating_round": RoundRequest,
     "api.enroll_rating_organization": Organization,
     "api.save_rating_self_score": SelfScore,
