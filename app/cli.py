@@ -19,6 +19,7 @@ from app.demo import load_demo
 from app.errors import DomainError
 from app.extensions import db
 from app.faults import create_sqlite_file, sqlite_path
+from app.results import signing
 from app.standards.registry import sync_standard_records
 
 # Any number that no other advisory lock of this database uses: "skillcert" as an integer.
@@ -63,6 +64,7 @@ def init_db() -> int:
         upgrade(revision="heads")
         changed = sync_standard_records()
         db.session.commit()
+    signing.ensure_key()  # the certificates' signing key, once (a later run reuses it)
     return changed
 
 
@@ -74,6 +76,14 @@ def register_commands(app: Flask) -> None:
         """创建或升级数据库结构并载入职业标准（可重复执行）。"""
         changed = init_db()
         click.echo(f"数据库已就绪；职业标准 {changed} 项已更新。")
+
+    keys = AppGroup("signing-key", help="证书签名密钥（Ed25519）。")
+    app.cli.add_command(keys)
+
+    @keys.command("rotate")
+    def rotate_signing_key():
+        """换用新的签名密钥；旧公钥仍在 /.well-known/jwks.json 中公布，已签发的凭证照常可验。"""
+        click.echo(f"新的签名密钥：{signing.rotate_key()}")
 
     users = AppGroup("users", help="用户管理。")
     app.cli.add_command(users)

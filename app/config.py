@@ -41,6 +41,9 @@ def base_config(instance_path: str) -> dict:
         "EXAM_TEMPLATES_DIR": os.environ.get("EXAM_TEMPLATES_DIR"),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # The Ed25519 keys that sign certificates (contract v1.2, app/results/signing.py): outside the
+        # repository, created by init-db.
+        "SIGNING_KEY_DIR": os.environ.get("SIGNING_KEY_DIR") or os.path.join(instance_path, "signing_keys"),
         # Proxies in front of the app (nginx = 1, load balancer + nginx = 2): the client address of the
         # sign-in limits is then read from X-Forwarded-For (werkzeug ProxyFix); 0 = served directly.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),

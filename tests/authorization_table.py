@@ -372,6 +372,11 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("api.paper_scores_state", "GET"): {PROCTOR} | CENTER_A,
     ("exams.paper_scores_page", "GET"): {PROCTOR} | CENTER_A,
     ("exams.paper_scores_page", "POST"): {PROCTOR} | CENTER_A,
+    # ---- the API described (contract v1.2: OpenAPI) and signed certificates: public, no auth
+    ("api.openapi_document", "GET"): PUBLIC,
+    ("api.api_docs", "GET"): PUBLIC,
+    ("api.certificate_credential", "GET"): PUBLIC,
+    ("main.jwks", "GET"): PUBLIC,
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not

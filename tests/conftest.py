@@ -61,6 +61,7 @@ def _config(uri: str, tmp_path) -> dict:
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": uri,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "SIGNING_KEY_DIR": str(tmp_path / "signing_keys"),
         # Hashing stays real (salted PBKDF2) but cheap: hundreds of users are made per run.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }

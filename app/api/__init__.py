@@ -26,6 +26,7 @@ from . import (  # noqa: E402,F401
     banks,
     certificates,
     continuing_education,
+    described,
     eligibility,
     exams,
     papers,

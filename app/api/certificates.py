@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from app import timeutil
 from app.auth.roles import ADMINS
 from app.extensions import limiter
 from app.results import certificates as ops
@@ -19,6 +20,13 @@ def verify_certificate(no: str):
     """Validity, occupation, level, issue date, center and the masked name; ``?name=`` adds name_matches."""
     name = request.args.get("name")
     return jsonify(ops.verification(ops.find(no), name))
+
+
+@bp.get("/certificates/<no>/credential")
+@limiter.limit(ops.verify_limit)
+def certificate_credential(no: str):
+    """The certificate's public fields signed with the platform's Ed25519 key (compact JWS, EdDSA)."""
+    return jsonify({"jws": ops.credential(ops.find(no), timeutil.utcnow())})
 
 
 @bp.post("/certificates/<no>/revoke")

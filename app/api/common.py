@@ -86,6 +86,7 @@ def api_auth(*roles: Role | str):
                 raise Forbidden("当前角色无权执行此操作")
             return view(*args, **kwargs)
 
+        wrapped.api_roles = tuple(sorted(r.value for r in allowed))  # read by app/api/openapi.py
         return wrapped
 
     return decorator

@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.faults import sqlite_path
+from app.results import signing
 
 bp = Blueprint("main", __name__)
 
@@ -14,6 +15,14 @@ bp = Blueprint("main", __name__)
 @login_required
 def index():
     return render_template("main/index.html")
+
+
+@bp.get("/.well-known/jwks.json")
+def jwks():
+    """The public keys that sign certificates (contract v1.2: Signed certificates), retired ones too."""
+    response = jsonify(signing.jwks())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @bp.get("/healthz")

@@ -39,6 +39,7 @@ from scoring.certificates import (
     platform_number,
 )
 
+from . import signing
 from .models import CenterCertificateSettings, Certificate, CertificateCounter, Result
 
 CERTIFICATE_TITLE = "职业技能等级证书"  # 证书名称 (人社鉴发〔2021〕1号)
@@ -248,6 +249,17 @@ def verification(certificate: Certificate, name: str | None = None) -> dict:
     if name is not None:
         body["name_matches"] = "".join(name.split()) == "".join(certificate.holder_name.split())
     return body
+
+
+def credential(certificate: Certificate, now: datetime) -> str:
+    """The compact JWS of the certificate's public fields (contract v1.2: Signed certificates), what its
+    QR code carries so that a phone checks a paper certificate offline; a later revocation is only
+    known online (``valid`` is the state when signed)."""
+    public = verification(certificate)
+    fields = ("number", "name", "standard", "occupation", "level", "level_title", "issued", "center", "valid")
+    payload = {key: public[key] for key in fields}
+    payload["iat"] = int(now.timestamp())
+    return signing.sign(payload)
 
 
 def can_manage(user: User, certificate: Certificate) -> bool:

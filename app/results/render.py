@@ -55,7 +55,9 @@ def facts(certificate: Certificate) -> list[tuple[str, str]]:
     ]
 
 
-def certificate_pdf(certificate: Certificate, verify_url: str, photo_path: str | None) -> bytes:
+def certificate_pdf(
+    certificate: Certificate, verify_url: str, photo_path: str | None, qr_text: str | None = None
+) -> bytes:
     """One A4 page: title, the holder's photo, the fields, the QR code and the revocation mark."""
     family = pdf_font()
     with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "sans-serif", "font.sans-serif": [family]}):
@@ -82,7 +84,7 @@ def certificate_pdf(certificate: Certificate, verify_url: str, photo_path: str |
             fig.text(0.38, y, value, fontsize=13)
             y -= 0.042
         qr_ax = fig.add_axes((0.7, 0.07, 0.18, 0.13))
-        qr_ax.imshow(qr_matrix(verify_url), cmap="gray", interpolation="nearest", vmin=0, vmax=1)
+        qr_ax.imshow(qr_matrix(qr_text or verify_url), cmap="gray", interpolation="nearest", vmin=0, vmax=1)
         qr_ax.set_axis_off()
         fig.text(0.79, 0.055, "扫码查验", ha="center", fontsize=9, color="#444")
         fig.text(0.12, 0.1, "查验地址：", fontsize=9, color="#444")

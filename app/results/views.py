@@ -35,6 +35,12 @@ def verify_url(number: str) -> str:
     return url_for("results.verify_number", no=number, _external=True)
 
 
+def qr_text(cert) -> str:
+    """What the certificate's QR code carries (contract v1.2): the verification URL and, in its fragment
+    (never sent to the server), the signed credential, so a phone can check it offline."""
+    return f"{verify_url(cert.number)}#jws={cert_ops.credential(cert, timeutil.utcnow())}"
+
+
 @bp.get("/")
 @roles_required(*ADMINS)
 def index():
@@ -150,7 +156,7 @@ def certificate(no: str):
         "results/certificate.html",
         c=cert,
         facts=facts(cert),
-        qr=certificate_qr(url),
+        qr=certificate_qr(qr_text(cert)),
         url=url,
         manage=cert_ops.can_manage(current_user, cert),
     )
@@ -164,7 +170,7 @@ def certificate_file(no: str):
         photo = photo_path(cert.photo)
     except NotFound:
         photo = None
-    content = certificate_pdf(cert, verify_url(cert.number), photo)
+    content = certificate_pdf(cert, verify_url(cert.number), photo, qr_text(cert))
     return send_file(io.BytesIO(content), mimetype="application/pdf", download_name=f"证书-{cert.number}.pdf")
 
 

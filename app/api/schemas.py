@@ -1,0 +1,460 @@
+"""The JSON request bodies of /api/v1, as pydantic models (api-contract: every section's bodies).
+
+``BODIES`` names, per endpoint, the model of its body; app/api/openapi.py turns each into the JSON
+Schema of the route's requestBody (``model_json_schema()``). The handlers still parse with their own
+parsers (app/http_input.py and each domain's); these models follow the same field names and types.
+Bodies the contract lets carry more fields are ``extra="allow"``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.rating.frameworks import Grade
+from app.surveys.schema import ImprovementIn, SurveyIn, TemplateIn
+
+Answer = str | list[str] | bool
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Reason(Body):
+    """A decision or an action with its written reason (approve/reject/revoke/incident…)."""
+
+    reason: str | None = None
+
+
+# ---------------------------------------------------------------- Auth
+
+
+class TokenRequest(Body):
+    username: str
+    password: str
+
+
+class PasswordChange(Body):
+    current_password: str
+    new_password: str
+    new_password2: str = Field(description="new_password again")
+
+
+class PasswordReset(Body):
+    username: str
+    code: str = Field(description="重置码 from the center admin")
+    password: str
+    password2: str = Field(description="password again")
+
+
+class Registration(Body):
+    username: str
+    name: str
+    contact: str = Field(description="mobile number or e-mail address")
+    password: str
+    password2: str = Field(description="password again")
+    center: str | int | None = Field(None, description="a center id, or empty")
+
+
+class StaffAccount(Body):
+    username: str
+    name: str
+    role: Literal["candidate", "grader", "proctor", "reviewer", "center_admin", "admin", "expert"]
+    contact: str | None = None
+    center: str | None = Field(None, description="the center (platform admin only)")
+
+
+# ---------------------------------------------------------------- Eligibility — 申报条件
+
+
+class Work(Body):
+    occupation: str
+    start: date
+    end: date | None = None
+
+
+class HeldCertificate(Body):
+    occupation: str
+    level: str
+    issued: date
+
+
+class Education(Body):
+    school: str | None = None
+    program: str
+    major: str | None = None
+    status: Literal["graduated", "final_year", "enrolled"] = "graduated"
+    graduated: date | None = None
+    assessed: bool = False
+    equivalent: bool = False  # v1.2 同等学力
+    probation_end: date | None = None  # v1.2 见习期
+
+
+class Title(Body):
+    rank: Literal["初级", "中级", "高级", "副高", "正高"]
+    matches_field: bool
+    obtained: date
+
+
+class TrainingRecord(Body):
+    level: str
+    hours: float
+    completion_certificate: bool = False
+    completed: date | None = None
+
+
+class Candidate(Body):
+    birth_date: date | None = None
+    work: list[Work] = []
+    certificates: list[HeldCertificate] = []
+    education: list[Education] = []
+    titles: list[Title] = []
+    training: list[TrainingRecord] = []
+
+
+class EligibilityRequest(Body):
+    standard: str
+    level: str
+    as_of: date | None = Field(None, description="默认：北京时间的今天")
+    candidate: Candidate = Candidate()
+
+
+class ApplicationRequest(Body):
+    standard: str
+    level: str
+    candidate: Candidate = Candidate()
+
+
+# ---------------------------------------------------------------- Banks and papers — 题库 / 组卷
+
+
+class BankItem(Body):
+    external_id: str
+    type: Literal["single", "multiple", "judge"]
+    stem: str
+    options: list[str] = []
+    answer: Answer
+    points: float
+    area: str
+    level: str
+    difficulty: float = Field(ge=0, le=1)
+    enemy_group: str | None = None
+
+
+class BankImport(Body):
+    items: list[BankItem]
+
+
+class Section(Body):
+    type: Literal["single", "multiple", "judge"]
+    count: int = Field(ge=0)
+    points: float | None = Field(None, description="points per item of this section")
+
+
+class DifficultyBand(Body):
+    min: float = Field(ge=0, le=1)
+    max: float = Field(ge=0, le=1)
+
+
+class PaperOptions(Body):
+    forms: int = Field(1, ge=1)
+    max_overlap: float = Field(0.2, ge=0, le=1)
+    seed: int | None = None
+    sections: list[Section] | None = None
+    difficulty: DifficultyBand | None = None
+
+
+class AssembleRequest(PaperOptions):
+    standard: str
+    level: str
+
+
+# ---------------------------------------------------------------- Sessions — 考试批次
+
+
+class SessionRequest(Body):
+    name: str
+    standard: str
+    level: str
+    theory_start: str = Field(description="ISO 8601 datetime with offset")
+    theory_minutes: int
+    practical_minutes: int | None = None
+    review_minutes: int | None = None
+    theory_mode: Literal["machine", "paper"] = "machine"
+
+
+class RoomRequest(Body):
+    name: str
+    capacity: int = Field(ge=1)
+    kind: Literal["theory", "practical"]
+    stations: int | None = None
+
+
+class StaffRequest(Body):
+    username: str
+    role: Literal["proctor", "grader", "reviewer"]
+    room: int | None = None
+    panel: str | None = None
+
+
+class CandidateRequest(Body):
+    username: str
+    room: int | None = None
+
+
+class StatusChange(Body):
+    status: str
+
+
+class Extension(Body):
+    minutes: int = Field(ge=1)
+    reason: str
+
+
+# ---------------------------------------------------------------- Machine exam — 机考
+
+
+class AnswerRequest(Body):
+    answer: Answer
+
+
+# ---------------------------------------------------------------- Practical / review — 操作技能考核 / 综合评审
+
+
+class SheetRequest(Body):
+    sections: dict[str, float] | None = Field(None, description="practical: {area: points}")
+    score: float | None = Field(None, ge=0, le=100, description="review: 0–100")
+
+
+class FinalizeRequest(Body):
+    note: str | None = None
+
+
+class PanelFinalize(Body):
+    panel: str | None = None
+    notes: dict[str, str] = {}
+    all: bool = False
+
+
+class MarkRequest(Body):
+    mark: str | None = None
+    reason: str | None = None
+
+
+class SplitRequest(Body):
+    parts: list[dict]
+
+
+class ScoringSettings(Body):
+    spread_threshold: float
+
+
+class ReviewDeadline(Body):
+    due: str
+
+
+class PaperScore(Body):
+    score: float = Field(ge=0, le=100)
+
+
+# ---------------------------------------------------------------- Training — 职业培训
+
+
+class Venue(Body):
+    name: str
+    type: str | None = None
+    stations: int | None = None
+
+
+class TrainingRequest(Body):
+    name: str
+    standard: str
+    level: str
+    kind: Literal["theory", "practical", "both"]
+    hours: float | None = None
+    start: date
+    end: date
+    trainers: list[str] = []
+    venue: Venue | None = None
+
+
+class Username(Body):
+    username: str
+
+
+class ClassRequest(Body):
+    date: date
+    start: str
+    end: str
+    hours: float
+    topic: str | None = None
+
+
+class Attendance(Body):
+    present: list[str]
+
+
+class QualificationCertificate(Body):
+    occupation: str
+    level: str
+    issued: date
+    no: str | None = None
+
+
+class Qualifications(Body):
+    certificates: list[QualificationCertificate] = []
+    titles: list[Title] = []
+
+
+# ---------------------------------------------------------------- Continuing education — 继续教育
+
+
+class CEForm(Body):
+    form: str
+    hours_rule: str | float | None = None
+
+
+class CERequirement(Body):
+    annual_hours: float = 90
+    minimum: dict[str, float] = {}
+    forms: list[CEForm] = []
+
+
+class CERecord(Body):
+    year: int
+    form: str
+    category: Literal["公需科目", "专业科目"]
+    title: str
+    date: date
+    hours: float
+    evidence: list[int] = []
+
+
+class CEApproval(Body):
+    hours: float | None = None
+
+
+# ---------------------------------------------------------------- Surveys — 满意度测评
+# POST /surveys, /surveys/templates and /surveys/<id>/improvements parse with app/surveys/schema.py's
+# own models (SurveyIn, TemplateIn, ImprovementIn): the document shows those very models.
+
+
+class SurveyResponse(Body):
+    answers: list = Field(description="one answer per question, in order")
+
+
+class SurveySettings(Body):
+    satisfied_levels: list[Literal["非常满意", "满意", "基本满意", "不满意", "非常不满意"]] = ["非常满意", "满意"]
+    target_rate: float = Field(0.9, ge=0, le=1)
+
+
+# ---------------------------------------------------------------- Organization rating — 社会组织等级评估
+
+
+class RoundRequest(Body):
+    framework: str
+    name: str
+    year: int
+    self_assessment_due: date
+    publicity_days: int | None = None
+    experts: list[str]
+    grades: list[Grade] | None = Field(None, description="default: the framework's grades")
+
+
+class Grades(Body):
+    grades: list[Grade]
+
+
+class ChecklistAnswer(Body):
+    level: Literal["达到", "部分达到", "未达到"]
+    measure: str = Field("", max_length=2000, description="整改措施, required unless 达到 (T/SSOF 0001-2024 7.2)")
+
+
+class Organization(Body):
+    center: str
+
+
+class SelfScore(Body):
+    score: float | None = None
+    note: str | None = None
+    inputs: dict = {}
+    evidence: list[int] = []
+
+
+class ExpertScore(Body):
+    score: float
+    comment: str | None = None
+
+
+class Appeal(Body):
+    reason: str
+    codes: list[str] = []
+
+
+class AppealDecision(Body):
+    decision: Literal["upheld", "changed"]
+    scores: dict[str, float] = {}
+
+
+# ---------------------------------------------------------------- endpoint → body model
+
+# Endpoints whose operation counts failures per account or client (app/auth/throttle.py): 429.
+THROTTLED = frozenset({"api.create_token", "api.register_account", "api.reset_password", "api.change_password"})
+
+BODIES: dict[str, type[BaseModel]] = {
+    "api.create_token": TokenRequest,
+    "api.change_password": PasswordChange,
+    "api.reset_password": PasswordReset,
+    "api.register_account": Registration,
+    "api.create_account": StaffAccount,
+    "api.check_eligibility": EligibilityRequest,
+    "api.create_application": ApplicationRequest,
+    "api.approve_application": Reason,
+    "api.reject_application": Reason,
+    "api.import_bank_items": BankImport,
+    "api.assemble_papers": AssembleRequest,
+    "api.create_session": SessionRequest,
+    "api.add_room": RoomRequest,
+    "api.add_staff": StaffRequest,
+    "api.add_candidate": CandidateRequest,
+    "api.assign_papers": PaperOptions,
+    "api.advance": StatusChange,
+    "api.grant_extension": Extension,
+    "api.record_incident": Reason,
+    "api.force_close": Reason,
+    "api.save_answer": AnswerRequest,
+    "api.save_sheet": SheetRequest,
+    "api.finalize": FinalizeRequest,
+    "api.finalize_panel": PanelFinalize,
+    "api.mark": MarkRequest,
+    "api.set_split": SplitRequest,
+    "api.scoring_settings": ScoringSettings,
+    "api.review_deadline": ReviewDeadline,
+    "api.enter_paper_score": PaperScore,
+    "api.revoke_certificate": Reason,
+    "api.create_training": TrainingRequest,
+    "api.add_trainee": Username,
+    "api.add_class": ClassRequest,
+    "api.save_attendance": Attendance,
+    "api.put_qualifications": Qualifications,
+    "api.put_ce_requirement": CERequirement,
+    "api.create_ce_record": CERecord,
+    "api.approve_ce_record": CEApproval,
+    "api.reject_ce_record": Reason,
+    "api.create_survey": SurveyIn,
+    "api.save_survey_template": TemplateIn,
+    "api.add_survey_improvement": ImprovementIn,
+    "api.respond_to_survey": SurveyResponse,
+    "api.save_survey_settings": SurveySettings,
+    "api.set_rating_grades": Grades,
+    "api.save_rating_checklist_answer": ChecklistAnswer,
+    "api.create_rating_round": RoundRequest,
+    "api.enroll_rating_organization": Organization,
+    "api.save_rating_self_score": SelfScore,
+    "api.save_rating_expert_score": ExpertScore,
+    "api.lodge_rating_appeal": Appeal,
+    "api.decide_rating_appeal": AppealDecision,
+}
