@@ -152,11 +152,13 @@ def mine():
 def certificate(no: str):
     cert = cert_ops.visible_certificate(no, current_user)
     url = verify_url(cert.number)
+    text = qr_text(cert)
     return render_template(
         "results/certificate.html",
         c=cert,
         facts=facts(cert),
-        qr=certificate_qr(qr_text(cert)),
+        qr=certificate_qr(text),
+        qr_text=text,
         url=url,
         manage=cert_ops.can_manage(current_user, cert),
     )

@@ -46,7 +46,9 @@ def test_publish_and_verify_in_the_browser(app, server, browser, flow):  # noqa:
     url = f"{server}/results/verify/{number}"
     assert url in page.inner_text("article.certificate")
     drawn = page.get_attribute(".cert-qr svg path", "d")
-    assert drawn == re.search(r' d="([^"]+)"', certificate_qr(url)).group(1)  # the QR code encodes exactly that page
+    carried = page.get_attribute(".cert-qr", "data-qr-text")  # the page's address and its signed credential
+    assert carried.startswith(f"{url}#jws=") and carried.count(".") >= 2
+    assert drawn == re.search(r' d="([^"]+)"', certificate_qr(carried)).group(1)  # the QR code encodes exactly that
 
     public = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 800})
     visitor = public.new_page()
