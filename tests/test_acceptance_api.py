@@ -1,4 +1,4 @@
-"""Acceptance of the public contract (../shared/api-contract.md), black-box: HTTP only.
+"""Acceptance of the public integration API (/api/v1, README), black-box: HTTP only.
 
 Endpoint by endpoint: paths, methods, field names and types, status codes, the error body,
 all-or-nothing (a failed request changes nothing — read back), and the security rules: role and

@@ -1,5 +1,5 @@
 """The public contract end to end, as another system would drive it: a fresh database made with
-the CLI, users made with the CLI, then only /api/v1 calls with bearer tokens (../shared/api-contract.md)."""
+the CLI, users made with the CLI, then only /api/v1 calls with bearer tokens (the integration API, README)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The /api/v1 blueprint (../shared/api-contract.md): one module per domain, all thin."""
+"""The /api/v1 blueprint (described by /api/v1/openapi.json and the README): one module per domain, all thin."""
 
 from flask import Blueprint
 

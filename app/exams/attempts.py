@@ -1,6 +1,6 @@
 """The machine exam on the server: start, save, submit, close and score an attempt.
 
-Design against the known failures of other systems (../shared/design.md):
+Design against the known failures of other systems:
 - Moodle MDL-43733 / WeBWorK #1208: closing an abandoned attempt reads what was saved and never
   writes an answer; scoring only reads ``attempt_answers``.
 - Sakai SAM-2909: a closed attempt is never reopened — starting again after the deadline is a
