@@ -215,12 +215,12 @@ def test_evidence_file_lives_exactly_as_long_as_its_committed_record(app, make_u
     with app.test_request_context():
         user = db.session.scalar(select(User).where(User.username == "stu"))
         folder = uploads.evidence_dir()
-        record = evidence_ops.store_evidence(user, "毕业证书", "a.pdf", BytesIO(PDF))
+        record = uploads.store_upload(user, "毕业证书", "a.pdf", BytesIO(PDF))
         path = os.path.join(folder, record.stored_name)
         assert open(path, "rb").read() == PDF  # on disk whole before the commit
         db.session.rollback()
         assert not os.path.exists(path)  # the rollback took it away with its row
-        record = evidence_ops.store_evidence(user, "毕业证书", "a.pdf", BytesIO(PDF))
+        record = uploads.store_upload(user, "毕业证书", "a.pdf", BytesIO(PDF))
         path = os.path.join(folder, record.stored_name)
         db.session.commit()
         assert os.path.exists(path)

@@ -7,20 +7,15 @@ from __future__ import annotations
 from flask import g, request
 
 from app.errors import Invalid
-from app.uploads import get_upload, send_upload, store_upload, uploads_of
+from app.uploads import describe, get_upload, send_upload, store_upload, uploads_of
 
 from . import bp
 from .common import api_auth
 
 
 def upload_json(file) -> dict:
-    return {
-        "id": file.id,
-        "label": file.label,
-        "name": file.original_name,
-        "content_type": file.content_type,
-        "size": file.size,
-    }
+    """The upload as a record that cites it describes it (``uploads.describe``), with its size."""
+    return {**describe([file])[0], "size": file.size}
 
 
 @bp.post("/uploads")

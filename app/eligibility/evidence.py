@@ -1,10 +1,9 @@
-"""A candidate's evidence files (证明材料) for 申报: their uploads (``app/uploads.py``), shown to the
+"""A candidate's evidence files (证明材料) for 申报 are their uploads (``app/uploads.py``: stored, listed
+and served there), shown to the
 owner, platform admins and the admins of a center that reviews one of the owner's applications
 citing the file; a file cited by a submitted application cannot be deleted."""
 
 from __future__ import annotations
-
-from typing import BinaryIO
 
 from sqlalchemy import select
 
@@ -13,18 +12,10 @@ from app.auth.models import Role, User
 from app.boundary import after_commit
 from app.errors import Conflict, NotFound
 from app.extensions import db
-from app.uploads import EvidenceFile, get_upload, path_of, register_viewer, remove_file, store_upload, uploads_of
+from app.uploads import EvidenceFile, path_of, register_viewer, remove_file
 
 from .models import Application
 from .operations import visible_applications
-
-
-def store_evidence(user: User, label: str, filename: str, stream: BinaryIO) -> EvidenceFile:
-    return store_upload(user, label, filename, stream)
-
-
-def list_evidence(user: User) -> list[EvidenceFile]:
-    return uploads_of(user)
 
 
 def _cited(file: EvidenceFile) -> bool:
@@ -39,12 +30,6 @@ def reviews_an_application_citing(user: User, file: EvidenceFile) -> bool:
         return False
     reviewable = db.session.scalars(visible_applications(user).where(Application.user_id == file.user_id))
     return any(item.get("id") == file.id for a in reviewable for item in a.evidence or [])
-
-
-def get_evidence(user: User, file_id: int) -> tuple[EvidenceFile, str]:
-    """(record, path on disk); 404 for anyone who may not see it."""
-    file = get_upload(user, file_id)
-    return file, path_of(file)
 
 
 def delete_evidence(user: User, file_id: int) -> None:

@@ -16,7 +16,7 @@ from app.errors import Conflict, DomainError, Invalid, NotFound
 from app.extensions import db
 from app.standards.choices import level_choices, split_target, target_value
 from app.standards.registry import all_standards
-from app.uploads import get_upload, send_upload
+from app.uploads import get_upload, send_upload, store_upload, uploads_of
 
 from . import evidence as evidence_ops
 from . import identity as identity_ops
@@ -91,7 +91,7 @@ def _render_profile(form: ProfileForm, status: int = 200, identity_form: Identit
             form=form,
             sections={key: heading for key, (heading, _row) in SECTIONS.items()},
             evidence_form=EvidenceForm(formdata=None),
-            evidence=evidence_ops.list_evidence(current_user),
+            evidence=uploads_of(current_user),
             occupations=ops.occupation_names(),
             identity=identity,
             identity_form=identity_form,
@@ -197,9 +197,7 @@ def upload_evidence():
                 flash(f"上传失败：{error}", "error")
         return redirect(url_for("eligibility.profile"))
     return page_action(
-        lambda: evidence_ops.store_evidence(
-            current_user, form.label.data, form.file.data.filename, form.file.data.stream
-        ),
+        lambda: store_upload(current_user, form.label.data, form.file.data.filename, form.file.data.stream),
         url_for("eligibility.profile"),
         lambda stored: f"已上传：{stored.label}",
         failure="上传失败：",

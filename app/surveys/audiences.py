@@ -22,9 +22,15 @@ from app.training.models import Trainee, Training
 from .models import AudienceKind
 
 
+def _record_id(value, noun: str) -> int:
+    """The id an audience names: a whole number (a list, a string or true is a 422 on ``audience``)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"调查对象：{noun}编号必须是整数", field="audience")
+    return value
+
+
 def invitees_of_session(admin: User, session_id) -> tuple[str, list[int]]:
-    if isinstance(session_id, bool) or not isinstance(session_id, int):
-        raise Invalid("调查对象：考试批次编号必须是整数", field="audience")
+    session_id = _record_id(session_id, "考试批次")
     session = get_for_center(ExamSession, session_id, admin, "考试批次不存在")
     users = db.session.scalars(
         select(Enrollment.user_id).where(Enrollment.session_id == session.id).order_by(Enrollment.id)
@@ -35,8 +41,7 @@ def invitees_of_session(admin: User, session_id) -> tuple[str, list[int]]:
 def invitees_of_training(admin: User, training_id) -> tuple[str, list[int]]:
     """The trainees of one of the center's trainings (培训班): its name and their user ids; 404 for
     another center's training or none."""
-    if isinstance(training_id, bool) or not isinstance(training_id, int):
-        raise Invalid("调查对象：培训班编号必须是整数", field="audience")
+    training_id = _record_id(training_id, "培训班")
     training = get_for_center(Training, training_id, admin, "培训班不存在")
     users = db.session.scalars(select(Trainee.user_id).where(Trainee.training_id == training.id).order_by(Trainee.id))
     return training.name, list(users)
