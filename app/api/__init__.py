@@ -31,6 +31,7 @@ from . import (  # noqa: E402,F401
     exams,
     papers,
     practical,
+    qti,
     rating,
     results,
     sessions,
