@@ -103,6 +103,12 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("banks.edit", "POST"): CENTER_A,
     ("banks.preview", "GET"): CENTER_A,
     ("banks.retire", "POST"): CENTER_A,
+    # ---- banks as QTI 2.1 packages (issue 26, 4.): like the bank's JSON and Excel routes
+    ("api.export_bank_qti", "GET"): MANAGERS,
+    ("api.import_bank_qti", "POST"): MANAGERS,
+    ("banks.export_qti", "GET"): MANAGERS,
+    ("banks.import_qti", "GET"): MANAGERS,
+    ("banks.import_qti", "POST"): MANAGERS,
     # ---- papers (组卷): center A's papers
     ("api.assemble_papers", "POST"): MANAGERS,
     ("api.get_paper", "GET"): CENTER_A,

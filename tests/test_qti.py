@@ -44,7 +44,7 @@ def bank_items() -> list[dict]:
     """A bank with every type, several levels and areas, enemy groups, sources, multi-line stems."""
     items = sample_items(per_cell=2, prefix="Q")
     items[0].update(enemy_group="G1", stem="第一行\n第二行  两个空格\n\n空行之后", source="1.9.1 四级 (2)")
-    items[1].update(enemy_group="G1", stem="含 <标记> & \"引号\" 的题干")
+    items[1].update(enemy_group="G1", stem='含 <标记> & "引号" 的题干')
     items[3]["difficulty"] = 0.123456789
     items.append(item(900, external_id="0042", options=["一", "二"], answer="A"))  # not an NCName
     return items
@@ -252,8 +252,12 @@ LAUGHS = b"""<?xml version="1.0"?>
     [
         (zip_of({"imsmanifest.xml": XXE}), "DOCTYPE"),
         (zip_of({"imsmanifest.xml": LAUGHS}), "DOCTYPE"),
-        (zip_of({"imsmanifest.xml": manifest(("r1", "i.xml")), "i.xml": XXE.replace(b"manifest", b"assessmentItem")}),
-         "DOCTYPE"),
+        (
+            zip_of(
+                {"imsmanifest.xml": manifest(("r1", "i.xml")), "i.xml": XXE.replace(b"manifest", b"assessmentItem")}
+            ),
+            "DOCTYPE",
+        ),
         (zip_of({"imsmanifest.xml": manifest(("r1", "../i.xml")), "i.xml": essay_item("x")}), "越出"),
         (zip_of({"imsmanifest.xml": manifest(("r1", "i.xml")), "../../evil.xml": "x", "i.xml": "x"}), "越出"),
         (zip_of({"imsmanifest.xml": manifest(("r1", "i.xml")), "big.bin": b"\0" * (65 * 1024 * 1024)}), "解压后超过"),
@@ -262,8 +266,18 @@ LAUGHS = b"""<?xml version="1.0"?>
         (b"PK not really a zip", "不是 zip"),
         (zip_of({"imsmanifest.xml": "<manifest"}), "不是合法的 XML"),
     ],
-    ids=["xxe", "billion-laughs", "xxe-in-item", "href-traversal", "entry-traversal", "zip-bomb", "missing-file",
-         "no-manifest", "not-a-zip", "bad-xml"],  # fmt: skip
+    ids=[
+        "xxe",
+        "billion-laughs",
+        "xxe-in-item",
+        "href-traversal",
+        "entry-traversal",
+        "zip-bomb",
+        "missing-file",
+        "no-manifest",
+        "not-a-zip",
+        "bad-xml",
+    ],  # fmt: skip
 )
 def test_unsafe_or_broken_packages_are_refused(client, admin, app, package, word):
     response = upload(client, admin, package, level="五级", area="职业道德", points="1")

@@ -22,7 +22,9 @@ def export_bank_qti(standard_id: str):
         standard_id, level=request.args.get("level") or None, area=request.args.get("area") or None, user=api_user()
     )
     name = quote(f"题库-{standard_id}-qti21.zip")
-    return Response(data, mimetype="application/zip", headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+    return Response(
+        data, mimetype="application/zip", headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"}
+    )
 
 
 @bp.post("/banks/<standard_id>/items.qti")

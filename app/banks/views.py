@@ -225,3 +225,6 @@ def _xlsx(data: bytes, filename: str) -> Response:
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
     )
+
+
+from . import qti_views  # noqa: E402,F401  (QTI package pages on this blueprint)
