@@ -15,7 +15,7 @@ from app import create_app
 from app.auth.operations import create_user
 from app.banks.models import Item
 from app.extensions import db
-from tests.conftest import PASSWORD, _config
+from tests.conftest import PASSWORD, _config, csrf_from
 from tests.qti_helpers import (
     QTIWORKS_PACKAGE,
     choice_item,
@@ -290,3 +290,36 @@ def test_unsafe_or_broken_packages_are_refused(client, admin, app, package, word
 def test_no_package_field_is_refused(client, admin):
     response = client.post(URL, data={}, headers=admin, content_type="multipart/form-data")
     assert response.status_code == 422 and response.get_json()["error"]["details"]["field"] == "package"
+
+
+def test_openapi_describes_the_qti_routes(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    route = paths["/banks/{standard_id}/items.qti"]
+    assert "application/zip" in route["get"]["responses"]["200"]["content"]
+    assert "multipart/form-data" in route["post"]["requestBody"]["content"]
+    assert "201" in route["post"]["responses"] and "422" in route["post"]["responses"]
+
+
+def test_bank_page_exports_and_imports_a_package(app, client, make_user, login, token_for):
+    make_user("boss", role="center_admin")
+    client.post(f"/api/v1/banks/{STD}/items", json={"items": [item(7)]}, headers=token_for("boss"))
+    browser = login("boss")
+    page = browser.get(f"/banks/?standard={STD}").get_data(True)
+    assert "导出 QTI" in page and "QTI 导入" in page
+    exported = browser.get(f"/banks/export.qti?standard={STD}&level=四级")
+    assert exported.status_code == 200 and exported.mimetype == "application/zip"
+    assert len([n for n in files_of(exported.data) if n.startswith("items/")]) == 1
+
+    form = browser.get(f"/banks/import-qti?standard={STD}").get_data(True)
+    package = zip_of({"imsmanifest.xml": manifest(("r1", "e.xml")), "e.xml": essay_item("essay-9")})
+    refused = browser.post("/banks/import-qti", data={"csrf_token": csrf_from(form), "standard": STD,
+                                                      "package": (io.BytesIO(package), "p.zip")})  # fmt: skip
+    assert refused.status_code == 422 and "essay-9" in refused.get_data(True)
+    good = zip_of({"imsmanifest.xml": manifest(("r1", "c.xml")), "c.xml": choice_item("c-1", ["甲", "乙"], ["C1"])})
+    response = browser.post("/banks/import-qti", data={"csrf_token": csrf_from(form), "standard": STD, "level": "五级",
+                                                       "area": "职业道德", "points": "1",
+                                                       "package": (io.BytesIO(good), "p.zip")})  # fmt: skip
+    assert response.status_code == 302
+    with app.app_context():
+        stored = db.session.scalar(select(Item).where(Item.external_id == "c-1"))
+        assert stored.answer == "B" and stored.center_id is not None  # the center's own item

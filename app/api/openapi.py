@@ -118,7 +118,9 @@ def _operation(rule, method: str, view, schemas: dict) -> dict:
     success = "204" if "204" in found else "201" if "201" in found else "200"
     responses: dict = {success: {"description": "No Content" if success == "204" else "OK"}}
     if success != "204":
-        responses[success]["content"] = {"application/json": {"schema": {}}}
+        zipped = 'mimetype="application/zip"' in source  # a download (QTI package), not JSON
+        body = {"application/zip": {"schema": {"type": "string", "format": "binary"}}} if zipped else None
+        responses[success]["content"] = body or {"application/json": {"schema": {}}}
     codes = set()
     if takes_json:
         codes |= {"400", "422"}
