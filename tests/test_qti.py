@@ -193,7 +193,8 @@ def test_a_package_written_by_another_tool_imports_its_choice_items(client, admi
     assert "表单字段" in missing.get_json()["error"]["message"]
     assert upload(client, admin, subset, points="1").get_json()["error"]["details"]["field"] == "level"
 
-    response = upload(client, admin, subset, level="四级", area="会员发展", points="2", difficulty="0.7")
+    body = {"package": (io.BytesIO(subset), "bank.zip"), "points": "2", "difficulty": "0.7"}
+    response = client.post(URL + "?level=四级&area=会员发展", data=body, headers=admin)  # defaults as query parameters
     assert response.status_code == 201, response.get_json()
     assert response.get_json() == {"imported": 7}
     items = {i["external_id"]: i for i in listing(client, admin)}

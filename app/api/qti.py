@@ -31,10 +31,11 @@ def export_bank_qti(standard_id: str):
 @api_auth(*ADMINS)
 def import_bank_qti(standard_id: str):
     """Import a QTI 2.1 content package (multipart field ``package``; defaults ``level``, ``area``,
-    ``points``, ``difficulty`` for items of other tools) → 201 {"imported": n}."""
+    ``points``, ``difficulty`` for items of other tools, as form fields or query parameters) → 201."""
     upload = request.files.get("package")
     if upload is None or not upload.filename:
         raise Invalid("请上传 QTI 包（multipart 字段 package）", field="package")
     data = upload.stream.read(MAX_PACKAGE_BYTES + 1)
-    imported = qti_import.import_package(standard_id, data, request.form.to_dict(), api_user())
+    defaults = {**request.args.to_dict(), **request.form.to_dict()}  # query parameters or form fields
+    imported = qti_import.import_package(standard_id, data, defaults, api_user())
     return jsonify({"imported": imported}), 201
