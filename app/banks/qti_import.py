@@ -190,10 +190,7 @@ def read_item(root, ours: dict | None) -> dict:
     item = dict(ours or {})
     item["stem"] = _stem(body, interaction, ours is not None)
     words = [t.lower() for t in texts]
-    is_judge = ours["type"] == "judge" if ours else (
-        cardinality == "single" and len(words) == 2 and words[0] in TRUE_WORDS | FALSE_WORDS
-        and words[1] in TRUE_WORDS | FALSE_WORDS and {words[0] in TRUE_WORDS, words[1] in TRUE_WORDS} == {True, False}
-    )  # fmt: skip
+    is_judge = ours["type"] == "judge" if ours else cardinality == "single" and _true_false(words)
     if is_judge:
         if len(correct) != 1 or len(words) != 2:
             raise Unrepresentable("判断题须恰有 正确、错误 两个选项和一个答案", field="answer")
@@ -205,6 +202,12 @@ def read_item(root, ours: dict | None) -> dict:
     item["options"] = texts
     item["answer"] = sorted(letters) if item["type"] == "multiple" else (letters[0] if len(letters) == 1 else letters)
     return item
+
+
+def _true_false(words: list[str]) -> bool:
+    """Two choices, one 正确 (true) and one 错误 (false), in either order: a judge item."""
+    known = all(w in TRUE_WORDS | FALSE_WORDS for w in words)
+    return len(words) == 2 and known and {w in TRUE_WORDS for w in words} == {True, False}
 
 
 def _defaults(form: dict) -> dict:
