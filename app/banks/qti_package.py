@@ -31,7 +31,7 @@ MANIFEST = "imsmanifest.xml"
 
 # Bounds against zip bombs and oversized documents (the upload itself is capped by MAX_CONTENT_LENGTH).
 MAX_PACKAGE_BYTES = 16 * 1024 * 1024
-MAX_ENTRIES = 5000
+MAX_ENTRIES = 20000  # one file per item (the largest seed bank has 3,322 items)
 MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
 MAX_XML_BYTES = 4 * 1024 * 1024
 
