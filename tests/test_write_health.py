@@ -13,15 +13,16 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from app import create_app
 from app.exams.models import Answer
 from app.extensions import db
 from app.faults import sqlite_path
 from app.write_health import classify
-from tests.conftest import USE_POSTGRES, _config
+from tests.conftest import TEST_DATABASE_URL, USE_POSTGRES, _config
 from tests.test_exam_api import start
 from tests.test_sessions_fixtures import exam_setup_fixture  # noqa: F401  (fixture)
 
@@ -169,6 +170,28 @@ def test_healthz_503_read_only_when_the_database_file_is_read_only(app, client):
     assert client.get("/healthz").status_code == 200
 
 
+@pytest.mark.skipif(not USE_POSTGRES, reason="a PostgreSQL setting")
+def test_healthz_503_read_only_when_postgresql_refuses_writes(app, client):
+    """A server that takes no writes (here: every new transaction read-only, as on a standby or a
+    database set read-only): reads answer, the write probe meets SQLSTATE 25006."""
+    app.config["HEALTH_WRITE_PROBE_SECONDS"] = 0
+    assert client.get("/healthz").status_code == 200
+    with app.app_context():
+        name = db.engine.url.database
+        db.session.execute(text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+        db.session.commit()
+        db.engine.dispose()  # new connections read the setting
+    try:
+        response = client.get("/healthz")
+        assert response.status_code == 503 and response.get_json() == {"status": "read_only"}
+    finally:
+        with psycopg.connect(TEST_DATABASE_URL, options="-c default_transaction_read_only=off", autocommit=True) as c:
+            c.execute(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
+        with app.app_context():
+            db.engine.dispose()
+    assert client.get("/healthz").status_code == 200
+
+
 def test_classify_names_the_drivers_errors():
     readonly = sqlite3.OperationalError("attempt to write a readonly database")
     full = sqlite3.OperationalError("database or disk is full")
@@ -182,8 +205,6 @@ def test_classify_names_the_drivers_errors():
 
 def _disk_full_error():
     if USE_POSTGRES:
-        import psycopg
-
         return psycopg.errors.DiskFull('could not extend file "base/1/2": No space left on device')
     error = sqlite3.OperationalError("database or disk is full")
     error.sqlite_errorcode = 13  # SQLITE_FULL
