@@ -31,7 +31,13 @@ def base_config(instance_path: str) -> dict:
         "LOGIN_ACCOUNT_GUARD": int(os.environ.get("LOGIN_ACCOUNT_GUARD", "20")),
         "LOGIN_WINDOW_MINUTES": int(os.environ.get("LOGIN_WINDOW_MINUTES", "15")),
         "LOGIN_BACKOFF_MAX_MINUTES": int(os.environ.get("LOGIN_BACKOFF_MAX_MINUTES", "15")),
-        "RATELIMIT_STORAGE_URI": "memory://",  # Flask-Limiter is not used for sign-in (no per-process counts)
+        # Flask-Limiter (the public verification lookups only; sign-in has app/auth/throttle.py): counts
+        # in the app's database by default, shared by every worker and process (app/verify_limits.py);
+        # redis://host:6379 where Redis is deployed. Never memory:// (one budget per worker).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "database://",
+        # Budgets per client address (app/verify_limits.py): every lookup, and a ?name= comparison on top.
+        "CERTIFICATE_VERIFY_LIMIT": os.environ.get("CERTIFICATE_VERIFY_LIMIT", "60 per minute"),
+        "CERTIFICATE_NAME_CHECK_LIMIT": os.environ.get("CERTIFICATE_NAME_CHECK_LIMIT", "10 per minute"),
         "RATELIMIT_HEADERS_ENABLED": False,
         # Responses an item needs in a session before its observed facility may be written back (issue 10).
         "DIFFICULTY_WRITEBACK_MIN_RESPONSES": int(os.environ.get("DIFFICULTY_WRITEBACK_MIN_RESPONSES", "30")),

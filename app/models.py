@@ -1,6 +1,8 @@
 """Every model module, imported once so that the metadata (and Alembic) sees every table."""
 
 from app import uploads as uploads_models  # noqa: F401
+from app import verify_limits as verify_limits_models  # noqa: F401
+from app import write_health as write_health_models  # noqa: F401
 from app.audit import models as audit_models  # noqa: F401
 from app.auth import models as auth_models  # noqa: F401
 from app.banks import models as banks_models  # noqa: F401

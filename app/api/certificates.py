@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from app import timeutil
+from app import timeutil, verify_limits
 from app.auth.roles import ADMINS
-from app.extensions import limiter
 from app.results import certificates as ops
 
 from . import bp
@@ -15,7 +14,8 @@ from .common import api_auth, api_user, json_body
 
 
 @bp.get("/certificates/<no>")
-@limiter.limit(ops.verify_limit)
+@verify_limits.verification
+@verify_limits.name_check
 def verify_certificate(no: str):
     """Validity, occupation, level, issue date, center and the masked name; ``?name=`` adds name_matches."""
     name = request.args.get("name")
@@ -23,7 +23,7 @@ def verify_certificate(no: str):
 
 
 @bp.get("/certificates/<no>/credential")
-@limiter.limit(ops.verify_limit)
+@verify_limits.verification
 def certificate_credential(no: str):
     """The certificate's public fields signed with the platform's Ed25519 key (compact JWS, EdDSA)."""
     return jsonify({"jws": ops.credential(ops.find(no), timeutil.utcnow())})

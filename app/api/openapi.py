@@ -135,7 +135,7 @@ def _operation(rule, method: str, view, schemas: dict) -> dict:
         codes.add("404")
     if method in WRITE_METHODS:
         codes |= {"409", "422"}
-    if "limiter.limit" in source or rule.endpoint in THROTTLED:
+    if "limiter.limit" in source or "verify_limits." in source or rule.endpoint in THROTTLED:
         codes.add("429")
     if "authenticate(" in source:  # a sign-in: bad credentials are a 401 even where no token is needed
         codes.add("401")

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from app import timeutil
+from app import timeutil, verify_limits
 from app.auth.models import Role
-from app.extensions import limiter
 from app.rating import checklist, panel, publicity, rounds, self_assessment
 from app.rating import serialize as out
 from app.rating.evidence_sources import facts_for
-from app.results.certificates import verify_limit
 
 from . import bp
 from .common import api_auth, api_user, json_body
@@ -156,7 +154,7 @@ def announce_rating_round(round_id: int):
 
 
 @bp.get("/rating/certificates/<rating_no>")
-@limiter.limit(verify_limit)
+@verify_limits.verification
 def verify_rating_certificate(rating_no: str):
     org = publicity.find_certificate(rating_no)
     return jsonify(publicity.certificate_facts(org, timeutil.utcnow()))

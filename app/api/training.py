@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from app import verify_limits
 from app.auth.roles import ADMINS
-from app.extensions import limiter
-from app.results.certificates import verify_limit
 from app.training import attendance, completion, qualifications
 from app.training import operations as ops
 from app.training.serialize import class_body, training_body
@@ -82,7 +81,7 @@ def complete_training(training_id: int):
 
 
 @bp.get("/training-certificates/<completion_no>")
-@limiter.limit(verify_limit)
+@verify_limits.verification
 def verify_completion(completion_no: str):
     """结业证书 verification (no auth): a number alone tells validity and the masked name."""
     return jsonify(completion.verification(completion.find(completion_no)))

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 
 from app.errors import DomainError
+
+
+def options(pairs) -> list[SelectChoice]:
+    """A SelectField's choices from (value, label) pairs: WTForms 3.3 deprecates tuples (gone in 3.4)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class RegisterForm(FlaskForm):

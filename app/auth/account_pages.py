@@ -24,6 +24,7 @@ from .account_forms import (
     RegisterForm,
     ResetPasswordForm,
     StaffForm,
+    options,
     show_errors,
 )
 from .decorators import roles_required
@@ -51,7 +52,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegisterForm()
-    form.center.choices = [("", "不选择机构")] + [(str(c.id), c.name) for c in registration.centers()]
+    form.center.choices = options([("", "不选择机构")] + [(str(c.id), c.name) for c in registration.centers()])
     errors, status, done = [], 200, None
     if form.validate_on_submit():
         try:
@@ -106,10 +107,10 @@ def _center_choices() -> list[tuple[str, str]]:
 def _staff_forms(staff_form=None, import_form=None):
     staff_form = staff_form or StaffForm(formdata=None, prefix="staff")
     import_form = import_form or ImportForm(formdata=None, prefix="import")
-    staff_form.role.choices = [(r.value, r.label) for r in staff_accounts.roles_for(current_user)]
+    staff_form.role.choices = options((r.value, r.label) for r in staff_accounts.roles_for(current_user))
     centers = _center_choices() if current_user.role == Role.admin else []
-    staff_form.center.choices = [("", "不属于机构（仅评估专家）")] + centers
-    import_form.center.choices = centers
+    staff_form.center.choices = options([("", "不属于机构（仅评估专家）")] + centers)
+    import_form.center.choices = options(centers)
     return staff_form, import_form
 
 

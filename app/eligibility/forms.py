@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, Form, FormField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from scoring.eligibility.profile import CERTIFICATE_LEVELS, PROGRAMS, SCHOOLS, STATUS_LABELS, TITLE_RANKS
@@ -23,15 +23,17 @@ class WorkRow(Form):
 
 class CertificateRow(Form):
     occupation = StringField("证书职业", validators=[Length(max=100)], render_kw={"list": "occupations"})
-    level = SelectField("等级", choices=list(CERTIFICATE_LEVELS))
+    level = SelectField("等级", choices=[SelectChoice(v) for v in CERTIFICATE_LEVELS])
     issued = StringField("发证日期", render_kw=DATE)
 
 
 class EducationRow(Form):
-    school = SelectField("学校类型", choices=[(s, s) for s in SCHOOLS] + [("", "不填（同等学力）")])
-    program = SelectField("层次", choices=list(PROGRAMS))
+    school = SelectField(
+        "学校类型", choices=[SelectChoice(s) for s in SCHOOLS] + [SelectChoice("", "不填（同等学力）")]
+    )
+    program = SelectField("层次", choices=[SelectChoice(v) for v in PROGRAMS])
     major = StringField("专业", validators=[Length(max=100)])
-    status = SelectField("状态", choices=list(STATUS_LABELS.items()))
+    status = SelectField("状态", choices=[SelectChoice(v, label) for v, label in STATUS_LABELS.items()])
     graduated = StringField("毕业日期", render_kw=DATE)
     assessed = BooleanField("经评估论证")
     # Contract v1.2: 同等学力 (专科 or 本科, counts where a clause says 含同等学力) and the 见习期.
@@ -40,13 +42,13 @@ class EducationRow(Form):
 
 
 class TitleRow(Form):
-    rank = SelectField("职称级别", choices=list(TITLE_RANKS))
+    rank = SelectField("职称级别", choices=[SelectChoice(v) for v in TITLE_RANKS])
     matches_field = BooleanField("符合专业对应关系")
     obtained = StringField("取得日期", render_kw=DATE)
 
 
 class TrainingRow(Form):
-    level = SelectField("培训等级", choices=list(CERTIFICATE_LEVELS))
+    level = SelectField("培训等级", choices=[SelectChoice(v) for v in CERTIFICATE_LEVELS])
     hours = StringField("标准学时", render_kw={"inputmode": "decimal"})
     completion_certificate = BooleanField("取得结业证书")
     completed = StringField("结业日期", render_kw=DATE)
@@ -78,7 +80,7 @@ class EvidenceForm(FlaskForm):
 class IdentityForm(FlaskForm):
     """证件 printed on certificates (人社鉴发〔2021〕1号); the number is checked by ``identity.check_id``."""
 
-    id_type = SelectField("证件类型", choices=[(t, t) for t in ID_TYPES])
+    id_type = SelectField("证件类型", choices=[SelectChoice(t) for t in ID_TYPES])
     id_number = StringField("证件号码", validators=[Length(max=40)], render_kw={"autocomplete": "off"})
 
 

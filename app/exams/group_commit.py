@@ -39,6 +39,7 @@ from typing import Any
 from flask import current_app, has_request_context
 from sqlalchemy.engine import Connection, Engine
 
+from app import db_identity
 from app.boundary import has_written
 from app.errors import DomainError
 from app.extensions import db
@@ -132,6 +133,7 @@ class Batcher:
                 except DomainError as exc:  # refused before writing: answered, the batch goes on
                     outcomes.append((job, None, exc))
             connection.commit()
+            db_identity.check(connection)  # the file committed to is still the one at the path (issue 28 item 4)
         self.transactions += 1
         for job, result, error in outcomes:  # acknowledged only now, after the commit
             job.result, job.error, job.done = result, error, True

@@ -11,13 +11,11 @@ import io
 from flask import Blueprint, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from app import timeutil
+from app import timeutil, verify_limits
 from app.auth.decorators import roles_required
 from app.auth.models import Role
 from app.boundary import page_action
-from app.extensions import limiter
 from app.qrcodes import certificate_qr
-from app.results.certificates import verify_limit
 from app.uploads import store_upload, uploads_of
 
 from . import checklist, panel, publicity, report, rounds, self_assessment
@@ -289,7 +287,7 @@ def checklist_save(framework_id: str, code: str):
 
 
 @bp.get("/certificates/<rating_no>")
-@limiter.limit(verify_limit)
+@verify_limits.verification
 def certificate(rating_no: str):
     """Public (no sign-in): the rating certificate's facts and a QR code of this page's address."""
     org = publicity.find_certificate(rating_no)

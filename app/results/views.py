@@ -10,13 +10,13 @@ import io
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from app import assessment, timeutil
+from app import assessment, timeutil, verify_limits
 from app.auth.decorators import roles_required
 from app.auth.roles import ADMINS
 from app.boundary import page_action
 from app.eligibility.identity import photo_path
 from app.errors import Invalid, NotFound
-from app.extensions import db, limiter
+from app.extensions import db
 from app.qrcodes import certificate_qr
 from app.sessions import staffing_exceptions
 from app.sessions.models import SessionStatus
@@ -201,7 +201,6 @@ def revoke(no: str):
 
 
 @bp.get("/verify")
-@limiter.limit(cert_ops.verify_limit)
 def verify():
     number = (request.args.get("no") or "").strip()
     if number:
@@ -210,7 +209,8 @@ def verify():
 
 
 @bp.get("/verify/<no>")
-@limiter.limit(cert_ops.verify_limit)
+@verify_limits.verification
+@verify_limits.name_check
 def verify_number(no: str):
     name = (request.args.get("name") or "").strip() or None
     try:

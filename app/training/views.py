@@ -8,15 +8,13 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app import timeutil
+from app import timeutil, verify_limits
 from app.auth.decorators import roles_required
 from app.auth.models import STAFF_ROLES
 from app.auth.roles import ADMINS
 from app.boundary import page_action
 from app.errors import NotFound
-from app.extensions import limiter
 from app.qrcodes import certificate_qr
-from app.results.certificates import verify_limit
 from app.standards.registry import all_standards
 
 from . import attendance, completion, qualifications
@@ -204,7 +202,7 @@ def certificate(completion_no: str):
 
 
 @bp.get("/verify/<completion_no>")
-@limiter.limit(verify_limit)
+@verify_limits.verification
 def verify(completion_no: str):
     try:
         body = completion.verification(completion.find(completion_no))
