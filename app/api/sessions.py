@@ -28,6 +28,9 @@ def session_json(session: ExamSession, *, full: bool = False) -> dict:
         "theory_start": timeutil.iso(session.theory_start),
         "theory_end": timeutil.iso(session.theory_end),
         "center": session.center.name,
+        # v1.3 additions (optional): when and where the 操作技能考核 is held, as on the 准考证
+        "practical_start": timeutil.iso(session.practical_start) if session.practical_start else None,
+        "practical_place": session.practical_place,
     }
     for component in assessment.session_kinds():
         body[component.minutes_key] = session.minutes_for(component.key)
@@ -108,7 +111,11 @@ def add_staff(session_id: int):
 @api_auth(*ADMINS)
 def add_candidate(session_id: int):
     data = json_body()
-    enrollment = enrolment.enroll(_session(session_id), data.get("username"), data.get("room"))
+    # ``capacity_reason`` (optional): a full room takes one more only with the center's written reason
+    # (409 room_full otherwise, issue 28)
+    enrollment = enrolment.enroll(
+        _session(session_id), data.get("username"), data.get("room"), capacity_reason=data.get("capacity_reason")
+    )
     return jsonify(candidate_json(enrollment)), 201
 
 
