@@ -12,6 +12,7 @@ from app import assessment, timeutil
 from app.auth.decorators import roles_required
 from app.auth.roles import PROCTORS, is_admin
 from app.boundary import fail, page_action
+from app.eligibility.identity import identity_of
 from app.errors import DomainError, Invalid, NotFound
 from app.extensions import db
 from app.qrcodes import ticket_qr
@@ -75,8 +76,15 @@ def ticket(session_id: int):
     enrollment = _own_enrollment(session_id)
 
     session = enrollment.session
+    identity = identity_of(current_user)  # the candidate's own ticket: 证件号码 in full (issue 27 item 10)
     return render_template(
-        "exams/ticket.html", e=enrollment, s=session, standard=get_standard(session.standard_id), qr=ticket_qr
+        "exams/ticket.html",
+        e=enrollment,
+        s=session,
+        standard=get_standard(session.standard_id),
+        qr=ticket_qr,
+        identity=identity,
+        photo_url=url_for("eligibility.my_photo") if identity.photo else None,
     )
 
 

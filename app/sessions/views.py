@@ -3,16 +3,18 @@ forms, lifecycle and printable admission tickets (准考证). Same operations as
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
 from app.auth.roles import ADMINS
 from app.boundary import fail as _fail
-from app.errors import DomainError
+from app.eligibility.identity import identity_of, photo_path
+from app.errors import DomainError, NotFound
 from app.qrcodes import ticket_qr
 from app.standards.choices import grouped_level_choices
+from scoring.certificates import mask_id
 
 from . import enrolment, lifecycle, planning, readiness_report, staffing, staffing_exceptions
 from .forms import CHINA, RoomForm, SessionForm, form_data, paper_standards, whole
@@ -298,11 +300,34 @@ def advance(session_id: int):
 @bp.get("/<int:session_id>/tickets")
 @roles_required(*ADMINS)
 def tickets(session_id: int):
+    """The center's printed 准考证 with each candidate's photo and 证件号码 (issue 27 item 10), the
+    number masked: these sheets are handed out and read at the door (the candidate's own page shows it)."""
     exam_session = planning.get_session(session_id, current_user)
-
+    cards = []
+    for enrollment in exam_session.enrollments:
+        identity = identity_of(enrollment.user)
+        photo = url_for("sessions.candidate_photo", session_id=session_id, enrollment_id=enrollment.id)
+        cards.append((enrollment, identity, mask_id(identity.id_number), photo if identity.photo else None))
     return render_template(
-        "sessions/tickets.html", exam_session=exam_session, qr=ticket_qr, standard=planning.standard_of(exam_session)
+        "sessions/tickets.html",
+        exam_session=exam_session,
+        qr=ticket_qr,
+        standard=planning.standard_of(exam_session),
+        cards=cards,
     )
+
+
+@bp.get("/<int:session_id>/candidates/<int:enrollment_id>/photo")
+@roles_required(*ADMINS)
+def candidate_photo(session_id: int, enrollment_id: int):
+    """An enrolled candidate's photo for the printed 准考证 (the session's own center only: 404 else)."""
+    exam_session = planning.get_session(session_id, current_user)
+    enrollment = next((e for e in exam_session.enrollments if e.id == enrollment_id), None)
+    if enrollment is None:
+        raise NotFound("考生不在本批次")
+    response = send_file(photo_path(identity_of(enrollment.user).photo), mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/<int:session_id>/rooms/<int:room_id>/edit", methods=["GET", "POST"])
