@@ -14,7 +14,9 @@ from app.auth.roles import PROCTORS, is_admin
 from app.boundary import fail, page_action
 from app.eligibility.identity import identity_of
 from app.errors import DomainError, Invalid, NotFound
+from app.banks.models import TYPE_LABELS
 from app.extensions import db
+from app.papers.models import Paper
 from app.qrcodes import ticket_qr
 from app.sessions.lifecycle import sync_clock
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
@@ -102,7 +104,38 @@ def take(session_id: int):
         return render_template(
             "exams/finished.html", s=session, e=enrollment, attempt=attempt, occupation=_occupation(session)
         )
+    if attempt is None and now < session.theory_start:
+        # Before the start (issue 27 item 6): the start time, a countdown, the rules; the page opens the
+        # exam by itself at the start (static/js/countdown.js reloads; the start itself is still refused
+        # by the server before theory_start).
+        refusal = attempts.entry_refusal(enrollment, session, None, attempts.deadline_of(session, enrollment.id), now)
+        if refusal is not None and refusal.code in WAITING:
+            return _waiting(enrollment, session, now)
     return render_template("exams/take.html", s=session, e=enrollment, occupation=_occupation(session))
+
+
+# The refusals that only mean "not yet": the waiting page shows them with the countdown.
+WAITING = {"not_open", "papers_not_assigned"}
+
+
+def _waiting(enrollment: Enrollment, session: ExamSession, now):
+    standard = get_standard(session.standard_id)
+    paper = db.session.get(Paper, enrollment.paper_id) if enrollment.paper_id else None
+    return render_template(
+        "exams/waiting.html",
+        s=session,
+        e=enrollment,
+        occupation=_occupation(session),
+        standard=standard,
+        sections=[
+            {"label": TYPE_LABELS.get(sec["type"], sec["type"]), "count": sec.get("count"), "points": sec.get("points")}
+            for sec in (paper.sections if paper else [])
+        ],
+        total_points=paper.total_points if paper else None,
+        start_iso=timeutil.iso(session.theory_start),
+        now_iso=timeutil.iso(now),
+        seconds=int((session.theory_start - now).total_seconds()),
+    )
 
 
 @bp.get("/proctor")
