@@ -9,9 +9,8 @@ import html
 import re
 from datetime import timedelta
 
-from sqlalchemy import func, select
-
 import pytest
+from sqlalchemy import func, select
 
 from app import timeutil
 from app.auth.models import User
@@ -181,7 +180,10 @@ def test_only_a_draft_session_is_deleted(app, client, make_user, token_for, monk
     client.post(f"/api/v1/sessions/{sid}/candidates", json={"username": "stu1", "room": p["room"]}, headers=p["admin"])
     browser = login("admin1")
     detail = page_text(browser.get(f"/sessions/{sid}"))
-    assert "删除草稿批次「2026年第一批社团会员管理员四级」：其 1 个考场、0 项考务人员安排和 1 名考生的报名将一并删除" in detail
+    assert (
+        "删除草稿批次「2026年第一批社团会员管理员四级」：其 1 个考场、0 项考务人员安排和 1 名考生的报名将一并删除"
+        in detail
+    )
     token = csrf_from(detail)
     # a scheduled one (papers assigned) keeps its delete refused
     with app.app_context():
@@ -288,7 +290,9 @@ def test_a_second_level_session_needs_its_review_minutes(app, client, make_user,
     page = browser.post("/sessions/new", data={"csrf_token": token, "name": "二级批次", "target": f"{STANDARD}|二级",
                                                "theory_start": start, "theory_minutes": "120",
                                                "practical_minutes": "120"})  # fmt: skip
-    assert page.status_code == 422 and "请填写综合评审时长（分钟）：二级设有综合评审（1.9.2）" in flashes(page_text(page))
+    assert page.status_code == 422 and "请填写综合评审时长（分钟）：二级设有综合评审（1.9.2）" in flashes(
+        page_text(page)
+    )
     with app.app_context():
         assert db.session.scalar(select(func.count(ExamSession.id))) == 2
 
@@ -303,7 +307,9 @@ def test_a_past_submission_deadline_is_refused(app, client, make_user, token_for
     past = client.put(url, json={"due": (timeutil.utcnow() - timedelta(minutes=1)).isoformat()}, headers=admin)
     assert past.status_code == 422
     error = past.get_json()["error"]
-    assert error["details"]["field"] == "due" and "材料提交截止时间" in error["message"] and "已经过去" in error["message"]
+    assert (
+        error["details"]["field"] == "due" and "材料提交截止时间" in error["message"] and "已经过去" in error["message"]
+    )
     ahead = client.put(url, json={"due": (timeutil.utcnow() + timedelta(days=1)).isoformat()}, headers=admin)
     assert ahead.status_code == 200
 

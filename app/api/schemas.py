@@ -209,7 +209,9 @@ class StaffRequest(Body):
 class CandidateRequest(Body):
     username: str
     room: int | None = None
-    capacity_reason: str | None = Field(None, description="超员理由: needed only to seat one beyond the room's capacity")
+    capacity_reason: str | None = Field(
+        None, description="超员理由: needed only to seat one beyond the room's capacity"
+    )
 
 
 class StatusChange(Body):

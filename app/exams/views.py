@@ -11,10 +11,10 @@ from sqlalchemy import select
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
 from app.auth.roles import PROCTORS, is_admin
+from app.banks.models import TYPE_LABELS
 from app.boundary import fail, page_action
 from app.eligibility.identity import identity_of
 from app.errors import DomainError, Invalid, NotFound
-from app.banks.models import TYPE_LABELS
 from app.extensions import db
 from app.papers.models import Paper
 from app.qrcodes import ticket_qr

@@ -247,7 +247,9 @@ def enrollment_of(exam_session: ExamSession, user: User) -> Enrollment | None:
 # ---------------------------------------------------------------- papers
 
 
-def assign_papers(exam_session: ExamSession, data: dict, user: User, *, reason_required: bool = False) -> list[SessionPaper]:
+def assign_papers(
+    exam_session: ExamSession, data: dict, user: User, *, reason_required: bool = False
+) -> list[SessionPaper]:
     """Assemble the forms and give every enrolled candidate one; neighbours sit different forms.
 
     A session whose papers are assigned is scheduled (api-contract: Sessions). Assembling again replaces

@@ -145,7 +145,7 @@ def _durations(standard: Standard, level: str, data: dict) -> dict[str, int | No
 
 
 def _missing_duration(standard: Standard, level: str, component) -> str:
-    """"请填写综合评审时长（分钟）：二级设有综合评审（1.9.2），时长不少于 30 分钟（1.9.4）"."""
+    """ "请填写综合评审时长（分钟）：二级设有综合评审（1.9.2），时长不少于 30 分钟（1.9.4）"."""
     message = f"请填写{label(component.minutes_key)}"
     if component.key == "theory":
         return message
@@ -319,9 +319,7 @@ def update_room(exam_session: ExamSession, room: Room, data: dict, now: datetime
         raise Invalid(f"考场名称「{name}」已存在", field="name")
     seated, staff = _room_occupants(room)
     if kind != room.kind and (seated or staff):
-        raise Invalid(
-            f"考场「{room.name}」已安排 {seated} 名考生、{staff} 名考务人员，不能改变考场类型", field="kind"
-        )
+        raise Invalid(f"考场「{room.name}」已安排 {seated} 名考生、{staff} 名考务人员，不能改变考场类型", field="kind")
     if capacity < seated:
         raise Invalid(f"考场「{room.name}」已安排 {seated} 名考生，容量不能小于 {seated}", field="capacity")
     room.name, room.kind, room.capacity, room.stations, room.room_type = name, kind, capacity, stations, room_type
