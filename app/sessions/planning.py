@@ -145,7 +145,7 @@ def _durations(standard: Standard, level: str, data: dict) -> dict[str, int | No
 
 
 def _missing_duration(standard: Standard, level: str, component) -> str:
-    """ "请填写综合评审时长（分钟）：二级设有综合评审（1.9.2），时长不少于 30 分钟（1.9.4）"."""
+    """The refusal of a missing duration, e.g. 请填写综合评审时长（分钟）：二级设有综合评审（1.9.2），…（1.9.4）."""
     message = f"请填写{label(component.minutes_key)}"
     if component.key == "theory":
         return message

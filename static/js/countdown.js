@@ -9,9 +9,11 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
+  // "2 天 03:04:05" a day or more ahead, else "3:04:05" (as the server writes it first)
   function text(seconds) {
-    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
-    return (h > 0 ? h + ":" + pad(m) : "0:" + pad(m)) + ":" + pad(s);
+    var d = Math.floor(seconds / 86400), h = Math.floor((seconds % 86400) / 3600);
+    var m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    return (d > 0 ? d + " 天 " + pad(h) : String(h)) + ":" + pad(m) + ":" + pad(s);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
