@@ -384,6 +384,9 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("sessions.delete_room", "POST"): CENTER_A,
     ("sessions.delete_session", "POST"): CENTER_A,
     ("sessions.candidate_photo", "GET"): CENTER_A,
+    ("api.update_room", "PUT"): CENTER_A,
+    ("api.delete_room", "DELETE"): CENTER_A,
+    ("api.delete_session", "DELETE"): CENTER_A,
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not

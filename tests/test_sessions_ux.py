@@ -297,7 +297,7 @@ def test_a_second_level_session_needs_its_review_minutes(app, client, make_user,
         assert db.session.scalar(select(func.count(ExamSession.id))) == 2
 
 
-def test_a_past_submission_deadline_is_refused(app, client, make_user, token_for):
+def test_a_past_submission_deadline_is_refused(app, client, make_user, token_for, login):
     make_user("admin1", "center_admin")
     admin = token_for("admin1")
     body = session_body(start=timeutil.utcnow() + timedelta(days=2), level="二级", theory_minutes=120,
@@ -312,6 +312,16 @@ def test_a_past_submission_deadline_is_refused(app, client, make_user, token_for
     )
     ahead = client.put(url, json={"due": (timeutil.utcnow() + timedelta(days=1)).isoformat()}, headers=admin)
     assert ahead.status_code == 200
+    # the page (datetime-local, Beijing time) says the same and keeps the deadline that was set
+    browser = login("admin1")
+    manage = browser.get(f"/practical/{sid}/review/manage").get_data(True)
+    yesterday = (timeutil.utcnow() - timedelta(days=1)).astimezone(timeutil.CHINA).strftime("%Y-%m-%dT%H:%M")
+    page = browser.post(f"/practical/{sid}/review/deadline", data={"csrf_token": csrf_from(manage), "due": yesterday},
+                        follow_redirects=True)  # fmt: skip
+    assert "材料提交截止时间" in flashes(page_text(page)) and "已经过去" in flashes(page_text(page))
+    with app.app_context():
+        row = db.session.get(ExamSession, sid).component_row("review")
+        assert row.submissions_due > timeutil.utcnow()
 
 
 def test_a_proctor_needs_a_theory_room_on_the_page(app, client, make_user, token_for, monkeypatch, login):
@@ -362,3 +372,21 @@ def test_an_unknown_username_is_told_in_words(app, client, make_user, token_for,
     make_user("mine", center="测试评价中心")
     r = browser.post(f"/sessions/{sid}/candidates", data={"csrf_token": token, "username": "mine", "room": ""})
     assert "考生 mine 没有经本机构审核通过的「社团会员管理员」四级申报" in flashes(page_text(r))
+
+
+def test_the_api_corrects_and_deletes_rooms_and_a_draft_session(app, client, make_user, token_for, monkeypatch):
+    p = plan(app, client, make_user, token_for, monkeypatch, capacity=2, candidates=1)
+    sid, room, admin = p["sid"], p["room"], p["admin"]
+    url = f"/api/v1/sessions/{sid}/rooms/{room}"
+    client.post(f"/api/v1/sessions/{sid}/candidates", json={"username": "stu1", "room": room}, headers=admin)
+    small = client.put(url, json={"name": "A101", "capacity": 0, "kind": "theory"}, headers=admin)
+    assert small.status_code == 422 and small.get_json()["error"]["details"]["field"] == "capacity"
+    fixed = client.put(url, json={"name": "A103", "capacity": 3, "kind": "theory"}, headers=admin)
+    assert fixed.status_code == 200 and fixed.get_json()["name"] == "A103" and fixed.get_json()["capacity"] == 3
+    busy = client.delete(url, headers=admin)
+    assert busy.status_code == 409 and busy.get_json()["error"]["code"] == "room_in_use"
+    assert client.delete(f"/api/v1/sessions/{sid}/rooms/99999", headers=admin).status_code == 404
+    make_user("rival", "center_admin", center="别的中心")
+    assert client.delete(f"/api/v1/sessions/{sid}", headers=token_for("rival")).status_code == 404
+    assert client.delete(f"/api/v1/sessions/{sid}", headers=admin).status_code == 204
+    assert client.get(f"/api/v1/sessions/{sid}", headers=admin).status_code == 404

@@ -197,6 +197,7 @@ class RoomRequest(Body):
     capacity: int = Field(ge=1)
     kind: Literal["theory", "practical"]
     stations: int | None = None
+    room_type: Literal["classroom", "computer_lab"] | None = None
 
 
 class StaffRequest(Body):
@@ -427,6 +428,7 @@ BODIES: dict[str, type[BaseModel]] = {
     "api.assemble_papers": AssembleRequest,
     "api.create_session": SessionRequest,
     "api.add_room": RoomRequest,
+    "api.update_room": RoomRequest,
     "api.add_staff": StaffRequest,
     "api.add_candidate": CandidateRequest,
     "api.assign_papers": SessionPapersRequest,

@@ -100,6 +100,32 @@ def add_room(session_id: int):
     return jsonify(room_json(room)), 201
 
 
+@bp.put("/sessions/<int:session_id>/rooms/<int:room_id>")
+@api_auth(*ADMINS)
+def update_room(session_id: int, room_id: int):
+    """Correct a room (v1.3 addition): the body of POST …/rooms; 422 for a capacity below those seated."""
+    session = _session(session_id)
+    room = planning.update_room(session, planning.get_room(session, room_id), json_body())
+    return jsonify(room_json(room))
+
+
+@bp.delete("/sessions/<int:session_id>/rooms/<int:room_id>")
+@api_auth(*ADMINS)
+def delete_room(session_id: int, room_id: int):
+    """Delete an empty room (v1.3 addition): 409 room_in_use while candidates or staff are in it."""
+    session = _session(session_id)
+    planning.delete_room(session, planning.get_room(session, room_id))
+    return "", 204
+
+
+@bp.delete("/sessions/<int:session_id>")
+@api_auth(*ADMINS)
+def delete_session(session_id: int):
+    """Delete a draft session (v1.3 addition, audit-logged): 409 once it is scheduled."""
+    planning.delete_session(_session(session_id))
+    return "", 204
+
+
 @bp.post("/sessions/<int:session_id>/staff")
 @api_auth(*ADMINS)
 def add_staff(session_id: int):
