@@ -267,3 +267,12 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_id(number: str) -> str:
+    """证件号码 masked: the first 3 and last 4 characters kept (110***********1234); the talent registry
+    and the admission tickets a center prints (read by proctors at the door) show it so."""
+    number = number or ""
+    if len(number) <= 7:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]

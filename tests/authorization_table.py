@@ -383,6 +383,16 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("api.api_docs", "GET"): PUBLIC,
     ("api.certificate_credential", "GET"): PUBLIC,
     ("main.jwks", "GET"): PUBLIC,
+    # ---- sessions (issue 27 items 6 and 10): rooms corrected or deleted, a draft session deleted,
+    # the candidate's photo on the printed 准考证 — the session's own center only
+    ("sessions.edit_room", "GET"): CENTER_A,
+    ("sessions.edit_room", "POST"): CENTER_A,
+    ("sessions.delete_room", "POST"): CENTER_A,
+    ("sessions.delete_session", "POST"): CENTER_A,
+    ("sessions.candidate_photo", "GET"): CENTER_A,
+    ("api.update_room", "PUT"): CENTER_A,
+    ("api.delete_room", "DELETE"): CENTER_A,
+    ("api.delete_session", "DELETE"): CENTER_A,
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not

@@ -167,6 +167,10 @@ class PaperOptions(Body):
     difficulty: DifficultyBand | None = None
 
 
+class SessionPapersRequest(PaperOptions):
+    reason: str | None = Field(None, description="重新组卷的理由 (optional; kept in the audit log)")
+
+
 class AssembleRequest(PaperOptions):
     standard: str
     level: str
@@ -184,6 +188,8 @@ class SessionRequest(Body):
     practical_minutes: int | None = None
     review_minutes: int | None = None
     theory_mode: Literal["machine", "paper"] = "machine"
+    practical_start: str | None = Field(None, description="操作技能考核开始时间, ISO 8601 with offset (optional)")
+    practical_place: str | None = Field(None, description="操作技能考核地点 (optional)")
 
 
 class RoomRequest(Body):
@@ -191,6 +197,7 @@ class RoomRequest(Body):
     capacity: int = Field(ge=1)
     kind: Literal["theory", "practical"]
     stations: int | None = None
+    room_type: Literal["classroom", "computer_lab"] | None = None
 
 
 class StaffRequest(Body):
@@ -203,6 +210,9 @@ class StaffRequest(Body):
 class CandidateRequest(Body):
     username: str
     room: int | None = None
+    capacity_reason: str | None = Field(
+        None, description="超员理由: needed only to seat one beyond the room's capacity"
+    )
 
 
 class StatusChange(Body):
@@ -418,9 +428,10 @@ BODIES: dict[str, type[BaseModel]] = {
     "api.assemble_papers": AssembleRequest,
     "api.create_session": SessionRequest,
     "api.add_room": RoomRequest,
+    "api.update_room": RoomRequest,
     "api.add_staff": StaffRequest,
     "api.add_candidate": CandidateRequest,
-    "api.assign_papers": PaperOptions,
+    "api.assign_papers": SessionPapersRequest,
     "api.advance": StatusChange,
     "api.grant_extension": Extension,
     "api.record_incident": Reason,

@@ -28,6 +28,9 @@ def session_json(session: ExamSession, *, full: bool = False) -> dict:
         "theory_start": timeutil.iso(session.theory_start),
         "theory_end": timeutil.iso(session.theory_end),
         "center": session.center.name,
+        # v1.3 additions (optional): when and where the 操作技能考核 is held, as on the 准考证
+        "practical_start": timeutil.iso(session.practical_start) if session.practical_start else None,
+        "practical_place": session.practical_place,
     }
     for component in assessment.session_kinds():
         body[component.minutes_key] = session.minutes_for(component.key)
@@ -97,6 +100,32 @@ def add_room(session_id: int):
     return jsonify(room_json(room)), 201
 
 
+@bp.put("/sessions/<int:session_id>/rooms/<int:room_id>")
+@api_auth(*ADMINS)
+def update_room(session_id: int, room_id: int):
+    """Correct a room (v1.3 addition): the body of POST …/rooms; 422 for a capacity below those seated."""
+    session = _session(session_id)
+    room = planning.update_room(session, planning.get_room(session, room_id), json_body())
+    return jsonify(room_json(room))
+
+
+@bp.delete("/sessions/<int:session_id>/rooms/<int:room_id>")
+@api_auth(*ADMINS)
+def delete_room(session_id: int, room_id: int):
+    """Delete an empty room (v1.3 addition): 409 room_in_use while candidates or staff are in it."""
+    session = _session(session_id)
+    planning.delete_room(session, planning.get_room(session, room_id))
+    return "", 204
+
+
+@bp.delete("/sessions/<int:session_id>")
+@api_auth(*ADMINS)
+def delete_session(session_id: int):
+    """Delete a draft session (v1.3 addition, audit-logged): 409 once it is scheduled."""
+    planning.delete_session(_session(session_id))
+    return "", 204
+
+
 @bp.post("/sessions/<int:session_id>/staff")
 @api_auth(*ADMINS)
 def add_staff(session_id: int):
@@ -108,7 +137,11 @@ def add_staff(session_id: int):
 @api_auth(*ADMINS)
 def add_candidate(session_id: int):
     data = json_body()
-    enrollment = enrolment.enroll(_session(session_id), data.get("username"), data.get("room"))
+    # ``capacity_reason`` (optional): a full room takes one more only with the center's written reason
+    # (409 room_full otherwise, issue 28)
+    enrollment = enrolment.enroll(
+        _session(session_id), data.get("username"), data.get("room"), capacity_reason=data.get("capacity_reason")
+    )
     return jsonify(candidate_json(enrollment)), 201
 
 

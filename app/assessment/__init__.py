@@ -94,6 +94,9 @@ class Component:
     # False for a component that is not sat in an exam session (the organization rating's expert
     # panel, app/rating/component.py): session forms and bodies list only ``session_kinds()``.
     runs_in_sessions: ClassVar[bool] = True
+    # Whether a session of a level with this component must state its minutes when it is created
+    # (issue 27 item 7): the theory window needs its length; 综合评审 where the level has it.
+    duration_required: ClassVar[bool] = False
 
     def min_minutes(self, rules: Assessment) -> int | None:
         """1.9.4 评价时间: the standard's minimum duration of this component (None: not stated)."""

@@ -27,6 +27,11 @@ ACTION_LABELS = {
     "exam.paper_score_entered": "书面笔答成绩录入",
     # 1.9.3 配备不足仍继续（书面理由）
     "session.staffing_exception": "配备不足仍继续（理由）",
+    # 考试批次的不可逆操作 (issue 27 item 4/6, issue 28)
+    "session.papers_reassigned": "重新组卷（理由）",
+    "session.deleted": "删除草稿批次",
+    "session.room_deleted": "删除考场",
+    "session.capacity_override": "考场超员安排（理由）",
     # 成绩与证书
     "results.published": "成绩发布",
     "certificate.issued": "证书颁发",

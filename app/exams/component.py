@@ -31,6 +31,7 @@ class TheoryComponent(assessment.Component):
     key = "theory"
     label = "理论知识考试"
     minutes_key = "theory_minutes"
+    duration_required = True  # the theory window (theory_start + minutes) needs its length
 
     def readiness(self, plan: SessionPlan, rules: Assessment) -> list[dict]:
         problems: list[dict] = []

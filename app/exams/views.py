@@ -11,9 +11,12 @@ from sqlalchemy import select
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
 from app.auth.roles import PROCTORS, is_admin
+from app.banks.models import TYPE_LABELS
 from app.boundary import fail, page_action
+from app.eligibility.identity import identity_of
 from app.errors import DomainError, Invalid, NotFound
 from app.extensions import db
+from app.papers.models import Paper
 from app.qrcodes import ticket_qr
 from app.sessions.lifecycle import sync_clock
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
@@ -75,8 +78,15 @@ def ticket(session_id: int):
     enrollment = _own_enrollment(session_id)
 
     session = enrollment.session
+    identity = identity_of(current_user)  # the candidate's own ticket: 证件号码 in full (issue 27 item 10)
     return render_template(
-        "exams/ticket.html", e=enrollment, s=session, standard=get_standard(session.standard_id), qr=ticket_qr
+        "exams/ticket.html",
+        e=enrollment,
+        s=session,
+        standard=get_standard(session.standard_id),
+        qr=ticket_qr,
+        identity=identity,
+        photo_url=url_for("eligibility.my_photo") if identity.photo else None,
     )
 
 
@@ -94,7 +104,38 @@ def take(session_id: int):
         return render_template(
             "exams/finished.html", s=session, e=enrollment, attempt=attempt, occupation=_occupation(session)
         )
+    if attempt is None and now < session.theory_start:
+        # Before the start (issue 27 item 6): the start time, a countdown, the rules; the page opens the
+        # exam by itself at the start (static/js/countdown.js reloads; the start itself is still refused
+        # by the server before theory_start).
+        refusal = attempts.entry_refusal(enrollment, session, None, attempts.deadline_of(session, enrollment.id), now)
+        if refusal is not None and refusal.code in WAITING:
+            return _waiting(enrollment, session, now)
     return render_template("exams/take.html", s=session, e=enrollment, occupation=_occupation(session))
+
+
+# The refusals that only mean "not yet": the waiting page shows them with the countdown.
+WAITING = {"not_open", "papers_not_assigned"}
+
+
+def _waiting(enrollment: Enrollment, session: ExamSession, now):
+    standard = get_standard(session.standard_id)
+    paper = db.session.get(Paper, enrollment.paper_id) if enrollment.paper_id else None
+    return render_template(
+        "exams/waiting.html",
+        s=session,
+        e=enrollment,
+        occupation=_occupation(session),
+        standard=standard,
+        sections=[
+            {"label": TYPE_LABELS.get(sec["type"], sec["type"]), "count": sec.get("count"), "points": sec.get("points")}
+            for sec in (paper.sections if paper else [])
+        ],
+        total_points=paper.total_points if paper else None,
+        start_iso=timeutil.iso(session.theory_start),
+        now_iso=timeutil.iso(now),
+        seconds=int((session.theory_start - now).total_seconds()),
+    )
 
 
 @bp.get("/proctor")

@@ -39,6 +39,11 @@ def manage(session_id: int, component: str):
         component=traits,
         rows=rows,
         panels=reports.panel_progress(rows),
+        # the confirmations of 全部定分 / 本组全部定分 state what they lock (issue 27 item 4)
+        locks={
+            name: reports.lock_counts([r for r in rows if r["panel"] == name]) for name in {r["panel"] for r in rows}
+        },
+        lock_all=reports.lock_counts(rows),
         threshold=marking.spread_threshold(session.center_id),
         agreement=reports.agreement(session, component),
         splits=splits,

@@ -136,6 +136,9 @@ class ReviewComponent(PanelComponent):
     key = "review"
     label = "综合评审"
     minutes_key = "review_minutes"
+    # 1.9.2 综合评审主要针对二级/技师和一级/高级技师; 1.9.4 综合评审时长不少于30min: a 二级/一级 session
+    # states its 综合评审 minutes at creation (issue 27 item 7).
+    duration_required = True
     staff_role = StaffRole.reviewer
     account_role = Role.reviewer
     member_noun = "综合评审委员"

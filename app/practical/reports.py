@@ -154,6 +154,22 @@ def panel_progress(rows: list[dict]) -> dict[str | None, dict]:
     return progress
 
 
+def lock_counts(rows: list[dict]) -> dict:
+    """What 全部定分 / 本组全部定分 over ``rows`` (an admin's ``summary`` rows) would do, for the button's
+    confirmation (issue 27 item 4, "将锁定 18 份评分表"): the candidates it finalizes, the sheets it locks
+    and the candidates it skips. A pending candidate is finalized when marked (缺考/违纪) or when every
+    panel member has scored, the panel is valid and the spread needs no note (``marking.finalize_panel``
+    sends none); the others are skipped with their reason."""
+    counts = {"candidates": 0, "sheets": 0, "skipped": 0}
+    for row in rows:
+        if row["status"] != ResultStatus.pending:
+            continue
+        ready = row["mark"] is not None or not (row["missing"] or row.get("panel_problem") or row.get("flagged"))
+        counts["candidates" if ready else "skipped"] += 1
+        counts["sheets"] += row["scored"] if ready else 0
+    return counts
+
+
 def session_progress(session: ExamSession, component: str) -> dict:
     """The session page's counts: candidates, sheets in and needed, finalized, flagged."""
     rows = [(preview(session, component, e), existing_result(component, e)) for e in session.enrollments]

@@ -18,6 +18,7 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import select
 
+from app import timeutil
 from app.audit.operations import record
 from app.auth.models import Role, User
 from app.boundary import after_commit
@@ -60,9 +61,20 @@ def review_row(session: ExamSession) -> SessionComponent:
     return row
 
 
-def set_deadline(session: ExamSession, due) -> SessionComponent:
+def set_deadline(session: ExamSession, due, now: datetime | None = None) -> SessionComponent:
+    """The 材料提交截止 of the session's 综合评审. One already past would lock every candidate out of
+    uploading at once (issue 27 item 7), so it is refused at entry, naming the field."""
     row = review_row(session)
-    row.submissions_due = parse_datetime(due, "due")
+    if due in (None, ""):
+        raise Invalid("请填写材料提交截止时间", field="due")
+    deadline = parse_datetime(due, "due")
+    now = now or timeutil.utcnow()
+    if deadline <= now:
+        raise Invalid(
+            f"材料提交截止时间 {timeutil.beijing(deadline)}（北京时间）已经过去：考生将无法再提交材料，请填写今后的时间",
+            field="due",
+        )
+    row.submissions_due = deadline
     db.session.flush()
     return row
 

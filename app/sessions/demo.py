@@ -33,6 +33,9 @@ def _plan(admin: User, name: str, start, minutes: int = 90) -> object:
             "theory_start": start.isoformat(),
             "theory_minutes": minutes,
             "practical_minutes": 60,
+            # 操作技能考核 the same afternoon (printed on the 准考证 with its place)
+            "practical_start": (start + timedelta(hours=4)).isoformat(),
+            "practical_place": "实训楼二层实操室",
         },
     )
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app import assessment, timeutil
 from app.audit.operations import record
 from app.auth.models import Role, User
+from app.eligibility.models import Application, ApplicationStatus
 from app.eligibility.operations import has_approved_application
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
@@ -23,14 +24,46 @@ from app.spreadsheets import TableRefused, read_rows
 
 from .lifecycle import is_closed, sync_clock
 from .models import Enrollment, ExamSession, Room, SessionPaper, SessionStatus
-from .planning import room_of, user_named
+from .planning import room_of, standard_of, user_named
 
 # ---------------------------------------------------------------- candidates
 
 
 def _next_seat(room: Room) -> int:
-    top = db.session.scalar(select(func.max(Enrollment.seat)).where(Enrollment.room_id == room.id))
-    return (top or 0) + 1
+    """The lowest seat number free in the room: a removed candidate's seat is offered again, so that the
+    seats stay within the room's capacity (issue 28)."""
+    taken = set(db.session.scalars(select(Enrollment.seat).where(Enrollment.room_id == room.id)))
+    return next(seat for seat in range(1, len(taken) + 2) if seat not in taken)
+
+
+def seated_in(room: Room) -> int:
+    return db.session.scalar(select(func.count(Enrollment.id)).where(Enrollment.room_id == room.id)) or 0
+
+
+def room_full(room: Room, seated: int) -> Conflict:
+    return Conflict(
+        f"考场「{room.name}」已满（容量 {room.capacity} 人，已安排 {seated} 人）：请选择其他考场；"
+        "确需超员安排的，须由机构填写超员理由",
+        code="room_full",
+        details={"field": "room", "capacity": room.capacity, "seated": seated},
+    )
+
+
+def check_capacity(exam_session: ExamSession, room: Room | None, reason) -> None:
+    """Issue 28: no candidate beyond a room's capacity (readiness also flags it, code room_over_capacity),
+    unless the center overrides with a written reason, kept in the audit log (409 room_full otherwise)."""
+    if room is None:
+        return
+    seated = seated_in(room)
+    if seated < room.capacity:
+        return
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise room_full(room, seated)
+    if len(reason) > 2000:
+        raise Invalid("超员理由不能超过 2000 个字符", field="capacity_reason")
+    details = {"room": room.name, "capacity": room.capacity, "seated": seated + 1, "reason": reason}
+    record("session.capacity_override", exam_session, details)
 
 
 def _ticket_no(exam_session: ExamSession) -> str:
@@ -47,11 +80,41 @@ def _form_for(enrollment: Enrollment, index: int, forms: int) -> int:
     return position % forms
 
 
-def _not_approved(exam_session: ExamSession, username: str) -> Conflict:
-    return Conflict(
-        f"考生 {username} 没有经本机构审核通过的 {exam_session.standard_id} {exam_session.level} 申报",
-        code="not_approved",
+def _not_approved(exam_session: ExamSession, username: str, user: User | None = None) -> Conflict:
+    """409 for a username this session cannot enrol (issue 27 item 14: the reason must fit the case, in
+    words, not codes). A user the center knows (its own, or one who applied to it) is told the real reason
+    (no application, or one not yet decided); an unknown username and another center's user get one
+    answer that names both possibilities, so that a center cannot learn which usernames exist elsewhere."""
+    what = f"「{standard_of(exam_session).name}」{exam_session.level}"
+    if user is None or not _known_to_center(user, exam_session.center_id):
+        return Conflict(
+            f"找不到可报名的考生「{username}」：请核对用户名。只有申报{what}并经本机构审核通过的考生才能报名",
+            code="not_approved",  # one code for every case (the contract: 409 without an approved application)
+        )
+    if _pending_application(user, exam_session):
+        return Conflict(f"考生 {username} 的{what}申报尚未审核；审核通过后才能报名", code="not_approved")
+    return Conflict(f"考生 {username} 没有经本机构审核通过的{what}申报", code="not_approved")
+
+
+def _known_to_center(user: User, center_id: int) -> bool:
+    """The center's own user, or one who applied to it or whose application it decided."""
+    if user.center_id == center_id:
+        return True
+    applied = select(Application.id).where(
+        Application.user_id == user.id,
+        or_(Application.center_id == center_id, Application.decided_center_id == center_id),
     )
+    return db.session.scalar(applied.limit(1)) is not None
+
+
+def _pending_application(user: User, exam_session: ExamSession) -> bool:
+    pending = select(Application.id).where(
+        Application.user_id == user.id,
+        Application.standard_id == exam_session.standard_id,
+        Application.level == exam_session.level,
+        Application.status.in_([ApplicationStatus.eligible, ApplicationStatus.ineligible]),
+    )
+    return db.session.scalar(pending.limit(1)) is not None
 
 
 def _candidate_named(exam_session: ExamSession, username) -> User:
@@ -64,7 +127,7 @@ def _candidate_named(exam_session: ExamSession, username) -> User:
     if user.role != Role.candidate:
         if user.center_id == exam_session.center_id:
             raise Invalid(f"用户 {user.username} 不是考生", field="username")
-        raise _not_approved(exam_session, username)
+        raise _not_approved(exam_session, username)  # another center's staff: as if unknown
     return user
 
 
@@ -76,14 +139,16 @@ def _check_enrollable(exam_session: ExamSession, user: User, now: datetime | Non
     if not has_approved_application(
         user.id, exam_session.standard_id, exam_session.level, for_center_id=exam_session.center_id
     ):
-        raise _not_approved(exam_session, user.username)
+        raise _not_approved(exam_session, user.username, user)
     if db.session.scalar(
         select(Enrollment.id).where(Enrollment.session_id == exam_session.id, Enrollment.user_id == user.id)
     ):
         raise Conflict(f"考生 {user.username} 已在本批次", code="already_enrolled")
 
 
-def enroll(exam_session: ExamSession, username, room_id=None, now: datetime | None = None) -> Enrollment:
+def enroll(
+    exam_session: ExamSession, username, room_id=None, now: datetime | None = None, *, capacity_reason=None
+) -> Enrollment:
     """Enrol one candidate (only with an approved application — else 409) and seat them.
 
     ``now`` defaults to the server clock (the demo passes the time it is replaying)."""
@@ -93,6 +158,7 @@ def enroll(exam_session: ExamSession, username, room_id=None, now: datetime | No
     # enrolment (409), two candidates into one room get the next seat and ticket each (never a 500).
     lock_row(exam_session, key_share=True)
     _check_enrollable(exam_session, user, now)
+    check_capacity(exam_session, room, capacity_reason)
     seat = _next_seat(room) if room is not None else None
     # 成绩保留: passes of this standard and level published within 365 days are kept (results domain).
     carried = assessment.carry_for(user.id, exam_session.standard_id, exam_session.level, now or timeutil.utcnow())
@@ -133,6 +199,7 @@ def import_roster(exam_session: ExamSession, content: bytes, filename: str = "ro
     if not rows:
         raise Invalid("名单文件中没有考生", field="file")
     rooms = {r.name: r for r in exam_session.rooms}
+    seated = {r.id: seated_in(r) for r in exam_session.rooms}  # issue 28: no row beyond a room's capacity
     errors, seen, plan = [], set(), []
     for row in rows:
         try:
@@ -146,6 +213,10 @@ def import_roster(exam_session: ExamSession, content: bytes, filename: str = "ro
                 if room is None:
                     raise Invalid(f"考场「{row['room']}」不存在", field="room")
             _check_enrollable(exam_session, user)
+            if room is not None:
+                if seated[room.id] >= room.capacity:
+                    raise room_full(room, seated[room.id])
+                seated[room.id] += 1
             plan.append((user.username, room.id if room else None))
         except (Invalid, Conflict) as exc:
             errors.append({"row": row["row"], "username": row["username"], "message": exc.message})
@@ -176,16 +247,21 @@ def enrollment_of(exam_session: ExamSession, user: User) -> Enrollment | None:
 # ---------------------------------------------------------------- papers
 
 
-def assign_papers(exam_session: ExamSession, data: dict, user: User) -> list[SessionPaper]:
+def assign_papers(
+    exam_session: ExamSession, data: dict, user: User, *, reason_required: bool = False
+) -> list[SessionPaper]:
     """Assemble the forms and give every enrolled candidate one; neighbours sit different forms.
 
-    A session whose papers are assigned is scheduled (api-contract: Sessions).
+    A session whose papers are assigned is scheduled (api-contract: Sessions). Assembling again replaces
+    the forms every candidate holds (重新组卷): the pages ask for a reason (``reason_required``; the API's
+    ``reason`` is optional, the contract's body being fixed) and the replacement is audit-logged.
     """
     sync_clock(exam_session)
     if exam_session.status not in {SessionStatus.draft, SessionStatus.scheduled, SessionStatus.theory_open}:
         raise Conflict("理论考试已结束，不能再组卷", code="session_closed")
     if assessment.get("theory").has_started(exam_session):
         raise Conflict("已有考生开始作答，不能重新组卷", code="attempts_started")
+    replaced = _reassignment(exam_session, data.get("reason"), reason_required)
     papers = assemble_papers(
         exam_session.standard_id,
         exam_session.level,
@@ -201,7 +277,26 @@ def assign_papers(exam_session: ExamSession, data: dict, user: User) -> list[Ses
         # A session's papers belong to the session's center, whoever assembled them: otherwise a
         # platform admin's assembly (center None) would be hidden (404) from the center's own admins.
         paper.center_id = exam_session.center_id
-    return attach_papers(exam_session, papers)
+    assigned = attach_papers(exam_session, papers)
+    if replaced is not None:
+        replaced["papers"] = [p.id for p in papers]
+        record("session.papers_reassigned", exam_session, replaced)
+    return assigned
+
+
+def _reassignment(exam_session: ExamSession, reason, required: bool) -> dict | None:
+    """For 重新组卷 (the session already holds forms): the audit entry's details, after checking the
+    reason (422 ``reason`` when required and blank); None for a first assembly."""
+    if not exam_session.forms:
+        return None
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if required and not reason:
+        raise Invalid("重新组卷会替换全部考生的试卷，请填写重新组卷的理由", field="reason")
+    if len(reason) > 2000:
+        raise Invalid("重新组卷的理由不能超过 2000 个字符", field="reason")
+    holders = sum(1 for e in exam_session.enrollments if e.paper_id is not None)
+    old = [f.paper_id for f in exam_session.forms]
+    return {"reason": reason or None, "replaced": old, "candidates": holders, "status": exam_session.status.value}
 
 
 def attach_papers(exam_session: ExamSession, papers: list) -> list[SessionPaper]:

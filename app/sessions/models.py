@@ -117,6 +117,9 @@ class ExamSession(db.Model):
     # The last 准考证号 sequence handed out (app/sessions/enrolment.py, moved under the session's row
     # lock): a removed candidate's number is never handed out again.
     last_ticket: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When and where the 操作技能考核 is held (printed on the 准考证, issue 27 item 10); optional.
+    practical_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    practical_place: Mapped[str | None] = mapped_column(String(200))
 
     center: Mapped[Center] = relationship()
     rooms: Mapped[list[Room]] = relationship(back_populates="session", order_by="Room.id")

@@ -9,19 +9,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import assessment
+from app.audit.operations import record
 from app.auth.models import Center, Role, User
 from app.auth.scoping import get_for_center, scope_to_center
-from app.errors import Conflict, Invalid
+from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.http_input import check_sane_year, one_of
 from app.standards.registry import get_level, get_standard
 from app.standards.schema import Standard
 
 from .lifecycle import is_closed, sync_clock
-from .models import ExamSession, Room, RoomKind, RoomType, SessionComponent, SessionStatus, TheoryMode
+from .models import (
+    Enrollment,
+    ExamSession,
+    Room,
+    RoomKind,
+    RoomType,
+    SessionComponent,
+    SessionStatus,
+    StaffAssignment,
+    TheoryMode,
+)
 
 # Messages name a field by the label the pages show; the API keeps ``details.field`` = the key.
 FIELD_LABELS = {
@@ -44,6 +55,9 @@ FIELD_LABELS = {
     "panel": "考评小组",
     "status": "状态",
     "file": "名单文件",
+    "practical_start": "操作技能考核开始时间",
+    "practical_place": "操作技能考核地点",
+    "reason": "理由",
 }
 
 
@@ -113,9 +127,11 @@ def _durations(standard: Standard, level: str, data: dict) -> dict[str, int | No
     minutes: dict[str, int | None] = {}
     for component in assessment.required_components(standard, level):
         key = component.minutes_key
-        # The theory window needs its length now; the other durations may be filled in later
-        # (readiness flags them until then).
-        value = _int(data.get(key), key, minimum=1, required=component.key == "theory")
+        # The theory window needs its length now, and a level with 综合评审 its minutes (1.9.2, 1.9.4:
+        # ``duration_required``); the other durations may be filled in later (readiness flags them).
+        value = _int(data.get(key), key, minimum=1, required=False)
+        if value is None and component.duration_required:
+            raise Invalid(_missing_duration(standard, level, component), field=key, code="duration_missing")
         minimum = component.min_minutes(standard.assessment)
         if minimum is not None and value is not None and value < minimum:
             clause = standard.assessment.clauses.get("min_minutes", "1.9.4")
@@ -126,6 +142,32 @@ def _durations(standard: Standard, level: str, data: dict) -> dict[str, int | No
             )
         minutes[component.key] = value
     return minutes
+
+
+def _missing_duration(standard: Standard, level: str, component) -> str:
+    """The refusal of a missing duration, e.g. 请填写综合评审时长（分钟）：二级设有综合评审（1.9.2），…（1.9.4）."""
+    message = f"请填写{label(component.minutes_key)}"
+    if component.key == "theory":
+        return message
+    minimum = component.min_minutes(standard.assessment)
+    clauses = standard.assessment.clauses
+    message += f"：{level}设有{component.label}（{clauses.get('components', '1.9.2')}）"
+    if minimum:
+        message += f"，时长不少于 {minimum} 分钟（{clauses.get('min_minutes', '1.9.4')}）"
+    return message
+
+
+def _practical_sitting(data: dict) -> tuple[datetime | None, str | None]:
+    """When and where the 操作技能考核 is held (optional; printed on the 准考证, issue 27 item 10)."""
+    start = data.get("practical_start")
+    start = None if start in (None, "") else parse_datetime(start, "practical_start")
+    place = data.get("practical_place")
+    if place is not None and not isinstance(place, str):
+        raise Invalid("操作技能考核地点必须是文字", field="practical_place")
+    place = (place or "").strip() or None
+    if place is not None and len(place) > 200:
+        raise Invalid("操作技能考核地点不能超过 200 个字符", field="practical_place")
+    return start, place
 
 
 def _plan_components(exam_session: ExamSession, minutes: dict[str, int | None]) -> None:
@@ -157,6 +199,7 @@ def create_session(user: User, data: dict) -> ExamSession:
     get_level(standard, level if isinstance(level, str) else "", field="level")
     start = parse_datetime(data.get("theory_start"), "theory_start")
     minutes = _durations(standard, level, data)
+    practical_start, practical_place = _practical_sitting(data)
     mode = data.get("theory_mode")
     mode = TheoryMode.machine.value if mode is None or mode == "" else mode
     mode = one_of(mode, TheoryMode, "theory_mode", "理论知识考试方式必须是机考（machine）或书面笔答（paper）")
@@ -169,6 +212,8 @@ def create_session(user: User, data: dict) -> ExamSession:
         status=SessionStatus.draft,
         theory_mode=TheoryMode(mode),
         created_by_id=user.id,
+        practical_start=practical_start,
+        practical_place=practical_place,
     )
     _plan_components(exam_session, minutes)
     db.session.add(exam_session)
@@ -186,8 +231,35 @@ def update_session(exam_session: ExamSession, data: dict) -> ExamSession:
     exam_session.name = _text(data.get("name"), "name")
     exam_session.theory_start = parse_datetime(data.get("theory_start"), "theory_start")
     _plan_components(exam_session, _durations(standard, exam_session.level, data))
+    if "practical_start" in data or "practical_place" in data:
+        exam_session.practical_start, exam_session.practical_place = _practical_sitting(data)
     db.session.flush()
     return exam_session
+
+
+def delete_session(exam_session: ExamSession) -> None:
+    """Delete a draft session (issue 27 item 6: a mistyped draft must not stay forever). Only a draft:
+    once papers are assigned (已排考) its tickets and papers may be in use. Its rooms, staff, roster and
+    component rows go with it (the foreign keys cascade); the deletion is audit-logged."""
+    if exam_session.status != SessionStatus.draft:
+        raise Conflict(
+            f"考试批次「{exam_session.status.label}」，只有草稿状态的批次可以删除", code="illegal_transition"
+        )
+    details = {
+        "name": exam_session.name,
+        "standard": exam_session.standard_id,
+        "level": exam_session.level,
+        "candidates": len(exam_session.enrollments),
+        "rooms": len(exam_session.rooms),
+        "staff": len(exam_session.staff),
+    }
+    record("session.deleted", exam_session, details, center_id=exam_session.center_id)
+    for rows in (exam_session.enrollments, exam_session.staff, exam_session.rooms):
+        for row in list(rows):
+            db.session.delete(row)
+    db.session.flush()
+    db.session.delete(exam_session)
+    db.session.flush()
 
 
 def get_session(session_id: int, user: User) -> ExamSession:
@@ -221,6 +293,63 @@ def add_room(exam_session: ExamSession, data: dict, now: datetime | None = None)
     )
     db.session.add(room)
     db.session.flush()
+    return room
+
+
+def _room_occupants(room: Room) -> tuple[int, int]:
+    """(candidates seated in the room, staff assigned to it)."""
+    seated = db.session.scalar(select(func.count(Enrollment.id)).where(Enrollment.room_id == room.id)) or 0
+    staff = db.session.scalar(select(func.count(StaffAssignment.id)).where(StaffAssignment.room_id == room.id)) or 0
+    return seated, staff
+
+
+def update_room(exam_session: ExamSession, room: Room, data: dict, now: datetime | None = None) -> Room:
+    """Correct a room (issue 27 item 6): its name, capacity, stations and type. Its kind changes only while
+    nobody is seated or assigned in it; the capacity never below the candidates already seated (issue 28)."""
+    if is_closed(exam_session, now):
+        raise Conflict("考试批次已结束，不能再修改考场", code="session_closed")
+    name = _text(data.get("name"), "name", max_length=100, name="考场名称")
+    kind = RoomKind(
+        one_of(data.get("kind"), RoomKind, "kind", "考场类型必须是理论考场（theory）或操作技能考核场所（practical）")
+    )
+    capacity = _int(data.get("capacity"), "capacity", minimum=1)
+    stations = _int(data.get("stations"), "stations", minimum=0, required=False)
+    room_type = _room_type(exam_session, kind, data.get("room_type"))
+    if any(r.name == name and r.id != room.id for r in exam_session.rooms):
+        raise Invalid(f"考场名称「{name}」已存在", field="name")
+    seated, staff = _room_occupants(room)
+    if kind != room.kind and (seated or staff):
+        raise Invalid(f"考场「{room.name}」已安排 {seated} 名考生、{staff} 名考务人员，不能改变考场类型", field="kind")
+    if capacity < seated:
+        raise Invalid(f"考场「{room.name}」已安排 {seated} 名考生，容量不能小于 {seated}", field="capacity")
+    room.name, room.kind, room.capacity, room.stations, room.room_type = name, kind, capacity, stations, room_type
+    db.session.flush()
+    return room
+
+
+def delete_room(exam_session: ExamSession, room: Room, now: datetime | None = None) -> None:
+    """Delete a room nobody is seated or assigned in (issue 27 item 6). A room with candidates or staff is
+    refused with the counts: their seats and duties are printed on tickets and rosters, so they are
+    moved on purpose (removed and arranged again), never silently left without a room."""
+    if is_closed(exam_session, now):
+        raise Conflict("考试批次已结束，不能再删除考场", code="session_closed")
+    seated, staff = _room_occupants(room)
+    if seated or staff:
+        parts = ([f"{seated} 名考生"] if seated else []) + ([f"{staff} 名考务人员"] if staff else [])
+        raise Conflict(
+            f"考场「{room.name}」已安排{'、'.join(parts)}，不能删除；请先移除或改派到其他考场后再删除",
+            code="room_in_use",
+        )
+    record("session.room_deleted", exam_session, {"room": room.name, "capacity": room.capacity})
+    db.session.delete(room)
+    db.session.flush()
+
+
+def get_room(exam_session: ExamSession, room_id: int) -> Room:
+    """The session's own room, or 404."""
+    room = db.session.get(Room, room_id)
+    if room is None or room.session_id != exam_session.id:
+        raise NotFound("考场不存在")
     return room
 
 

@@ -65,6 +65,15 @@ def check_duty(exam_session: ExamSession, user: User, role: StaffRole, room: Roo
         raise Invalid(f"{exam_session.level}没有操作技能考核，不需要考评人员", field="role")
 
 
+def check_proctor_room(role: StaffRole, room: Room | None) -> None:
+    if role != StaffRole.proctor:
+        return
+    if room is None:
+        raise Invalid("请为监考人员选择理论考场（考场：监考人员必选理论考场）", field="room")
+    if room.kind != RoomKind.theory:
+        raise Invalid(f"「{room.name}」是操作技能考核场所，监考人员须安排到理论考场", field="room")
+
+
 def duty_problems(exam_session: ExamSession) -> list[dict]:
     """Assignments that no longer fit their duty (made before the check, or the room was changed)."""
     problems = []
@@ -77,7 +86,10 @@ def duty_problems(exam_session: ExamSession) -> list[dict]:
     return problems
 
 
-def add_staff(exam_session: ExamSession, data: dict) -> StaffAssignment:
+def add_staff(exam_session: ExamSession, data: dict, *, room_required: bool = False) -> StaffAssignment:
+    """Assign one duty. ``room_required`` (the pages, issue 27 item 7): a proctor must be given a theory
+    room at entry (1.9.3 每个考场不少于2名监考人员 counts proctors per room); the API keeps the contract's
+    ``room: null`` and readiness flags such a proctor until a room is set."""
     if exam_session.status == SessionStatus.published:
         raise Conflict("成绩已发布，不能再调整人员", code="session_published")
     user = _staff_member(exam_session, data.get("username"))
@@ -106,6 +118,8 @@ def add_staff(exam_session: ExamSession, data: dict) -> StaffAssignment:
             code="already_assigned",
         )
     check_role(user, StaffRole(role))
+    if room_required:
+        check_proctor_room(StaffRole(role), room)
     assignment = StaffAssignment(
         session=exam_session,
         user=user,

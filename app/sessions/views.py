@@ -3,69 +3,24 @@ forms, lifecycle and printable admission tickets (准考证). Same operations as
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
 from app.auth.roles import ADMINS
 from app.boundary import fail as _fail
-from app.errors import DomainError
+from app.eligibility.identity import identity_of, photo_path
+from app.errors import DomainError, NotFound
 from app.qrcodes import ticket_qr
-from app.standards.choices import grouped_level_choices, split_target
-from app.standards.registry import all_standards
+from app.standards.choices import grouped_level_choices
+from scoring.certificates import mask_id
 
 from . import enrolment, lifecycle, planning, readiness_report, staffing, staffing_exceptions
-from .forms import RoomForm, SessionForm
+from .forms import CHINA, RoomForm, SessionForm, form_data, paper_standards, whole
 from .models import STAFF_LABELS, SessionStatus, StaffRole
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
-
-CHINA = timeutil.CHINA  # the form's datetime-local is read as Beijing time
-
-
-def _whole(value: str | None):
-    """A typed number as int (negative too, so "-5" reads "不能小于 1", not "必须是整数"); blank → None."""
-    value = (value or "").strip()
-    return int(value) if value.lstrip("-").isdigit() else (None if not value else value)
-
-
-def _form_data(form: SessionForm) -> dict:
-    """The create/edit form as the API's JSON shape. The standard and its level come as one choice
-    (``target`` = "3-01-01-04|四级"), so a level always belongs to the chosen standard."""
-    standard, level = form.standard.data or "", form.level.data or ""
-    if form.target.data:
-        standard, level = split_target(form.target.data)
-    start = (form.theory_start.data or "").strip()
-    if start and "+" not in start[10:]:
-        try:
-            start = datetime.fromisoformat(start).replace(tzinfo=CHINA).isoformat()
-        except ValueError:
-            pass
-    return {
-        "name": form.name.data or "",
-        "standard": standard,
-        "level": level,
-        "theory_start": start,
-        "center": form.center.data,
-        "theory_mode": form.theory_mode.data or proposed_mode(standard),
-    } | {
-        c.minutes_key: _whole(form[c.minutes_key].data) if c.minutes_key in form else None
-        for c in assessment.session_kinds()
-    }
-
-
-def proposed_mode(standard_id: str) -> str:
-    """The theory mode the page proposes: the standard's own where its text prescribes one (3-01-04-03
-    1.9.2 书面笔答闭卷 → paper, from its exam_templates file), else the machine exam."""
-    standard = all_standards().get(standard_id)
-    return (standard.assessment.theory_mode if standard else None) or "machine"
-
-
-def _paper_standards() -> list:
-    return [st for st in all_standards().values() if st.assessment.theory_mode == "paper"]
 
 
 def _past_start(data: dict, form: SessionForm) -> str | None:
@@ -93,11 +48,16 @@ def _render_form(data: dict, exam_session, warning: str | None = None, status: i
             exam_session=exam_session,
             targets=grouped_level_choices(),
             target=typed,
-            paper_standards=_paper_standards(),
+            paper_standards=paper_standards(),
             warning=warning,
         ),
         status,
     )
+
+
+def _local(moment) -> str:
+    """A stored time as the datetime-local field shows it (Beijing time); blank for None."""
+    return moment.astimezone(CHINA).strftime("%Y-%m-%dT%H:%M") if moment else ""
 
 
 @bp.get("/")
@@ -112,7 +72,7 @@ def new():
     data: dict = {}
     if request.method == "POST":
         form = SessionForm()
-        data = _form_data(form)
+        data = form_data(form)
         warning = _past_start(data, form)
         if warning:
             return _render_form(data, None, warning, 422)
@@ -132,11 +92,13 @@ def edit(session_id: int):
     exam_session = planning.get_session(session_id, current_user)
     data = {
         "name": exam_session.name,
-        "theory_start": exam_session.theory_start.astimezone(CHINA).strftime("%Y-%m-%dT%H:%M"),
+        "theory_start": _local(exam_session.theory_start),
+        "practical_start": _local(exam_session.practical_start),
+        "practical_place": exam_session.practical_place or "",
     } | {c.minutes_key: exam_session.minutes_for(c.key) for c in assessment.session_kinds()}
     if request.method == "POST":
         form = SessionForm()
-        data = _form_data(form)
+        data = form_data(form)
         warning = _past_start(data, form)
         if warning:
             return _render_form(data, exam_session, warning, 422)
@@ -192,6 +154,7 @@ def _detail(session_id: int, typed: dict | None = None, status: int = 200):
             ],
             status=SessionStatus,
             rooms={r.id: r for r in exam_session.rooms},
+            closed=lifecycle.is_closed(exam_session),
             typed=typed or {},
         ),
         status,
@@ -213,7 +176,7 @@ def _act(session_id: int, action, success, form: str | None = None):
     except DomainError as exc:
         _fail(exc)
         if form:
-            return _detail(session_id, {form: request.form}, exc.status)
+            return _detail(session_id, {form: request.form, "error": exc.code}, exc.status)
     else:
         message = success(result) if callable(success) else success
         if message:
@@ -228,8 +191,8 @@ def add_room(session_id: int):
     data = {
         "name": form.name.data or "",
         "kind": form.kind.data,
-        "capacity": _whole(form.capacity.data),
-        "stations": _whole(form.stations.data),
+        "capacity": whole(form.capacity.data),
+        "stations": whole(form.stations.data),
         "room_type": form.room_type.data or None,
     }
     return _act(session_id, lambda exam_session: planning.add_room(exam_session, data), "考场已添加", form="room")
@@ -242,12 +205,12 @@ def add_staff(session_id: int):
     data = {
         "username": form.get("username", ""),
         "role": form.get("role"),
-        "room": _whole(form.get("room")),
+        "room": whole(form.get("room")),
         "panel": form.get("panel") or None,
     }
     return _act(
         session_id,
-        lambda exam_session: staffing.add_staff(exam_session, data),
+        lambda exam_session: staffing.add_staff(exam_session, data, room_required=True),
         lambda a: f"已安排 {a.user.display_name} 为{STAFF_LABELS[a.role]}" + (f"（{a.room.name}）" if a.room else ""),
         form="staff",
     )
@@ -262,7 +225,8 @@ def remove_staff(session_id: int, assignment_id: int):
 @bp.post("/<int:session_id>/candidates")
 @roles_required(*ADMINS)
 def add_candidate(session_id: int):
-    username, room = request.form.get("username", ""), _whole(request.form.get("room"))
+    username, room = request.form.get("username", ""), whole(request.form.get("room"))
+    reason = request.form.get("capacity_reason")  # issue 28: asked for once the room is full
 
     def done(enrollment) -> str:
         name, ticket = enrollment.user.display_name, enrollment.ticket_no
@@ -270,7 +234,12 @@ def add_candidate(session_id: int):
             return f"{name} 已报名（准考证号 {ticket}），尚未安排考场和座位"
         return f"{name} 已报名，{enrollment.room.name} 第 {enrollment.seat} 座（准考证号 {ticket}）"
 
-    return _act(session_id, lambda exam_session: enrolment.enroll(exam_session, username, room), done, form="candidate")
+    return _act(
+        session_id,
+        lambda exam_session: enrolment.enroll(exam_session, username, room, capacity_reason=reason),
+        done,
+        form="candidate",
+    )
 
 
 @bp.post("/<int:session_id>/candidates/<int:enrollment_id>/delete")
@@ -305,9 +274,12 @@ def assign_papers(session_id: int):
             return value
 
     data = {"forms": number("forms", int), "max_overlap": number("max_overlap", float), "seed": number("seed", int)}
-    return _act(
-        session_id, lambda exam_session: enrolment.assign_papers(exam_session, data, current_user), "已组卷并分配试卷"
-    )
+    data["reason"] = form.get("reason")  # 重新组卷: required on the page, kept in the audit log
+
+    def run(exam_session):
+        return enrolment.assign_papers(exam_session, data, current_user, reason_required=True)
+
+    return _act(session_id, run, "已组卷并分配试卷", form="papers")
 
 
 @bp.post("/<int:session_id>/status")
@@ -328,8 +300,91 @@ def advance(session_id: int):
 @bp.get("/<int:session_id>/tickets")
 @roles_required(*ADMINS)
 def tickets(session_id: int):
+    """The center's printed 准考证 with each candidate's photo and 证件号码 (issue 27 item 10), the
+    number masked: these sheets are handed out and read at the door (the candidate's own page shows it)."""
     exam_session = planning.get_session(session_id, current_user)
-
+    cards = []
+    for enrollment in exam_session.enrollments:
+        identity = identity_of(enrollment.user)
+        photo = url_for("sessions.candidate_photo", session_id=session_id, enrollment_id=enrollment.id)
+        cards.append((enrollment, identity, mask_id(identity.id_number), photo if identity.photo else None))
     return render_template(
-        "sessions/tickets.html", exam_session=exam_session, qr=ticket_qr, standard=planning.standard_of(exam_session)
+        "sessions/tickets.html",
+        exam_session=exam_session,
+        qr=ticket_qr,
+        standard=planning.standard_of(exam_session),
+        cards=cards,
     )
+
+
+@bp.get("/<int:session_id>/candidates/<int:enrollment_id>/photo")
+@roles_required(*ADMINS)
+def candidate_photo(session_id: int, enrollment_id: int):
+    """An enrolled candidate's photo for the printed 准考证 (the session's own center only: 404 else)."""
+    exam_session = planning.get_session(session_id, current_user)
+    enrollment = next((e for e in exam_session.enrollments if e.id == enrollment_id), None)
+    if enrollment is None:
+        raise NotFound("考生不在本批次")
+    response = send_file(photo_path(identity_of(enrollment.user).photo), mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<int:session_id>/rooms/<int:room_id>/edit", methods=["GET", "POST"])
+@roles_required(*ADMINS)
+def edit_room(session_id: int, room_id: int):
+    """Correct a room (issue 27 item 6); a failure shows the form again with what was typed."""
+    exam_session = planning.get_session(session_id, current_user)
+    room = planning.get_room(exam_session, room_id)
+    typed = {"name": room.name, "kind": room.kind.value, "capacity": room.capacity, "stations": room.stations}
+    typed["room_type"] = room.room_type.value if room.room_type else ""
+    status = 200
+    if request.method == "POST":
+        form = RoomForm()
+        typed = {
+            "name": form.name.data or "",
+            "kind": form.kind.data,
+            "capacity": whole(form.capacity.data),
+            "stations": whole(form.stations.data),
+            "room_type": form.room_type.data or None,
+        }
+        try:
+            planning.update_room(exam_session, room, typed)
+        except DomainError as exc:
+            _fail(exc)
+            status = exc.status
+        else:
+            flash(f"考场「{room.name}」已保存", "success")
+            return redirect(url_for("sessions.detail", session_id=session_id))
+    seated = len([e for e in exam_session.enrollments if e.room_id == room.id])
+    return (
+        render_template("sessions/room_form.html", exam_session=exam_session, room=room, typed=typed, seated=seated),
+        status,
+    )
+
+
+@bp.post("/<int:session_id>/rooms/<int:room_id>/delete")
+@roles_required(*ADMINS)
+def delete_room(session_id: int, room_id: int):
+    def run(exam_session):
+        room = planning.get_room(exam_session, room_id)
+        name = room.name
+        planning.delete_room(exam_session, room)
+        return name
+
+    return _act(session_id, run, lambda name: f"考场「{name}」已删除")
+
+
+@bp.post("/<int:session_id>/delete")
+@roles_required(*ADMINS)
+def delete_session(session_id: int):
+    """Delete a draft session (issue 27 item 6), audit-logged; anything past 草稿 answers with the reason."""
+    exam_session = planning.get_session(session_id, current_user)
+    name = exam_session.name
+    try:
+        planning.delete_session(exam_session)
+    except DomainError as exc:
+        _fail(exc)
+        return redirect(url_for("sessions.detail", session_id=session_id))
+    flash(f"草稿批次「{name}」已删除", "success")
+    return redirect(url_for("sessions.index"))

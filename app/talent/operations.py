@@ -19,16 +19,9 @@ from app.extensions import db
 from app.results.models import Certificate
 from app.standards.registry import get_standard
 from app.training.models import Trainee
+from scoring.certificates import mask_id
 
 PER_PAGE = 20
-
-
-def mask_id(number: str) -> str:
-    """证件号码 masked: the first 3 and last 4 characters kept (110***********1234)."""
-    number = number or ""
-    if len(number) <= 7:
-        return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
 def _query(user: User, standard: str | None, level: str | None, q: str | None, year: int | None):
