@@ -22,6 +22,7 @@ from app.sessions import staffing_exceptions
 from app.sessions.models import SessionStatus
 from app.sessions.planning import get_session, list_sessions
 from app.standards.registry import get_standard
+from scoring.display import score_text
 
 from . import certificates as cert_ops
 from . import operations as ops
@@ -29,6 +30,13 @@ from .excel import roster_workbook
 from .render import certificate_pdf, facts
 
 bp = Blueprint("results", __name__, url_prefix="/results")
+
+
+@bp.app_template_filter("score")
+def score(value) -> str:
+    """A score on any page: two decimals, cut toward zero (59.995 → 59.99, never 60.00; issue 27 item 11).
+    The stored value stays unrounded and the pass rule reads that."""
+    return score_text(value)
 
 
 def verify_url(number: str) -> str:
