@@ -286,4 +286,8 @@ def test_the_page_names_coded_values_in_chinese_and_keeps_a_mean_below_60_visibl
     view = shown(entry, {})
     assert view.actor == "系统" and view.action == "操作技能评分录入/更正"
     assert view.lines == [("类型", "更正"), ("状态", "已定分"), ("标记", "违纪"), ("分数", "59.99"), ("合格数", "否")]
-    assert view.changes == [("宣传讲解", "（空）", "15.00"), ("会员发展", "（空）", "25.50"), ("合计", "（空）", "40.50")]
+    assert view.changes == [
+        ("宣传讲解", "（空）", "15.00"),
+        ("会员发展", "（空）", "25.50"),
+        ("合计", "（空）", "40.50"),
+    ]

@@ -108,8 +108,11 @@ def add_staff(session_id: int):
 @api_auth(*ADMINS)
 def add_candidate(session_id: int):
     data = json_body()
-    enrollment = enrolment.enroll(_session(session_id), data.get("username"), data.get("room"))
-    return jsonify(candidate_json(enrollment)), 201
+    enrollment = enrolment.enroll(
+        _session(session_id), data.get("username"), data.get("room"), reason=data.get("reason")
+    )
+    # 201 as ever (contract v1.0); a candidate already certified at this level is named in warnings
+    return jsonify({**candidate_json(enrollment), "warnings": enrollment.warnings}), 201
 
 
 @bp.get("/sessions/<int:session_id>/readiness")

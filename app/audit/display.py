@@ -41,7 +41,8 @@ DETAIL_LABELS = {
     "annual_hours": "年度学时", "minimum": "最低学时", "forms": "形式", "survey": "问卷", "question": "题目",
     "rate": "满意率", "target": "目标", "satisfied_levels": "计为满意的等级", "target_rate": "目标满意率",
     "approve_registrations": "注册须审核", "spread_threshold": "分差阈值", "tokens_revoked": "吊销令牌数",
-    "held": "已持有的有效证书", "enrollment": "报名",
+    "held": "已持有的有效证书", "enrollment": "报名", "theory_release": "理论成绩显示时间",
+    "ticket_no": "准考证号", "session": "考试批次", "already_certified": "已持证未重复发证",
 }  # fmt: skip
 
 # Labels that differ by action (the same key means another thing there).
@@ -78,6 +79,7 @@ VALUE_LABELS = {
     "step": {"open": "开考", "publish": "发布成绩"},
     "decision": {"upheld": "维持原结果", "changed": "更改分数"},
     "role": {role.value: label for role, label in ROLE_LABELS.items()},
+    "theory_release": {"at_once": "交卷后立即显示", "published": "成绩发布后显示"},
 }  # fmt: skip
 CLOSE_REASONS = {"candidate": "考生交卷", "deadline": "到时自动收卷", "forced": "监考强制收卷"}
 PEOPLE_KEYS = {"candidate", "user", "username"}  # values that are usernames: shown by name
@@ -176,7 +178,7 @@ def _flat(action: str, state) -> dict[str, tuple[str, object]]:
             rows.update({f"s:{area}": (area, points) for area, points in value.items()})
         elif key == "parts" and isinstance(value, dict):
             for area, parts in value.items():
-                for part, points in (parts.items() if isinstance(parts, dict) else [("", parts)]):
+                for part, points in parts.items() if isinstance(parts, dict) else [("", parts)]:
                     rows[f"p:{area}:{part}"] = (f"{area} · {part}" if part else area, points)
         elif key != "total":
             rows[key] = (_label(action, key), value)

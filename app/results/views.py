@@ -88,9 +88,16 @@ def publish(session_id: int):
     return page_action(
         lambda: ops.publish_from_page(session, current_user, request.form.get("reason")),
         url_for("results.session_results", session_id=session_id),
-        lambda results: f"成绩已发布：{len(results)} 名考生，{sum(r.passed for r in results)} 人合格并获发证书",
+        published_message,
         failure="未能发布：",
     )
+
+
+def published_message(results) -> str:
+    passed = [r for r in results if r.passed]
+    held = sum(1 for r in passed if r.held_certificate_no)
+    text = f"成绩已发布：{len(results)} 名考生，{len(passed)} 人合格，{len(passed) - held} 人获发证书"
+    return text + (f"；{held} 人已持有同等级有效证书，未重复发证" if held else "")
 
 
 @bp.get("/sessions/<int:session_id>/export.xlsx")

@@ -21,6 +21,7 @@ from app.papers import printing
 from app.papers.operations import assemble_papers
 from app.spreadsheets import TableRefused, read_rows
 
+from . import held_certificates
 from .lifecycle import is_closed, sync_clock
 from .models import Enrollment, ExamSession, Room, SessionPaper, SessionStatus
 from .planning import room_of, user_named
@@ -83,16 +84,27 @@ def _check_enrollable(exam_session: ExamSession, user: User, now: datetime | Non
         raise Conflict(f"考生 {user.username} 已在本批次", code="already_enrolled")
 
 
-def enroll(exam_session: ExamSession, username, room_id=None, now: datetime | None = None) -> Enrollment:
+def enroll(
+    exam_session: ExamSession,
+    username,
+    room_id=None,
+    now: datetime | None = None,
+    *,
+    reason=None,
+    require_reason: bool = False,
+) -> Enrollment:
     """Enrol one candidate (only with an approved application — else 409) and seat them.
 
-    ``now`` defaults to the server clock (the demo passes the time it is replaying)."""
+    ``now`` defaults to the server clock (the demo passes the time it is replaying). A candidate who
+    already holds a valid certificate of this level is enrolled with a warning (``warnings``), or —
+    ``require_reason``, the page — only with the center's written ``reason`` (held_certificates)."""
     user = _candidate_named(exam_session, username)
     room = room_of(exam_session, room_id)
     # Enrolments of one session one at a time (issue 11): the same candidate twice finds the first
     # enrolment (409), two candidates into one room get the next seat and ticket each (never a 500).
     lock_row(exam_session, key_share=True)
     _check_enrollable(exam_session, user, now)
+    warnings = held_certificates.check(exam_session, user, reason, require_reason=require_reason)
     seat = _next_seat(room) if room is not None else None
     # 成绩保留: passes of this standard and level published within 365 days are kept (results domain).
     carried = assessment.carry_for(user.id, exam_session.standard_id, exam_session.level, now or timeutil.utcnow())
@@ -101,6 +113,8 @@ def enroll(exam_session: ExamSession, username, room_id=None, now: datetime | No
     )
     db.session.add(enrollment)
     db.session.flush()
+    enrollment.warnings = warnings  # not stored: what the answer tells the center (issue 27 item 2)
+    held_certificates.record_holder(enrollment, warnings, reason)
     forms = exam_session.forms
     if forms and assessment.sits(enrollment, "theory"):
         index = len(exam_session.enrollments) - 1
@@ -111,7 +125,8 @@ def enroll(exam_session: ExamSession, username, room_id=None, now: datetime | No
 
 
 def read_roster(content: bytes, filename: str = "roster.xlsx") -> list[dict]:
-    """Rows of a roster (.xlsx or .csv): column 用户名 (username) and optional 考场 (room name)."""
+    """Rows of a roster (.xlsx or .csv): column 用户名 (username), optional 考场 (room name) and
+    再次报名理由 (the reason, for a candidate who already holds a valid certificate of this level)."""
     try:
         table = read_rows(content, filename)
     except TableRefused as exc:
@@ -123,7 +138,8 @@ def read_roster(content: bytes, filename: str = "roster.xlsx") -> list[dict]:
             continue
         if number == 1 and cells[0] in {"用户名", "username", "账号"}:
             continue
-        rows.append({"row": number, "username": cells[0], "room": cells[1] if len(cells) > 1 else ""})
+        reason = cells[2] if len(cells) > 2 else ""  # 再次报名理由, for a candidate holding this level already
+        rows.append({"row": number, "username": cells[0], "room": cells[1] if len(cells) > 1 else "", "reason": reason})
     return rows
 
 
@@ -146,12 +162,13 @@ def import_roster(exam_session: ExamSession, content: bytes, filename: str = "ro
                 if room is None:
                     raise Invalid(f"考场「{row['room']}」不存在", field="room")
             _check_enrollable(exam_session, user)
-            plan.append((user.username, room.id if room else None))
+            held_certificates.check(exam_session, user, row["reason"], require_reason=True)
+            plan.append((user.username, room.id if room else None, row["reason"]))
         except (Invalid, Conflict) as exc:
             errors.append({"row": row["row"], "username": row["username"], "message": exc.message})
     if errors:
         raise Invalid(f"名单中有 {len(errors)} 行有误，未导入任何考生", field="file", details={"rows": errors})
-    return [enroll(exam_session, username, room_id) for username, room_id in plan]
+    return [enroll(exam_session, username, room_id, reason=reason) for username, room_id, reason in plan]
 
 
 def remove_candidate(exam_session: ExamSession, enrollment_id: int) -> None:
