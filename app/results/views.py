@@ -15,6 +15,7 @@ from app.auth.decorators import roles_required
 from app.auth.roles import ADMINS
 from app.boundary import page_action
 from app.eligibility.identity import photo_path
+from app.exams import score_visibility
 from app.errors import Invalid, NotFound
 from app.extensions import db, limiter
 from app.qrcodes import certificate_qr
@@ -142,7 +143,24 @@ def settings():
         saved=cert_ops.has_settings(center),
         error=error,
         samples=samples,
+        release=score_visibility.release_of(center.id),
+        release_labels=score_visibility.RELEASE_LABELS,
     ), (422 if error else 200)
+
+
+@bp.post("/settings/scores")
+@roles_required("center_admin")
+def score_settings():
+    """When the center's candidates see their theory score: at once, or after publication (one rule)."""
+    center = current_user.center
+    if center is None:
+        raise NotFound("当前用户不属于任何机构")
+    return page_action(
+        lambda: score_visibility.save_release(center, request.form.get("theory_release")),
+        url_for("results.settings"),
+        lambda release: f"已保存：{score_visibility.RELEASE_LABELS[release]}",
+        failure="未能保存：",
+    )
 
 
 @bp.get("/certificates")
