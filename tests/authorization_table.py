@@ -377,6 +377,8 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("api.api_docs", "GET"): PUBLIC,
     ("api.certificate_credential", "GET"): PUBLIC,
     ("main.jwks", "GET"): PUBLIC,
+    # ---- results display (issue 27 item 11): when candidates see their theory score, a center's setting
+    ("results.score_settings", "POST"): CENTER_ADMINS,
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not

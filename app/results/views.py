@@ -15,8 +15,8 @@ from app.auth.decorators import roles_required
 from app.auth.roles import ADMINS
 from app.boundary import page_action
 from app.eligibility.identity import photo_path
-from app.exams import score_visibility
 from app.errors import Invalid, NotFound
+from app.exams import score_visibility
 from app.extensions import db, limiter
 from app.qrcodes import certificate_qr
 from app.sessions import staffing_exceptions
