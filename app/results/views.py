@@ -13,9 +13,9 @@ from flask_login import current_user, login_required
 from app import assessment, timeutil
 from app.auth.decorators import roles_required
 from app.auth.roles import ADMINS
-from app.boundary import page_action
+from app.boundary import fail, page_action
 from app.eligibility.identity import photo_path
-from app.errors import Invalid, NotFound
+from app.errors import DomainError, Invalid, NotFound
 from app.exams import score_visibility
 from app.extensions import db, limiter
 from app.qrcodes import certificate_qr
@@ -183,7 +183,10 @@ def mine():
 @bp.get("/certificates/<no>")
 @login_required
 def certificate(no: str):
-    cert = cert_ops.visible_certificate(no, current_user)
+    return _certificate_page(cert_ops.visible_certificate(no, current_user))
+
+
+def _certificate_page(cert, revoke_error: str | None = None, typed_reason: str = "", status: int = 200):
     url = verify_url(cert.number)
     text = qr_text(cert)
     return render_template(
@@ -194,7 +197,9 @@ def certificate(no: str):
         qr_text=text,
         url=url,
         manage=cert_ops.can_manage(current_user, cert),
-    )
+        revoke_error=revoke_error,
+        typed_reason=typed_reason,
+    ), status
 
 
 @bp.get("/certificates/<no>.pdf")
@@ -221,13 +226,20 @@ def certificate_photo(no: str):
 @bp.post("/certificates/<no>/revoke")
 @roles_required(*ADMINS)
 def revoke(no: str):
+    """The reason is checked before anything else (issue 27 item 14): a missing one is shown at its
+    field (422, the typed text kept, nothing changed); other refusals are flashed as before."""
     reason = request.form.get("reason", "")
-    return page_action(
-        lambda: cert_ops.revoke(no, current_user, reason),
-        url_for("results.certificate", no=no),
-        "证书已撤销",
-        failure="未能撤销：",
-    )
+    try:
+        cert_ops.revoke(no, current_user, reason)
+    except Invalid as exc:
+        db.session.rollback()
+        return _certificate_page(cert_ops.visible_certificate(no, current_user), exc.message, reason, 422)
+    except DomainError as exc:
+        db.session.rollback()
+        fail(exc, "未能撤销：")
+    else:
+        flash("证书已撤销", "success")
+    return redirect(url_for("results.certificate", no=no))
 
 
 # ---------------------------------------------------------------- public verification (no sign-in)
