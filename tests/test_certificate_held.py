@@ -5,6 +5,7 @@ saying why; after a revocation the re-sit earns a new one."""
 
 from __future__ import annotations
 
+import io
 import re
 
 from sqlalchemy import func, select
@@ -142,3 +143,28 @@ def test_after_revocation_the_resit_earns_a_new_certificate_without_a_warning(fl
     row = flow.results(sid)["c1"]
     assert row["certificate_no"] and row["certificate_no"] != number and row["certificate_held"] is None
     assert _certificates(flow, "c1") == 2  # the revoked one and the new valid one
+
+
+def test_roster_import_refuses_a_holder_without_a_reason_and_takes_one_with_it(flow, login):
+    _, number = _certified(flow)
+    sid = flow.session([])
+    flow.user("c3")
+    browser = login("admin1")
+    token = csrf_from(browser.get(f"/sessions/{sid}").get_data(True))
+
+    def send(rows: list[str]):
+        content = ("\n".join(["用户名,考场,再次报名理由", *rows]) + "\n").encode("utf-8")
+        return browser.post(
+            f"/sessions/{sid}/import",
+            data={"csrf_token": token, "file": (io.BytesIO(content), "r.csv")},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        ).get_data(True)
+
+    refused = send(["c3,,", "c1,,"])
+    assert "未导入任何考生" in refused and "第 3 行" in refused and number in refused
+    assert entries(flow.app, "session.certificate_holder_enrolled") == []
+    taken = send(["c3,,", "c1,,证书遗失后重新考核"])
+    assert "已导入 2 名考生" in taken
+    [held] = entries(flow.app, "session.certificate_holder_enrolled")
+    assert held["details"] == {"candidate": "c1", "held": [number], "reason": "证书遗失后重新考核"}

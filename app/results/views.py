@@ -234,9 +234,10 @@ def revoke(no: str):
     except Invalid as exc:
         db.session.rollback()
         return _certificate_page(cert_ops.visible_certificate(no, current_user), exc.message, reason, 422)
+    except NotFound:
+        raise  # another center's certificate: 404, as on every page
     except DomainError as exc:
-        db.session.rollback()
-        fail(exc, "未能撤销：")
+        fail(exc, "未能撤销：")  # rolls back
     else:
         flash("证书已撤销", "success")
     return redirect(url_for("results.certificate", no=no))
