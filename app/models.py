@@ -9,6 +9,7 @@ from app.banks import models as banks_models  # noqa: F401
 from app.continuing_education import models as continuing_education_models  # noqa: F401
 from app.eligibility import models as eligibility_models  # noqa: F401
 from app.exams import models as exams_models  # noqa: F401
+from app.exams import score_visibility as score_visibility_models  # noqa: F401
 from app.papers import models as papers_models  # noqa: F401
 from app.practical import models as practical_models  # noqa: F401
 from app.rating import models as rating_models  # noqa: F401

@@ -393,6 +393,8 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("api.update_room", "PUT"): CENTER_A,
     ("api.delete_room", "DELETE"): CENTER_A,
     ("api.delete_session", "DELETE"): CENTER_A,
+    # ---- results display (issue 27 item 11): when candidates see their theory score, a center's setting
+    ("results.score_settings", "POST"): CENTER_ADMINS,
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not

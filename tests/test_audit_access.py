@@ -265,11 +265,15 @@ def test_the_platform_admin_sees_whose_record_each_entry_is(two_centers, client,
 
 
 def test_the_page_names_coded_values_in_chinese_and_keeps_a_mean_below_60_visible():
+    """Two decimals cut toward zero (issue 27 item 11): 59.9933 shows 59.99, never 60.00."""
     from types import SimpleNamespace
 
-    from app.audit.serialize import details_lines
+    from app.audit.display import shown
 
     entry = SimpleNamespace(
+        actor=None,
+        actor_role="",
+        action="practical.sheet_saved",
         details={
             "kind": "correction",
             "status": "final",
@@ -277,13 +281,13 @@ def test_the_page_names_coded_values_in_chinese_and_keeps_a_mean_below_60_visibl
             "score": 59.99333333333333,
             "new": {"sections": {"宣传讲解": 15.0, "会员发展": 25.5}, "total": 40.5},
             "passed": False,
-        }
+        },
     )
-    assert details_lines(entry) == [
-        ("类型", "更正"),
-        ("状态", "已定分"),
-        ("标记", "违纪"),
-        ("分数", "59.9933"),
-        ("新值", "宣传讲解 15 · 会员发展 25.5 · 合计 40.5"),
-        ("合格数", "否"),
+    view = shown(entry, {})
+    assert view.actor == "系统" and view.action == "操作技能评分录入/更正"
+    assert view.lines == [("类型", "更正"), ("状态", "已定分"), ("标记", "违纪"), ("分数", "59.99"), ("合格数", "否")]
+    assert view.changes == [
+        ("宣传讲解", "（空）", "15.00"),
+        ("会员发展", "（空）", "25.50"),
+        ("合计", "（空）", "40.50"),
     ]

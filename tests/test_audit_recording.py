@@ -241,7 +241,11 @@ def test_review_sheet_is_its_own_action(app, client, setup, token_for):
 def test_publication_certificates_and_revocation(app, flow):
     number = _issued(app, flow)
     published = one(app, "results.published")
-    assert published["actor"] == "admin1" and published["details"] == {"candidates": 1, "passed": 1}
+    assert published["actor"] == "admin1" and published["details"] == {
+        "candidates": 1,
+        "passed": 1,
+        "already_certified": 0,
+    }
     issued = one(app, "certificate.issued")
     assert issued["details"]["number"] == number and issued["center"] == "测试评价中心"
     url = f"/api/v1/certificates/{number}/revoke"

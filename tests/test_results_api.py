@@ -129,6 +129,12 @@ def test_permissions(flow, make_user, token_for):
 
 
 def test_candidate_sees_pending_until_published(flow, login):
+    """With the center's setting 成绩发布后显示 (issue 27 item 11; the default shows the theory score at
+    once, tests/test_score_display.py): nothing before publication, everything after."""
+    admin = login("admin1")
+    page = admin.get("/results/settings").get_data(True)
+    saved = admin.post("/results/settings/scores", data={"theory_release": "published", "csrf_token": csrf_from(page)})
+    assert saved.status_code == 302
     sid = flow.session(["c1"])
     flow.theory(sid, "c1", 87.5)
     flow.practical(sid, "c1", 66)

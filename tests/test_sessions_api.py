@@ -136,14 +136,10 @@ def test_seats_neighbours_sit_different_forms_and_readiness(app, client, admin, 
     allow(app, allowed, *names)
     seats = []
     for name in names:
-        body = {"username": name, "room": room}
-        r = client.post(f"/api/v1/sessions/{sid}/candidates", json=body, headers=admin)
-        if name == "stu5":  # issue 28: the fifth in a room for 4 only with the center's written reason
-            assert r.status_code == 409 and r.get_json()["error"]["code"] == "room_full"
-            r = client.post(
-                f"/api/v1/sessions/{sid}/candidates", json={**body, "capacity_reason": "临时加座"}, headers=admin
-            )
-        assert r.status_code == 201
+        r = client.post(f"/api/v1/sessions/{sid}/candidates", json={"username": name, "room": room}, headers=admin)
+        assert r.status_code == 201  # contract v1.0: an approved candidate is enrolled, over capacity or not
+        codes = [w["code"] for w in r.get_json()["warnings"]]
+        assert codes == (["room_over_capacity"] if name == "stu5" else [])  # …but never silently (issue 28)
         seats.append(r.get_json()["seat"])
     assert seats == [1, 2, 3, 4, 5]
     problems = client.get(f"/api/v1/sessions/{sid}/readiness", headers=admin).get_json()

@@ -14,6 +14,7 @@ from app import timeutil
 from app.auth.roles import PROCTORS
 from app.errors import Invalid
 from app.exams import attempts, paper_scores, proctoring
+from app.exams.score_visibility import score_fields
 
 from . import bp
 from .common import api_auth, api_user, json_body, trusts_token_cache
@@ -77,7 +78,7 @@ def save_answer(attempt_id: int, qid: int):
 def submit(attempt_id: int):
     now = timeutil.utcnow()
     attempt = attempts.submit(attempts.own_attempt(attempt_id, api_user()), now)
-    return jsonify({"status": attempt.status.value, "score": attempt.score})
+    return jsonify({"status": attempt.status.value, **score_fields(attempt)})  # the center's score rule
 
 
 # ---------------------------------------------------------------- proctors

@@ -138,11 +138,16 @@ def add_staff(session_id: int):
 def add_candidate(session_id: int):
     data = json_body()
     # ``capacity_reason`` (optional): a full room takes one more only with the center's written reason
-    # (409 room_full otherwise, issue 28)
+    # (issue 28); ``reason`` (optional): why a holder of a valid certificate at this level sits again
     enrollment = enrolment.enroll(
-        _session(session_id), data.get("username"), data.get("room"), capacity_reason=data.get("capacity_reason")
+        _session(session_id),
+        data.get("username"),
+        data.get("room"),
+        capacity_reason=data.get("capacity_reason"),
+        reason=data.get("reason"),
     )
-    return jsonify(candidate_json(enrollment)), 201
+    # 201 as ever (contract v1.0); a candidate already certified at this level is named in warnings
+    return jsonify({**candidate_json(enrollment), "warnings": enrollment.warnings}), 201
 
 
 @bp.get("/sessions/<int:session_id>/readiness")

@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "certificate.issued": "证书颁发",
     "certificate.revoked": "证书撤销",
     "certificate.settings_changed": "证书编号设置",
+    "results.score_display_set": "理论成绩显示时间设置",
+    "session.certificate_holder_enrolled": "已持证考生再次报名（理由）",
     # 申报
     "application.approved": "申报批准",
     "application.rejected": "申报驳回",
@@ -110,6 +112,8 @@ SUBJECT_LABELS = {
     "exam_sessions": "考试批次",
     "certificates": "证书",
     "center_certificate_settings": "证书设置",
+    "score_display_settings": "成绩显示设置",
+    "session_candidates": "报名",
     "applications": "申报",
     "evidence_files": "证明材料",
     "api_tokens": "API 令牌",

@@ -243,3 +243,11 @@ def get_entry(user: User, entry_id: int) -> AuditEntry:
 def export_entries(user: User, filters: Filters) -> list[AuditEntry]:
     """Every matching entry for the export, newest first (at most MAX_EXPORT)."""
     return list(db.session.scalars(entries_query(user, filters).limit(MAX_EXPORT)))
+
+
+def display_names(usernames: set[str]) -> dict[str, str]:
+    """{username: display name} of the people a page of entries names (one query)."""
+    if not usernames:
+        return {}
+    rows = db.session.execute(select(User.username, User.name).where(User.username.in_(sorted(usernames))))
+    return {username: name or username for username, name in rows}

@@ -17,8 +17,9 @@ from app.spreadsheets import csv_text
 from app.timeutil import CHINA
 
 from . import operations as ops
-from .labels import ACTION_LABELS, SUBJECT_LABELS, action_label, subject_label
-from .serialize import EXPORT_HEADERS, details_lines, export_row
+from .display import shown, usernames_in
+from .labels import ACTION_LABELS, SUBJECT_LABELS, subject_label
+from .serialize import EXPORT_HEADERS, export_row
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 READERS = (Role.center_admin, Role.admin)
@@ -35,6 +36,7 @@ def index():
         page = ops.page_of(current_user, filters, number, per_page)
     except Invalid as exc:
         error = exc.message
+    names = ops.display_names(usernames_in(page.entries)) if page else {}
     html = render_template(
         "audit/index.html",
         page=page,
@@ -43,9 +45,8 @@ def index():
         args=args,
         actions=ACTION_LABELS,
         subjects=SUBJECT_LABELS,
-        action_label=action_label,
+        shown=[shown(entry, names) for entry in page.entries] if page else [],
         subject_label=subject_label,
-        details_lines=details_lines,
         china=CHINA,
     )
     return html, (422 if error else 200)

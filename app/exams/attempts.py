@@ -40,6 +40,7 @@ from app.sessions.models import ExamSession, SessionStatus, TheoryMode
 
 from . import grading, group_commit, paper_cache
 from .models import Answer, Attempt, AttemptStatus, CloseReason
+from .score_visibility import score_fields
 from .statements import extensions_of, save_statements, start_statements
 
 # ---------------------------------------------------------------- time
@@ -369,18 +370,18 @@ def answers_of(attempt: Attempt) -> dict[str, object]:
 
 
 def attempt_view(attempt: Attempt, now: datetime) -> dict:
-    """GET /attempts/<aid>: status, deadline, answers and the score once the attempt has ended."""
+    """GET /attempts/<aid>: status, deadline, answers and the score once the attempt has ended (shown at
+    once or after publication, as the center chose)."""
     close_if_expired(attempt, now)
     if attempt.is_open:
         attempt.last_seen_at = now
-    closed = not attempt.is_open
     return {
         "attempt_id": attempt.id,
         "status": attempt.status.value,
         "deadline": timeutil.iso(attempt.deadline),
         "server_time": timeutil.iso(now),
         "answers": answers_of(attempt),
-        "score": attempt.score if closed else None,
+        **score_fields(attempt),  # the center's rule: at once, or after publication (score_visibility)
     }
 
 

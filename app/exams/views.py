@@ -22,7 +22,7 @@ from app.sessions.lifecycle import sync_clock
 from app.sessions.models import Enrollment, ExamSession, SessionStatus
 from app.standards.registry import get_standard
 
-from . import attempts, paper_scores, proctoring
+from . import attempts, paper_scores, proctoring, score_visibility
 from .models import CLOSE_LABELS, Attempt, AttemptStatus
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
@@ -50,6 +50,7 @@ def my_exams():
                 "can_enter": attempts.entry_refusal(e, exam_session, attempt, deadline, now) is None,
                 "occupation": _occupation(exam_session),
                 "carried": not assessment.sits(e, "theory"),  # 成绩保留: theory kept from an earlier pass
+                "score": score_visibility.shown_score(attempt) if attempt is not None else None,
             }
         )
     return render_template("exams/my_exams.html", rows=rows, now=now, status=SessionStatus)
@@ -102,7 +103,12 @@ def take(session_id: int):
     if attempt is not None and attempt.status != AttemptStatus.in_progress:
         # Reopening a finished exam shows the finished state, never an empty paper with 交卷.
         return render_template(
-            "exams/finished.html", s=session, e=enrollment, attempt=attempt, occupation=_occupation(session)
+            "exams/finished.html",
+            s=session,
+            e=enrollment,
+            attempt=attempt,
+            occupation=_occupation(session),
+            score=score_visibility.shown_score(attempt),
         )
     if attempt is None and now < session.theory_start:
         # Before the start (issue 27 item 6): the start time, a countdown, the rules; the page opens the

@@ -46,6 +46,7 @@ def manage(session_id: int, component: str):
         lock_all=reports.lock_counts(rows),
         threshold=marking.spread_threshold(session.center_id),
         agreement=reports.agreement(session, component),
+        member_names={name: label for row in rows for name, label in row["member_labels"].items()},
         splits=splits,
         review_row=session.component_row(component) if traits.reads_materials else None,
         materials={e.id: review_ops.materials_of(e) for e in session.enrollments} if traits.reads_materials else {},

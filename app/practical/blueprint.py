@@ -11,6 +11,7 @@ from flask import Blueprint
 from flask_login import current_user
 
 from app.sessions.models import ExamSession
+from scoring.display import points_text
 
 from . import access
 
@@ -21,10 +22,9 @@ COMPONENT = "<any(practical, review):component>"
 
 @bp.app_template_filter("points")
 def points(value) -> str:
-    """Scores as entered: 59.99, 60, 12.5 (no trailing zeros, no rounding up)."""
-    if value is None:
-        return "—"
-    return f"{value:.4f}".rstrip("0").rstrip(".")
+    """Scores as entered: 59.99, 60, 12.5 — at most two decimals, cut, never rounded up (a panel's mean
+    77.3333 shows 77.33, 59.995 shows 59.99: ``scoring.display``)."""
+    return points_text(value)
 
 
 def member_session(session_id: int, component: str) -> ExamSession:

@@ -77,6 +77,11 @@ def set_spread_threshold(center_id: int, value) -> ScoringSettings:
     return settings
 
 
+def person_label(user) -> str:
+    """王考评（grader3）: the display name, the username in brackets (only when they differ)."""
+    return f"{user.display_name}（{user.username}）" if user.display_name != user.username else user.username
+
+
 def preview(session: ExamSession, component: str, enrollment: Enrollment) -> dict:
     """What finalizing would give now: members, totals by member, mean, spread, flag, what is missing."""
     members = panel_members(session, component, enrollment)
@@ -86,8 +91,11 @@ def preview(session: ExamSession, component: str, enrollment: Enrollment) -> dic
     problem = panel_problem(session, component, enrollment)
     body = {
         "members": [m.username for m in members],
+        "member_labels": {m.username: person_label(m) for m in members},
         "totals": {m.username: total for m, total in totals},
         "missing": missing,
+        # named to the center admin by name, the username in brackets (issue 27 item 11)
+        "missing_names": [person_label(m) for m in members if m.id not in sheets],
         "panel_problem": problem.message if problem else None,
         "score": None,
         "spread": None,
@@ -117,7 +125,7 @@ def finalize(session: ExamSession, component: str, actor: User, username: str, n
             raise Invalid(f"{view['panel_problem']}，不能定分", field="panel", code="panel_invalid")
         if view["missing"]:
             raise Invalid(
-                f"尚有{traits_of(component).member_noun}未评分：{'、'.join(view['missing'])}",
+                f"尚有{traits_of(component).member_noun}未评分：{'、'.join(view['missing_names'])}",
                 field="sheets",
                 code="sheets_missing",
                 details={"missing": view["missing"]},

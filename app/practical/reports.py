@@ -56,6 +56,7 @@ def summary(session: ExamSession, component: str, user: User) -> list[dict]:
             "seat": e.seat,
             "panel": panel_name(session, component, e),
             "members": view["members"],
+            "member_labels": view["member_labels"],
             "scored": len(view["totals"]),
             "missing": view["missing"],
             "status": result.status if result else ResultStatus.pending,
@@ -147,7 +148,10 @@ def panel_progress(rows: list[dict]) -> dict[str | None, dict]:
     """Per panel: its members, candidates, sheets entered and candidates finalized (or marked)."""
     progress: dict[str | None, dict] = {}
     for row in rows:
-        entry = progress.setdefault(row["panel"], {"members": row["members"], "candidates": 0, "sheets": 0, "final": 0})
+        entry = progress.setdefault(
+            row["panel"],
+            {"members": [row["member_labels"][m] for m in row["members"]], "candidates": 0, "sheets": 0, "final": 0},
+        )
         entry["candidates"] += 1
         entry["sheets"] += row["scored"]
         entry["final"] += row["status"] != ResultStatus.pending

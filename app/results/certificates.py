@@ -272,7 +272,7 @@ def revoke(no: str, user: User, reason, now: datetime | None = None) -> Certific
     if not can_manage(user, certificate):
         raise NotFound("证书编号不存在")
     if not isinstance(reason, str) or not reason.strip():
-        raise Invalid("撤销原因：必须填写", field="reason")
+        raise Invalid("撤销原因：必须填写（不能只填空格）", field="reason")
     if len(reason.strip()) > 2000:
         raise Invalid("撤销原因：不能超过 2000 个字符", field="reason")
     # One revocation at a time (issue 11): the row is locked and re-read before the check, so of

@@ -14,6 +14,7 @@ from app.eligibility.identity import identity_of
 from app.sessions.models import ExamSession
 from app.spreadsheets import as_text_cells
 from app.standards.registry import get_standard
+from scoring.display import score_text
 
 HEADERS = ["姓名", "证件类型", "证件号码", "职业名称", "等级", "理论", "操作", "综合评审", "是否合格", "证书编号"]
 COLUMNS = ("theory", "practical", "review")  # 理论, 操作, 综合评审
@@ -27,7 +28,12 @@ def _score_cell(finals: dict, key: str, required: set[str]):
     score, status = finals.get(key, (None, "pending"))
     if score is None:
         return STATUS_TEXT.get(status, "")
-    return f"{score:g}（保留）" if status == "carried" else score
+    return f"{score_text(score)}（保留）" if status == "carried" else score
+
+
+def _held_text(row: dict) -> str:
+    held = row.get("held_certificate_no")
+    return f"已持有 {held}（同等级有效证书，未重复发证）" if held else ""
 
 
 def roster_workbook(session: ExamSession, rows: list[dict], exceptions: list | None = None) -> bytes:
@@ -51,7 +57,7 @@ def roster_workbook(session: ExamSession, rows: list[dict], exceptions: list | N
             level.title if level else session.level,
             *(_score_cell(row["finals"], key, required) for key in COLUMNS),
             "合格" if row["passed"] else "不合格",
-            certificate.number if certificate else "",
+            certificate.number if certificate else _held_text(row),
         ]
         sheet.append(values)
     for row in sheet.iter_rows(min_row=2):  # once, after the rows (sheet[n] per row would scan every cell)

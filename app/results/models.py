@@ -35,6 +35,9 @@ class Result(db.Model):
     passed: Mapped[bool]
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Passed while already holding a valid certificate of the same standard and level: no second one
+    # is issued (issue 27 item 2); the number held at publication says why this passer has none.
+    held_certificate_no: Mapped[str | None] = mapped_column(String(40))
 
     session: Mapped[ExamSession] = relationship()
     enrollment: Mapped[Enrollment] = relationship()

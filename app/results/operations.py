@@ -26,6 +26,7 @@ from app.standards.registry import get_standard
 from scoring.results import CARRY_DAYS, carried_components, within_carry_window
 
 from .certificates import has_settings, issue_certificates
+from .held import held_by
 from .models import Result, ResultComponent
 
 
@@ -134,14 +135,30 @@ def publish(session: ExamSession, user: User, now: datetime | None = None) -> li
         db.session.add(result)
         results.append(result)
     db.session.flush()
-    passed = sum(r.passed for r in results)
-    record("results.published", session, {"candidates": len(results), "passed": passed})
-    issue_certificates(session, [r for r in results if r.passed], now)
+    passers = [r for r in results if r.passed]
+    held = withhold_second_certificates(session, passers)
+    details = {"candidates": len(results), "passed": len(passers), "already_certified": len(held)}
+    record("results.published", session, details)
+    issue_certificates(session, [r for r in passers if r.user_id not in held], now)
     for result in results:
         if not result.passed and any(c.passed for c in result.components):
             refresh_later_enrollments(result, now)
     db.session.flush()
     return results
+
+
+def withhold_second_certificates(session: ExamSession, passers: list[Result]) -> dict[int, str]:
+    """{user id: number held} of the passers who already hold a valid certificate of this standard and
+    level: they get their result but no second certificate (issue 27 item 2), and the result keeps the
+    number held. The passers' user rows are locked first (in id order, so two publications cannot
+    deadlock), so that two sessions of one level published at once cannot both issue one."""
+    for user in sorted({r.user for r in passers}, key=lambda u: u.id):
+        lock_row(user, key_share=True)
+    held = held_by([r.user_id for r in passers], session.standard_id, session.level)
+    for result in passers:
+        if result.user_id in held:
+            result.held_certificate_no = held[result.user_id].number
+    return {user_id: certificate.number for user_id, certificate in held.items()}
 
 
 def refresh_later_enrollments(result: Result, now: datetime) -> None:
@@ -240,6 +257,7 @@ def live_rows(session: ExamSession, scores: dict[str, dict[int, FinalScore]] | N
                 "passed": complete and all(c.passed(finals[c.key], standard) for c in components),
                 "complete": complete,
                 "certificate": None,
+                "held_certificate_no": None,
                 "published_at": None,
             }
         )
@@ -261,6 +279,7 @@ def _frozen_rows(session: ExamSession) -> list[dict]:
                 "passed": result.passed,
                 "complete": True,
                 "certificate": result.certificate,
+                "held_certificate_no": result.held_certificate_no,
                 "published_at": result.published_at,
             }
         )

@@ -11,7 +11,8 @@ CONTRACT_COMPONENTS = ("theory", "practical", "review")
 
 def result_row(row: dict) -> dict:
     """{"username", "theory", "practical", "review", "passed", "certificate_no", "carried"}; a
-    component the level lacks (or not yet scored) is null, a carried one shows its kept score."""
+    component the level lacks (or not yet scored) is null, a carried one shows its kept score.
+    Additions (not in the contract): "name", "status", "certificate_held" and "certificate_note"."""
     finals = row["finals"]
     body = {"username": row["user"].username, "name": row["user"].display_name}
     for key in CONTRACT_COMPONENTS:
@@ -19,6 +20,10 @@ def result_row(row: dict) -> dict:
         body[key] = score
     body["passed"] = bool(row["passed"])
     body["certificate_no"] = row["certificate"].number if row["certificate"] else None
+    # Passed while holding a valid certificate of this level: no second one (issue 27 item 2); why.
+    held = row.get("held_certificate_no")
+    body["certificate_held"] = held
+    body["certificate_note"] = f"已持有同等级有效证书 {held}，未重复发证" if held else None
     body["carried"] = [key for key, (_score, status) in finals.items() if status == "carried"]
     body["status"] = {key: status for key, (_score, status) in finals.items()}
     return body

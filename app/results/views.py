@@ -13,15 +13,17 @@ from flask_login import current_user, login_required
 from app import assessment, timeutil, verify_limits
 from app.auth.decorators import roles_required
 from app.auth.roles import ADMINS
-from app.boundary import page_action
+from app.boundary import fail, page_action
 from app.eligibility.identity import photo_path
-from app.errors import Invalid, NotFound
+from app.errors import DomainError, Invalid, NotFound
+from app.exams import score_visibility
 from app.extensions import db
 from app.qrcodes import certificate_qr
 from app.sessions import staffing_exceptions
 from app.sessions.models import SessionStatus
 from app.sessions.planning import get_session, list_sessions
 from app.standards.registry import get_standard
+from scoring.display import score_text
 
 from . import certificates as cert_ops
 from . import operations as ops
@@ -29,6 +31,13 @@ from .excel import roster_workbook
 from .render import certificate_pdf, facts
 
 bp = Blueprint("results", __name__, url_prefix="/results")
+
+
+@bp.app_template_filter("score")
+def score(value) -> str:
+    """A score on any page: two decimals, cut toward zero (59.995 → 59.99, never 60.00; issue 27 item 11).
+    The stored value stays unrounded and the pass rule reads that."""
+    return score_text(value)
 
 
 def verify_url(number: str) -> str:
@@ -80,9 +89,16 @@ def publish(session_id: int):
     return page_action(
         lambda: ops.publish_from_page(session, current_user, request.form.get("reason")),
         url_for("results.session_results", session_id=session_id),
-        lambda results: f"成绩已发布：{len(results)} 名考生，{sum(r.passed for r in results)} 人合格并获发证书",
+        published_message,
         failure="未能发布：",
     )
+
+
+def published_message(results) -> str:
+    passed = [r for r in results if r.passed]
+    held = sum(1 for r in passed if r.held_certificate_no)
+    text = f"成绩已发布：{len(results)} 名考生，{len(passed)} 人合格，{len(passed) - held} 人获发证书"
+    return text + (f"；{held} 人已持有同等级有效证书，未重复发证" if held else "")
 
 
 @bp.get("/sessions/<int:session_id>/export.xlsx")
@@ -127,7 +143,24 @@ def settings():
         saved=cert_ops.has_settings(center),
         error=error,
         samples=samples,
+        release=score_visibility.release_of(center.id),
+        release_labels=score_visibility.RELEASE_LABELS,
     ), (422 if error else 200)
+
+
+@bp.post("/settings/scores")
+@roles_required("center_admin")
+def score_settings():
+    """When the center's candidates see their theory score: at once, or after publication (one rule)."""
+    center = current_user.center
+    if center is None:
+        raise NotFound("当前用户不属于任何机构")
+    return page_action(
+        lambda: score_visibility.save_release(center, request.form.get("theory_release")),
+        url_for("results.settings"),
+        lambda release: f"已保存：{score_visibility.RELEASE_LABELS[release]}",
+        failure="未能保存：",
+    )
 
 
 @bp.get("/certificates")
@@ -150,7 +183,10 @@ def mine():
 @bp.get("/certificates/<no>")
 @login_required
 def certificate(no: str):
-    cert = cert_ops.visible_certificate(no, current_user)
+    return _certificate_page(cert_ops.visible_certificate(no, current_user))
+
+
+def _certificate_page(cert, revoke_error: str | None = None, typed_reason: str = "", status: int = 200):
     url = verify_url(cert.number)
     text = qr_text(cert)
     return render_template(
@@ -161,7 +197,9 @@ def certificate(no: str):
         qr_text=text,
         url=url,
         manage=cert_ops.can_manage(current_user, cert),
-    )
+        revoke_error=revoke_error,
+        typed_reason=typed_reason,
+    ), status
 
 
 @bp.get("/certificates/<no>.pdf")
@@ -188,13 +226,21 @@ def certificate_photo(no: str):
 @bp.post("/certificates/<no>/revoke")
 @roles_required(*ADMINS)
 def revoke(no: str):
+    """The reason is checked before anything else (issue 27 item 14): a missing one is shown at its
+    field (422, the typed text kept, nothing changed); other refusals are flashed as before."""
     reason = request.form.get("reason", "")
-    return page_action(
-        lambda: cert_ops.revoke(no, current_user, reason),
-        url_for("results.certificate", no=no),
-        "证书已撤销",
-        failure="未能撤销：",
-    )
+    try:
+        cert_ops.revoke(no, current_user, reason)
+    except Invalid as exc:
+        db.session.rollback()
+        return _certificate_page(cert_ops.visible_certificate(no, current_user), exc.message, reason, 422)
+    except NotFound:
+        raise  # another center's certificate: 404, as on every page
+    except DomainError as exc:
+        fail(exc, "未能撤销：")  # rolls back
+    else:
+        flash("证书已撤销", "success")
+    return redirect(url_for("results.certificate", no=no))
 
 
 # ---------------------------------------------------------------- public verification (no sign-in)

@@ -22,6 +22,7 @@ from app.papers import printing
 from app.papers.operations import assemble_papers
 from app.spreadsheets import TableRefused, read_rows
 
+from . import held_certificates
 from .lifecycle import is_closed, sync_clock
 from .models import Enrollment, ExamSession, Room, SessionPaper, SessionStatus
 from .planning import room_of, standard_of, user_named
@@ -49,21 +50,25 @@ def room_full(room: Room, seated: int) -> Conflict:
     )
 
 
-def check_capacity(exam_session: ExamSession, room: Room | None, reason) -> None:
-    """Issue 28: no candidate beyond a room's capacity (readiness also flags it, code room_over_capacity),
-    unless the center overrides with a written reason, kept in the audit log (409 room_full otherwise)."""
+def check_capacity(exam_session: ExamSession, room: Room | None, reason, *, require_reason: bool) -> list[dict]:
+    """Issue 28: no candidate beyond a room's capacity unless the center overrides with a written
+    reason, kept in the audit log. The page (``require_reason``) refuses a full room without one
+    (409 room_full); the API keeps contract v1.0's 201 for an approved candidate and answers with a
+    ``room_over_capacity`` warning instead, which readiness also reports, and the audit log keeps it."""
     if room is None:
-        return
+        return []
     seated = seated_in(room)
     if seated < room.capacity:
-        return
+        return []
     reason = reason.strip() if isinstance(reason, str) else ""
-    if not reason:
+    if not reason and require_reason:
         raise room_full(room, seated)
     if len(reason) > 2000:
         raise Invalid("超员理由不能超过 2000 个字符", field="capacity_reason")
     details = {"room": room.name, "capacity": room.capacity, "seated": seated + 1, "reason": reason}
     record("session.capacity_override", exam_session, details)
+    message = f"考场「{room.name}」已超员（容量 {room.capacity} 人，现安排 {seated + 1} 人）"
+    return [{"code": "room_over_capacity", "message": message, "room": room.id}]
 
 
 def _ticket_no(exam_session: ExamSession) -> str:
@@ -147,18 +152,28 @@ def _check_enrollable(exam_session: ExamSession, user: User, now: datetime | Non
 
 
 def enroll(
-    exam_session: ExamSession, username, room_id=None, now: datetime | None = None, *, capacity_reason=None
+    exam_session: ExamSession,
+    username,
+    room_id=None,
+    now: datetime | None = None,
+    *,
+    capacity_reason=None,
+    reason=None,
+    require_reason: bool = False,
 ) -> Enrollment:
     """Enrol one candidate (only with an approved application — else 409) and seat them.
 
-    ``now`` defaults to the server clock (the demo passes the time it is replaying)."""
+    ``now`` defaults to the server clock (the demo passes the time it is replaying). A candidate who
+    already holds a valid certificate of this level is enrolled with a warning (``warnings``), or —
+    ``require_reason``, the page — only with the center's written ``reason`` (held_certificates)."""
     user = _candidate_named(exam_session, username)
     room = room_of(exam_session, room_id)
     # Enrolments of one session one at a time (issue 11): the same candidate twice finds the first
     # enrolment (409), two candidates into one room get the next seat and ticket each (never a 500).
     lock_row(exam_session, key_share=True)
     _check_enrollable(exam_session, user, now)
-    check_capacity(exam_session, room, capacity_reason)
+    warnings = check_capacity(exam_session, room, capacity_reason, require_reason=require_reason)
+    warnings += held_certificates.check(exam_session, user, reason, require_reason=require_reason)
     seat = _next_seat(room) if room is not None else None
     # 成绩保留: passes of this standard and level published within 365 days are kept (results domain).
     carried = assessment.carry_for(user.id, exam_session.standard_id, exam_session.level, now or timeutil.utcnow())
@@ -167,6 +182,8 @@ def enroll(
     )
     db.session.add(enrollment)
     db.session.flush()
+    enrollment.warnings = warnings  # not stored: what the answer tells the center (issue 27 item 2)
+    held_certificates.record_holder(enrollment, warnings, reason)
     forms = exam_session.forms
     if forms and assessment.sits(enrollment, "theory"):
         index = len(exam_session.enrollments) - 1
@@ -177,7 +194,8 @@ def enroll(
 
 
 def read_roster(content: bytes, filename: str = "roster.xlsx") -> list[dict]:
-    """Rows of a roster (.xlsx or .csv): column 用户名 (username) and optional 考场 (room name)."""
+    """Rows of a roster (.xlsx or .csv): column 用户名 (username), optional 考场 (room name) and
+    再次报名理由 (the reason, for a candidate who already holds a valid certificate of this level)."""
     try:
         table = read_rows(content, filename)
     except TableRefused as exc:
@@ -189,7 +207,8 @@ def read_roster(content: bytes, filename: str = "roster.xlsx") -> list[dict]:
             continue
         if number == 1 and cells[0] in {"用户名", "username", "账号"}:
             continue
-        rows.append({"row": number, "username": cells[0], "room": cells[1] if len(cells) > 1 else ""})
+        reason = cells[2] if len(cells) > 2 else ""  # 再次报名理由, for a candidate holding this level already
+        rows.append({"row": number, "username": cells[0], "room": cells[1] if len(cells) > 1 else "", "reason": reason})
     return rows
 
 
@@ -217,12 +236,16 @@ def import_roster(exam_session: ExamSession, content: bytes, filename: str = "ro
                 if seated[room.id] >= room.capacity:
                     raise room_full(room, seated[room.id])
                 seated[room.id] += 1
-            plan.append((user.username, room.id if room else None))
+            held_certificates.check(exam_session, user, row["reason"], require_reason=True)
+            plan.append((user.username, room.id if room else None, row["reason"]))
         except (Invalid, Conflict) as exc:
             errors.append({"row": row["row"], "username": row["username"], "message": exc.message})
     if errors:
         raise Invalid(f"名单中有 {len(errors)} 行有误，未导入任何考生", field="file", details={"rows": errors})
-    return [enroll(exam_session, username, room_id) for username, room_id in plan]
+    return [
+        enroll(exam_session, username, room_id, reason=reason, require_reason=True)
+        for username, room_id, reason in plan
+    ]
 
 
 def remove_candidate(exam_session: ExamSession, enrollment_id: int) -> None:

@@ -226,20 +226,22 @@ def remove_staff(session_id: int, assignment_id: int):
 @roles_required(*ADMINS)
 def add_candidate(session_id: int):
     username, room = request.form.get("username", ""), whole(request.form.get("room"))
-    reason = request.form.get("capacity_reason")  # issue 28: asked for once the room is full
+    capacity_reason = request.form.get("capacity_reason")  # issue 28: asked for once the room is full
+    reason = request.form.get("reason")  # 再次报名理由: asked for a candidate already certified at this level
 
     def done(enrollment) -> str:
         name, ticket = enrollment.user.display_name, enrollment.ticket_no
+        held = "".join(f"。注意：{w['message']}（理由已记入审计日志）" for w in enrollment.warnings)
         if enrollment.room is None:
-            return f"{name} 已报名（准考证号 {ticket}），尚未安排考场和座位"
-        return f"{name} 已报名，{enrollment.room.name} 第 {enrollment.seat} 座（准考证号 {ticket}）"
+            return f"{name} 已报名（准考证号 {ticket}），尚未安排考场和座位{held}"
+        return f"{name} 已报名，{enrollment.room.name} 第 {enrollment.seat} 座（准考证号 {ticket}）{held}"
 
-    return _act(
-        session_id,
-        lambda exam_session: enrolment.enroll(exam_session, username, room, capacity_reason=reason),
-        done,
-        form="candidate",
-    )
+    def run(exam_session):
+        return enrolment.enroll(
+            exam_session, username, room, capacity_reason=capacity_reason, reason=reason, require_reason=True
+        )
+
+    return _act(session_id, run, done, form="candidate")
 
 
 @bp.post("/<int:session_id>/candidates/<int:enrollment_id>/delete")

@@ -305,13 +305,15 @@
     call("GET", "/attempts/" + state.attempt.attempt_id).then(function (r) {
       if (r.status !== 200) return;
       syncClock(r.data);
-      if (r.data.status === "submitted") close("考试已结束，答卷已收取", r.data.score);
+      if (r.data.status === "submitted") close("考试已结束，答卷已收取", r.data);
     }).catch(function () { /* offline: keep counting on the last known offset */ });
   }
 
   // ------------------------------------------------------------------ end
   // The finished state: no countdown, no paper, no 交卷 — a success message and the way back.
-  function close(text, score) {
+  // ``result``: an attempt's answer (GET /attempts or submit) with the score as the center's rule lets
+  // the candidate see it — score_text (two decimals, never rounded up) or score_pending (成绩待发布).
+  function close(text, result) {
     state.closed = true;
     forget();
     Array.prototype.forEach.call(root.querySelectorAll("input"), function (x) { x.disabled = true; });
@@ -322,16 +324,19 @@
     showMessage("");
     showNotice("");
     var line = (text || "已交卷") + "，不能再修改答案";
-    function show(points) {
-      el.doneText.textContent = line + (points !== undefined && points !== null
-        ? "。理论知识考试成绩：" + Number(points).toFixed(1) + " 分" : "。");
+    function known(data) { return data && (data.score_text || data.score_pending); }
+    function show(data) {
+      var tail = "。";
+      if (data && data.score_text) tail = "。理论知识考试成绩：" + data.score_text + " 分";
+      else if (data && data.score_pending) tail = "。成绩待发布（评价机构发布成绩后可在“我的成绩与证书”查看）";
+      el.doneText.textContent = line + tail;
     }
-    show(score);
+    show(result);
     el.done.hidden = false;
     renderSaveState();
-    if (score === undefined && state.attempt && state.attempt.attempt_id) {
+    if (!known(result) && state.attempt && state.attempt.attempt_id) {
       call("GET", "/attempts/" + state.attempt.attempt_id).then(function (r) {
-        if (r.status === 200 && r.data.score !== null && r.data.score !== undefined) show(r.data.score);
+        if (r.status === 200 && known(r.data)) show(r.data);
       }).catch(function () {});
     }
     el.done.querySelector("a").focus();
@@ -367,7 +372,7 @@
     el.yes.disabled = true;
     call("POST", "/attempts/" + state.attempt.attempt_id + "/submit").then(function (r) {
       el.dialog.close ? el.dialog.close() : el.dialog.removeAttribute("open");
-      if (r.status === 200 || r.status === 409) close("已交卷", r.data.score);
+      if (r.status === 200 || r.status === 409) close("已交卷", r.status === 200 ? r.data : undefined);
       else { el.yes.disabled = false; showMessage((r.data.error && r.data.error.message) || "交卷失败，请重试"); }
     }).catch(function () {
       el.yes.disabled = false;

@@ -1,14 +1,36 @@
 /* Site-wide behaviour, no framework and no inline script (the pages run under a CSP):
- * - a form with data-confirm="question" asks before it is sent (开考, 结束, 强制收卷, 撤回 …);
+ * - a form with data-confirm="question" asks before it is sent (开考, 结束, 强制收卷, 撤回 …), once its
+ *   required fields are filled (not only spaces): the reason is checked first, then confirmed;
  * - a page element with data-refresh="seconds" reloads the page that often, but never while
  *   someone is typing into one of its fields (the proctor's room).
  */
 (function () {
   "use strict";
 
+  // A required field holding only spaces passes the browser's own check: it is refused here, before any
+  // confirmation is asked (check the reason first, then confirm — issue 27 item 14).
+  function blankRequired(form) {
+    var fields = form.querySelectorAll ? form.querySelectorAll("textarea[required], input[required]") : [];
+    for (var i = 0; i < fields.length; i++) {
+      if (fields[i].type !== "hidden" && !fields[i].disabled && !fields[i].value.trim()) return fields[i];
+    }
+    return null;
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target && event.target.setCustomValidity) event.target.setCustomValidity("");
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    var blank = form && blankRequired(form);
+    if (blank) {
+      event.preventDefault();
+      blank.setCustomValidity("请填写此项（不能只填空格）");
+      if (blank.reportValidity) blank.reportValidity(); else blank.focus();
+      return;
+    }
     if (question && !window.confirm(question)) event.preventDefault();
   });
 

@@ -1,8 +1,8 @@
 """exam_sessions.practical_start and practical_place: when and where the 操作技能考核 is held, printed
 on the 准考证 (issue 27 item 10); both optional, so existing sessions keep working
 
-Revision ID: 0016_practical_sitting
-Revises: 0015_ticket_counter
+Revision ID: 0017_practical_sitting
+Revises: 0016_rate_limits_write_probes
 Create Date: 2026-12-06 22:40:00
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import app.timeutil
 
 
-revision = '0016_practical_sitting'
-down_revision = '0015_ticket_counter'
+revision = '0017_practical_sitting'
+down_revision = '0016_rate_limits_write_probes'
 branch_labels = None
 depends_on = None
 
