@@ -8,9 +8,12 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.http_input import text_form_fields
 from scoring.eligibility.profile import CERTIFICATE_LEVELS, PROGRAMS, SCHOOLS, STATUS_LABELS, TITLE_RANKS
 
 from .models import ID_TYPES
+
+text_form_fields("id_number")  # 证件号码 is text: checked and named by ``identity.check_id``
 
 DATE = {"type": "date", "placeholder": "YYYY-MM-DD"}
 REASON_MAX = 1000  # 审核意见 (the API's decide takes the same bound: operations.decide)
