@@ -13,6 +13,7 @@
   });
 
   function busy(area) {
+    if (area.querySelector("details[open]")) return true;  // an open action menu (the proctor's room)
     return Array.prototype.some.call(area.querySelectorAll("input, textarea, select"), function (input) {
       if (input.type === "hidden") return false;
       return input === document.activeElement || (input.tagName !== "SELECT" && input.value);
