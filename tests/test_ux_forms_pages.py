@@ -154,10 +154,8 @@ def test_attached_evidence_offers_no_delete_and_the_flash_has_one_pair_of_bracke
     assert cited and "已随申报提交，不能删除" in page
 
 
-def test_a_long_rejection_reason_is_refused_beside_the_field_and_kept(app, make_user, login):
-    make_user("cand", center="甲中心")
-    make_user("boss", role="center_admin", center="甲中心")
-    browser = login("cand")
+def _apply_once(app, browser) -> int:
+    """A saved profile and one application from it; the application's id."""
     html = _profile_page(browser)
     data = {"csrf_token": csrf_from(html), "action": "save", "birth_date": "1990-05-01",
             "work-0-occupation": "社团会员管理员", "work-0-start": "2010-03-01", "work-0-end": ""}  # fmt: skip
@@ -166,7 +164,13 @@ def test_a_long_rejection_reason_is_refused_beside_the_field_and_kept(app, make_
     target = re.search(r'name="target" value="([^"]+)"', check).group(1)
     browser.post("/eligibility/apply", data={"csrf_token": csrf_from(check), "target": target})
     with app.app_context():
-        application_id = db.session.scalar(select(Application.id))
+        return db.session.scalar(select(Application.id).order_by(Application.id.desc()))
+
+
+def test_a_long_rejection_reason_is_refused_beside_the_field_and_kept(app, make_user, login):
+    make_user("cand", center="甲中心")
+    make_user("boss", role="center_admin", center="甲中心")
+    application_id = _apply_once(app, login("cand"))
     boss = login("boss")
     page = boss.get(f"/eligibility/applications/{application_id}").get_data(True)
     assert 'maxlength="1000"' in page
