@@ -251,3 +251,24 @@ def test_import_page_column_names_are_row_headers_that_stay_on_one_line(banks):
     html = banks.get(f"/banks/import?standard={STD}").get_data(True)
     assert 'class="grid stack bank-columns"' in html
     assert '<th scope="row" data-label="列">选项A–H</th>' in html
+
+
+# ---------------------------------------------------------------- 继续教育 claim (item 5) and its bound (item 14)
+
+
+def test_a_refused_ce_claim_keeps_what_was_typed_with_the_error_beside_its_field(app, make_user, login):
+    from tests.test_continuing_education_api import year_now
+
+    make_user("g1", role="grader", center="丙评价中心")
+    browser = login("g1")
+    page = browser.get("/ce/").get_data(True)
+    assert 'name="title" required maxlength="200"' in page
+    year = year_now()
+    data = {"csrf_token": csrf_from(page), "year": str(year), "form": "学术会议·讲座·访问", "category": "专业科目",
+            "title": "社团管理讲座", "date": f"{year - 1}-06-01", "hours": "10"}  # fmt: skip
+    response = browser.post("/ce/claim", data=data)
+    html = response.get_data(True)
+    assert response.status_code == 422
+    assert 'id="date-error"' in html and "应在申报年度内" in html and '<a href="#date">日期</a>' in html
+    assert 'value="社团管理讲座"' in html and f'value="{year - 1}-06-01"' in html and 'value="10"' in html
+    assert browser.post("/ce/claim", data={**data, "date": f"{year}-01-02"}).status_code == 302
