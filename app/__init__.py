@@ -30,6 +30,7 @@ from app.errors import DomainError, Invalid, http_message
 from app.exams.views import bp as exams_bp
 from app.extensions import check_decorated_limits_only, csrf, db, limiter, login_manager, migrate
 from app.faults import Fault, database_fault
+from app.form_errors import error_list as form_error_list
 from app.http_input import (
     CheckedJSONProvider,
     Id64Converter,
@@ -39,7 +40,7 @@ from app.http_input import (
     limit_body,
 )
 from app.main.views import bp as main_bp
-from app.navigation import nav_items
+from app.navigation import nav_groups, nav_items
 from app.papers.views import bp as papers_bp
 from app.practical.views import bp as practical_bp
 from app.rating.frameworks import FRAMEWORKS_DIR, load_frameworks
@@ -308,4 +309,6 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["nav_groups"] = nav_groups
+    app.jinja_env.globals["form_error_list"] = form_error_list
     app.jinja_env.filters["beijing"] = timeutil.beijing  # the one date-time format of every page

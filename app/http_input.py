@@ -146,6 +146,16 @@ def limit_body() -> None:
         request.max_content_length = limit
 
 
+# Page form fields that hold text made of digits (证件号码): a long number there is the page's own
+# error to show beside the field, by its label (issue 27 item 5), not a bare 422 page.
+TEXT_FORM_FIELDS: set[str] = set()
+
+
+def text_form_fields(*names: str) -> None:
+    """Declare page form fields as text: the 64-bit guard below leaves them to their form."""
+    TEXT_FORM_FIELDS.update(names)
+
+
 def check_form_fields() -> None:
     """before_request: a NUL in a query or form field (PostgreSQL text cannot hold one), or a form
     field holding a whole number beyond 64 bits, is refused (422)."""
@@ -159,6 +169,8 @@ def check_form_fields() -> None:
             if "\x00" in value:
                 raise Invalid(f"「{key}」含有不允许的字符（NUL）", field=key)
             digits = value.strip().lstrip("+-")
+            if key in TEXT_FORM_FIELDS:
+                continue
             if _BIG_INT_FORM.fullmatch(value) and (len(digits) > 19 or int(digits) > INT64_MAX):
                 raise Invalid(f"「{key}」的数值超出允许范围", field=key)
 

@@ -1,5 +1,10 @@
 """The site navigation: (endpoint, label, roles). An entry shows only when its endpoint exists
-and the user has one of its roles, so a domain adds its pages by naming them here."""
+and the user has one of its roles, so a domain adds its pages by naming them here.
+
+The header shows the entries in groups (issue 27: a center admin had more than 20 links in one row):
+``GROUPS`` names an entry's group by its endpoint, else by its blueprint (``BLUEPRINT_GROUPS``), so
+a new entry lands in its domain's group without being listed twice. A group with one entry for this
+user is a plain link; 首页 stays outside every group."""
 
 from __future__ import annotations
 
@@ -41,6 +46,62 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("ce.mine", "我的学时", ALL),
     ("talent.mine", "我的证书与学时", ("candidate",)),
 ]
+
+
+# Group labels in the order the header shows them.
+GROUP_ORDER = ("申报与考试", "考务", "题库与组卷", "评分与成绩", "培训", "评估", "系统", "其他")
+GROUPS = {
+    "main.index": None,  # outside every group
+    "eligibility.profile": "申报与考试",
+    "eligibility.my_applications": "申报与考试",
+    "exams.my_exams": "申报与考试",
+    "results.mine": "申报与考试",
+    "talent.mine": "培训",
+    "standards.index": "题库与组卷",
+    "surveys.mine": "评估",
+}
+BLUEPRINT_GROUPS = {
+    "eligibility": "考务",
+    "sessions": "考务",
+    "exams": "考务",
+    "standards": "题库与组卷",
+    "banks": "题库与组卷",
+    "papers": "题库与组卷",
+    "practical": "评分与成绩",
+    "results": "评分与成绩",
+    "statistics": "评分与成绩",
+    "training": "培训",
+    "ce": "培训",
+    "talent": "培训",
+    "rating": "评估",
+    "surveys": "评估",
+    "auth": "系统",
+    "audit": "系统",
+}
+
+
+def group_of(endpoint: str) -> str | None:
+    if endpoint in GROUPS:
+        return GROUPS[endpoint]
+    return BLUEPRINT_GROUPS.get(endpoint.split(".", 1)[0], "其他")
+
+
+def nav_groups() -> list[tuple[str | None, list[tuple[str, str]]]]:
+    """[(group label or None for a plain link, [(endpoint, label), …]), …] for this user, in
+    ``GROUP_ORDER``; a group holding a single entry becomes a plain link."""
+    items = nav_items()
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    out: list[tuple[str | None, list[tuple[str, str]]]] = []
+    for endpoint, label in items:
+        group = group_of(endpoint)
+        if group is None:
+            out.append((None, [(endpoint, label)]))
+        else:
+            grouped.setdefault(group, []).append((endpoint, label))
+    for group in sorted(grouped, key=lambda g: GROUP_ORDER.index(g) if g in GROUP_ORDER else len(GROUP_ORDER)):
+        entries = grouped[group]
+        out.append((None, entries) if len(entries) == 1 else (group, entries))
+    return out
 
 
 def nav_items() -> list[tuple[str, str]]:

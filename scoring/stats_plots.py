@@ -28,14 +28,20 @@ def _empty(ax, text: str = "暂无数据") -> None:
     ax.set_yticks([])
 
 
-def score_histogram_figure(scores_by_component: Mapping[str, Sequence[float]]):
+def score_histogram_figure(scores_by_component: Mapping[str, Sequence[float]], narrow: bool = False):
     """One histogram per component (0–100 in bins of 10; 100 falls in the last), the pass line at 60
     (1.9.2), the count and pass rate in each panel's title. A None score (缺考/违纪) draws no bar but
-    counts as a fail in the rate, as in the statistics' ``pass_rates``."""
+    counts as a fail in the rate, as in the statistics' ``pass_rates``. ``narrow``: the panels one
+    under another, for a phone (issue 27 item 13: the text stays readable at 390 px)."""
     setup_cjk_font()
     components = list(scores_by_component.items()) or [("", [])]
-    fig, axes = plt.subplots(1, len(components), figsize=(4.2 * len(components), 3.6), squeeze=False)
-    for ax, (component, raw) in zip(axes[0], components, strict=True):
+    if narrow:
+        fig, axes = plt.subplots(len(components), 1, figsize=(4.2, 3.4 * len(components)), squeeze=False)
+        panels = [row[0] for row in axes]
+    else:
+        fig, axes = plt.subplots(1, len(components), figsize=(4.2 * len(components), 3.6), squeeze=False)
+        panels = list(axes[0])
+    for ax, (component, raw) in zip(panels, components, strict=True):
         label = COMPONENT_LABELS.get(component, component)
         scores = [float(score) for score in raw if score is not None]
         if not scores:
@@ -48,7 +54,9 @@ def score_histogram_figure(scores_by_component: Mapping[str, Sequence[float]]):
         rate = sum(1 for score in scores if component_passed(score)) / len(raw)
         missing = len(raw) - len(scores)
         counted = f"{len(raw)}人，其中缺考/违纪{missing}人" if missing else f"{len(raw)}人"
-        ax.set_title(f"{label}（{counted}，合格率{rate:.0%}）")
+        ax.set_title(
+            f"{label}\n（{counted}，合格率{rate:.0%}）" if narrow else f"{label}（{counted}，合格率{rate:.0%}）"
+        )
         ax.set_xlim(0, 100)
         ax.set_xticks(BINS)
         ax.set_xlabel("成绩（分）")
@@ -60,8 +68,8 @@ def score_histogram_figure(scores_by_component: Mapping[str, Sequence[float]]):
     return fig
 
 
-def score_histogram_png(scores_by_component: Mapping[str, Sequence[float]]) -> bytes:
-    return figure_png(score_histogram_figure(scores_by_component))
+def score_histogram_png(scores_by_component: Mapping[str, Sequence[float]], narrow: bool = False) -> bytes:
+    return figure_png(score_histogram_figure(scores_by_component, narrow))
 
 
 def agreement_figure(
@@ -119,12 +127,12 @@ def agreement_chart_png(
     return figure_png(agreement_figure(graders, severity, consistency, flagged))
 
 
-def facility_discrimination_figure(items: Sequence[Mapping]):
+def facility_discrimination_figure(items: Sequence[Mapping], narrow: bool = False):
     """Scatter of the items: facility (x) against discrimination (y), the flag limits dashed
     (facility 0.2 and 0.95, discrimination 0.2). Items whose discrimination cannot be computed are
     crosses on the bottom edge. Up to 40 items are labelled with their ``external_id`` (or ``label``)."""
     setup_cjk_font()
-    fig, ax = plt.subplots(figsize=(7, 5))
+    fig, ax = plt.subplots(figsize=(4.2, 4.6) if narrow else (7, 5))
     known = [item for item in items if item.get("facility") is not None and item.get("discrimination") is not None]
     unknown = [item for item in items if item.get("facility") is not None and item.get("discrimination") is None]
     if not known and not unknown:
@@ -153,12 +161,17 @@ def facility_discrimination_figure(items: Sequence[Mapping]):
     ax.set_ylim(-1, 1)
     ax.set_xlabel("通过率（难度系数）")
     ax.set_ylabel("区分度（与其余得分的相关系数）")
-    ax.set_title(f"试题分析（{len(items)}题；虚线为过难、过易与区分度低的界限）", fontsize="medium")
+    title = (
+        f"试题分析（{len(items)}题）\n虚线为过难、过易与区分度低的界限"
+        if narrow
+        else f"试题分析（{len(items)}题；虚线为过难、过易与区分度低的界限）"
+    )
+    ax.set_title(title, fontsize="medium")
     if known or unknown:
         ax.legend(fontsize="small", loc="upper left")
     fig.tight_layout()
     return fig
 
 
-def facility_discrimination_png(items: Sequence[Mapping]) -> bytes:
-    return figure_png(facility_discrimination_figure(items))
+def facility_discrimination_png(items: Sequence[Mapping], narrow: bool = False) -> bytes:
+    return figure_png(facility_discrimination_figure(items, narrow))

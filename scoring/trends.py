@@ -43,11 +43,13 @@ def pass_rate_series(rows: Sequence[Mapping]) -> list[dict]:
     return result
 
 
-def pass_rate_trend_figure(series: Sequence[Mapping], names: Mapping[str, str] | None = None):
-    """One line per standard and level over the months (rate in %); provisional points hollow."""
+def pass_rate_trend_figure(series: Sequence[Mapping], names: Mapping[str, str] | None = None, narrow: bool = False):
+    """One line per standard and level over the months (rate in %); provisional points hollow.
+    ``narrow``: drawn for a phone (issue 27 item 13): a narrow figure, so the text keeps its size on
+    a 390 px screen, the legend under the plot."""
     setup_cjk_font()
     names = names or {}
-    fig, ax = plt.subplots(figsize=(8, 4.2))
+    fig, ax = plt.subplots(figsize=(4.2, 4.8) if narrow else (8, 4.2))
     periods = sorted({p["period"] for s in series for p in s["points"]})
     position = {period: k for k, period in enumerate(periods)}
     drawn = False
@@ -68,16 +70,25 @@ def pass_rate_trend_figure(series: Sequence[Mapping], names: Mapping[str, str] |
         drawn = True
     if not drawn:
         ax.text(0.5, 0.5, "暂无已定分的批次", ha="center", va="center", transform=ax.transAxes, color="gray")
-    ax.set_xticks(range(len(periods)), periods)
+    ax.set_xticks(range(len(periods)), periods, rotation=45 if narrow and len(periods) > 3 else 0)
     ax.set_ylim(0, 105)
     ax.set_xlabel("考试月份")
     ax.set_ylabel("合格率（%）")
-    ax.set_title("各职业等级合格率（空心点含评分中批次，为暂定）", fontsize="medium")
-    if drawn:
+    title = (
+        "各职业等级合格率\n（空心点含评分中批次，为暂定）"
+        if narrow
+        else "各职业等级合格率（空心点含评分中批次，为暂定）"
+    )
+    ax.set_title(title, fontsize="medium")
+    if drawn and narrow:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1, frameon=False)
+    elif drawn:
         ax.legend(fontsize="small", loc="lower left")
     fig.tight_layout()
     return fig
 
 
-def pass_rate_trend_png(series: Sequence[Mapping], names: Mapping[str, str] | None = None) -> bytes:
-    return figure_png(pass_rate_trend_figure(series, names))
+def pass_rate_trend_png(
+    series: Sequence[Mapping], names: Mapping[str, str] | None = None, narrow: bool = False
+) -> bytes:
+    return figure_png(pass_rate_trend_figure(series, names, narrow))

@@ -214,6 +214,14 @@ def get_item(item_id: int, user: User | None = None) -> Item:
     return item
 
 
+class InvalidItem(Invalid):
+    """422 naming the first problem (the API's body); ``problems`` holds them all for the edit page."""
+
+    def __init__(self, problems: list) -> None:
+        super().__init__(problems[0].message, field=problems[0].field)
+        self.problems = list(problems)
+
+
 def update_item(item: Item, data: dict, user: User | None = None) -> Item:
     """Edit one item through the same checks as an import (the external id stays)."""
     check_writable(item, user)
@@ -222,7 +230,7 @@ def update_item(item: Item, data: dict, user: User | None = None) -> Item:
     merged["external_id"] = item.external_id
     clean, problems = check_item(merged, standard)
     if problems:
-        raise Invalid(problems[0].message, field=problems[0].field)
+        raise InvalidItem(problems)
     changes = changes_of(item, clean)
     for key, value in clean.items():
         setattr(item, key, value)

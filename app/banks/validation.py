@@ -18,6 +18,7 @@ from .models import ITEM_TYPES
 
 LETTERS = string.ascii_uppercase
 MAX_OPTIONS = 8
+STEM_MAX = 5000
 FIELDS = ("external_id", "type", "stem", "options", "answer", "points", "area", "level", "difficulty",
           "enemy_group", "source")  # fmt: skip
 
@@ -65,9 +66,11 @@ def check_item(raw: dict, standard: Standard) -> tuple[dict | None, list[Problem
         kind = None
     clean["type"] = kind
 
-    clean["stem"] = _text(raw.get("stem"), 5000)
+    clean["stem"] = _text(raw.get("stem"), STEM_MAX)
     if clean["stem"] is None:
-        problems.append(Problem("stem", "题干必填"))
+        stem = raw.get("stem")
+        too_long = isinstance(stem, str) and len(stem.strip()) > STEM_MAX
+        problems.append(Problem("stem", f"题干不能超过 {STEM_MAX} 个字" if too_long else "题干必填"))
 
     options = raw.get("options")
     if options is None:
@@ -157,7 +160,7 @@ def check_item(raw: dict, standard: Standard) -> tuple[dict | None, list[Problem
     elif isinstance(enemy, str | int) and not isinstance(enemy, bool) and len(str(enemy)) <= 64:
         clean["enemy_group"] = str(enemy).strip()
     else:
-        problems.append(Problem("enemy_group", "互斥组须为文本或留空"))
+        problems.append(Problem("enemy_group", "互斥组须为不超过 64 个字符的文本，或留空"))
 
     source = raw.get("source") or ""
     if not isinstance(source, str) or len(source) > 200:

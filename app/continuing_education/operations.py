@@ -224,6 +224,15 @@ def get_record(user: User, record_id: int) -> CERecord:
     raise NotFound("学时记录不存在")
 
 
+REASON_MAX = 2000  # a decision's free text is bounded (issue 27 item 14), not cut silently
+
+
+def _bounded_reason(text: str, label: str) -> str:
+    if len(text) > REASON_MAX:
+        raise Invalid(f"{label}：不能超过 {REASON_MAX} 个字（现为 {len(text)} 个字）", field="reason")
+    return text
+
+
 def decide(user: User, record_id: int, *, approve: bool, hours: object = None, reason: object = None) -> CERecord:
     """学时认定: credited ≤ claimed (422), once (409), never one's own claim (403)."""
     if user.role not in (Role.center_admin, Role.admin):
@@ -247,12 +256,12 @@ def decide(user: User, record_id: int, *, approve: bool, hours: object = None, r
             raise Invalid(f"认定学时：{problem}", field="hours")
         row.credited = credited
         row.status = CEStatus.approved
-        row.reason = reason.strip() if isinstance(reason, str) else ""
+        row.reason = _bounded_reason(reason.strip() if isinstance(reason, str) else "", "认定意见")
     else:
         if not isinstance(reason, str) or not reason.strip():
             raise Invalid("不予认定理由：必须填写", field="reason")
         row.status = CEStatus.rejected
-        row.reason = reason.strip()[:2000]
+        row.reason = _bounded_reason(reason.strip(), "不予认定理由")
     row.decided_by_id = user.id
     row.decided_at = timeutil.utcnow()
     action = "ce.approved" if approve else "ce.rejected"

@@ -4,14 +4,14 @@ the API."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth.decorators import roles_required
 from app.auth.models import Center
 from app.auth.roles import ADMINS
-from app.boundary import page_action
-from app.errors import Forbidden
+from app.boundary import fail, page_action
+from app.errors import DomainError, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.uploads import uploads_of
 from scoring.continuing_education import CATEGORIES, DEFAULT_SOURCE
@@ -37,14 +37,25 @@ def _int(value):
         return value
 
 
+CLAIM_LABELS = {"year": "年度", "form": "形式", "category": "科目", "title": "内容名称", "date": "日期", "hours": "学时",
+                "evidence": "证明材料"}  # fmt: skip
+
+
 @bp.get("/")
 @login_required
 def mine():
-    year = ops.parse_year(request.args.get("year"))
+    return _render_mine(ops.parse_year(request.args.get("year")))
+
+
+def _render_mine(year, typed: dict | None = None, errors: dict | None = None, status: int = 200):
+    """My hours and the claim form; after a refused claim, what was typed and the error beside its field."""
     center_id = ops.center_of_person(current_user)
     _, forms, saved = ops.requirement_of(center_id)
     return render_template(
         "continuing_education/mine.html",
+        typed=typed or {},
+        errors=errors or {},
+        labels=CLAIM_LABELS,
         year=year,
         summary=ops.summary(current_user, year),
         records=ops.records_of(current_user),
@@ -53,7 +64,7 @@ def mine():
         uploads=uploads_of(current_user),
         saved=saved,
         source=DEFAULT_SOURCE,
-    )
+    ), status
 
 
 @bp.post("/claim")
@@ -70,9 +81,21 @@ def claim():
         "hours": _float(f.get("hours")),
         "evidence": [_int(v) for v in f.getlist("evidence")],
     }
-    return page_action(
-        lambda: ops.claim(current_user, data), url_for("ce.mine"), "学时申报已提交，待机构认定", failure="未能提交："
-    )
+    try:
+        ops.claim(current_user, data)
+    except Invalid as exc:  # re-rendered with what was typed, the message beside its field (issue 27 item 5)
+        db.session.rollback()
+        field = exc.details.get("field")
+        typed = {key: f.get(key, "") for key in CLAIM_LABELS} | {"evidence": f.getlist("evidence")}
+        year = data["year"] if isinstance(data["year"], int) else ops.parse_year(None)
+        return _render_mine(year, typed, {field if field in CLAIM_LABELS else "": [exc.message]}, 422)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        fail(exc, "未能提交：")
+        return redirect(url_for("ce.mine"))
+    flash("学时申报已提交，待机构认定", "success")
+    return redirect(url_for("ce.mine"))
 
 
 @bp.get("/queue")

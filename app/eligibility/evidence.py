@@ -43,3 +43,10 @@ def delete_evidence(user: User, file_id: int) -> None:
     db.session.delete(file)
     db.session.flush()
     after_commit(lambda: remove_file(path))  # the file goes only once the record is gone for good
+
+
+def attached_evidence(user: User) -> set[int]:
+    """Ids of the user's files cited by one of their applications: the page offers no 删除 for them
+    (issue 27 item 14)."""
+    applications = db.session.scalars(select(Application).where(Application.user_id == user.id))
+    return {item.get("id") for a in applications for item in a.evidence or []}

@@ -8,21 +8,34 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, FieldList, Form, FormField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.http_input import text_form_fields
 from scoring.eligibility.profile import CERTIFICATE_LEVELS, PROGRAMS, SCHOOLS, STATUS_LABELS, TITLE_RANKS
 
 from .models import ID_TYPES
 
+text_form_fields("id_number")  # 证件号码 is text: checked and named by ``identity.check_id``
+
 DATE = {"type": "date", "placeholder": "YYYY-MM-DD"}
+REASON_MAX = 1000  # 审核意见 (the API's decide takes the same bound: operations.decide)
+TEXT_MAX = 100  # occupation and major names
 
 
 class WorkRow(Form):
-    occupation = StringField("职业（工种）", validators=[Length(max=100)], render_kw={"list": "occupations"})
+    occupation = StringField(
+        "职业（工种）",
+        validators=[Length(max=TEXT_MAX, message="职业不能超过 100 个字")],
+        render_kw={"list": "occupations"},
+    )
     start = StringField("开始日期", render_kw=DATE)
     end = StringField("结束日期（仍在岗留空）", render_kw=DATE)
 
 
 class CertificateRow(Form):
-    occupation = StringField("证书职业", validators=[Length(max=100)], render_kw={"list": "occupations"})
+    occupation = StringField(
+        "证书职业",
+        validators=[Length(max=TEXT_MAX, message="证书职业不能超过 100 个字")],
+        render_kw={"list": "occupations"},
+    )
     level = SelectField("等级", choices=[SelectChoice(v) for v in CERTIFICATE_LEVELS])
     issued = StringField("发证日期", render_kw=DATE)
 
@@ -32,7 +45,7 @@ class EducationRow(Form):
         "学校类型", choices=[SelectChoice(s) for s in SCHOOLS] + [SelectChoice("", "不填（同等学力）")]
     )
     program = SelectField("层次", choices=[SelectChoice(v) for v in PROGRAMS])
-    major = StringField("专业", validators=[Length(max=100)])
+    major = StringField("专业", validators=[Length(max=TEXT_MAX, message="专业不能超过 100 个字")])
     status = SelectField("状态", choices=[SelectChoice(v, label) for v, label in STATUS_LABELS.items()])
     graduated = StringField("毕业日期", render_kw=DATE)
     assessed = BooleanField("经评估论证")
@@ -64,6 +77,14 @@ SECTIONS = {
 
 
 class ProfileForm(FlaskForm):
+    # The 证件 is part of the one profile form (issue 27 item 9); checked by ``identity.check_id``.
+    # (checked by ``identity.check_id``, which names the field; a post without them leaves the 证件 as stored)
+    id_type = SelectField("证件类型", choices=[(t, t) for t in ID_TYPES], validate_choice=False)
+    id_number = StringField(
+        "证件号码",
+        validators=[Length(max=40, message="证件号码不能超过 40 个字符")],
+        render_kw={"autocomplete": "off", "placeholder": "居民身份证为18位，末位可为X"},
+    )
     birth_date = StringField("出生日期", render_kw=DATE)
     work = FieldList(FormField(WorkRow))
     certificates = FieldList(FormField(CertificateRow))
@@ -73,7 +94,9 @@ class ProfileForm(FlaskForm):
 
 
 class EvidenceForm(FlaskForm):
-    label = StringField("材料名称", validators=[DataRequired("请填写材料名称"), Length(max=200)])
+    label = StringField(
+        "材料名称", validators=[DataRequired("请填写材料名称"), Length(max=200, message="材料名称不能超过 200 个字")]
+    )
     file = FileField("文件（PDF、JPEG 或 PNG）", validators=[FileRequired("请选择文件")])
 
 
@@ -81,7 +104,9 @@ class IdentityForm(FlaskForm):
     """证件 printed on certificates (人社鉴发〔2021〕1号); the number is checked by ``identity.check_id``."""
 
     id_type = SelectField("证件类型", choices=[SelectChoice(t) for t in ID_TYPES])
-    id_number = StringField("证件号码", validators=[Length(max=40)], render_kw={"autocomplete": "off"})
+    id_number = StringField(
+        "证件号码", validators=[Length(max=40, message="证件号码不能超过 40 个字符")], render_kw={"autocomplete": "off"}
+    )
 
 
 class PhotoForm(FlaskForm):
@@ -89,7 +114,10 @@ class PhotoForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    reason = TextAreaField("审核意见（驳回时必填）", validators=[Length(max=2000)])
+    # Free text is bounded (issue 27 item 14: a 3,000-character 驳回 reason was accepted).
+    reason = TextAreaField(
+        "审核意见（驳回时必填）", validators=[Length(max=REASON_MAX, message=f"审核意见不能超过 {REASON_MAX} 个字")]
+    )
 
 
 def _none_if_blank(value: str | None) -> str | None:

@@ -28,6 +28,7 @@ from .labels import humanize
 from .models import Application, ApplicationStatus, CandidateProfile
 
 CHINA = timeutil.CHINA
+REASON_MAX = 1000  # 审核意见 of a decision (the page's DecisionForm has the same bound)
 
 
 def today() -> date:
@@ -247,6 +248,8 @@ def decide(user: User, application_id: int, *, approve: bool, reason: object) ->
     if reason is not None and not isinstance(reason, str):
         raise Invalid("审核意见：应为文本", field="reason")
     reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:  # free text is bounded (issue 27 item 14)
+        raise Invalid(f"审核意见：不能超过 {REASON_MAX} 个字（现为 {len(reason)} 个字）", field="reason")
     # Two decisions at once (issue 11): the second waits for the first and then finds it decided (409).
     lock_row(application, key_share=True)
     if application.status.decided:

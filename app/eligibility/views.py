@@ -14,6 +14,7 @@ from app.auth.roles import ADMINS, is_admin
 from app.boundary import fail, page_action
 from app.errors import Conflict, DomainError, Invalid, NotFound
 from app.extensions import db
+from app.form_errors import attach
 from app.standards.choices import level_choices, split_target, target_value
 from app.standards.registry import all_standards
 from app.uploads import get_upload, send_upload, store_upload, uploads_of
@@ -21,6 +22,8 @@ from app.uploads import get_upload, send_upload, store_upload, uploads_of
 from . import evidence as evidence_ops
 from . import identity as identity_ops
 from . import operations as ops
+from . import profile_save as profile_page
+from .evidence import attached_evidence
 from .forms import (
     SECTIONS,
     DecisionForm,
@@ -50,23 +53,20 @@ def _clause_texts(standard_id: str, level: str) -> dict[int, str]:
     return {c.clause: c.text for c in standard.eligibility.get(level, [])}
 
 
-def _attach_error(form: ProfileForm, exc: Invalid) -> None:
-    """Show the engine's message next to the field it names (candidate.work[1].end)."""
-    match = _PATH_RE.match(exc.details.get("field") or "")
+def _form_name(path: str) -> str:
+    """The engine's path (``candidate.work[1].end``) as the form field's name (``work-1-end``)."""
+    match = _PATH_RE.match(path or "")
     if not match:
-        return
+        return path or ""
     section, index, name = match.groups()
-    field = getattr(form, section, None)
-    if field is None:
-        return
-    if index is not None:
-        index = int(index)
-        if index >= len(field.entries):
-            return
-        field = getattr(field.entries[index].form, name, None)
-        if field is None:
-            return
-    field.errors = [*field.errors, exc.message] if isinstance(field.errors, list) else [exc.message]
+    return section if index is None else f"{section}-{index}-{name}"
+
+
+def _attach_all(form, problems: list[Invalid]) -> None:
+    """Every problem beside its field; one naming no field of the form goes on the flash."""
+    for exc in problems:
+        if not attach(form, _form_name(exc.details.get("field") or ""), exc.message):
+            flash(exc.message, "error")
 
 
 def _occupation_notes(standard_id: str, level: str, candidate: dict) -> list[dict]:
@@ -80,10 +80,11 @@ def _occupation_notes(standard_id: str, level: str, candidate: dict) -> list[dic
 
 def _render_profile(form: ProfileForm, status: int = 200, identity_form: IdentityForm | None = None):
     identity = identity_ops.identity_of(current_user)
-    if identity_form is None:
-        identity_form = IdentityForm(
-            formdata=None,
-            data={"id_type": identity.id_type or identity_ops.RESIDENT_ID, "id_number": identity.id_number},
+    if identity_form is not None:  # a post to /identity: its values and errors go on the one form
+        form.id_type.data, form.id_number.data = identity_form.id_type.data, identity_form.id_number.data
+        form.id_type.errors, form.id_number.errors = (
+            list(identity_form.id_type.errors),
+            list(identity_form.id_number.errors),
         )
     return (
         render_template(
@@ -94,7 +95,7 @@ def _render_profile(form: ProfileForm, status: int = 200, identity_form: Identit
             evidence=uploads_of(current_user),
             occupations=ops.occupation_names(),
             identity=identity,
-            identity_form=identity_form,
+            attached=attached_evidence(current_user),
             photo_form=PhotoForm(formdata=None),
         ),
         status,
@@ -102,7 +103,10 @@ def _render_profile(form: ProfileForm, status: int = 200, identity_form: Identit
 
 
 def _profile_form() -> ProfileForm:
-    return ProfileForm(formdata=None, data=candidate_to_form_data(ops.get_profile_data(current_user)))
+    identity = identity_ops.identity_of(current_user)
+    data = candidate_to_form_data(ops.get_profile_data(current_user))
+    data.update(id_type=identity.id_type or identity_ops.RESIDENT_ID, id_number=identity.id_number)
+    return ProfileForm(formdata=None, data=data)
 
 
 @bp.post("/identity")
@@ -113,15 +117,12 @@ def save_identity():
     if not form.validate():
         if form.csrf_token.errors:
             abort(400, "表单已过期，请刷新后重试")
-        flash("请检查证件信息", "error")
         return _render_profile(_profile_form(), 422, form)
     try:
         identity_ops.save_identity(current_user, form.id_type.data, form.id_number.data)
     except Invalid as exc:
         db.session.rollback()
-        form.id_number.errors = [exc.message] if exc.details.get("field") == "id_number" else []
-        form.id_type.errors = [exc.message] if exc.details.get("field") == "id_type" else []
-        flash(f"未保存：{exc.message}", "error")
+        attach(form, exc.details.get("field"), exc.message)
         return _render_profile(_profile_form(), 422, form)
     flash("证件信息已保存", "success")
     return redirect(url_for("eligibility.profile") + "#identity")
@@ -153,19 +154,24 @@ def my_photo():
     return response
 
 
+def _posted_identity(form: ProfileForm) -> tuple[str, str]:
+    """The 证件 typed on the form; a post without those fields (an older client) keeps the stored one."""
+    if "id_number" not in request.form and "id_type" not in request.form:
+        stored = identity_ops.identity_of(current_user)
+        form.id_type.data, form.id_number.data = stored.id_type or identity_ops.RESIDENT_ID, stored.id_number
+        return stored.id_type, stored.id_number
+    return form.id_type.data or "", form.id_number.data or ""
+
+
 @bp.route("/profile", methods=["GET", "POST"])
 @roles_required("candidate")
 def profile():
     if request.method == "GET":
-        return _render_profile(
-            ProfileForm(formdata=None, data=candidate_to_form_data(ops.get_profile_data(current_user)))
-        )
+        return _render_profile(_profile_form())
     form = ProfileForm()
-    if not form.validate():
-        if form.csrf_token.errors:
-            abort(400, "表单已过期，请刷新后重试")
-        flash("请检查标出的字段", "error")
-        return _render_profile(form, 422)
+    valid = form.validate()
+    if form.csrf_token.errors:
+        abort(400, "表单已过期，请刷新后重试")
     action = request.form.get("action", "save")
     if action.startswith("add:") and action[4:] in SECTIONS:
         getattr(form, action[4:]).append_entry()
@@ -175,15 +181,24 @@ def profile():
         candidate = form_to_candidate(form)
         if section in SECTIONS and index.isdigit() and int(index) < len(candidate[section]):
             del candidate[section][int(index)]
-        return _render_profile(ProfileForm(formdata=None, data=candidate_to_form_data(candidate)))
+        data = candidate_to_form_data(candidate)
+        data.update(id_type=form.id_type.data, id_number=form.id_number.data)
+        return _render_profile(ProfileForm(formdata=None, data=data))
+    # Every problem at once, beside its field (issue 27 item 5); nothing is saved while one remains.
+    candidate = form_to_candidate(form)
+    id_type, id_number = _posted_identity(form)
+    problems = profile_page.identity_problems(current_user, id_type, id_number)
+    problems += profile_page.profile_problems(candidate)
+    _attach_all(form, problems)
+    if not valid or problems:
+        return _render_profile(form, 422)
     try:
-        ops.save_profile(current_user, form_to_candidate(form))
+        profile_page.save_profile_page(current_user, candidate, id_type, id_number)
     except Invalid as exc:
         db.session.rollback()
-        _attach_error(form, exc)
-        flash(f"未保存：{exc.message}", "error")
+        _attach_all(form, [exc])
         return _render_profile(form, 422)
-    flash("申报资料已保存", "success")
+    flash("申报资料与证件信息已保存", "success")
     return redirect(url_for("eligibility.profile"))
 
 
@@ -264,7 +279,8 @@ def apply():
     except DomainError as exc:
         fail(exc, "未能提交申报：")
         return redirect(url_for("eligibility.check", target=target))
-    flash(f"已提交申报（{application.status.label}），请等待机构审核", "success")
+    # One pair of brackets (issue 27 item 14: "已提交申报（待审核（符合条件））").
+    flash(f"已提交申报，状态：{application.status.label}。请等待机构审核", "success")
     return redirect(url_for("eligibility.application_detail", application_id=application.id))
 
 
@@ -289,16 +305,23 @@ def review_queue():
 @login_required
 def application_detail(application_id: int):
     application = ops.get_application(current_user, application_id)
+    return _render_application(application, DecisionForm(formdata=None))
+
+
+def _render_application(application, form: DecisionForm, status: int = 200):
     reviewer = is_admin(current_user)
-    return render_template(
-        "eligibility/application.html",
-        a=application,
-        title=_level_title(application.standard_id, application.level),
-        texts=_clause_texts(application.standard_id, application.level),
-        reviewer=reviewer,
-        form=DecisionForm(formdata=None) if reviewer and not application.status.decided else None,
-        next_pending=ops.next_pending(current_user, application) if reviewer else None,
-        notes=_occupation_notes(application.standard_id, application.level, application.profile),
+    return (
+        render_template(
+            "eligibility/application.html",
+            a=application,
+            title=_level_title(application.standard_id, application.level),
+            texts=_clause_texts(application.standard_id, application.level),
+            reviewer=reviewer,
+            form=form if reviewer and not application.status.decided else None,
+            next_pending=ops.next_pending(current_user, application) if reviewer else None,
+            notes=_occupation_notes(application.standard_id, application.level, application.profile),
+        ),
+        status,
     )
 
 
@@ -320,15 +343,23 @@ def withdraw(application_id: int):
 @roles_required(*ADMINS)
 def decide(application_id: int):
     form = DecisionForm()
-    if not form.validate():
+    valid = form.validate()
+    if form.csrf_token.errors:
         abort(400, "表单已过期，请刷新后重试")
     action = request.form.get("action")
     if action not in ("approve", "reject"):
         abort(400, "未知操作")
+    if not valid:  # the typed reason stays, its error beside it
+        return _render_application(ops.get_application(current_user, application_id), form, 422)
     try:
         application = ops.decide(current_user, application_id, approve=action == "approve", reason=form.reason.data)
     except NotFound:
         raise
+    except Invalid as exc:
+        db.session.rollback()
+        if not attach(form, exc.details.get("field"), exc.message):
+            flash(exc.message, "error")
+        return _render_application(ops.get_application(current_user, application_id), form, 422)
     except DomainError as exc:
         fail(exc)
         return redirect(url_for("eligibility.application_detail", application_id=application_id))

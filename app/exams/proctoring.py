@@ -77,10 +77,15 @@ def candidate_in_session(session_id: int, username: str, user: User) -> Enrollme
     return enrollment
 
 
-def _reason(value) -> str:
+REASON_MAX = 500  # a proctor's reason (free text is bounded, issue 27 item 14; the page's maxlength)
+
+
+def _reason(value, label: str = "原因") -> str:
     if not isinstance(value, str) or not value.strip():
-        raise Invalid("必须填写原因", field="reason")
-    return value.strip()[:1000]
+        raise Invalid(f"{label}：必须填写", field="reason")
+    if len(value.strip()) > REASON_MAX:
+        raise Invalid(f"{label}：不能超过 {REASON_MAX} 个字（现为 {len(value.strip())} 个字）", field="reason")
+    return value.strip()
 
 
 def _attempt_of(enrollment: Enrollment) -> Attempt | None:
@@ -91,7 +96,7 @@ def grant_extension(enrollment: Enrollment, minutes, reason, actor: User, now: d
     """Extra minutes for one candidate, with a reason; never reopens an attempt whose time is up."""
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 240:
         raise Invalid("延长时间须为 1–240 分钟的整数", field="minutes")
-    reason = _reason(reason)
+    reason = _reason(reason, "延时原因")
     # Locked before looking for the attempt (issue 11): a start racing this grant either committed
     # first (the attempt is found and moved) or waits for this commit and counts the extension.
     lock_row(enrollment)
@@ -121,7 +126,11 @@ def grant_extension(enrollment: Enrollment, minutes, reason, actor: User, now: d
 
 def record_incident(enrollment: Enrollment, reason, actor: User, now: datetime) -> ProctorAction:
     action = ProctorAction(
-        enrollment=enrollment, kind=ActionKind.incident, reason=_reason(reason), actor_id=actor.id, created_at=now
+        enrollment=enrollment,
+        kind=ActionKind.incident,
+        reason=_reason(reason, "违纪情况"),
+        actor_id=actor.id,
+        created_at=now,
     )
     db.session.add(action)
     record("exam.incident_recorded", action, {"reason": action.reason}, actor=actor)
@@ -131,7 +140,7 @@ def record_incident(enrollment: Enrollment, reason, actor: User, now: datetime) 
 
 def force_close(enrollment: Enrollment, reason, actor: User, now: datetime) -> Attempt:
     """Close a candidate's attempt now, scored with what was saved, with a recorded reason."""
-    reason = _reason(reason)
+    reason = _reason(reason, "收卷原因")
     attempt = _attempt_of(enrollment)
     if attempt is None:
         raise Conflict("该考生尚未开始作答", code="not_started")
@@ -216,3 +225,28 @@ def _last_contact(attempt: Attempt, last_save: datetime | None) -> datetime | No
 
 
 STATE_LABELS = {"not_started": "未开始", "in_progress": "作答中", "submitted": "已交卷"}
+
+# 异常 on the room's summary line (issue 27 item 12): a candidate answering whose page has not been
+# heard from for this long (the exam page syncs every 30 s, so four syncs missed), or with an incident.
+SILENT_AFTER = timedelta(minutes=2)
+
+
+def alerts_of(row: dict, now: datetime) -> list[str]:
+    """Why a candidate's row needs the proctor's eye: 失去联系, 违纪记录 (empty when nothing)."""
+    alerts = []
+    if row["state"] == "in_progress":
+        contact = row["last_contact"]
+        if contact is None or now - contact > SILENT_AFTER:
+            alerts.append("超过 2 分钟未联系")
+    if any(a.kind == ActionKind.incident for a in row["actions"]):
+        alerts.append("有违纪记录")
+    return alerts
+
+
+def room_summary(rows: list[dict], now: datetime) -> dict[str, int]:
+    """Counts for the summary line: 作答中 / 已交卷 / 未开始 / 异常 (a row may be 作答中 and 异常)."""
+    counts = {state: 0 for state in STATE_LABELS}
+    for row in rows:
+        counts[row["state"]] = counts.get(row["state"], 0) + 1
+    counts["abnormal"] = sum(1 for row in rows if alerts_of(row, now))
+    return counts

@@ -174,8 +174,17 @@ def room(room_id: int):
     now = timeutil.utcnow()
     room = proctoring.get_room(room_id, current_user)
     rows = proctoring.room_status(room, now)
+    for row in rows:
+        row["alerts"] = proctoring.alerts_of(row, now)
     return render_template(
-        "exams/room.html", room=room, rows=rows, now=now, labels=proctoring.STATE_LABELS, close_labels=CLOSE_LABELS
+        "exams/room.html",
+        room=room,
+        rows=rows,
+        now=now,
+        summary=proctoring.room_summary(rows, now),
+        reason_max=proctoring.REASON_MAX,
+        labels=proctoring.STATE_LABELS,
+        close_labels=CLOSE_LABELS,
     )
 
 

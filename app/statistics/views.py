@@ -3,7 +3,7 @@ and the center dashboard (统计). Same operations as the API."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.decorators import roles_required
@@ -44,11 +44,16 @@ def dashboard():
     )
 
 
+def _narrow() -> bool:
+    """?size=phone: the chart drawn for a 390 px screen (the pages' <picture> asks for it)."""
+    return request.args.get("size") == "phone"
+
+
 @bp.get("/trend.png")
 @roles_required(*ADMINS)
 def trend_png():
     data = ops.dashboard(current_user)
-    png = pass_rate_trend_png(data["series"], _names())
+    png = pass_rate_trend_png(data["series"], _names(), narrow=_narrow())
     return Response(png, mimetype="image/png", headers=NO_CACHE)
 
 
@@ -77,7 +82,7 @@ def session(session_id: int):
 def scores_png(session_id: int):
     s = get_session(session_id, current_user)
     _, scores = ops.component_outcomes(s)
-    return Response(score_histogram_png(scores), mimetype="image/png", headers=NO_CACHE)
+    return Response(score_histogram_png(scores, narrow=_narrow()), mimetype="image/png", headers=NO_CACHE)
 
 
 @bp.get("/sessions/<int:session_id>/items.png")
@@ -85,7 +90,7 @@ def scores_png(session_id: int):
 def items_png(session_id: int):
     s = get_session(session_id, current_user)
     items = ops.session_statistics(s)["items"]
-    return Response(facility_discrimination_png(items), mimetype="image/png", headers=NO_CACHE)
+    return Response(facility_discrimination_png(items, narrow=_narrow()), mimetype="image/png", headers=NO_CACHE)
 
 
 @bp.post("/sessions/<int:session_id>/items/<int:item_id>/writeback")

@@ -35,6 +35,7 @@
   });
 
   function busy(area) {
+    if (area.querySelector("details[open]")) return true;  // an open action menu (the proctor's room)
     return Array.prototype.some.call(area.querySelectorAll("input, textarea, select"), function (input) {
       if (input.type === "hidden") return false;
       return input === document.activeElement || (input.tagName !== "SELECT" && input.value);
@@ -61,3 +62,62 @@ document.addEventListener("change", function (event) {
   var field = event.target;
   if (field && field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) field.form.submit();
 });
+
+/* The grouped main navigation (<details> menus): one open at a time, Escape or a click elsewhere
+   closes it (Escape puts the focus back on its summary). Without this script the menus still work. */
+(function () {
+  "use strict";
+  function groups() { return document.querySelectorAll(".site-nav details.nav-group"); }
+  document.addEventListener("toggle", function (event) {
+    var opened = event.target;
+    if (!opened.classList || !opened.classList.contains("nav-group") || !opened.open) return;
+    Array.prototype.forEach.call(groups(), function (other) { if (other !== opened) other.open = false; });
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    Array.prototype.forEach.call(groups(), function (group) {
+      if (!group.open) return;
+      group.open = false;
+      if (group.contains(document.activeElement)) group.querySelector("summary").focus();
+    });
+  });
+  document.addEventListener("click", function (event) {
+    Array.prototype.forEach.call(groups(), function (group) {
+      if (group.open && !group.contains(event.target)) group.open = false;
+    });
+  });
+})();
+
+/* Unsaved typing is never dropped silently (issue 27 item 9): a form with data-unsaved-warning
+   remembers that one of its fields changed; a form with data-warn-unsaved="that form's id" (an upload
+   beside it) asks before it is sent, and leaving the page asks too. Saving the form itself clears it. */
+(function () {
+  "use strict";
+  var dirty = {};
+  document.addEventListener("input", function (event) {
+    var form = event.target && event.target.form;
+    if (form && form.id && form.hasAttribute("data-unsaved-warning")) dirty[form.id] = true;
+  });
+  document.addEventListener("change", function (event) {
+    var form = event.target && event.target.form;
+    if (form && form.id && form.hasAttribute("data-unsaved-warning")) dirty[form.id] = true;
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !form.getAttribute) return;
+    if (form.hasAttribute("data-unsaved-warning")) { dirty[form.id] = false; return; }
+    var watched = form.getAttribute("data-warn-unsaved");
+    var other = watched && document.getElementById(watched);
+    if (other && dirty[watched] && !window.confirm(other.getAttribute("data-unsaved-warning"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    } else if (other && dirty[watched]) {
+      dirty[watched] = false;
+    }
+  }, true);
+  window.addEventListener("beforeunload", function (event) {
+    for (var id in dirty) {
+      if (dirty[id]) { event.preventDefault(); event.returnValue = ""; return; }
+    }
+  });
+})();
