@@ -52,7 +52,8 @@ TARGETS = {"ratio16": 0.5, "p99": 100.0, "spike_p99": 1000.0, "missing": 0}
 class LocalPostgres:
     """A durable (fsync on) PostgreSQL cluster in a temporary directory, reachable by Unix socket only."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, port: int | None = None):
+        self.port = port  # None: a Unix socket in ``directory`` only; else also 127.0.0.1:port
         bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
         if not bins:
             raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
@@ -68,15 +69,20 @@ class LocalPostgres:
             shutil.chown(self.directory, "postgres")
         data = self.directory / "data"
         self._run(str(self.bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
-        options = f"-k {self.directory} -c listen_addresses= -c max_connections=200"
+        listen = f"-p {self.port} -c listen_addresses=127.0.0.1" if self.port else "-c listen_addresses="
+        options = f"-k {self.directory} {listen} -c max_connections=200"
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.directory / "log"), "-w", "-o", options, "start"
         )
 
     def create(self, name: str) -> None:
-        self._run(str(self.bin / "createdb"), "-h", str(self.directory), "-U", "postgres", name)
+        port = ["-p", str(self.port)] if self.port else []
+        self._run(str(self.bin / "createdb"), "-h", str(self.directory), *port, "-U", "postgres", name)
 
     def url(self, name: str, durable: bool) -> str:
+        if self.port:
+            url = f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+            return url if durable else url + "?options=" + quote("-c synchronous_commit=off")
         url = f"postgresql://postgres@/{name}?host={quote(str(self.directory))}"
         return url if durable else url + "&options=" + quote("-c synchronous_commit=off")
 
@@ -88,7 +94,7 @@ class LocalPostgres:
         )
 
 
-def setup_database(url: str, savers: int, spike: int, questions: int) -> dict:
+def setup_database(url: str, savers: int, spike: int, questions: int, init: bool = True) -> dict:
     """The session, paper and people; returns {"sid", "savers": [{token, aid, qids}], "spike": [token]}."""
     from werkzeug.security import generate_password_hash
 
@@ -109,7 +115,8 @@ def setup_database(url: str, savers: int, spike: int, questions: int) -> dict:
     enrolment.has_approved_application = lambda *args, **kwargs: True  # bench only: every candidate is approved
     cheap = generate_password_hash("bench-password", method="pbkdf2:sha256:1000")
     with app.app_context():
-        init_db()
+        if init:
+            init_db()
         center = Center(name="压测中心")
         db.session.add(center)
         db.session.flush()
@@ -219,7 +226,7 @@ class Server:
             GUNICORN_ACCESS_LOG="",
             GUNICORN_LOG_LEVEL="warning",
         )
-        command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "deploy/gunicorn.conf.py", "--backlog", "4096"]
+        command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--backlog", "4096"]
         command += ["--keep-alive", "30", "wsgi:app"]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
