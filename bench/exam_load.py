@@ -43,7 +43,30 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TARGETS = {"ratio16": 0.5, "p99": 100.0, "spike_p99": 1000.0, "missing": 0}
+# issue 25 item 2, on both databases at the durable level: saves ≥ 0.7× /healthz and p99 ≤ 100 ms at 16
+# and 64 connections; the start spike (measured from outside by bench/start_spike.py) ≤ 1 s; nothing lost.
+TARGETS = {"ratio": 0.7, "p99": 100.0, "spike_p99": 1000.0, "missing": 0}
+
+
+def side_by_side(results: list[dict]) -> None:
+    """One column per database (and level): the saves as ratios to /healthz, p99s, spike, crash."""
+    rows = [
+        ("16 conn.: saves/s", lambda r: f"{r['saves16']:.0f}"),
+        ("16 conn.: /healthz/s", lambda r: f"{r['healthz16']:.0f}"),
+        ("16 conn.: saves ÷ /healthz", lambda r: f"{r['saves16'] / r['healthz16']:.2f}×"),
+        ("16 conn.: save p50 / p99", lambda r: f"{r['p50_16']:.1f} / {r['p99_16']:.1f} ms"),
+        ("64 conn.: saves/s", lambda r: f"{r['saves64']:.0f}"),
+        ("64 conn.: /healthz/s", lambda r: f"{r['healthz64']:.0f}"),
+        ("64 conn.: saves ÷ /healthz", lambda r: f"{r['saves64'] / r['healthz64']:.2f}×"),
+        ("64 conn.: save p50 / p99", lambda r: f"{r['p50_64']:.1f} / {r['p99_64']:.1f} ms"),
+        ("start spike p50 / p99 (selector client)", lambda r: f"{r['spike_p50']:.0f} / {r['spike_p99']:.0f} ms"),
+        ("kill -9: acknowledged / lost", lambda r: f"{r['acked']} / {r['missing']}"),
+        ("load average · reference loop", lambda r: f"{r['load']:.1f} · {r['speed']:.0f} ms"),
+    ]
+    print("| | " + " | ".join(r["label"] for r in results) + " |")
+    print("| --- |" + " --- |" * len(results))
+    for name, cell in rows:
+        print(f"| {name} | " + " | ".join(cell(r) for r in results) + " |")
 
 
 # ---------------------------------------------------------------- databases
@@ -627,18 +650,23 @@ def main() -> None:
             f"| {r['p50_64']:.1f} / {r['p99_64']:.1f} ms | {r['spike_p50']:.0f} / {r['spike_p99']:.0f} ms "
             f"| {r['acked']} / {r['missing']} | {r['load']:.1f} | {r['speed']:.0f} ms |"
         )
+    print()
+    side_by_side(results)
     failed = False
     for r in results:
-        if r["label"] != "sqlite FULL":
+        if not r["label"].endswith("FULL"):
             continue
         checks = {
-            "saves ≥ 0.5× /healthz at 16 connections": r["saves16"] / r["healthz16"] >= TARGETS["ratio16"],
-            "save p99 ≤ 100 ms at 16 connections": r["p99_16"] <= TARGETS["p99"],
+            f"saves ≥ {TARGETS['ratio']}× /healthz at 16 and 64 connections": min(
+                r["saves16"] / r["healthz16"], r["saves64"] / r["healthz64"]
+            )
+            >= TARGETS["ratio"],
+            "save p99 ≤ 100 ms at 16 and 64 connections": max(r["p99_16"], r["p99_64"]) <= TARGETS["p99"],
             "start spike p99 ≤ 1 s": r["spike_p99"] <= TARGETS["spike_p99"] and r["spike_errors"] == 0,
             "0 acknowledged answers lost": r["missing"] == TARGETS["missing"],
         }
         for name, ok in checks.items():
-            print(f"sqlite FULL: {name}: {'met' if ok else 'NOT MET'}")
+            print(f"{r['label']}: {name}: {'met' if ok else 'NOT MET'}")
             failed |= not ok
     if any(r["missing"] for r in results):
         failed = True

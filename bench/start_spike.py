@@ -327,7 +327,9 @@ def one_round(engine: str, args, number: int) -> dict:
             url = postgres.url("spike", durable=True)
         if args.demo:
             _load_demo(url, directory)
-        people = exam_load.setup_database(url, 0, args.candidates, QUESTIONS, init=not args.demo)
+        spare = args.candidates if args.compare_clients else 0
+        people = exam_load.setup_database(url, 0, args.candidates + spare, QUESTIONS, init=not args.demo)
+        people["spike"], people["spare"] = people["spike"][: args.candidates], people["spike"][args.candidates :]
         port = exam_load.free_port()
         extra = dict(item.split("=", 1) for item in args.env)
         if args.profile:
@@ -350,6 +352,16 @@ def one_round(engine: str, args, number: int) -> dict:
         )
         if args.verbose:
             print(f"    all requests sent within: {percentiles([x for x in spike.sent if x is not None])}")
+        if args.compare_clients:  # the same server, the next candidates: exam_load.py's one-thread selector client
+            with CpuMeter(pids) as selector_cpu:
+                selector_latencies, selector_errors = exam_load.start_spike(port, people["sid"], people["spare"])
+            p = percentiles(selector_latencies)
+            print(
+                f"    exam_load.py's selector client, same server, next {len(people['spare'])} candidates: "
+                f"p50 {p['p50']:.0f} / p95 {p['p95']:.0f} / p99 {p['p99']:.0f} ms, errors {selector_errors}; "
+                f"{selector_cpu.describe()}",
+                flush=True,
+            )
         size = statistics.median([len(b) for b in bodies if b]) if any(bodies) else 0
         if args.profile:  # the spike alone: the workers write their profiles as they stop
             stop_server(process)
@@ -372,6 +384,13 @@ def one_round(engine: str, args, number: int) -> dict:
             "body_bytes": size,
             "speed": speed,
             "load": load,
+            # CPU per request of the server's processes (less noisy than the wall clock on a shared machine)
+            "start_cpu_ms": 1000
+            * (sum(start_cpu.parts["workers"]) + sum(start_cpu.parts.get("postgres", [])))
+            / len(people["spike"]),
+            "healthz_cpu_ms": 1000
+            * (sum(health_cpu.parts["workers"]) + sum(health_cpu.parts.get("postgres", [])))
+            / args.candidates,
         }
         s, h = result["start"], result["healthz"]
         print(
@@ -415,6 +434,9 @@ def main() -> None:
     parser.add_argument(
         "--env", action="append", default=[], metavar="NAME=VALUE", help="server environment (experiments)"
     )
+    parser.add_argument(
+        "--compare-clients", action="store_true", help="then as many more starts with exam_load.py's selector client"
+    )
     parser.add_argument("--verbose", action="store_true", help="also when the requests were sent")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (database, server log)")
     args = parser.parse_args()
@@ -440,7 +462,8 @@ def main() -> None:
         s, h = r["start"], r["healthz"]
         print(
             f"| {r['engine']} | {s['p50']:.0f} / {s['p95']:.0f} / {s['p99']:.0f} ms | {r['errors']} "
-            f"| {h['p50']:.0f} / {h['p99']:.0f} ms | {s['p99'] / h['p99']:.2f}× | {r['healthz_rate']:.0f} "
+            f"| {h['p50']:.0f} / {h['p99']:.0f} ms | {s['p99'] / h['p99']:.2f}× "
+            f"| {r['start_cpu_ms']:.2f} / {r['healthz_cpu_ms']:.2f} ms | {r['healthz_rate']:.0f} "
             f"| {r['load']:.1f} | {r['speed']:.0f} ms |"
         )
     sys.exit(1 if any(r["errors"] or r["start"]["p99"] > 1000 for r in results) else 0)
