@@ -19,10 +19,13 @@ What it reproduces (issue 25 item 1), step by step:
    (the floor that accepting 500 connections and the client's own threads cost on this machine)
    and 16 keep-alive threads for a few seconds (requests/s).
 
-Prints p50/p95/p99 of both spikes and the ratio of the start's p99 to ``/healthz``'s. ``--rounds N``
-repeats the whole run (fresh database, fresh server) N times. ``--profile DIR`` writes a cProfile
-of every worker (``GUNICORN_PROFILE_DIR``, read by deploy/gunicorn.conf.py) for the spike alone.
-Not part of the test suite.
+Prints p50/p95/p99 of both spikes, the ratio of the start's p99 to ``/healthz``'s, and the CPU
+seconds of the client, of each worker and of PostgreSQL's processes during each spike (steadier
+than the wall clock on a shared machine). ``--rounds N`` repeats the whole run (fresh database,
+fresh server); ``--compare-clients`` then sends as many more starts with exam_load.py's one-thread
+selector client to the same server; ``--profile DIR`` runs the shipped configuration wrapped so
+that every thread of every worker is profiled by CPU time (cProfile, one file per worker) during
+the start spike alone. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -455,9 +458,10 @@ def main() -> None:
         return
     print()
     print(
-        "| engine | starts p50 / p95 / p99 | errors | /healthz spike p50 / p99 | start p99 ÷ /healthz p99 | /healthz/s | load | ref. loop |"
+        "| engine | starts p50 / p95 / p99 | errors | /healthz spike p50 / p99 | start p99 ÷ /healthz p99 "
+        "| server CPU per start / per /healthz | /healthz/s | load | ref. loop |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
         s, h = r["start"], r["healthz"]
         print(
