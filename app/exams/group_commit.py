@@ -11,8 +11,8 @@ stop in tests): a request hands its write, a function of a SQLAlchemy ``Connecti
 ``run(work)`` and waits. If no batch is being committed it becomes the leader: it takes every write
 queued so far, runs them in one transaction on the leaders' connection (kept by the process's batcher
 between batches; ``BEGIN IMMEDIATE`` on SQLite: the write lock is taken before anything is read, so
-the checks a write makes hold until its commit) and commits; then it wakes each waiting request with its own result. Writes that arrived
-meanwhile form the next batch, led by one of their requests.
+the checks a write makes hold until its commit) and commits; then it wakes each waiting request with
+its own result. Writes that arrived meanwhile form the next batch, led by one of their requests.
 
 Failures: a write that raises a ``DomainError`` (409, 404, 422) is answered with it and the batch
 goes on — such a write must raise before it changes anything. Any other failure (a full disk, a
