@@ -43,7 +43,30 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TARGETS = {"ratio16": 0.5, "p99": 100.0, "spike_p99": 1000.0, "missing": 0}
+# issue 25 item 2, on both databases at the durable level: saves ≥ 0.7× /healthz and p99 ≤ 100 ms at 16
+# and 64 connections; the start spike (measured from outside by bench/start_spike.py) ≤ 1 s; nothing lost.
+TARGETS = {"ratio": 0.7, "p99": 100.0, "spike_p99": 1000.0, "missing": 0}
+
+
+def side_by_side(results: list[dict]) -> None:
+    """One column per database (and level): the saves as ratios to /healthz, p99s, spike, crash."""
+    rows = [
+        ("16 conn.: saves/s", lambda r: f"{r['saves16']:.0f}"),
+        ("16 conn.: /healthz/s", lambda r: f"{r['healthz16']:.0f}"),
+        ("16 conn.: saves ÷ /healthz", lambda r: f"{r['saves16'] / r['healthz16']:.2f}×"),
+        ("16 conn.: save p50 / p99", lambda r: f"{r['p50_16']:.1f} / {r['p99_16']:.1f} ms"),
+        ("64 conn.: saves/s", lambda r: f"{r['saves64']:.0f}"),
+        ("64 conn.: /healthz/s", lambda r: f"{r['healthz64']:.0f}"),
+        ("64 conn.: saves ÷ /healthz", lambda r: f"{r['saves64'] / r['healthz64']:.2f}×"),
+        ("64 conn.: save p50 / p99", lambda r: f"{r['p50_64']:.1f} / {r['p99_64']:.1f} ms"),
+        ("start spike p50 / p99 (selector client)", lambda r: f"{r['spike_p50']:.0f} / {r['spike_p99']:.0f} ms"),
+        ("kill -9: acknowledged / lost", lambda r: f"{r['acked']} / {r['missing']}"),
+        ("load average · reference loop", lambda r: f"{r['load']:.1f} · {r['speed']:.0f} ms"),
+    ]
+    print("| | " + " | ".join(r["label"] for r in results) + " |")
+    print("| --- |" + " --- |" * len(results))
+    for name, cell in rows:
+        print(f"| {name} | " + " | ".join(cell(r) for r in results) + " |")
 
 
 # ---------------------------------------------------------------- databases
@@ -52,7 +75,8 @@ TARGETS = {"ratio16": 0.5, "p99": 100.0, "spike_p99": 1000.0, "missing": 0}
 class LocalPostgres:
     """A durable (fsync on) PostgreSQL cluster in a temporary directory, reachable by Unix socket only."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, port: int | None = None):
+        self.port = port  # None: a Unix socket in ``directory`` only; else also 127.0.0.1:port
         bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
         if not bins:
             raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
@@ -68,15 +92,20 @@ class LocalPostgres:
             shutil.chown(self.directory, "postgres")
         data = self.directory / "data"
         self._run(str(self.bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
-        options = f"-k {self.directory} -c listen_addresses= -c max_connections=200"
+        listen = f"-p {self.port} -c listen_addresses=127.0.0.1" if self.port else "-c listen_addresses="
+        options = f"-k {self.directory} {listen} -c max_connections=200"
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.directory / "log"), "-w", "-o", options, "start"
         )
 
     def create(self, name: str) -> None:
-        self._run(str(self.bin / "createdb"), "-h", str(self.directory), "-U", "postgres", name)
+        port = ["-p", str(self.port)] if self.port else []
+        self._run(str(self.bin / "createdb"), "-h", str(self.directory), *port, "-U", "postgres", name)
 
     def url(self, name: str, durable: bool) -> str:
+        if self.port:
+            url = f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+            return url if durable else url + "?options=" + quote("-c synchronous_commit=off")
         url = f"postgresql://postgres@/{name}?host={quote(str(self.directory))}"
         return url if durable else url + "&options=" + quote("-c synchronous_commit=off")
 
@@ -88,7 +117,7 @@ class LocalPostgres:
         )
 
 
-def setup_database(url: str, savers: int, spike: int, questions: int) -> dict:
+def setup_database(url: str, savers: int, spike: int, questions: int, init: bool = True) -> dict:
     """The session, paper and people; returns {"sid", "savers": [{token, aid, qids}], "spike": [token]}."""
     from werkzeug.security import generate_password_hash
 
@@ -109,7 +138,8 @@ def setup_database(url: str, savers: int, spike: int, questions: int) -> dict:
     enrolment.has_approved_application = lambda *args, **kwargs: True  # bench only: every candidate is approved
     cheap = generate_password_hash("bench-password", method="pbkdf2:sha256:1000")
     with app.app_context():
-        init_db()
+        if init:
+            init_db()
         center = Center(name="压测中心")
         db.session.add(center)
         db.session.flush()
@@ -219,7 +249,7 @@ class Server:
             GUNICORN_ACCESS_LOG="",
             GUNICORN_LOG_LEVEL="warning",
         )
-        command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "deploy/gunicorn.conf.py", "--backlog", "4096"]
+        command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--backlog", "4096"]
         command += ["--keep-alive", "30", "wsgi:app"]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -620,18 +650,23 @@ def main() -> None:
             f"| {r['p50_64']:.1f} / {r['p99_64']:.1f} ms | {r['spike_p50']:.0f} / {r['spike_p99']:.0f} ms "
             f"| {r['acked']} / {r['missing']} | {r['load']:.1f} | {r['speed']:.0f} ms |"
         )
+    print()
+    side_by_side(results)
     failed = False
     for r in results:
-        if r["label"] != "sqlite FULL":
+        if not r["label"].endswith("FULL"):
             continue
         checks = {
-            "saves ≥ 0.5× /healthz at 16 connections": r["saves16"] / r["healthz16"] >= TARGETS["ratio16"],
-            "save p99 ≤ 100 ms at 16 connections": r["p99_16"] <= TARGETS["p99"],
+            f"saves ≥ {TARGETS['ratio']}× /healthz at 16 and 64 connections": min(
+                r["saves16"] / r["healthz16"], r["saves64"] / r["healthz64"]
+            )
+            >= TARGETS["ratio"],
+            "save p99 ≤ 100 ms at 16 and 64 connections": max(r["p99_16"], r["p99_64"]) <= TARGETS["p99"],
             "start spike p99 ≤ 1 s": r["spike_p99"] <= TARGETS["spike_p99"] and r["spike_errors"] == 0,
             "0 acknowledged answers lost": r["missing"] == TARGETS["missing"],
         }
         for name, ok in checks.items():
-            print(f"sqlite FULL: {name}: {'met' if ok else 'NOT MET'}")
+            print(f"{r['label']}: {name}: {'met' if ok else 'NOT MET'}")
             failed |= not ok
     if any(r["missing"] for r in results):
         failed = True

@@ -77,6 +77,9 @@ def measure(directory: Path) -> None:
 
     people = json.loads((directory / "people.json").read_text())
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / 'bench.db'}", "SECRET_KEY": "bench"})
+    from app.exams.warm import warm_up
+
+    warm_up(app)  # as a gunicorn worker boots (deploy/gunicorn.conf.py post_worker_init)
     kind = os.environ["REQUEST_KIND"]
     statuses = []
 

@@ -56,5 +56,6 @@ def post_worker_init(worker):
 
     from app.exams.warm import warm_up
 
-    warm_up(worker.wsgi)
+    papers = warm_up(worker.wsgi)
     gc.freeze()
+    worker.log.info("exam caches warm: %d papers", papers)

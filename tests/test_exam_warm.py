@@ -56,3 +56,30 @@ def test_the_pool_is_opened_at_boot_so_the_spike_opens_no_connection(app, client
         before = len(opened)
         start(client, token_for, exam_setup["sid"])
         assert len(opened) == before
+
+
+def test_each_waiting_candidates_layout_is_drawn_at_boot_and_the_start_takes_it(app, client, token_for, exam_setup):
+    """Issue 25: the layouts of the candidates who have not started are drawn as the worker boots; a
+    start takes its own (the very one a draw at the start would give) and the cache forgets it."""
+    from app.exams import paper_cache
+    from app.sessions.models import Enrollment
+
+    app.extensions.pop("paper_cache", None)
+    warm.warm_up(app)
+    cache = app.extensions["paper_cache"]
+    with app.app_context():
+        enrolled = {
+            e.user.username: (e.paper_id, e.id)
+            for e in db.session.scalars(db.select(Enrollment).where(Enrollment.session_id == exam_setup["sid"]))
+        }
+    assert set(cache._drawn) == set(enrolled.values())  # stu1 and stu2, each with their paper
+    paper_id, enrollment_id = enrolled["stu1"]
+    ahead = cache._drawn[paper_id, enrollment_id]
+    body, _ = start(client, token_for, exam_setup["sid"])
+    with app.app_context():
+        fresh = cache.get(db.session.connection(), paper_id).shapes.draw(paper_cache.seed(enrollment_id))
+    assert ahead.entries == fresh.entries
+    assert [q["qid"] for q in body["questions"]] == [entry["qid"] for entry in fresh.entries]
+    assert set(cache._drawn) == {enrolled["stu2"]}  # taken: stored with the attempt from now on
+    again, _ = start(client, token_for, exam_setup["sid"])  # the second press reads the stored layout
+    assert again["questions"] == body["questions"]

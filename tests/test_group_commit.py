@@ -128,3 +128,27 @@ def test_nothing_is_acknowledged_when_the_commit_fails(app, probe, monkeypatch):
     monkeypatch.undo()
     assert all(isinstance(o, SaveFailed) for o in outcomes)
     assert stored(app) == []
+
+
+def test_the_batches_share_one_connection_until_one_fails(app, probe, monkeypatch):
+    """The leaders' connection is kept between batches; after a failed commit it is thrown away and
+    the next batch opens a new one, which commits."""
+    from sqlalchemy.engine import Connection
+
+    with app.app_context():
+        probe.run(insert(1))
+        first = probe._connection
+        probe.run(insert(2))
+        assert probe._connection is first  # kept: no checkout per batch
+
+        def broken_commit(self):
+            raise OSError("connection lost")
+
+        monkeypatch.setattr(Connection, "commit", broken_commit)
+        with pytest.raises(SaveFailed):
+            probe.run(insert(3))
+        monkeypatch.undo()
+        assert probe._connection is None and first.closed
+        probe.run(insert(4))
+        assert probe._connection is not None and probe._connection is not first
+    assert stored(app) == [1, 2, 4]

@@ -79,7 +79,7 @@ SECTIONS = {
 class ProfileForm(FlaskForm):
     # The 证件 is part of the one profile form (issue 27 item 9); checked by ``identity.check_id``.
     # (checked by ``identity.check_id``, which names the field; a post without them leaves the 证件 as stored)
-    id_type = SelectField("证件类型", choices=[(t, t) for t in ID_TYPES], validate_choice=False)
+    id_type = SelectField("证件类型", choices=[SelectChoice(t) for t in ID_TYPES], validate_choice=False)
     id_number = StringField(
         "证件号码",
         validators=[Length(max=40, message="证件号码不能超过 40 个字符")],

@@ -226,9 +226,9 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
         raise refusal
     if attempt is not None:
         return attempt
-    # The candidate's own order, seeded by the enrolment (one attempt per enrolment): computed here,
-    # outside the shared write, and the same for a second press of 开始考试.
-    drawn = paper_cache.paper(connection, found.paper_id).shapes.draw(f"enrollment-{found.enrollment_id}")
+    # The candidate's own order, seeded by the enrolment (one attempt per enrolment): drawn when the
+    # worker booted (warm.py) or here, outside the shared write; the same for a second press.
+    drawn = paper_cache.drawn(connection, found.paper_id, found.enrollment_id)
     new = NewAttempt(id=0, user_id=user.id, paper_id=found.paper_id, deadline=deadline, drawn=drawn)
     write = partial(_insert_attempt, new, found.enrollment_id, session_id, now, token_digest, found.extra_minutes)
     return group_commit.run(write)

@@ -33,9 +33,18 @@ def _pragmas() -> tuple[str, ...]:
     return ("PRAGMA journal_mode=WAL", f"PRAGMA synchronous={level}", f"PRAGMA busy_timeout={busy_ms}")
 
 
+# PostgreSQL (psycopg 3): statements are prepared on a connection from their first execution, not
+# their sixth (psycopg's default threshold of 5). The start's and the save's few statements are run
+# on every pooled connection as the worker boots (warm.py), so the start spike finds them planned
+# instead of parsing and planning each of them again on each of the pool's connections (issue 25).
+PG_PREPARE_THRESHOLD = 0
+
+
 @event.listens_for(Engine, "connect")
 def configure_sqlite(dbapi_connection, connection_record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
+        if hasattr(dbapi_connection, "prepare_threshold"):  # psycopg 3
+            dbapi_connection.prepare_threshold = PG_PREPARE_THRESHOLD
         return
     cursor = dbapi_connection.cursor()
     try:

@@ -9,10 +9,10 @@ itself; there the batch saves round trips and commits.
 How (leader and followers, no thread of its own — nothing to start after gunicorn forks, nothing to
 stop in tests): a request hands its write, a function of a SQLAlchemy ``Connection``, to
 ``run(work)`` and waits. If no batch is being committed it becomes the leader: it takes every write
-queued so far, runs them in one transaction on a connection of its own (``BEGIN IMMEDIATE`` on
-SQLite: the write lock is taken before anything is read, so the checks a write makes hold until its
-commit) and commits; then it wakes each waiting request with its own result. Writes that arrived
-meanwhile form the next batch, led by one of their requests.
+queued so far, runs them in one transaction on the leaders' connection (kept by the process's batcher
+between batches; ``BEGIN IMMEDIATE`` on SQLite: the write lock is taken before anything is read, so
+the checks a write makes hold until its commit) and commits; then it wakes each waiting request with
+its own result. Writes that arrived meanwhile form the next batch, led by one of their requests.
 
 Failures: a write that raises a ``DomainError`` (409, 404, 422) is answered with it and the batch
 goes on — such a write must raise before it changes anything. Any other failure (a full disk, a
@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, has_request_context
+from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from app import db_identity
@@ -79,6 +80,7 @@ class Batcher:
     _changed: threading.Condition = field(default_factory=threading.Condition)
     transactions: int = 0  # committed batches (read by tests and the benchmark)
     _lock_file: int | None = None
+    _connection: Connection | None = None  # the leaders' own (_leader_connection)
 
     def __post_init__(self) -> None:
         # SQLite: the leaders of the worker processes queue on a file lock (flock) before taking the
@@ -87,6 +89,13 @@ class Batcher:
         path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
         if path and path != ":memory:" and not path.startswith("file:"):
             self._lock_file = os.open(f"{path}-commit.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        # Engine.dispose() (tests, a pool reset) closes the leaders' connection too, when no batch runs.
+        event.listen(self.engine, "engine_disposed", self._on_dispose)
+
+    def _on_dispose(self, engine) -> None:
+        with self._changed:
+            if not self._leading:
+                self._drop_leader_connection()
 
     def run(self, work: Work):
         """Run ``work(connection)`` in a shared transaction; return its result once committed."""
@@ -125,18 +134,45 @@ class Batcher:
 
     def _transaction(self, jobs: list[_Job]) -> None:
         outcomes = []
-        with self._between_processes(), self.engine.connect() as connection:
-            begin(connection)
-            for job in jobs:
-                try:
-                    outcomes.append((job, job.work(connection), None))
-                except DomainError as exc:  # refused before writing: answered, the batch goes on
-                    outcomes.append((job, None, exc))
-            connection.commit()
-            db_identity.check(connection)  # the file committed to is still the one at the path (issue 28 item 4)
+        with self._between_processes():
+            connection = self._leader_connection()
+            try:
+                begin(connection)
+                for job in jobs:
+                    try:
+                        outcomes.append((job, job.work(connection), None))
+                    except DomainError as exc:  # refused before writing: answered, the batch goes on
+                        outcomes.append((job, None, exc))
+                connection.commit()
+                # the file committed to is still the one at the path (issue 28 item 4); a mismatch drops
+                # the kept connection with the rest of the pool
+                db_identity.check(connection)
+            except BaseException:
+                self._drop_leader_connection()  # rolled back and closed: the next batch opens a fresh one
+                raise
         self.transactions += 1
         for job, result, error in outcomes:  # acknowledged only now, after the commit
             job.result, job.error, job.done = result, error, True
+
+    def _leader_connection(self) -> Connection:
+        """The connection the leaders' batches run on, kept between batches (one leader at a time):
+        no pool checkout and ping per batch, and on PostgreSQL its lock timeout is set once."""
+        if self._connection is None or self._connection.closed or self._connection.invalidated:
+            connection = self.engine.connect()
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SET lock_timeout = '{PG_LOCK_TIMEOUT}'")
+                connection.commit()
+            self._connection = connection
+        return self._connection
+
+    def _drop_leader_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.invalidate()  # a failed batch may have left it broken: never reused
+                connection.close()
+            except Exception:  # noqa: BLE001 - already gone
+                log.debug("closing the group commit's connection failed", exc_info=True)
 
     @contextmanager
     def _between_processes(self):
@@ -151,11 +187,10 @@ class Batcher:
 
 
 def begin(connection: Connection) -> None:
-    """Open the batch's transaction holding the write lock (SQLite) or with a lock timeout (PostgreSQL)."""
+    """Open the batch's transaction holding the write lock (SQLite); on PostgreSQL the connection's
+    lock timeout was set when the leader's connection was opened, and the first statement begins."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-    elif connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{PG_LOCK_TIMEOUT}'")
 
 
 def _fail(job: _Job, exc: BaseException) -> None:

@@ -23,6 +23,7 @@ from app.papers.models import PaperItem
 from . import grading
 
 MAX_PAPERS = 64  # each holds its questions' texts in every order of up to 4 options (~0.5 MB for 100)
+MAX_DRAWN = 5000  # layouts drawn ahead (warm.py), ~2 KB each for 100 questions
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,27 @@ def _question_json(encoded: tuple[str, tuple[str, ...], str], perm) -> str:
 
 
 class PaperCache:
-    def __init__(self, size: int = MAX_PAPERS) -> None:
-        self.size = size
+    def __init__(self, size: int = MAX_PAPERS, drawn_size: int = MAX_DRAWN) -> None:
+        self.size, self.drawn_size = size, drawn_size
         self._papers: OrderedDict[int, CachedPaper] = OrderedDict()
+        # (paper id, enrolment id) → that candidate's layout, drawn before the start (warm.py); a
+        # layout is a pure function of the paper (frozen) and the enrolment's seed, so it stays right.
+        self._drawn: OrderedDict[tuple[int, int], grading.Drawn] = OrderedDict()
         self._lock = threading.Lock()
         self.loads = 0  # papers read from the database (tests check that a paper is read once)
+
+    def draw_ahead(self, paper: CachedPaper, paper_id: int, enrollment_id: int) -> None:
+        drawn = paper.shapes.draw(seed(enrollment_id))
+        with self._lock:
+            self._drawn[paper_id, enrollment_id] = drawn
+            while len(self._drawn) > self.drawn_size:
+                self._drawn.popitem(last=False)
+
+    def drawn(self, paper: CachedPaper, paper_id: int, enrollment_id: int) -> grading.Drawn:
+        """The candidate's layout: drawn ahead (and forgotten now: it is stored with the attempt), or now."""
+        with self._lock:
+            ahead = self._drawn.pop((paper_id, enrollment_id), None)
+        return ahead if ahead is not None else paper.shapes.draw(seed(enrollment_id))
 
     def get(self, connection: Connection, paper_id: int) -> CachedPaper:
         with self._lock:
@@ -137,9 +154,27 @@ def _encoded(q: Question) -> tuple[str, tuple[str, ...], str]:
     return head[:-1] + ', "options": [', options, f'], "points": {json.dumps(q.points)}}}'
 
 
+def seed(enrollment_id: int) -> str:
+    """The seed of the candidate's order: their enrolment (one attempt per enrolment), the same for a
+    second press of 开始考试 and for a layout drawn ahead."""
+    return f"enrollment-{enrollment_id}"
+
+
+def cache() -> PaperCache:
+    """This process's cache (in the app: apps are created in each gunicorn worker)."""
+    found = current_app.extensions.get("paper_cache")
+    if found is None:
+        found = current_app.extensions.setdefault("paper_cache", PaperCache())
+    return found
+
+
 def paper(connection: Connection, paper_id: int) -> CachedPaper:
     """The paper's frozen questions, from this process's cache (read from ``connection`` once)."""
-    cache = current_app.extensions.get("paper_cache")
-    if cache is None:
-        cache = current_app.extensions.setdefault("paper_cache", PaperCache())
-    return cache.get(connection, paper_id)
+    return cache().get(connection, paper_id)
+
+
+def drawn(connection: Connection, paper_id: int, enrollment_id: int) -> grading.Drawn:
+    """The candidate's layout of the paper (``grading.Shapes.draw`` with ``seed``): drawn ahead when
+    the worker booted (warm.py), else now."""
+    found = cache()
+    return found.drawn(found.get(connection, paper_id), paper_id, enrollment_id)

@@ -3,7 +3,8 @@
 Why (issue 12): when a hall presses 开始考试 in the same second, the first request in each fresh
 worker would also read the paper and compile the start's statements, with every other thread of
 that worker doing the same at once. A worker that boots (or is recycled) on exam day reads the
-papers of the sessions whose theory is open or starts within a day, then opens the connection
+papers of the sessions whose theory is open or starts within a day and draws the layout of each of
+their candidates who has not started yet (a start then only looks it up), then opens the connection
 pool's connections and runs the token's, the start's and the save's reads on each with ids that
 match nothing, so that SQLAlchemy's statement cache and each connection's prepared statements
 hold them: a connection opened by the spike itself costs the connect (on PostgreSQL a server process
@@ -22,9 +23,10 @@ from sqlalchemy import select
 from app import timeutil
 from app.auth.operations import _TOKEN_PRINCIPAL
 from app.extensions import db
-from app.sessions.models import ExamSession, SessionPaper, SessionStatus
+from app.sessions.models import Enrollment, ExamSession, SessionPaper, SessionStatus, TheoryMode
 
 from . import paper_cache
+from .models import Attempt
 from .statements import save_statements, start_statements
 
 AHEAD = timedelta(days=1)
@@ -47,22 +49,50 @@ def warm_up(app: Flask) -> int:
         return 0
 
 
+def _coming(now):
+    """The machine-exam sessions whose theory is open or starts within a day."""
+    return (
+        ExamSession.status.in_([SessionStatus.scheduled, SessionStatus.theory_open]),
+        ExamSession.theory_start >= now - AHEAD,
+        ExamSession.theory_start <= now + AHEAD,
+    )
+
+
 def _warm(now) -> int:
     connection = db.session.connection()
     papers = db.session.scalars(
         select(SessionPaper.paper_id)
         .join(ExamSession, ExamSession.id == SessionPaper.session_id)
-        .where(
-            ExamSession.status.in_([SessionStatus.scheduled, SessionStatus.theory_open]),
-            ExamSession.theory_start >= now - AHEAD,
-            ExamSession.theory_start <= now + AHEAD,
-        )
+        .where(*_coming(now))
         .distinct()
         .limit(paper_cache.MAX_PAPERS)
     ).all()
     for paper_id in papers:
         paper_cache.paper(connection, paper_id)
+    _draw_ahead(connection, now)
     return len(papers)
+
+
+def _draw_ahead(connection, now) -> int:
+    """Each enrolled candidate's layout who has not started yet (issue 25: at the spike a start then
+    only looks its layout up); returns how many were drawn."""
+    enrollments, attempts = Enrollment.__table__, Attempt.__table__
+    rows = connection.execute(
+        select(enrollments.c.id, enrollments.c.paper_id)
+        .join(ExamSession, ExamSession.id == enrollments.c.session_id)
+        .outerjoin(attempts, attempts.c.enrollment_id == enrollments.c.id)
+        .where(
+            *_coming(now),
+            ExamSession.theory_mode == TheoryMode.machine,
+            enrollments.c.paper_id.is_not(None),
+            attempts.c.id.is_(None),
+        )
+        .limit(paper_cache.MAX_DRAWN)
+    ).all()
+    cache = paper_cache.cache()
+    for enrollment_id, paper_id in rows:
+        cache.draw_ahead(cache.get(connection, paper_id), paper_id, enrollment_id)
+    return len(rows)
 
 
 def _hot_reads(connection, now) -> None:
