@@ -71,9 +71,10 @@ def people_page(user: User, page: int, per_page: int = PER_PAGE, **filters) -> t
     """One page of holders (the registry page) and whether another follows. The page's holders are
     found by one query (per_page + 1 rows, never a count over the whole registry), then their
     certificates, trainings and continuing education in one query each (bench/registry_scale.py)."""
-    holders = _filtered(select(User.id).join(Certificate, Certificate.user_id == User.id), user, **filters).group_by(
-        User.id, User.username
-    )
+    # a holder: a user with a matching certificate — EXISTS (User correlates to the outer query), so
+    # the username index is walked and the query stops after the page: no GROUP BY over the registry
+    matching = _filtered(select(Certificate.id).where(Certificate.user_id == User.id), user, **filters)
+    holders = select(User.id).where(matching.exists())
     ids = list(
         db.session.scalars(holders.order_by(User.username).limit(per_page + 1).offset((max(page, 1) - 1) * per_page))
     )
