@@ -58,6 +58,30 @@ W4 = {
 DEFAULT = (Section("judge", 20, 1), Section("single", 60, 1), Section("multiple", 10, 2))  # 90 items, 100 points
 SMALL = (Section("judge", 5, 1), Section("single", 11, 1), Section("multiple", 2, 2))  # 18 items, 20 points
 LEVEL_RANK = 1  # 四级
+W1 = {  # 4.1 一级 (宣传讲解 "-", 培训指导 added)
+    "职业道德": 5,
+    "基础知识": 15,
+    "会员发展": 15,
+    "权益维护": 10,
+    "履职监督": 10,
+    "会籍管理": 10,
+    "会员服务": 15,
+    "培训指导": 20,
+}
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The level a bank is built for: its weight table and an area outside it (for excluded items)."""
+
+    name: str
+    rank: int
+    weights: dict
+    outside: str
+
+
+FOUR = Grade("四级", LEVEL_RANK, W4, "培训指导")
+ONE = Grade("一级", 4, W1, "宣传讲解")  # 3-01-01-04's fifth level: 一级/高级技师
 
 
 @dataclass
@@ -70,23 +94,23 @@ class Instance:
     width: float = 0.0
 
 
-def _bp(sections, forms, overlap, band) -> Blueprint:
-    return Blueprint(level="四级", level_rank=LEVEL_RANK, weights=W4, sections=sections, forms=forms,
+def _bp(sections, forms, overlap, band, grade: Grade = FOUR) -> Blueprint:
+    return Blueprint(level=grade.name, level_rank=grade.rank, weights=grade.weights, sections=sections, forms=forms,
                      max_overlap=overlap, difficulty=band)  # fmt: skip
 
 
-def _plan(rng, sections) -> list[tuple[str, int]]:
+def _plan(rng, sections, weights=W4) -> list[tuple[str, int]]:
     """One form's slots as (area, section index): multiples first where an area has room, then the
     one-point types over the remaining points, in random order."""
     total = sum(s.count * s.points for s in sections)
-    targets = {a: w * total // 100 for a, w in W4.items()}
+    targets = {a: w * total // 100 for a, w in weights.items()}
     left = dict(targets)
     slots = []
     for k, s in enumerate(sections):
         if s.points == 1:
             continue
         for _ in range(s.count):
-            room = [a for a in W4 if left[a] >= s.points]
+            room = [a for a in weights if left[a] >= s.points]
             area = room[rng.integers(len(room))]
             left[area] -= s.points
             slots.append((area, k))
@@ -104,13 +128,18 @@ def _item(rid, area, k, sections, difficulty, **extra) -> dict:
 
 
 def planted(
-    rng, sections, forms, overlap, width, tail, slack, at: float | None = None
+    rng, sections, forms, overlap, width, tail, slack, at: float | None = None, grade: Grade = FOUR
 ) -> tuple[list[dict], Blueprint, list[list[int]]]:
     """A bank holding F planted forms that meet every constraint, plus decoys and excluded items.
     ``at``: the band's lower end (else drawn, central or in the tail)."""
     n = sum(s.count for s in sections)
     limit = math.floor(overlap * n + 1e-9)
-    slots = _plan(rng, sections)
+    slots = _plan(rng, sections, grade.weights)
+    rank = grade.rank
+
+    def near() -> float:  # a planted item's difficulty: around the band
+        return np.clip(rng.normal(middle, 0.08), 0.05, 0.98).round(2)
+
     low = round(float(rng.uniform(0.80, 0.86) if tail else rng.uniform(0.58, 0.70)), 2) if at is None else at
     low = min(low, round(0.95 - width, 2))
     high = round(low + width, 2)
@@ -129,13 +158,13 @@ def planted(
             free[g].remove(j)
             rid = len(records) + 1
             area, k = slots[j]
-            records.append(_item(rid, area, k, sections, np.clip(rng.normal(middle, 0.08), 0.05, 0.98).round(2)))
+            records.append(_item(rid, area, k, sections, near(), level_rank=rank))
             owner[f][j] = owner[g][j] = rid
     for f in range(forms):
         for j in free[f]:
             rid = len(records) + 1
             area, k = slots[j]
-            records.append(_item(rid, area, k, sections, np.clip(rng.normal(middle, 0.08), 0.05, 0.98).round(2)))
+            records.append(_item(rid, area, k, sections, near(), level_rank=rank))
             owner[f][j] = rid
     by_id = {r["id"]: r for r in records}
     fixed: set[int] = set()
@@ -162,7 +191,8 @@ def planted(
     # decoys: usable items in the same cells, drawn from the bank's usual spread of difficulty
     for _ in range(int(slack * len(records))):
         area, k = slots[rng.integers(n)]
-        records.append(_item(len(records) + 1, area, k, sections, np.clip(rng.normal(0.65, 0.12), 0.05, 0.98).round(2)))
+        d = np.clip(rng.normal(0.65, 0.12), 0.05, 0.98).round(2)
+        records.append(_item(len(records) + 1, area, k, sections, d, level_rank=rank))
     # enemy groups: a planted item with an item of another form or a decoy, never two of one form
     form_of = {}
     for f, ids in enumerate(plan_forms):
@@ -179,15 +209,15 @@ def planted(
     for j in range(max(10, len(records) // 3)):
         area, k = slots[rng.integers(n)]
         d = np.clip(rng.normal(middle, 0.03), 0.05, 0.98).round(2)
-        item = _item(len(records) + 1, area, k, sections, d)
+        item = _item(len(records) + 1, area, k, sections, d, level_rank=rank)
         if j % 3 == 0:
-            item["level_rank"] = LEVEL_RANK + 1
+            item["level_rank"] = rank + 1
         elif j % 3 == 1:
-            item["area"] = "培训指导"
+            item["area"] = grade.outside
         else:
             item["type"], item["points"] = "single", 3
         records.append(item)
-    return records, _bp(sections, forms, overlap, (low, high)), plan_forms
+    return records, _bp(sections, forms, overlap, (low, high), grade), plan_forms
 
 
 def planted_ok(rng, *args, **kwargs) -> tuple[list[dict], Blueprint, list[list[int]]]:
@@ -266,6 +296,7 @@ def instances(count: int, seed: int) -> list[Instance]:
     judges = [r["id"] for r in records if r["type"] == "judge" and r["level_rank"] <= LEVEL_RANK and r["area"] in W4]
     records = [r for r in records if r["id"] != judges[0]]
     out.append(Instance("capacity type judge F=2", "capacity", records, bp, {"type"}))
+    out += zero_width_one(seed)  # its own stream: the instances above stay as they were
     return out
 
 
@@ -295,6 +326,30 @@ def zero_width(rng) -> list[Instance]:
     band = (round(top + 0.01, 2),) * 2
     out.append(Instance(f"zero6 reach [{band[0]:g}] (max {top:.4f})", "reach", records, _bp(SMALL, 6, 0.1, band),
                         {"difficulty"}))  # fmt: skip
+    return out
+
+
+ONE6 = (0.5, 0.85, 0.85, 1.0, 1.5, 1.5)  # decoys per planted item: 0.85 → ~230 items, 1.5 → ~230 usable
+
+
+def zero_width_one(seed: int) -> list[Instance]:
+    """Issue 25's case: 一级 banks of about 230 items, 6 forms, [0.70, 0.70], overlap 0.1 — planted
+    (feasible), and drawn at random (kind random6: no planted forms; the answer is whatever the
+    exact reference settles, and an instance it does not settle only has to be answered honestly)."""
+    rng = np.random.default_rng([seed, 25])
+    out = []
+    for slack in ONE6:
+        records, bp, _ = planted_ok(rng, SMALL, 6, 0.1, 0.0, False, slack, at=0.70, grade=ONE)
+        out.append(Instance(f"zero6 一级 ov=0.1 [0.7] +{slack:g} ({len(records)} items)", "zero6", records, bp))
+    for size in (120, 160, 230, 230, 230, 300):
+        slots = _plan(rng, SMALL, W1)
+        records = []
+        for _ in range(size):
+            area, k = slots[rng.integers(len(slots))]
+            d = np.clip(rng.normal(0.68, 0.1), 0.05, 0.98).round(2)
+            records.append(_item(len(records) + 1, area, k, SMALL, d, level_rank=ONE.rank))
+        bp = _bp(SMALL, 6, 0.1, (0.70, 0.70), ONE)
+        out.append(Instance(f"random6 一级 ov=0.1 [0.7] {size} items", "random6", records, bp))
     return out
 
 
@@ -445,11 +500,17 @@ def main() -> int:
             t0 = time.perf_counter()
             ref = reference(inst.records, inst.blueprint, args.time_limit)
             ref_seconds = time.perf_counter() - t0
-        if inst.kind in ("planted", "zero6"):
+        if inst.kind == "random6":  # right when it agrees with a settled reference; else honest
+            settled = ref in ("feasible", "infeasible")
+            ok = (outcome == ref and seconds <= 10.0) if settled else outcome in ("feasible", "infeasible", "timeout")
+        elif inst.kind in ("planted", "zero6"):
             ok = outcome == "feasible"
         else:
             ok = outcome == "infeasible" and note.split(":")[0] in inst.expect and seconds <= 2.0
-        ref_ok = ref == ("feasible" if inst.kind in ("planted", "zero6") else "infeasible")
+        if inst.kind == "random6":
+            ref_ok = ref in ("feasible", "infeasible")
+        else:
+            ref_ok = ref == ("feasible" if inst.kind in ("planted", "zero6") else "infeasible")
         rows.append((inst, ok, seconds, ref_ok, ref_seconds))
         print(f"{'ok ' if ok else 'BAD'} {inst.name:<44} usable {usable:5d}  {outcome:<10} {seconds:6.2f} s "
               f"({seconds / base:6.1f}×)  "
@@ -463,7 +524,9 @@ def main() -> int:
     groups += [
         (f"planted w={w:g}", lambda r, w=w: r[0].kind == "planted" and r[0].width == w) for w in (0.01, 0.05, 0.25)
     ]
-    groups += [(kind, lambda r, k=kind: r[0].kind == k) for kind in ("counting", "precision", "reach", "capacity")]
+    groups += [
+        (kind, lambda r, k=kind: r[0].kind == k) for kind in ("counting", "precision", "reach", "capacity", "random6")
+    ]
     for label, keep in groups:
         chosen = [r for r in rows if keep(r)]
         if not chosen:

@@ -86,33 +86,41 @@ def save(org: RatingOrganization, user: User, code: str, data: dict, now: dateti
     return row
 
 
-def missing_scores(org: RatingOrganization) -> dict[str, list[str]]:
-    """{expert username: [codes not yet scored]} over the panel (回避 excluded)."""
+def missing_scores(org: RatingOrganization, rows=None, members=None) -> dict[str, list[str]]:
+    """{expert username: [codes not yet scored]} over the panel (回避 excluded). ``rows`` / ``members``:
+    the organization's scores and panel when the caller has read them already (finalize)."""
     leaves = [n.code for n in framework_of(org.round).leaves()]
     given: dict[int, set[str]] = {}
-    for row in scores_of(org):
+    for row in scores_of(org) if rows is None else rows:
         given.setdefault(row.expert_id, set()).add(row.code)
     out = {}
-    for expert in panel_of(org):
+    for expert in panel_of(org) if members is None else members:
         lacking = [c for c in leaves if c not in given.get(expert.id, set())]
         if lacking:
             out[expert.username] = lacking
     return out
 
 
-def compute(org: RatingOrganization) -> tuple[dict[str, dict], Fraction]:
+def compute(org: RatingOrganization, rows=None, members=None) -> tuple[dict[str, dict], Fraction]:
     """{code: {"score", "spread"}} of the panel's scores (mean unrounded) and the exact total."""
-    return panel_result(org, {})
+    return panel_result(org, {}, rows, members)
 
 
-def panel_result(org: RatingOrganization, overrides: dict[str, float]) -> tuple[dict[str, dict], Fraction]:
+def panel_result(
+    org: RatingOrganization, overrides: dict[str, float], rows=None, members=None
+) -> tuple[dict[str, dict], Fraction]:
     """The panel's leaves with ``overrides`` (复核 changes: {code: score}) in place of their means,
-    and the exact total of the result (each mean an exact fraction: 10/3, not 3.3333333333333335)."""
-    members = {u.id for u in panel_of(org)}
-    per_leaf: dict[str, list[float]] = {}
-    for row in scores_of(org):
+    and the exact total of the result (each mean an exact fraction: 10/3, not 3.3333333333333335).
+    ``rows`` / ``members``: as in missing_scores."""
+    members = {u.id for u in (panel_of(org) if members is None else members)}
+    per_leaf: dict[str, list[Fraction]] = {}
+    as_fraction: dict[float, Fraction] = {}  # each distinct score parsed once (a round repeats few values)
+    for row in scores_of(org) if rows is None else rows:
         if row.expert_id in members:
-            per_leaf.setdefault(row.code, []).append(row.score)
+            value = as_fraction.get(row.score)
+            if value is None:
+                value = as_fraction[row.score] = exact(row.score)
+            per_leaf.setdefault(row.code, []).append(value)
     results = panel_leaves(per_leaf)
     order = [n.code for n in framework_of(org.round).leaves()]
     leaves = {c: {"score": results[c].score, "spread": results[c].spread} for c in order if c in results}
@@ -140,16 +148,21 @@ def finalize(org: RatingOrganization, admin: User, now: datetime) -> RatingOrgan
         raise Conflict("该机构已定分", code="finalized")
     if not scoring_open(org, now):
         raise Conflict("该机构尚未提交自评，自评截止日期也未到", code="self_assessment_open")
-    if not panel_of(org):
+    members = panel_of(org)
+    if not members:
         raise Invalid("评估专家组：回避后没有可以评分的评估专家", field="experts", code="panel_size")
     # The round's panel was checked when it was formed (odd, at least 3). 回避 may leave fewer or an
     # even number for one organization: the contract finalizes on the remaining members' scores, so
     # this is reported (finalized_json "panel") and shown to the admin, not refused.
-    missing = missing_scores(org)
+    # read once, only the columns used, for the completeness check and the result (bench/rating_scale.py)
+    rows = db.session.execute(
+        select(ExpertScore.expert_id, ExpertScore.code, ExpertScore.score).where(ExpertScore.organization_id == org.id)
+    ).all()
+    missing = missing_scores(org, rows, members)
     if missing:
         summary = "；".join(f"{name} 尚有 {len(codes)} 项" for name, codes in missing.items())
         raise Invalid(f"尚有评估专家未完成全部指标的评分：{summary}", field="scores", details={"missing": missing})
-    leaves, total = compute(org)
+    leaves, total = compute(org, rows, members)
     apply_result(org, leaves, total)
     org.transition(OrgStatus.finalized)
     org.finalized_at = now

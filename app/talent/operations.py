@@ -10,24 +10,30 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import Role, User
-from app.continuing_education.operations import summary, this_year
+from app.continuing_education.models import CERecord, CERequirement, CEStatus
+from app.continuing_education.operations import this_year
 from app.errors import Forbidden, Invalid
 from app.extensions import db
 from app.results.models import Certificate
 from app.standards.registry import get_standard
-from app.training.models import Trainee
+from app.training.models import Trainee, Training
 from scoring.certificates import mask_id
+from scoring.continuing_education import DEFAULT_ANNUAL_HOURS, DEFAULT_MINIMUM, Requirement, summarize
 
 PER_PAGE = 20
 
 
-def _query(user: User, standard: str | None, level: str | None, q: str | None, year: int | None):
+def _filtered(
+    query, user: User, standard: str | None = None, level=None, q: str | None = None, year: int | None = None
+):
+    """``query`` (over certificates joined to their holders) narrowed to what ``user`` may see and
+    the filters ask for."""
     if user.role not in (Role.center_admin, Role.admin):
         raise Forbidden("只有机构管理员可以查看人才库")
-    query = select(Certificate).join(User, User.id == Certificate.user_id)
     if user.role != Role.admin:
         query = query.where(Certificate.center_id == (user.center_id or -1))
     if standard:
@@ -40,28 +46,58 @@ def _query(user: User, standard: str | None, level: str | None, q: str | None, y
         query = query.where(or_(User.username.ilike(like), User.name.ilike(like), Certificate.holder_name.ilike(like)))
     if year:
         query = query.where(Certificate.issued_on >= date(year, 1, 1), Certificate.issued_on <= date(year, 12, 31))
+    return query
+
+
+def _query(user: User, standard: str | None = None, level=None, q: str | None = None, year: int | None = None):
+    query = select(Certificate).join(User, User.id == Certificate.user_id)
+    query = _filtered(query, user, standard, level, q, year)
     return query.order_by(User.username, Certificate.issued_on, Certificate.id)
 
 
 def people(user: User, *, standard=None, level=None, q=None, year=None) -> list[dict]:
-    certificates = list(db.session.scalars(_query(user, standard, level, q, year)))
-    by_user: dict[int, dict] = {}
+    """Every holder matching the filters (the API and the export), in username order."""
+    return _describe(user, list(db.session.scalars(_query(user, standard, level, q, year))))
+
+
+def people_page(user: User, page: int, per_page: int = PER_PAGE, **filters) -> tuple[list[dict], bool]:
+    """One page of holders (the registry page) and whether another follows. The page's holders are
+    found by one query (per_page + 1 rows, never a count over the whole registry), then their
+    certificates, trainings and continuing education in one query each (bench/registry_scale.py)."""
+    # a holder: a user with a matching certificate — EXISTS (User correlates to the outer query), so
+    # the username index is walked and the query stops after the page: no GROUP BY over the registry
+    matching = _filtered(select(Certificate.id).where(Certificate.user_id == User.id), user, **filters)
+    holders = select(User.id).where(matching.exists())
+    ids = list(
+        db.session.scalars(holders.order_by(User.username).limit(per_page + 1).offset((max(page, 1) - 1) * per_page))
+    )
+    more = len(ids) > per_page
+    ids = ids[:per_page]
+    if not ids:
+        return [], False
+    certificates = db.session.scalars(
+        _query(user, **filters).where(Certificate.user_id.in_(ids)).options(joinedload(Certificate.user))
+    )
+    return _describe(user, list(certificates)), more
+
+
+def _describe(user: User, certificates: list[Certificate]) -> list[dict]:
+    """The holders of ``certificates`` (ordered by holder) with their trainings and this year's
+    continuing education, each read for all of them at once."""
+    user_ids = list(dict.fromkeys(c.user_id for c in certificates))
     ce_year = this_year()
+    ce = _ce_summaries(user_ids, ce_year)
+    trainings = _trainings(user_ids)
+    by_user: dict[int, dict] = {}
     for c in certificates:
         entry = by_user.get(c.user_id)
         if entry is None:
-            ce = summary(c.user, ce_year)
             entry = by_user[c.user_id] = {
                 "username": c.user.username,
                 "name": c.holder_name or c.user.name,
                 "certificates": [],
-                "continuing_education": {"year": ce_year, "total": ce["total"], "met": ce["met"]},
-                "trainings": [
-                    {"training": t.training.name, "level": t.training.level, "certificate_no": t.certificate_no}
-                    for t in db.session.scalars(
-                        select(Trainee).where(Trainee.user_id == c.user_id, Trainee.completed.is_(True))
-                    )
-                ],
+                "continuing_education": {"year": ce_year, **ce[c.user_id]},
+                "trainings": trainings.get(c.user_id, []),
             }
         full = user.id == c.user_id or (user.role == Role.center_admin and user.center_id == c.center_id)
         entry["certificates"].append(
@@ -77,6 +113,68 @@ def people(user: User, *, standard=None, level=None, q=None, year=None) -> list[
             }
         )
     return list(by_user.values())
+
+
+def _chunks(ids: list[int], size: int = 500):
+    for start in range(0, len(ids), size):  # bound the IN lists (SQLite's variable limit)
+        yield ids[start : start + size]
+
+
+def _trainings(user_ids: list[int]) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = {}
+    for chunk in _chunks(user_ids):
+        rows = db.session.execute(
+            select(Trainee.user_id, Training.name, Training.level, Trainee.certificate_no)
+            .join(Training, Training.id == Trainee.training_id)
+            .where(Trainee.user_id.in_(chunk), Trainee.completed.is_(True))
+            .order_by(Trainee.id)
+        )
+        for uid, name, level, number in rows:
+            out.setdefault(uid, []).append({"training": name, "level": level, "certificate_no": number})
+    return out
+
+
+def _ce_summaries(user_ids: list[int], year: int) -> dict[int, dict]:
+    """{user id: {"total", "met"}} as continuing_education.operations.summary gives them (the
+    requirement of the person's center, else of the center of their first certificate, else the
+    default), for many people in a few queries instead of three per person."""
+    out: dict[int, dict] = {}
+    for chunk in _chunks(user_ids):
+        own = dict(db.session.execute(select(User.id, User.center_id).where(User.id.in_(chunk))).all())
+        first = dict(
+            db.session.execute(
+                select(Certificate.user_id, Certificate.center_id).where(
+                    Certificate.id.in_(
+                        select(func.min(Certificate.id))
+                        .where(Certificate.user_id.in_(chunk))
+                        .group_by(Certificate.user_id)
+                    )
+                )  # fmt: skip
+            ).all()
+        )
+        center_of = {uid: own.get(uid) if own.get(uid) is not None else first.get(uid) for uid in chunk}
+        centers = {c for c in center_of.values() if c is not None}
+        saved = {
+            r.center_id: r
+            for r in db.session.scalars(select(CERequirement).where(CERequirement.center_id.in_(centers)))
+        }
+        records: dict[int, list] = {}
+        for uid, category, credited in db.session.execute(
+            select(CERecord.user_id, CERecord.category, CERecord.credited).where(
+                CERecord.user_id.in_(chunk), CERecord.year == year, CERecord.status == CEStatus.approved
+            )
+        ):
+            records.setdefault(uid, []).append((category, credited or 0))
+        for uid in chunk:
+            row = saved.get(center_of[uid])
+            requirement = (
+                Requirement(row.annual_hours, dict(row.minimum))
+                if row is not None
+                else Requirement(DEFAULT_ANNUAL_HOURS, dict(DEFAULT_MINIMUM))
+            )
+            body = summarize(year, records.get(uid, []), requirement)
+            out[uid] = {"total": body["total"], "met": body["met"]}
+    return out
 
 
 def parse_filters(args) -> dict:

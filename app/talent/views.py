@@ -24,20 +24,16 @@ bp = Blueprint("talent", __name__, url_prefix="/talent")
 @roles_required(*ADMINS)
 def index():
     filters = ops.parse_filters(request.args)
-    rows = ops.people(current_user, **filters)
     try:
         page = max(1, int(request.args.get("page", 1)))
     except ValueError:
         page = 1
-    pages = max(1, -(-len(rows) // ops.PER_PAGE))
-    page = min(page, pages)
-    shown = rows[(page - 1) * ops.PER_PAGE : page * ops.PER_PAGE]
+    rows, more = ops.people_page(current_user, page, **filters)
     return render_template(
         "talent/index.html",
-        rows=shown,
+        rows=rows,
         page=page,
-        pages=pages,
-        total=len(rows),
+        more=more,
         filters=filters,
         standards=all_standards().values(),
     )

@@ -31,14 +31,17 @@ def classes_of(forms: int) -> list[tuple[int, ...]]:
     return [(f,) for f in range(forms)] + list(combinations(range(forms), 2))
 
 
-def solve_classes(problem: Problem, bp: Blueprint, pool: np.ndarray, rng, deadline: float, presolve: bool):
-    """All forms at once by item classes (see the module docstring). Returns (forms or None, status)."""
+def solve_classes(
+    problem: Problem, bp: Blueprint, pool: np.ndarray, rng, deadline: float, presolve: bool, flags: Flags | None = None
+):
+    """All forms at once by item classes (see the module docstring). ``flags``: Flags(difficulty=False)
+    leaves out the band rows (repair.py meets the band afterwards). Returns (forms or None, status)."""
     forms, limit = bp.forms, bp.overlap_limit
     pool = rng.permutation(pool)
     n = len(pool)
     classes = classes_of(forms)
     one = Model(n, n)  # one form's rows on the pool, expanded below to every class holding the form
-    form_rows(problem, bp, pool, 0, Flags(), one)
+    form_rows(problem, bp, pool, 0, flags or Flags(), one)
     model = Model(len(classes) * n, len(classes) * n)
     for f in range(forms):
         holding = [c for c, members in enumerate(classes) if f in members]
