@@ -14,7 +14,8 @@ from app.sessions import enrolment, lifecycle, planning, readiness_report, staff
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
 
 from . import bp
-from .common import api_auth, api_user, json_body
+from .common import api_auth, api_user, fields, parse_body
+from .schemas import WHOLE, CandidateRequest, PaperOptions, RoomRequest, SessionRequest, StaffRequest, StatusChange
 
 
 def session_json(session: ExamSession, *, full: bool = False) -> dict:
@@ -73,7 +74,7 @@ def _session(session_id: int) -> ExamSession:
 @bp.post("/sessions")
 @api_auth(*ADMINS)
 def create_session():
-    session = planning.create_session(api_user(), json_body())
+    session = planning.create_session(api_user(), fields(parse_body(SessionRequest)))
     return jsonify({"id": session.id, "status": session.status.value}), 201
 
 
@@ -93,22 +94,22 @@ def get_session(session_id: int):
 @bp.post("/sessions/<int:session_id>/rooms")
 @api_auth(*ADMINS)
 def add_room(session_id: int):
-    room = planning.add_room(_session(session_id), json_body())
+    room = planning.add_room(_session(session_id), fields(parse_body(RoomRequest)))
     return jsonify(room_json(room)), 201
 
 
 @bp.post("/sessions/<int:session_id>/staff")
 @api_auth(*ADMINS)
 def add_staff(session_id: int):
-    assignment = staffing.add_staff(_session(session_id), json_body())
+    assignment = staffing.add_staff(_session(session_id), fields(parse_body(StaffRequest)))
     return jsonify(staff_json(assignment)), 201
 
 
 @bp.post("/sessions/<int:session_id>/candidates")
 @api_auth(*ADMINS)
 def add_candidate(session_id: int):
-    data = json_body()
-    enrollment = enrolment.enroll(_session(session_id), data.get("username"), data.get("room"))
+    body = parse_body(CandidateRequest)
+    enrollment = enrolment.enroll(_session(session_id), body.username, body.room)
     return jsonify(candidate_json(enrollment)), 201
 
 
@@ -122,7 +123,7 @@ def readiness(session_id: int):
 @api_auth(*ADMINS)
 def assign_papers(session_id: int):
     session = _session(session_id)
-    forms = enrolment.assign_papers(session, json_body(), api_user())
+    forms = enrolment.assign_papers(session, fields(parse_body(PaperOptions, whole=WHOLE)), api_user())
     return jsonify(
         {
             "status": session.status.value,
@@ -136,5 +137,5 @@ def assign_papers(session_id: int):
 @api_auth(*ADMINS)
 def advance(session_id: int):
     """Move the session along its lifecycle by hand: {"status": "scoring"} (409 when illegal)."""
-    session = lifecycle.advance(_session(session_id), json_body().get("status"))
+    session = lifecycle.advance(_session(session_id), parse_body(StatusChange).status)
     return jsonify({"id": session.id, "status": session.status.value})
