@@ -8,7 +8,8 @@ becomes an operation. From the code of each view it reads
 - the JSON body it takes: the pydantic model it parses with (``parse_body(Model)``, resolved in the
   handler's module), whose JSON Schema becomes the requestBody (``optional=True``: not required);
   a multipart upload (``request.files``) gets a multipart/form-data body;
-- the error statuses that apply (400 malformed JSON, 401, 403, 404 with path records, 409/422 on
+- the error statuses that apply (400 malformed JSON, 401, 403, 404 with path records or a body naming
+  records (``RECORD_FIELDS``), 409/422 on
   writes, 429 when rate-limited), each answering the contract's error body.
 """
 
@@ -18,6 +19,8 @@ import inspect
 import re
 
 from flask import current_app
+
+from app.http_input import ID_MAX
 
 from .schemas import THROTTLED
 
@@ -73,6 +76,15 @@ def body_model(fn):
     return fn.__globals__[found.group(1)], bool(found.group(2))
 
 
+# Body fields that name a record (by id, username or name): unknown, or another center's (scoping) → 404.
+RECORD_FIELDS = {"username", "audience", "survey", "template", "session", "training", "room", "center", "evidence",
+                 "trainers", "experts", "present", "framework"}  # fmt: skip
+
+
+def names_records(model) -> bool:
+    return bool(RECORD_FIELDS & set(model.model_fields))
+
+
 _BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
 
 
@@ -101,7 +113,7 @@ def _tidy(schema):
 def _param_schema(converter) -> dict:
     name = type(converter).__name__
     if "Integer" in name or "Id64" in name:
-        return {"type": "integer", "minimum": 0}
+        return {"type": "integer", "minimum": 0, "maximum": ID_MAX}  # beyond: no id column holds it
     if name == "AnyConverter":
         return {"type": "string", "enum": sorted(converter.items)}
     return {"type": "string"}
@@ -153,7 +165,7 @@ def _operation(rule, method: str, view, schemas: dict) -> dict:
             op["x-roles"] = list(roles)
     else:
         op["security"] = []
-    if params:
+    if params or (parsed is not None and roles is not None and names_records(parsed[0])):
         codes.add("404")
     if method in WRITE_METHODS:
         codes |= {"409", "422"}

@@ -1,7 +1,7 @@
 """The JSON request bodies of /api/v1, as pydantic models (api-contract: every section's bodies).
 
 Every handler parses its body with its model (``parse_body(Model)``, app/api/common.py): a wrong type,
-a missing field or a value out of range is one 422 naming the field's path (``candidate.work[0].start``).
+a missing field or a value out of range is one 422 naming the field's path (``questions.2.options``).
 app/api/openapi.py reads the model a handler parses and turns it into the JSON Schema of the route's
 requestBody, so the document and the parsing cannot drift apart; ``BODIES`` lists the same pairs
 (tests/test_api_bodies.py holds them equal). The models are strict, as the hand-written converters
