@@ -6,13 +6,14 @@ from app.auth.roles import ADMINS
 from app.errors import Unauthorized
 
 from . import bp
-from .common import api_auth, bearer_token, json_body
+from .common import api_auth, bearer_token, fields, parse_body
+from .schemas import PasswordChange, PasswordReset, Registration, StaffAccount, TokenRequest
 
 
 @bp.post("/auth/token")
 def create_token():
-    data = json_body()
-    user = authenticate(str(data.get("username") or ""), str(data.get("password") or ""), request.remote_addr or "")
+    body = parse_body(TokenRequest)
+    user = authenticate(body.username, body.password, request.remote_addr or "")
     token = issue_token(user)
     return jsonify({"token": token, "role": user.role.value})
 
@@ -34,7 +35,7 @@ def delete_token():
 @bp.post("/auth/register")
 def register_account():
     """A candidate registers (username, name, contact, password, password2, center id or empty)."""
-    user = registration.register_candidate(json_body(), request.remote_addr or "")
+    user = registration.register_candidate(fields(parse_body(Registration)), request.remote_addr or "")
     return jsonify({"username": user.username, "active": user.active, "pending_approval": user.pending_approval}), 201
 
 
@@ -45,7 +46,7 @@ def change_password():
     token, key = bearer_token(), session.get(LOGIN_SESSION_KEY)
     result = credentials.change_password(
         g.api_user,
-        json_body(),
+        fields(parse_body(PasswordChange)),
         request.remote_addr or "",
         keep_token=_digest(token) if token else None,
         keep_session=_digest(key) if key and not token else None,
@@ -56,7 +57,7 @@ def change_password():
 @bp.post("/auth/password-reset")
 def reset_password():
     """Set a new password with an admin's one-time code (username, code, password, password2)."""
-    user = credentials.redeem_reset_code(json_body(), request.remote_addr or "")
+    user = credentials.redeem_reset_code(fields(parse_body(PasswordReset)), request.remote_addr or "")
     return jsonify({"username": user.username})
 
 
@@ -64,7 +65,7 @@ def reset_password():
 @api_auth(*ADMINS)
 def create_account():
     """A staff account of the admin's center (the platform admin: any center, or an expert)."""
-    user, password = staff_accounts.create_staff(g.api_user, json_body())
+    user, password = staff_accounts.create_staff(g.api_user, fields(parse_body(StaffAccount)))
     center = user.center.name if user.center else None
     return jsonify({"username": user.username, "role": user.role.value, "center": center, "password": password}), 201
 

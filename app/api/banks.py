@@ -7,15 +7,16 @@ from app.banks import operations as ops
 from app.standards.registry import get_standard
 
 from . import bp
-from .common import api_auth, api_user, json_body
+from .common import api_auth, api_user, fields, parse_body
+from .schemas import BankImport
 
 
 @bp.post("/banks/<standard_id>/items")
 @api_auth(*ADMINS)
 def import_bank_items(standard_id: str):
     get_standard(standard_id)
-    body = json_body()
-    imported = ops.import_items(standard_id, body.get("items"), api_user())
+    body = parse_body(BankImport, items_of="items")  # 422 {"index", "field"} of the first bad item
+    imported = ops.import_items(standard_id, fields(body)["items"], api_user())
     return jsonify({"imported": imported}), 201
 
 

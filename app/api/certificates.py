@@ -10,7 +10,8 @@ from app.auth.roles import ADMINS
 from app.results import certificates as ops
 
 from . import bp
-from .common import api_auth, api_user, json_body
+from .common import api_auth, api_user, parse_body
+from .schemas import Reason
 
 
 @bp.get("/certificates/<no>")
@@ -32,5 +33,5 @@ def certificate_credential(no: str):
 @bp.post("/certificates/<no>/revoke")
 @api_auth(*ADMINS)
 def revoke_certificate(no: str):
-    certificate = ops.revoke(no, api_user(), json_body().get("reason"))
+    certificate = ops.revoke(no, api_user(), parse_body(Reason).reason)
     return jsonify({"number": certificate.number, "valid": False, "revoked": True})

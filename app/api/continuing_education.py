@@ -9,7 +9,8 @@ from app.continuing_education import operations as ce
 from app.talent import operations as talent
 
 from . import bp
-from .common import api_auth, api_user, json_body
+from .common import api_auth, api_user, fields, parse_body
+from .schemas import CEApproval, CERecord, CERequirement, Reason
 
 
 @bp.get("/centers/<int:center_id>/continuing-education")
@@ -22,14 +23,14 @@ def get_ce_requirement(center_id: int):
 @api_auth(*ADMINS)
 def put_ce_requirement(center_id: int):
     center = ce.get_center(api_user(), center_id)
-    ce.save_requirement(api_user(), center, json_body())
+    ce.save_requirement(api_user(), center, fields(parse_body(CERequirement)))
     return jsonify(ce.requirement_body(center))
 
 
 @bp.post("/ce/records")
 @api_auth()
 def create_ce_record():
-    row = ce.claim(api_user(), json_body())
+    row = ce.claim(api_user(), fields(parse_body(CERecord)))
     return jsonify({"id": row.id, "status": row.status.value}), 201
 
 
@@ -51,14 +52,10 @@ def get_ce_record(record_id: int):
     return jsonify(ce.serialize(ce.get_record(api_user(), record_id)))
 
 
-def _optional_body() -> dict:
-    return json_body() if request.get_data(cache=True) else {}
-
-
 @bp.post("/ce/records/<int:record_id>/approve")
 @api_auth(*ADMINS)
 def approve_ce_record(record_id: int):
-    body = _optional_body()
+    body = fields(parse_body(CEApproval, optional=True))
     row = ce.decide(api_user(), record_id, approve=True, hours=body.get("hours"), reason=body.get("reason"))
     return jsonify(ce.serialize(row))
 
@@ -66,8 +63,7 @@ def approve_ce_record(record_id: int):
 @bp.post("/ce/records/<int:record_id>/reject")
 @api_auth(*ADMINS)
 def reject_ce_record(record_id: int):
-    body = _optional_body()
-    row = ce.decide(api_user(), record_id, approve=False, reason=body.get("reason"))
+    row = ce.decide(api_user(), record_id, approve=False, reason=parse_body(Reason, optional=True).reason)
     return jsonify(ce.serialize(row))
 
 

@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from app.auth.roles import ADMINS
 from app.eligibility import operations as ops
 
 from . import bp
-from .common import api_auth, api_user, json_body
-
-
-def _optional_body() -> dict:
-    """approve may come without a body; a body that is there must be a JSON object (else 400)."""
-    if not request.get_data(cache=True):
-        return {}
-    return json_body()
+from .common import api_auth, api_user, fields, parse_body
+from .schemas import ApplicationRequest, EligibilityRequest, Reason
 
 
 @bp.post("/eligibility")
 @api_auth()
 def check_eligibility():
-    return jsonify(ops.check_eligibility(json_body(), api_user()))
+    return jsonify(ops.check_eligibility(fields(parse_body(EligibilityRequest, brackets=True)), api_user()))
 
 
 @bp.post("/applications")
 @api_auth("candidate")
 def create_application():
-    body = json_body()
-    application = ops.create_application(api_user(), body.get("standard"), body.get("level"), body.get("candidate"))
+    body = parse_body(ApplicationRequest, brackets=True)
+    candidate = fields(body).get("candidate", {})
+    application = ops.create_application(api_user(), body.standard, body.level, candidate)
     return jsonify(ops.serialize_application(application)), 201
 
 
@@ -48,16 +43,16 @@ def get_application(application_id: int):
 @bp.post("/applications/<int:application_id>/approve")
 @api_auth(*ADMINS)
 def approve_application(application_id: int):
-    body = _optional_body()
-    application = ops.decide(api_user(), application_id, approve=True, reason=body.get("reason"))
+    body = parse_body(Reason, optional=True)  # approve may come without a body
+    application = ops.decide(api_user(), application_id, approve=True, reason=body.reason)
     return jsonify(ops.serialize_application(application))
 
 
 @bp.post("/applications/<int:application_id>/reject")
 @api_auth(*ADMINS)
 def reject_application(application_id: int):
-    body = _optional_body()
-    application = ops.decide(api_user(), application_id, approve=False, reason=body.get("reason"))
+    body = parse_body(Reason, optional=True)
+    application = ops.decide(api_user(), application_id, approve=False, reason=body.reason)
     return jsonify(ops.serialize_application(application))
 
 

@@ -12,12 +12,12 @@ from flask import Response, jsonify
 
 from app import timeutil
 from app.auth.roles import PROCTORS
-from app.errors import Invalid
 from app.exams import attempts, paper_scores, proctoring
 from app.exams.score_visibility import score_fields
 
 from . import bp
-from .common import api_auth, api_user, json_body, trusts_token_cache
+from .common import api_auth, api_user, fields, parse_body, trusts_token_cache
+from .schemas import AnswerRequest, Extension, PaperScore, Reason
 
 
 def attempt_response(attempt, now, status: int) -> Response:
@@ -56,14 +56,12 @@ def get_attempt(attempt_id: int):
 @api_auth()
 def save_answer(attempt_id: int, qid: int):
     now = timeutil.utcnow()
-    data = json_body()
-    if "answer" not in data:
-        raise Invalid("缺少 answer", field="answer")
+    body = parse_body(AnswerRequest)
     # The attempt is checked (owner: 404; status, deadline: 409) inside the write, under its lock,
     # and so is the bearer token (its digest; None when a page session cookie signed in).
     user = api_user()
     attempt = attempts.AttemptRef(attempt_id, user.id, getattr(user, "digest", None))
-    saved = attempts.save_answer(attempt, qid, data["answer"], now)
+    saved = attempts.save_answer(attempt, qid, body.answer, now)
     return jsonify(
         {
             "saved_at": timeutil.iso(saved.saved_at),
@@ -140,8 +138,8 @@ def _action_json(action) -> dict:
 def grant_extension(session_id: int, username: str):
     now = timeutil.utcnow()
     enrollment = proctoring.candidate_in_session(session_id, username, api_user())
-    data = json_body()
-    action = proctoring.grant_extension(enrollment, data.get("minutes"), data.get("reason"), api_user(), now)
+    body = parse_body(Extension)
+    action = proctoring.grant_extension(enrollment, body.minutes, body.reason, api_user(), now)
     body = _action_json(action)
     body["deadline"] = timeutil.iso(attempts.deadline_of(enrollment.session, enrollment.id))
     return jsonify(body), 201
@@ -152,7 +150,7 @@ def grant_extension(session_id: int, username: str):
 def record_incident(session_id: int, username: str):
     now = timeutil.utcnow()
     enrollment = proctoring.candidate_in_session(session_id, username, api_user())
-    action = proctoring.record_incident(enrollment, json_body().get("reason"), api_user(), now)
+    action = proctoring.record_incident(enrollment, parse_body(Reason).reason, api_user(), now)
     return jsonify(_action_json(action)), 201
 
 
@@ -161,7 +159,7 @@ def record_incident(session_id: int, username: str):
 def force_close(session_id: int, username: str):
     now = timeutil.utcnow()
     enrollment = proctoring.candidate_in_session(session_id, username, api_user())
-    attempt = proctoring.force_close(enrollment, json_body().get("reason"), api_user(), now)
+    attempt = proctoring.force_close(enrollment, parse_body(Reason).reason, api_user(), now)
     return jsonify({"status": attempt.status.value, "score": attempt.score})
 
 
@@ -173,9 +171,9 @@ def force_close(session_id: int, username: str):
 def enter_paper_score(session_id: int, username: str):
     """One entry of a paper sitting's theory score; final once two people's entries agree (or a third decides)."""
     user = api_user()
-    data = json_body()
+    body = parse_body(PaperScore)
     exam_session = paper_scores.session_for_entry(session_id, user)
-    decision, count = paper_scores.record_entry(exam_session, username, data, user)
+    decision, count = paper_scores.record_entry(exam_session, username, fields(body), user)
     return jsonify({"username": username, **paper_scores.state_json(decision, count)})
 
 

@@ -5,10 +5,11 @@ becomes an operation. From the code of each view it reads
 - the path parameters and their types (the rule's converters: ``int`` → integer, ``any(...)`` → enum);
 - who may call it (``api_auth`` leaves ``api_roles`` on the view: none → public, no 401/403);
 - its success status (a ``201`` / ``204`` the handler returns, else 200);
-- whether it takes a JSON body (it, or a helper of its module, calls ``json_body()``): the schema is
-  the pydantic model app/api/schemas.py names for the endpoint (a bare object where none is named);
+- the JSON body it takes: the pydantic model it parses with (``parse_body(Model)``, resolved in the
+  handler's module), whose JSON Schema becomes the requestBody (``optional=True``: not required);
   a multipart upload (``request.files``) gets a multipart/form-data body;
-- the error statuses that apply (400 malformed JSON, 401, 403, 404 with path records, 409/422 on
+- the error statuses that apply (400 malformed JSON, 401, 403, 404 with path records or a body naming
+  records (``RECORD_FIELDS``), 409/422 on
   writes, 429 when rate-limited), each answering the contract's error body.
 """
 
@@ -19,11 +20,14 @@ import re
 
 from flask import current_app
 
-from .schemas import BODIES, THROTTLED
+from app.http_input import ID_MAX
+
+from .schemas import THROTTLED
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 _PARAM = re.compile(r"<(?:[^<>]*:)?(\w+)>")
 _STATUS = re.compile(r"\b(201|204)\b")
+_PARSES = re.compile(r"parse_body\((\w+)(, optional=True)?")
 ERRORS = {
     "400": "请求体不是合法的 JSON 对象 (malformed JSON)",
     "401": "未登录或令牌无效 (no or bad credentials)",
@@ -64,18 +68,52 @@ def _source(fn) -> str:
         return ""
 
 
-def _calls_json_body(fn) -> bool:
-    """``json_body()`` in the handler, or in a function of its module that it calls (``_optional_body``)."""
-    if "json_body(" in _source(fn):
-        return True
-    helpers = (fn.__globals__.get(name) for name in fn.__code__.co_names)
-    return any(inspect.isfunction(h) and h.__module__ == fn.__module__ and "json_body(" in _source(h) for h in helpers)
+def body_model(fn):
+    """(model, optional) of the body the handler parses — ``parse_body(Model)`` in it — or None."""
+    found = _PARSES.search(_source(fn))
+    if found is None:
+        return None
+    return fn.__globals__[found.group(1)], bool(found.group(2))
+
+
+# Body fields that name a record (by id, username or name): unknown, or another center's (scoping) → 404.
+RECORD_FIELDS = {"username", "audience", "survey", "template", "session", "training", "room", "center", "evidence",
+                 "trainers", "experts", "present", "framework"}  # fmt: skip
+
+
+def names_records(model) -> bool:
+    return bool(RECORD_FIELDS & set(model.model_fields))
+
+
+_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _tidy(schema):
+    """JSON Schema as OpenAPI 3.1 reads it: ``Number`` (int | float, kept as sent) is one ``number``,
+    and the bounds pydantic leaves on a union (``ge``/``le``) become ``minimum``/``maximum``."""
+    if isinstance(schema, list):
+        return [_tidy(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    schema = {k: _tidy(v) for k, v in schema.items()}
+    members = schema.get("anyOf")
+    if members and {"type": "integer"} in members and {"type": "number"} in members:
+        rest = [m for m in members if m not in ({"type": "integer"}, {"type": "number"})]
+        del schema["anyOf"]
+        if rest:
+            schema["anyOf"] = [{"type": "number"}, *rest]
+        else:
+            schema["type"] = "number"
+    for short, keyword in _BOUNDS.items():
+        if short in schema and isinstance(schema[short], int | float) and "properties" not in schema:
+            schema[keyword] = schema.pop(short)
+    return schema
 
 
 def _param_schema(converter) -> dict:
     name = type(converter).__name__
     if "Integer" in name or "Id64" in name:
-        return {"type": "integer", "minimum": 0}
+        return {"type": "integer", "minimum": 0, "maximum": ID_MAX}  # beyond: no id column holds it
     if name == "AnyConverter":
         return {"type": "string", "enum": sorted(converter.items)}
     return {"type": "string"}
@@ -97,17 +135,15 @@ def _operation(rule, method: str, view, schemas: dict) -> dict:
     ]
     if params:
         op["parameters"] = params
-    takes_json = method in WRITE_METHODS and _calls_json_body(inner)
-    if takes_json:
-        model = BODIES.get(rule.endpoint)
-        if model is not None:
-            schemas[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
-            for name, sub in schemas[model.__name__].pop("$defs", {}).items():
-                schemas[name] = sub
-            body_schema = {"$ref": f"#/components/schemas/{model.__name__}"}
-        else:
-            body_schema = {"type": "object"}
-        optional = "request.get_data" in source or "get_data(cache=True)" in _helpers_source(inner)
+    parsed = body_model(inner) if method in WRITE_METHODS else None
+    takes_json = parsed is not None
+    if parsed is not None:
+        model, optional = parsed
+        schema = _tidy(model.model_json_schema(ref_template="#/components/schemas/{model}"))
+        for name, sub in schema.pop("$defs", {}).items():
+            schemas[name] = sub
+        schemas[model.__name__] = schema
+        body_schema = {"$ref": f"#/components/schemas/{model.__name__}"}
         op["requestBody"] = {"required": not optional, "content": {"application/json": {"schema": body_schema}}}
     elif method in WRITE_METHODS and "request.files" in source:
         op["requestBody"] = {
@@ -131,7 +167,7 @@ def _operation(rule, method: str, view, schemas: dict) -> dict:
             op["x-roles"] = list(roles)
     else:
         op["security"] = []
-    if params:
+    if params or (parsed is not None and roles is not None and names_records(parsed[0])):
         codes.add("404")
     if method in WRITE_METHODS:
         codes |= {"409", "422"}
@@ -143,11 +179,6 @@ def _operation(rule, method: str, view, schemas: dict) -> dict:
         responses[code] = {"$ref": f"#/components/responses/E{code}"}
     op["responses"] = responses
     return op
-
-
-def _helpers_source(fn) -> str:
-    helpers = (fn.__globals__.get(name) for name in fn.__code__.co_names)
-    return "".join(_source(h) for h in helpers if inspect.isfunction(h) and h.__module__ == fn.__module__)
 
 
 def api_rules(app, prefix: str = "/api/v1"):

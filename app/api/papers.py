@@ -6,21 +6,23 @@ from app.auth.roles import ADMINS
 from app.papers import operations as ops
 
 from . import bp
-from .common import api_auth, api_user, json_body
+from .common import api_auth, api_user, fields, parse_body
+from .schemas import WHOLE, AssembleRequest
 
 
 @bp.post("/papers/assemble")
 @api_auth(*ADMINS)
 def assemble_papers():
-    body = json_body()
+    body = parse_body(AssembleRequest, whole=WHOLE)
+    given = body.model_fields_set
     papers = ops.assemble_papers(
-        body.get("standard"),
-        body.get("level"),
-        body.get("forms", 1),
-        body.get("max_overlap"),
-        body.get("seed"),
-        sections=body.get("sections"),
-        difficulty=body.get("difficulty"),
+        body.standard,
+        body.level,
+        body.forms,
+        body.max_overlap if "max_overlap" in given else None,
+        body.seed,
+        sections=fields(body).get("sections"),
+        difficulty=fields(body).get("difficulty"),
         user=api_user(),
         record_usage=False,  # a draft: the same seed gives the same papers (api-contract)
     )

@@ -20,7 +20,16 @@ from app.practical import review as review_ops
 from app.practical.models import ComponentResult, ScoreRecord, ScoreSheet
 
 from . import bp
-from .common import api_auth, api_user, json_body
+from .common import api_auth, api_user, fields, parse_body
+from .schemas import (
+    FinalizeRequest,
+    MarkRequest,
+    PanelFinalize,
+    ReviewDeadline,
+    ScoringSettings,
+    SheetRequest,
+    SplitRequest,
+)
 
 COMPONENT = "<any(practical, review):component>"
 MEMBERS = PANEL_MEMBERS
@@ -115,7 +124,7 @@ def save_sheet(session_id: int, component: str, username: str):
     now = timeutil.utcnow()
     user = api_user()
     session = access.session_for_member(session_id, user, component)
-    sheet = sheets.save_sheet(session, component, user, username, json_body(), now)
+    sheet = sheets.save_sheet(session, component, user, username, fields(parse_body(SheetRequest)), now)
     return jsonify({"username": username, **sheet_json(sheet)})
 
 
@@ -161,8 +170,8 @@ def finalize_json(result: ComponentResult, session, component: str) -> dict:
 def finalize(session_id: int, component: str, username: str):
     now = timeutil.utcnow()
     session = access.session_for_viewer(session_id, api_user(), component)
-    data = json_body() if request.get_data() else {}  # the note is optional: no body is no note
-    result = marking.finalize(session, component, api_user(), username, data.get("note"), now)
+    body = parse_body(FinalizeRequest, optional=True)  # the note is optional: no body is no note
+    result = marking.finalize(session, component, api_user(), username, body.note, now)
     return jsonify(finalize_json(result, session, component))
 
 
@@ -172,13 +181,8 @@ def finalize_panel(session_id: int, component: str):
     """{"panel": name | null} or {"all": true}, optional {"notes": {username: note}} → finalized and skipped."""
     now = timeutil.utcnow()
     session = access.session_for_viewer(session_id, api_user(), component)
-    data = json_body()
-    notes = data.get("notes") or {}
-    if not isinstance(notes, dict):
-        raise Invalid("notes 须为 {考生用户名: 说明} 的对象", field="notes")
-    done, skipped = marking.finalize_panel(
-        session, component, api_user(), data.get("panel"), notes, now, every=data.get("all") is True
-    )
+    body = parse_body(PanelFinalize)
+    done, skipped = marking.finalize_panel(session, component, api_user(), body.panel, body.notes, now, every=body.all)
     return jsonify({"finalized": [finalize_json(r, session, component) for r in done], "skipped": skipped})
 
 
@@ -188,8 +192,8 @@ def mark(session_id: int, component: str, username: str):
     """{"mark": "absent" | "disqualified" | null, "reason"}: 缺考 / 违纪 (a reason required) / clear."""
     now = timeutil.utcnow()
     session = access.session_for_viewer(session_id, api_user(), component)
-    data = json_body()
-    result = marking.mark(session, component, api_user(), username, data.get("mark"), data.get("reason"), now)
+    body = parse_body(MarkRequest)
+    result = marking.mark(session, component, api_user(), username, body.mark, body.reason, now)
     return jsonify({"username": username, "result": result_json(result)})
 
 
@@ -217,10 +221,7 @@ def agreement(session_id: int, component: str):
 def set_split(session_id: int, area: str):
     """{"parts": [{"name": 工作内容, "max": points}]} splits a section; an empty list removes the split."""
     session = access.session_for_viewer(session_id, api_user(), "practical")
-    parts = json_body().get("parts")
-    if not isinstance(parts, list):
-        raise Invalid("parts 须为列表", field="parts")
-    sheets.set_split(session, area, parts)
+    sheets.set_split(session, area, fields(parse_body(SplitRequest))["parts"])
     return get_sheet(session_id, "practical")
 
 
@@ -228,7 +229,7 @@ def set_split(session_id: int, area: str):
 @api_auth("center_admin")
 def scoring_settings():
     """The center's spread threshold (points; a sheet whose spread is above it is flagged)."""
-    settings = marking.set_spread_threshold(api_user().center_id, json_body().get("spread_threshold"))
+    settings = marking.set_spread_threshold(api_user().center_id, parse_body(ScoringSettings).spread_threshold)
     return jsonify({"spread_threshold": settings.spread_threshold})
 
 
@@ -237,7 +238,7 @@ def scoring_settings():
 def review_deadline(session_id: int):
     """{"due": ISO datetime}: candidates upload their review materials until then."""
     session = access.session_for_viewer(session_id, api_user(), "review")
-    row = review_ops.set_deadline(session, json_body().get("due"))
+    row = review_ops.set_deadline(session, parse_body(ReviewDeadline).due)
     return jsonify({"due": timeutil.iso(row.submissions_due)})
 
 

@@ -14,7 +14,17 @@ from app.rating import serialize as out
 from app.rating.evidence_sources import facts_for
 
 from . import bp
-from .common import api_auth, api_user, json_body
+from .common import api_auth, api_user, fields, parse_body
+from .schemas import (
+    Appeal,
+    AppealDecision,
+    ChecklistAnswer,
+    ExpertScore,
+    Grades,
+    Organization,
+    RoundRequest,
+    SelfScore,
+)
 
 ORG = "/rating/rounds/<int:round_id>/organizations/<int:center_id>"
 VIEWERS = (Role.admin, Role.center_admin, Role.expert)
@@ -35,7 +45,7 @@ def show_rating_framework(framework_id: str):
 @bp.post("/rating/rounds")
 @api_auth(Role.admin)
 def create_rating_round():
-    rnd = rounds.create_round(api_user(), json_body())
+    rnd = rounds.create_round(api_user(), fields(parse_body(RoundRequest)))
     return jsonify({"id": rnd.id}), 201
 
 
@@ -54,14 +64,14 @@ def show_rating_round(round_id: int):
 @bp.put("/rating/rounds/<int:round_id>/grades")
 @api_auth(Role.admin)
 def set_rating_grades(round_id: int):
-    rnd = rounds.set_grades(rounds.get_round(round_id), json_body())
+    rnd = rounds.set_grades(rounds.get_round(round_id), fields(parse_body(Grades)))
     return jsonify({"grades": rnd.grades, "grades_source": rnd.grades_source})
 
 
 @bp.post("/rating/rounds/<int:round_id>/organizations")
 @api_auth(Role.admin)
 def enroll_rating_organization(round_id: int):
-    org = rounds.enroll(rounds.get_round(round_id), json_body())
+    org = rounds.enroll(rounds.get_round(round_id), fields(parse_body(Organization)))
     return jsonify({"center_id": org.center_id}), 201
 
 
@@ -78,7 +88,7 @@ def show_rating_organization(round_id: int, center_id: int):
 def save_rating_self_score(round_id: int, center_id: int, code: str):
     user = api_user()
     org = rounds.organization_for_center_admin(round_id, center_id, user)
-    row = self_assessment.save(org, user, code, json_body(), timeutil.utcnow())
+    row = self_assessment.save(org, user, code, fields(parse_body(SelfScore)), timeutil.utcnow())
     return jsonify({"code": code, "score": row.score})
 
 
@@ -103,7 +113,7 @@ def rating_platform_evidence(round_id: int, center_id: int):
 def save_rating_expert_score(round_id: int, center_id: int, code: str):
     user = api_user()
     org = rounds.get_organization(rounds.round_for_viewer(round_id, user), center_id)
-    row = panel.save(org, user, code, json_body(), timeutil.utcnow())
+    row = panel.save(org, user, code, fields(parse_body(ExpertScore)), timeutil.utcnow())
     return jsonify({"code": code, "score": row.score, "comment": row.comment})
 
 
@@ -134,7 +144,7 @@ def publish_rating_round(round_id: int):
 def lodge_rating_appeal(round_id: int, center_id: int):
     user = api_user()
     org = rounds.organization_for_center_admin(round_id, center_id, user)
-    appeal = publicity.lodge(org, user, json_body(), timeutil.utcnow())
+    appeal = publicity.lodge(org, user, fields(parse_body(Appeal)), timeutil.utcnow())
     return jsonify({"id": appeal.id, "status": appeal.status.value}), 201
 
 
@@ -142,7 +152,7 @@ def lodge_rating_appeal(round_id: int, center_id: int):
 @api_auth(Role.admin)
 def decide_rating_appeal(round_id: int, center_id: int):
     org = rounds.get_organization(rounds.get_round(round_id), center_id)
-    publicity.decide(org, api_user(), json_body(), timeutil.utcnow())
+    publicity.decide(org, api_user(), fields(parse_body(AppealDecision)), timeutil.utcnow())
     return jsonify({**out.finalized_json(org), "decision": publicity.appeal_of(org).status.value})
 
 
@@ -169,5 +179,7 @@ def show_rating_checklist(framework_id: str, center_id: int):
 @bp.put("/rating/checklists/<framework_id>/centers/<int:center_id>/<code>")
 @api_auth(Role.center_admin)
 def save_rating_checklist_answer(framework_id: str, center_id: int, code: str):
-    row = checklist.save(checklist.framework_for(framework_id), center_id, api_user(), code, json_body())
+    row = checklist.save(
+        checklist.framework_for(framework_id), center_id, api_user(), code, fields(parse_body(ChecklistAnswer))
+    )
     return jsonify({"code": row.code, "level": row.level, "measure": row.measure})

@@ -1,26 +1,49 @@
 """The JSON request bodies of /api/v1, as pydantic models (api-contract: every section's bodies).
 
-``BODIES`` names, per endpoint, the model of its body; app/api/openapi.py turns each into the JSON
-Schema of the route's requestBody (``model_json_schema()``). The handlers still parse with their own
-parsers (app/http_input.py and each domain's); these models follow the same field names and types.
-Bodies the contract lets carry more fields are ``extra="allow"``.
+Every handler parses its body with its model (``parse_body(Model)``, app/api/common.py): a wrong type,
+a missing field or a value out of range is one 422 naming the field's path (``questions.2.options``).
+app/api/openapi.py reads the model a handler parses and turns it into the JSON Schema of the route's
+requestBody, so the document and the parsing cannot drift apart; ``BODIES`` lists the same pairs
+(tests/test_api_bodies.py holds them equal). The models are strict, as the hand-written converters
+they replace were: ``"5"`` is not a number, ``5`` is not a text, ``true`` is not a number; a date is the
+text ``YYYY-MM-DD``. The rules of the standards stay in the operations. Bodies the contract lets carry
+more fields are ``extra="allow"``.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from app.rating.frameworks import Grade
 from app.surveys.schema import ImprovementIn, SurveyIn, TemplateIn
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value):
+    """``YYYY-MM-DD`` only (not a timestamp, not ``2020-1-1``, not ``22/11/2026``)."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise PydanticCustomError("date_format", "须为 YYYY-MM-DD 格式的日期")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# A JSON number, kept as the client wrote it (``3`` stays an integer, for operations that count);
+# app/api/openapi.py documents it as ``{"type": "number"}`` with its bounds.
+Number = int | float
 Answer = str | list[str] | bool
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
 
 
 class Reason(Body):
@@ -50,12 +73,17 @@ class PasswordReset(Body):
     password2: str = Field(description="password again")
 
 
+# The registration is checked by the page form's own rules (app/auth/registration.py), which report every
+# field at once (``details.errors``): the model takes any JSON value there and documents the text it wants.
+FormText = Annotated[Any, WithJsonSchema({"type": ["string", "null"]})]
+
+
 class Registration(Body):
-    username: str
-    name: str
-    contact: str = Field(description="mobile number or e-mail address")
-    password: str
-    password2: str = Field(description="password again")
+    username: FormText = None
+    name: FormText = None
+    contact: FormText = Field(None, description="mobile number or e-mail address")
+    password: FormText = None
+    password2: FormText = Field(None, description="password again")
     center: str | int | None = Field(None, description="a center id, or empty")
 
 
@@ -72,14 +100,14 @@ class StaffAccount(Body):
 
 class Work(Body):
     occupation: str
-    start: date
-    end: date | None = None
+    start: IsoDate
+    end: IsoDate | None = None
 
 
 class HeldCertificate(Body):
     occupation: str
     level: str
-    issued: date
+    issued: IsoDate
 
 
 class Education(Body):
@@ -87,27 +115,27 @@ class Education(Body):
     program: str
     major: str | None = None
     status: Literal["graduated", "final_year", "enrolled"] = "graduated"
-    graduated: date | None = None
+    graduated: IsoDate | None = None
     assessed: bool = False
     equivalent: bool = False  # v1.2 同等学力
-    probation_end: date | None = None  # v1.2 见习期
+    probation_end: IsoDate | None = None  # v1.2 见习期
 
 
 class Title(Body):
     rank: Literal["初级", "中级", "高级", "副高", "正高"]
     matches_field: bool
-    obtained: date
+    obtained: IsoDate
 
 
 class TrainingRecord(Body):
     level: str
-    hours: float
+    hours: Number
     completion_certificate: bool = False
-    completed: date | None = None
+    completed: IsoDate | None = None
 
 
 class Candidate(Body):
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     work: list[Work] = []
     certificates: list[HeldCertificate] = []
     education: list[Education] = []
@@ -118,7 +146,7 @@ class Candidate(Body):
 class EligibilityRequest(Body):
     standard: str
     level: str
-    as_of: date | None = Field(None, description="默认：北京时间的今天")
+    as_of: IsoDate | None = Field(None, description="默认：北京时间的今天")
     candidate: Candidate = Candidate()
 
 
@@ -132,16 +160,21 @@ class ApplicationRequest(Body):
 
 
 class BankItem(Body):
-    external_id: str
-    type: Literal["single", "multiple", "judge"]
+    """One item. The model checks the JSON types; the values (type, answer letters, area, level, ranges)
+    are checked in order by app/banks/validation.py, shared with the Excel import, so that the 422
+    names the FIRST bad item whatever is wrong with it."""
+
+    external_id: str | int
+    type: str = Field(json_schema_extra={"enum": ["single", "multiple", "judge"]})
     stem: str
-    options: list[str] = []
-    answer: Answer
-    points: float
+    options: list[str] | None = None
+    answer: Answer | None
+    points: Number = Field(json_schema_extra={"minimum": 1, "maximum": 100})
     area: str
     level: str
-    difficulty: float = Field(ge=0, le=1)
-    enemy_group: str | None = None
+    difficulty: Number | None = Field(None, json_schema_extra={"minimum": 0, "maximum": 1})
+    enemy_group: str | int | None = None
+    source: str | None = None
 
 
 class BankImport(Body):
@@ -151,20 +184,25 @@ class BankImport(Body):
 class Section(Body):
     type: Literal["single", "multiple", "judge"]
     count: int = Field(ge=0)
-    points: float | None = Field(None, description="points per item of this section")
+    points: Number | None = Field(None, description="points per item of this section")
 
 
 class DifficultyBand(Body):
-    min: float = Field(ge=0, le=1)
-    max: float = Field(ge=0, le=1)
+    min: Number = Field(ge=0, le=1)
+    max: Number = Field(ge=0, le=1)
 
 
 class PaperOptions(Body):
     forms: int = Field(1, ge=1)
-    max_overlap: float = Field(0.2, ge=0, le=1)
+    max_overlap: Number = Field(0.2, ge=0, le=1)
     seed: int | None = None
     sections: list[Section] | None = None
     difficulty: DifficultyBand | None = None
+
+
+# An error in a section or the band is named by the whole field and the section's index (the contract's
+# shape since v1: ``{"field": "sections", "index": 1}``).
+WHOLE = ("sections", "difficulty")
 
 
 class SessionPapersRequest(PaperOptions):
@@ -213,6 +251,9 @@ class CandidateRequest(Body):
     capacity_reason: str | None = Field(
         None, description="超员理由: needed only to seat one beyond the room's capacity"
     )
+    reason: str | None = Field(
+        None, description="再次报名理由: why a holder of a valid certificate of this level sits again"
+    )
 
 
 class StatusChange(Body):
@@ -228,15 +269,15 @@ class Extension(Body):
 
 
 class AnswerRequest(Body):
-    answer: Answer
+    answer: Answer | None = Field(description="null clears the answer")
 
 
 # ---------------------------------------------------------------- Practical / review — 操作技能考核 / 综合评审
 
 
 class SheetRequest(Body):
-    sections: dict[str, float] | None = Field(None, description="practical: {area: points}")
-    score: float | None = Field(None, ge=0, le=100, description="review: 0–100")
+    sections: dict[str, Number] | None = Field(None, description="practical: {area: points}")
+    score: Number | None = Field(None, ge=0, le=100, description="review: 0–100")
 
 
 class FinalizeRequest(Body):
@@ -259,7 +300,7 @@ class SplitRequest(Body):
 
 
 class ScoringSettings(Body):
-    spread_threshold: float
+    spread_threshold: Number
 
 
 class ReviewDeadline(Body):
@@ -267,7 +308,10 @@ class ReviewDeadline(Body):
 
 
 class PaperScore(Body):
-    score: float = Field(ge=0, le=100)
+    """``{"score": 0–100}``, or ``{"absent": true}`` for 缺考."""
+
+    score: Number | None = Field(None, ge=0, le=100)
+    absent: bool = False
 
 
 # ---------------------------------------------------------------- Training — 职业培训
@@ -284,9 +328,9 @@ class TrainingRequest(Body):
     standard: str
     level: str
     kind: Literal["theory", "practical", "both"]
-    hours: float | None = None
-    start: date
-    end: date
+    hours: Number | None = None
+    start: IsoDate
+    end: IsoDate
     trainers: list[str] = []
     venue: Venue | None = None
 
@@ -296,10 +340,10 @@ class Username(Body):
 
 
 class ClassRequest(Body):
-    date: date
+    date: IsoDate
     start: str
     end: str
-    hours: float
+    hours: Number
     topic: str | None = None
 
 
@@ -310,7 +354,7 @@ class Attendance(Body):
 class QualificationCertificate(Body):
     occupation: str
     level: str
-    issued: date
+    issued: IsoDate
     no: str | None = None
 
 
@@ -328,8 +372,8 @@ class CEForm(Body):
 
 
 class CERequirement(Body):
-    annual_hours: float = 90
-    minimum: dict[str, float] = {}
+    annual_hours: Number = 90
+    minimum: dict[str, Number] = {}
     forms: list[CEForm] = []
 
 
@@ -338,13 +382,13 @@ class CERecord(Body):
     form: str
     category: Literal["公需科目", "专业科目"]
     title: str
-    date: date
-    hours: float
+    date: IsoDate
+    hours: Number
     evidence: list[int] = []
 
 
 class CEApproval(Body):
-    hours: float | None = None
+    hours: Number | None = None
 
 
 # ---------------------------------------------------------------- Surveys — 满意度测评
@@ -358,7 +402,7 @@ class SurveyResponse(Body):
 
 class SurveySettings(Body):
     satisfied_levels: list[Literal["非常满意", "满意", "基本满意", "不满意", "非常不满意"]] = ["非常满意", "满意"]
-    target_rate: float = Field(0.9, ge=0, le=1)
+    target_rate: Number = Field(0.9, ge=0, le=1)
 
 
 # ---------------------------------------------------------------- Organization rating — 社会组织等级评估
@@ -368,7 +412,7 @@ class RoundRequest(Body):
     framework: str
     name: str
     year: int
-    self_assessment_due: date
+    self_assessment_due: IsoDate
     publicity_days: int | None = None
     experts: list[str]
     grades: list[Grade] | None = Field(None, description="default: the framework's grades")
@@ -388,14 +432,14 @@ class Organization(Body):
 
 
 class SelfScore(Body):
-    score: float | None = None
+    score: Number | None = None
     note: str | None = None
     inputs: dict = {}
     evidence: list[int] = []
 
 
 class ExpertScore(Body):
-    score: float
+    score: Number
     comment: str | None = None
 
 
@@ -406,7 +450,7 @@ class Appeal(Body):
 
 class AppealDecision(Body):
     decision: Literal["upheld", "changed"]
-    scores: dict[str, float] = {}
+    scores: dict[str, Number] = {}
 
 
 # ---------------------------------------------------------------- endpoint → body model

@@ -14,7 +14,16 @@ from app.sessions import enrolment, lifecycle, planning, readiness_report, staff
 from app.sessions.models import Enrollment, ExamSession, Room, StaffAssignment
 
 from . import bp
-from .common import api_auth, api_user, json_body
+from .common import api_auth, api_user, fields, parse_body
+from .schemas import (
+    WHOLE,
+    CandidateRequest,
+    RoomRequest,
+    SessionPapersRequest,
+    SessionRequest,
+    StaffRequest,
+    StatusChange,
+)
 
 
 def session_json(session: ExamSession, *, full: bool = False) -> dict:
@@ -76,7 +85,7 @@ def _session(session_id: int) -> ExamSession:
 @bp.post("/sessions")
 @api_auth(*ADMINS)
 def create_session():
-    session = planning.create_session(api_user(), json_body())
+    session = planning.create_session(api_user(), fields(parse_body(SessionRequest)))
     return jsonify({"id": session.id, "status": session.status.value}), 201
 
 
@@ -96,7 +105,7 @@ def get_session(session_id: int):
 @bp.post("/sessions/<int:session_id>/rooms")
 @api_auth(*ADMINS)
 def add_room(session_id: int):
-    room = planning.add_room(_session(session_id), json_body())
+    room = planning.add_room(_session(session_id), fields(parse_body(RoomRequest)))
     return jsonify(room_json(room)), 201
 
 
@@ -105,7 +114,7 @@ def add_room(session_id: int):
 def update_room(session_id: int, room_id: int):
     """Correct a room (v1.3 addition): the body of POST …/rooms; 422 for a capacity below those seated."""
     session = _session(session_id)
-    room = planning.update_room(session, planning.get_room(session, room_id), json_body())
+    room = planning.update_room(session, planning.get_room(session, room_id), fields(parse_body(RoomRequest)))
     return jsonify(room_json(room))
 
 
@@ -129,24 +138,20 @@ def delete_session(session_id: int):
 @bp.post("/sessions/<int:session_id>/staff")
 @api_auth(*ADMINS)
 def add_staff(session_id: int):
-    assignment = staffing.add_staff(_session(session_id), json_body())
+    assignment = staffing.add_staff(_session(session_id), fields(parse_body(StaffRequest)))
     return jsonify(staff_json(assignment)), 201
 
 
 @bp.post("/sessions/<int:session_id>/candidates")
 @api_auth(*ADMINS)
 def add_candidate(session_id: int):
-    data = json_body()
-    # ``capacity_reason`` (optional): a full room takes one more only with the center's written reason
-    # (issue 28); ``reason`` (optional): why a holder of a valid certificate at this level sits again
+    body = parse_body(CandidateRequest)
+    # ``capacity_reason`` (optional): why one more sits in a full room (issue 28, audit-logged);
+    # ``reason`` (optional): why a holder of a valid certificate at this level sits again
     enrollment = enrolment.enroll(
-        _session(session_id),
-        data.get("username"),
-        data.get("room"),
-        capacity_reason=data.get("capacity_reason"),
-        reason=data.get("reason"),
+        _session(session_id), body.username, body.room, capacity_reason=body.capacity_reason, reason=body.reason
     )
-    # 201 as ever (contract v1.0); a candidate already certified at this level is named in warnings
+    # 201 as ever (contract v1.0); a full room or a certificate already held is named in warnings
     return jsonify({**candidate_json(enrollment), "warnings": enrollment.warnings}), 201
 
 
@@ -160,7 +165,7 @@ def readiness(session_id: int):
 @api_auth(*ADMINS)
 def assign_papers(session_id: int):
     session = _session(session_id)
-    forms = enrolment.assign_papers(session, json_body(), api_user())
+    forms = enrolment.assign_papers(session, fields(parse_body(SessionPapersRequest, whole=WHOLE)), api_user())
     return jsonify(
         {
             "status": session.status.value,
@@ -174,5 +179,5 @@ def assign_papers(session_id: int):
 @api_auth(*ADMINS)
 def advance(session_id: int):
     """Move the session along its lifecycle by hand: {"status": "scoring"} (409 when illegal)."""
-    session = lifecycle.advance(_session(session_id), json_body().get("status"))
+    session = lifecycle.advance(_session(session_id), parse_body(StatusChange).status)
     return jsonify({"id": session.id, "status": session.status.value})

@@ -22,7 +22,8 @@ from app.surveys.serialize import (
 )
 
 from . import bp
-from .common import api_auth, api_user, json_body
+from .common import api_auth, api_user, fields, parse_body
+from .schemas import ImprovementIn, SurveyIn, SurveyResponse, SurveySettings, TemplateIn
 
 CENTER_ADMIN = ("center_admin",)
 
@@ -37,7 +38,7 @@ def _center():
 @bp.post("/surveys")
 @api_auth(*CENTER_ADMIN)
 def create_survey():
-    survey = ops.create_survey(api_user(), json_body(), timeutil.utcnow())
+    survey = ops.create_survey(api_user(), fields(parse_body(SurveyIn)), timeutil.utcnow())
     invited, _ = ops.counts(survey)
     return jsonify({"id": survey.id, "invited": invited}), 201
 
@@ -69,7 +70,7 @@ def get_survey(survey_id: int):
 @bp.post("/surveys/<int:survey_id>/responses")
 @api_auth(*EVERYONE)
 def respond_to_survey(survey_id: int):
-    ops.respond(survey_id, api_user(), json_body(), timeutil.utcnow())
+    ops.respond(survey_id, api_user(), fields(parse_body(SurveyResponse)), timeutil.utcnow())
     return jsonify({"survey": survey_id, "responded": True}), 201
 
 
@@ -99,7 +100,7 @@ def list_survey_improvements(survey_id: int):
 @api_auth(*ADMINS)
 def add_survey_improvement(survey_id: int):
     survey = ops.get_survey(survey_id, api_user())
-    record = improvement_ops.add_improvement(survey, api_user(), json_body(), timeutil.utcnow())
+    record = improvement_ops.add_improvement(survey, api_user(), fields(parse_body(ImprovementIn)), timeutil.utcnow())
     return jsonify(improvement_json(record)), 201
 
 
@@ -137,7 +138,7 @@ def list_survey_templates():
 @bp.post("/surveys/templates")
 @api_auth(*CENTER_ADMIN)
 def save_survey_template():
-    template = ops.save_template(api_user(), json_body(), timeutil.utcnow())
+    template = ops.save_template(api_user(), fields(parse_body(TemplateIn)), timeutil.utcnow())
     return jsonify(template_json(template)), 201
 
 
@@ -150,4 +151,4 @@ def survey_settings():
 @bp.put("/surveys/settings")
 @api_auth(*CENTER_ADMIN)
 def save_survey_settings():
-    return jsonify(settings_ops.save_settings(_center(), json_body()).as_dict())
+    return jsonify(settings_ops.save_settings(_center(), fields(parse_body(SurveySettings))).as_dict())

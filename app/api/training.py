@@ -11,14 +11,15 @@ from app.training import operations as ops
 from app.training.serialize import class_body, training_body
 
 from . import bp
-from .common import api_auth, api_user, json_body
+from .common import api_auth, api_user, fields, parse_body
+from .schemas import Attendance, ClassRequest, Qualifications, TrainingRequest, Username
 
 
 @bp.put("/users/<username>/qualifications")
 @api_auth(*ADMINS)
 def put_qualifications(username: str):
     user = qualifications.user_named(api_user(), username)
-    qualifications.save(api_user(), user, json_body(), ops.today())
+    qualifications.save(api_user(), user, fields(parse_body(Qualifications)), ops.today())
     return jsonify(qualifications.of_user(user))
 
 
@@ -31,7 +32,7 @@ def get_qualifications(username: str):
 @bp.post("/trainings")
 @api_auth("center_admin")
 def create_training():
-    training = ops.create_training(api_user(), json_body())
+    training = ops.create_training(api_user(), fields(parse_body(TrainingRequest)))
     return jsonify({"id": training.id, "required_hours": training_body(training)["required_hours"]}), 201
 
 
@@ -51,8 +52,7 @@ def get_training(training_id: int):
 @api_auth(*ADMINS)
 def add_trainee(training_id: int):
     training = ops.get_training(api_user(), training_id)
-    body = json_body()
-    trainee = ops.add_trainee(training, body.get("username"))
+    trainee = ops.add_trainee(training, parse_body(Username).username)
     return jsonify({"id": trainee.id, "username": trainee.user.username}), 201
 
 
@@ -60,7 +60,7 @@ def add_trainee(training_id: int):
 @api_auth(*ADMINS)
 def add_class(training_id: int):
     training = ops.get_training(api_user(), training_id)
-    item = ops.add_class(training, json_body())
+    item = ops.add_class(training, fields(parse_body(ClassRequest)))
     return jsonify(class_body(item)), 201
 
 
@@ -69,7 +69,7 @@ def add_class(training_id: int):
 def save_attendance(training_id: int, class_id: int):
     training = ops.get_for_trainer_or_admin(api_user(), training_id)
     item = ops.get_class(training, class_id)
-    present = attendance.save_attendance(api_user(), training, item, json_body().get("present"))
+    present = attendance.save_attendance(api_user(), training, item, parse_body(Attendance).present)
     return jsonify({"class_id": item.id, "present": present})
 
 
