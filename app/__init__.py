@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import configure_mappers
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # models: every table known to the metadata and Alembic; components: every assessment component
@@ -38,6 +38,7 @@ from app.http_input import (
     check_form_fields,
     is_overflow,
     limit_body,
+    names_an_id_beyond_range,
 )
 from app.main.views import bp as main_bp
 from app.navigation import nav_groups, nav_items
@@ -278,6 +279,9 @@ def register_errorhandlers(app: Flask) -> None:
         code = exc.code or 500
         if isinstance(exc, CSRFError):
             exc.description = "表单已过期或缺少安全令牌（CSRF），请刷新页面后重试。"
+        if code == 405 and names_an_id_beyond_range(request.path):
+            exc = NotFound()  # Werkzeug checks the method before the id's range: no such record, a 404
+            code = 404
         if code == 500:
             exc.description = "服务器内部错误"
         if wants_json():

@@ -49,9 +49,7 @@ def _parse_int(literal: str):
 
 
 def _path(parent: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{parent}[{key}]"
-    return f"{parent}.{key}" if parent else key
+    return f"{parent}.{key}" if parent else str(key)  # candidate.work.0.start, as pydantic's paths (api/common)
 
 
 def _has_lone_surrogate(text: str) -> bool:
@@ -108,6 +106,11 @@ class CheckedJSONProvider(DefaultJSONProvider):
             raise MalformedJSON(f"JSON 嵌套超过 {MAX_JSON_DEPTH} 层") from None
         check_json_value(value)
         return value
+
+
+def names_an_id_beyond_range(path: str) -> bool:
+    """A path with a number segment no id column holds (the routes' ``<int:…>`` refuse it)."""
+    return any(part.isdigit() and int(part) > ID_MAX for part in path.split("/"))
 
 
 class Id64Converter(IntegerConverter):

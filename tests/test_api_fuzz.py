@@ -37,8 +37,9 @@ DISCOVER = os.environ.get("FUZZ_DISCOVER")  # collect every finding instead of s
 EXAMPLES = int(
     os.environ.get("FUZZ_EXAMPLES") or 24
 )  # per (route, method, component): about 2,000 generated cases, plus the fixed garbage bodies
-# Bookkeeping a request may write whatever its answer: a failed sign-in is counted (issue 11, 5.).
-BOOKKEEPING = {"login_failures"}
+# Bookkeeping a request may write whatever its answer: a failed sign-in is counted (issue 11, 5.), and
+# so is a public verification lookup, found or not (issue 28 item 8: the budget in the database).
+BOOKKEEPING = {"login_failures", "rate_limit_counters", "write_probes"}
 
 # ---------------------------------------------------------------- hostile values
 HOSTILE_TEXT = [

@@ -127,7 +127,7 @@ def test_check_needs_credentials(client):
                     ]
                 },
             },
-            "candidate.work[1].end",
+            "candidate.work.1.end",
             1,
         ),
         (
@@ -137,7 +137,7 @@ def test_check_needs_credentials(client):
                 "as_of": "2026-11-22",
                 "candidate": {"work": [{"occupation": SHE, "start": "2026-11-23", "end": None}]},
             },
-            "candidate.work[0].start",
+            "candidate.work.0.start",
             0,
         ),
         (
@@ -147,7 +147,7 @@ def test_check_needs_credentials(client):
                 "as_of": "2026-11-22",
                 "candidate": {"certificates": [{"occupation": SHE, "level": "五级", "issued": "2027-01-01"}]},
             },
-            "candidate.certificates[0].issued",
+            "candidate.certificates.0.issued",
             0,
         ),
         (
@@ -161,7 +161,7 @@ def test_check_needs_credentials(client):
                     ]
                 },
             },
-            "candidate.education[0].school",
+            "candidate.education.0.school",
             0,
         ),
         (
@@ -171,7 +171,7 @@ def test_check_needs_credentials(client):
                 "as_of": "2026-11-22",
                 "candidate": {"education": [{"school": "普通高等学校", "program": "本科", "status": "graduated"}]},
             },
-            "candidate.education[0].graduated",
+            "candidate.education.0.graduated",
             0,
         ),
         (
@@ -181,7 +181,7 @@ def test_check_needs_credentials(client):
                 "as_of": "2026-11-22",
                 "candidate": {"titles": [{"rank": "初级", "matches_field": "yes", "obtained": "2020-01-01"}]},
             },
-            "candidate.titles[0].matches_field",
+            "candidate.titles.0.matches_field",
             0,
         ),
         (
@@ -191,7 +191,7 @@ def test_check_needs_credentials(client):
                 "as_of": "2026-11-22",
                 "candidate": {"training": [{"level": "五级", "hours": "30", "completion_certificate": True}]},
             },
-            "candidate.training[0].hours",
+            "candidate.training.0.hours",
             0,
         ),
         (
@@ -285,7 +285,7 @@ def test_only_candidates_apply_and_bad_input_stores_nothing(app, client, people)
     }
     response = client.post("/api/v1/applications", json=bad, headers=people["cand"])
     assert response.status_code == 422
-    assert response.get_json()["error"]["details"] == {"field": "candidate.work[1].end", "index": 1}
+    assert response.get_json()["error"]["details"] == {"field": "candidate.work.1.end", "index": 1}
     for wrong in ({"standard": "nope", "level": "四级", "candidate": GOOD}, {"standard": "590008", "level": "四级"}):
         assert client.post("/api/v1/applications", json=wrong, headers=people["cand"]).status_code == 422
     with app.app_context():

@@ -98,7 +98,7 @@ def test_equivalent_of_another_level_is_refused_with_its_field(api):
         {"education": [{"equivalent": True, "program": "研究生", "status": "graduated", "graduated": "2018-07-01"}]},
     )
     assert status == 422
-    assert body["error"]["details"]["field"] == "candidate.education[0].program"
+    assert body["error"]["details"]["field"] == "candidate.education.0.program"
     assert body["error"]["details"]["index"] == 0
 
 
@@ -121,7 +121,7 @@ def test_probation_last_day_and_the_day_after(api):
 def test_probation_end_of_a_student_is_refused(api):
     row = {"school": "技工学校", "program": "中级工班", "status": "final_year", "probation_end": "2027-07-01"}
     status, body = api("3-01-04-03", "五级", {"education": [row]})
-    assert status == 422 and body["error"]["details"]["field"] == "candidate.education[0].probation_end"
+    assert status == 422 and body["error"]["details"]["field"] == "candidate.education.0.probation_end"
 
 
 def test_lb_3_clause3_one_year_from_graduation_not_before(api):

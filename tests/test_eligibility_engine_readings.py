@@ -56,14 +56,14 @@ def test_probation_may_end_after_as_of_but_not_before_graduation() -> None:
     early = {**edu("普通高等学校", "本科", graduated="2026-07-01"), "probation_end": "2026-06-30"}
     with pytest.raises(ProfileError) as caught:
         parse_profile({"education": [early]}, AS_OF)
-    assert caught.value.field == "candidate.education[0].probation_end"
+    assert caught.value.field == "candidate.education.0.probation_end"
 
 
 def test_only_a_graduate_has_a_probation() -> None:
     final = {**edu("普通高等学校", "本科", status="final_year"), "probation_end": "2027-07-01"}
     with pytest.raises(ProfileError) as caught:
         parse_profile({"education": [final]}, AS_OF)
-    assert (caught.value.field, caught.value.index) == ("candidate.education[0].probation_end", 0)
+    assert (caught.value.field, caught.value.index) == ("candidate.education.0.probation_end", 0)
 
 
 def test_all_of_with_a_probation_that_ends_before_the_work_is_never_met() -> None:
@@ -132,9 +132,9 @@ def test_a_diploma_is_cited_before_an_equivalent() -> None:
 @pytest.mark.parametrize(
     ("row", "field"),
     [
-        (equivalent("研究生"), "candidate.education[0].program"),
-        (equivalent("中职"), "candidate.education[0].program"),
-        ({**edu("普通高等学校", "本科"), "school": None}, "candidate.education[0].school"),
+        (equivalent("研究生"), "candidate.education.0.program"),
+        (equivalent("中职"), "candidate.education.0.program"),
+        ({**edu("普通高等学校", "本科"), "school": None}, "candidate.education.0.school"),
     ],
 )
 def test_equivalent_is_of_college_or_bachelor_and_only_it_may_omit_the_school(row: dict, field: str) -> None:

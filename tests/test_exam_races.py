@@ -33,16 +33,16 @@ def in_thread(target) -> tuple[threading.Thread, dict]:
 def slow_save_of_a(monkeypatch) -> threading.Event:
     """A save of "A" dawdles after it arrived (the handler reads the clock first, then the body);
     the returned event is set once it has arrived."""
-    read_body, arrived = exams_api.json_body, threading.Event()
+    read_body, arrived = exams_api.parse_body, threading.Event()
 
-    def slow_for_a():
-        data = read_body()
-        if data.get("answer") == "A":
+    def slow_for_a(model, **options):
+        body = read_body(model, **options)
+        if getattr(body, "answer", None) == "A":
             arrived.set()
             time.sleep(0.4)
-        return data
+        return body
 
-    monkeypatch.setattr(exams_api, "json_body", slow_for_a)
+    monkeypatch.setattr(exams_api, "parse_body", slow_for_a)
     return arrived
 
 

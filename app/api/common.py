@@ -169,20 +169,12 @@ def _message(error: dict, loc: tuple) -> str:
         return f"{name}的值无效"
 
 
-def field_path(loc, brackets: bool = False) -> str:
-    """``("candidate", "work", 0, "start")`` → ``candidate.work.0.start``; with ``brackets`` (the eligibility
-    profile's shape since v1, kept) ``candidate.work[0].start``."""
-    if not brackets:
-        return ".".join(map(str, loc))
-    path = ""
-    for part in loc:
-        path = f"{path}[{part}]" if isinstance(part, int) else f"{path}.{part}" if path else str(part)
-    return path
+def field_path(loc) -> str:
+    """``("candidate", "work", 0, "start")`` → ``candidate.work.0.start``."""
+    return ".".join(map(str, loc))
 
 
-def invalid_body(
-    exc: pydantic.ValidationError, items_of: str | None = None, whole: tuple[str, ...] = (), brackets: bool = False
-) -> Invalid:
+def invalid_body(exc: pydantic.ValidationError, items_of: str | None = None, whole: tuple[str, ...] = ()) -> Invalid:
     """The first error of ``exc`` as the contract's 422: ``details.field`` the dotted path
     (``candidate.work.0.start``) and ``details.index`` the first list position on it. Where the contract
     fixed another shape it is kept: ``items_of`` (bank import: ``items``) names the entry's own field
@@ -196,10 +188,10 @@ def invalid_body(
     message = _message(error, loc)
     index = next((part for part in loc if isinstance(part, int)), None)
     if items_of and len(loc) >= 2 and loc[0] == items_of and isinstance(loc[1], int):
-        return Invalid(message, field=field_path(loc[2:], brackets) or items_of, index=loc[1])
+        return Invalid(message, field=field_path(loc[2:]) or items_of, index=loc[1])
     if loc and loc[0] in whole:
         return Invalid(message, field=str(loc[0]), index=index)
-    field = field_path(loc, brackets) or (error.get("ctx") or {}).get("field") or "body"
+    field = field_path(loc) or (error.get("ctx") or {}).get("field") or "body"
     return Invalid(message, field=field, index=index)
 
 
@@ -209,7 +201,6 @@ def parse_body(
     optional: bool = False,
     items_of: str | None = None,
     whole: tuple[str, ...] = (),
-    brackets: bool = False,
 ) -> Model:
     """The request body parsed by ``model`` (app/api/schemas.py): 400 when it is not a JSON object,
     422 naming the first bad field (``invalid_body``). ``optional``: no body at all is an empty one
@@ -218,7 +209,7 @@ def parse_body(
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise invalid_body(exc, items_of, whole, brackets) from None
+        raise invalid_body(exc, items_of, whole) from None
 
 
 def fields(body: pydantic.BaseModel) -> dict:

@@ -30,6 +30,7 @@ def put_ce_requirement(center_id: int):
 @bp.post("/ce/records")
 @api_auth()
 def create_ce_record():
+    ce.claimant_center(api_user())  # 403 for who may not claim before their body is looked at
     row = ce.claim(api_user(), fields(parse_body(CERecord)))
     return jsonify({"id": row.id, "status": row.status.value}), 201
 

@@ -15,13 +15,13 @@ from .schemas import ApplicationRequest, EligibilityRequest, Reason
 @bp.post("/eligibility")
 @api_auth()
 def check_eligibility():
-    return jsonify(ops.check_eligibility(fields(parse_body(EligibilityRequest, brackets=True)), api_user()))
+    return jsonify(ops.check_eligibility(fields(parse_body(EligibilityRequest)), api_user()))
 
 
 @bp.post("/applications")
 @api_auth("candidate")
 def create_application():
-    body = parse_body(ApplicationRequest, brackets=True)
+    body = parse_body(ApplicationRequest)
     candidate = fields(body).get("candidate", {})
     application = ops.create_application(api_user(), body.standard, body.level, candidate)
     return jsonify(ops.serialize_application(application)), 201

@@ -179,7 +179,7 @@ def show_rating_checklist(framework_id: str, center_id: int):
 @bp.put("/rating/checklists/<framework_id>/centers/<int:center_id>/<code>")
 @api_auth(Role.center_admin)
 def save_rating_checklist_answer(framework_id: str, center_id: int, code: str):
-    row = checklist.save(
-        checklist.framework_for(framework_id), center_id, api_user(), code, fields(parse_body(ChecklistAnswer))
-    )
+    framework = checklist.framework_for(framework_id)
+    checklist.ensure_editor(api_user(), center_id)  # who may write before what they wrote (404 for a peer)
+    row = checklist.save(framework, center_id, api_user(), code, fields(parse_body(ChecklistAnswer)))
     return jsonify({"code": row.code, "level": row.level, "measure": row.measure})

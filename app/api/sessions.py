@@ -145,11 +145,12 @@ def add_staff(session_id: int):
 @bp.post("/sessions/<int:session_id>/candidates")
 @api_auth(*ADMINS)
 def add_candidate(session_id: int):
+    session = _session(session_id)  # another center's session: 404 before the body is looked at
     body = parse_body(CandidateRequest)
     # ``capacity_reason`` (optional): why one more sits in a full room (issue 28, audit-logged);
     # ``reason`` (optional): why a holder of a valid certificate at this level sits again
     enrollment = enrolment.enroll(
-        _session(session_id), body.username, body.room, capacity_reason=body.capacity_reason, reason=body.reason
+        session, body.username, body.room, capacity_reason=body.capacity_reason, reason=body.reason
     )
     # 201 as ever (contract v1.0); a full room or a certificate already held is named in warnings
     return jsonify({**candidate_json(enrollment), "warnings": enrollment.warnings}), 201

@@ -70,6 +70,7 @@ def get_survey(survey_id: int):
 @bp.post("/surveys/<int:survey_id>/responses")
 @api_auth(*EVERYONE)
 def respond_to_survey(survey_id: int):
+    ops.invitation_of(survey_id, api_user())  # 404 for the uninvited before their body is looked at
     ops.respond(survey_id, api_user(), fields(parse_body(SurveyResponse)), timeutil.utcnow())
     return jsonify({"survey": survey_id, "responded": True}), 201
 

@@ -8,7 +8,7 @@ import re
 
 from .forms import SECTIONS, ProfileForm
 
-_PATH_RE = re.compile(r"^candidate(?:\.(\w+)(?:\[(\d+)\](?:\.(\w+))?)?)?$")
+_PATH_RE = re.compile(r"^candidate(?:\.(\w+)(?:\.(\d+)(?:\.(\w+))?)?)?$")
 TOP = {"birth_date": "出生日期", "standard": "职业标准", "level": "等级", "as_of": "核验日期", "reason": "审核意见"}
 
 

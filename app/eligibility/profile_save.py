@@ -20,7 +20,7 @@ def _row_problem(section: str, index: int, row: dict, as_of) -> Invalid | None:
     try:
         parse_profile({section: [row]}, as_of)
     except ProfileError as exc:
-        path = exc.field.replace(f"candidate.{section}[0]", f"candidate.{section}[{index}]", 1)
+        path = exc.field.replace(f"candidate.{section}.0", f"candidate.{section}.{index}", 1)
         message = exc.message.replace(exc.field, path, 1)
         return Invalid(humanize(message, path), field=path, index=index)
     return None

@@ -37,7 +37,7 @@ from .forms import (
 
 bp = Blueprint("eligibility", __name__, url_prefix="/eligibility")
 
-_PATH_RE = re.compile(r"^candidate\.(\w+)(?:\[(\d+)\]\.(\w+))?$")
+_PATH_RE = re.compile(r"^candidate\.(\w+)(?:\.(\d+)\.(\w+))?$")
 
 
 def _level_title(standard_id: str, level: str) -> str:

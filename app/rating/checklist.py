@@ -49,10 +49,15 @@ def answers_json(framework: Framework, center_id: int, user: User) -> dict:
     }
 
 
-def save(framework: Framework, center_id: int, user: User, code: str, data: dict) -> ChecklistAnswer:
+def ensure_editor(user: User, center_id: int) -> None:
+    """Only the center's own admin keeps its checklist (another center's: 404, as if it did not exist)."""
     if user.role != Role.center_admin:
         raise NotFound("记录不存在")
     ensure_same_center(user, center_id)
+
+
+def save(framework: Framework, center_id: int, user: User, code: str, data: dict) -> ChecklistAnswer:
+    ensure_editor(user, center_id)
     node = framework.node(code)
     if node is None or not node.is_leaf:
         raise Invalid(f"指标编码：「{code}」不是本清单的指标", field="code")

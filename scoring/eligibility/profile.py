@@ -213,18 +213,18 @@ def parse_profile(candidate: object, as_of: date, path: str = "candidate") -> Pr
 
     work = []
     for i, raw in enumerate(_rows(candidate, "work", path)):
-        r = _Reader(raw, f"{path}.work[{i}]", i, as_of)
+        r = _Reader(raw, f"{path}.work.{i}", i, as_of)
         start = r.date("start")
         work.append(Job(r.text("occupation"), start, r.date("end", required=False, not_before=start)))
 
     certificates = []
     for i, raw in enumerate(_rows(candidate, "certificates", path)):
-        r = _Reader(raw, f"{path}.certificates[{i}]", i, as_of)
+        r = _Reader(raw, f"{path}.certificates.{i}", i, as_of)
         certificates.append(Certificate(r.text("occupation"), normalize_level(r.text("level")), r.date("issued")))
 
     education = []
     for i, raw in enumerate(_rows(candidate, "education", path)):
-        r = _Reader(raw, f"{path}.education[{i}]", i, as_of)
+        r = _Reader(raw, f"{path}.education.{i}", i, as_of)
         status = r.text("status", choices=STATUSES)
         equivalent = r.flag("equivalent")
         school = r.text("school", required=not equivalent, choices=SCHOOLS)
@@ -252,12 +252,12 @@ def parse_profile(candidate: object, as_of: date, path: str = "candidate") -> Pr
 
     titles = []
     for i, raw in enumerate(_rows(candidate, "titles", path)):
-        r = _Reader(raw, f"{path}.titles[{i}]", i, as_of)
+        r = _Reader(raw, f"{path}.titles.{i}", i, as_of)
         titles.append(Title(r.text("rank", choices=tuple(TITLE_RANKS)), r.flag("matches_field"), r.date("obtained")))
 
     training = []
     for i, raw in enumerate(_rows(candidate, "training", path)):
-        r = _Reader(raw, f"{path}.training[{i}]", i, as_of)
+        r = _Reader(raw, f"{path}.training.{i}", i, as_of)
         training.append(
             Training(
                 normalize_level(r.text("level")),
