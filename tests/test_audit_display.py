@@ -9,12 +9,14 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.audit.operations import record
 from app.auth.models import User
 from app.extensions import db
+from app.timeutil import utcnow
 
 from .conftest import csrf_from
 
@@ -63,7 +65,8 @@ def test_sheet_correction_and_mean_read_in_chinese_with_names_and_two_decimals(a
         record("practical.sheet_saved", None, change, actor=grader, subject_type="score_sheets", subject_id=7)
         final = {"candidate": "cand1", "status": "final", "score": 91.83333333333333, "spread": 2.5, "graders": 3}
         record("practical.finalized", None, {**final, "note": ""}, actor=root, subject_type="component_results")
-        closed = {"reason": "deadline", "closed_at": "2026-12-01T02:30:00+00:00", "score": 59.995}
+        closed_at = (utcnow() - timedelta(days=5)).replace(second=0, microsecond=0)  # relative: any day
+        closed = {"reason": "deadline", "closed_at": closed_at.isoformat(), "score": 59.995}
         record("exam.closed_at_deadline", None, closed, actor=None, subject_type="attempts", subject_id=3)
         db.session.commit()
     text = _rows(login("root").get("/audit/").get_data(True))
@@ -77,7 +80,8 @@ def test_sheet_correction_and_mean_read_in_chinese_with_names_and_two_decimals(a
     assert "平台管理员甲（root） 平台管理员" in text
     # the system closed an attempt: 59.995 shows 59.99 (never 60.00), the time in Beijing time
     assert "系统" in text and "收卷方式： 到时自动收卷" in text and "分数： 59.99" in text and "60.00" not in text
-    assert "收卷时间： 2026-12-01 10:30:00" in text
+    beijing = closed_at + timedelta(hours=8)  # China keeps no daylight saving
+    assert f"收卷时间： {beijing:%Y-%m-%d %H:%M:%S}" in text
 
 
 def test_api_and_csv_keep_the_raw_codes_and_json(app, client, make_user, login, token_for):
