@@ -50,11 +50,6 @@ NO_DIRECTION = "--"  # 工种/职业方向 where the standard has none
 DEFAULT_KIND, DEFAULT_ORG_CODE = "S", "0000"
 
 
-def verify_limit() -> str:
-    """Flask-Limiter limit of the public verification endpoints (a number alone is guessable)."""
-    return current_app.config.get("CERTIFICATE_VERIFY_LIMIT", "60 per minute")
-
-
 def default_province() -> str:
     return current_app.config.get("CERTIFICATE_DEFAULT_PROVINCE", "32")
 
