@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 # models: every table known to the metadata and Alembic; components: every assessment component
 # registered; boundary: the after-commit hooks on the database session.
-from app import api, boundary, components, models, timeutil  # noqa: F401
+from app import api, boundary, components, connection_ping, models, statement_reads, timeutil  # noqa: F401
 from app.api.common import domain_error_response, error_response
 from app.audit.views import bp as audit_bp
 from app.auth.operations import LOGIN_SESSION_KEY, user_for_login_session
@@ -73,6 +73,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     register_standards(app)
     register_extensions(app)
+    register_connection_checks(app)
     # The models' mappers are configured now, in each worker as it boots, and not by the first ORM
     # query — which at the start spike (issue 12) is a whole hall's first request, waiting ~60 ms.
     configure_mappers()
@@ -115,17 +116,25 @@ def _engine_options(app: Flask) -> None:
     a new PostgreSQL backend, or a SQLite file with its pragmas and schema to read again — several
     times per start at the spike (issue 12). A SQLite file on this machine cannot drop a connection,
     so no ``SELECT 1`` before each checkout there (two of a start's statements were pings);
-    PostgreSQL keeps ``pool_pre_ping``."""
+    PostgreSQL pings a connection that sat idle (``register_connection_checks``)."""
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() == "sqlite":
-        options.pop("pool_pre_ping", None)
         if url.database in (None, "", ":memory:"):  # one in-memory database: a static pool of one
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
             return
     # GUNICORN_THREADS: set by deploy/gunicorn.conf.py for its workers (16 there, and here outside it)
     options.setdefault("pool_size", max(5, int(os.environ.get("GUNICORN_THREADS", "16")) + 2))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def register_connection_checks(app: Flask) -> None:
+    """PostgreSQL: an idle pooled connection is pinged before use (app/connection_ping.py); the
+    exam day's hottest reads run in autocommit (app/statement_reads.py)."""
+    statement_reads.register(app)
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite" and not app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping"):
+            connection_ping.ping_when_idle(db.engine, app.config["DATABASE_PING_AFTER_IDLE"])
 
 
 def register_input_checks(app: Flask) -> None:

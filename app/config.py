@@ -16,7 +16,10 @@ def base_config(instance_path: str) -> dict:
         "ENV_NAME": os.environ.get("APP_ENV", "production"),
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # PostgreSQL: a pooled connection idle this long is pinged before use (app/connection_ping.py;
+        # 0: before every use, as SQLAlchemy's pool_pre_ping).
+        "DATABASE_PING_AFTER_IDLE": float(os.environ.get("DATABASE_PING_AFTER_IDLE", "2")),
         "WTF_CSRF_TIME_LIMIT": None,
         # Integration clients (a provincial platform, roster tools) keep a token for weeks; 30 days by default.
         "API_TOKEN_TTL": timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "720"))),

@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
     ),
     ("app.write_health",),
     ("app.boundary", "app.standards"),
+    ("app.statement_reads", "app.connection_ping"),
     ("app.auth.accounts",),
     ("app.audit", "app.uploads"),
     ("app.auth",),

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import String, bindparam, delete, select
 from werkzeug.security import check_password_hash
 
-from app import timeutil
+from app import statement_reads, timeutil
 from app.audit.operations import record
 from app.errors import DomainError, Invalid, Unauthorized
 from app.extensions import db
@@ -152,7 +152,7 @@ def principal_for_token(token: str) -> token_cache.Principal | None:
     principal = token_cache.lookup(digest, now)
     if principal is not None:
         return principal  # from the cache: ``digest`` set, the write checks the token again
-    row = db.session.connection().execute(_TOKEN_PRINCIPAL, {"digest": digest, "now": now}).first()
+    row = statement_reads.connection().execute(_TOKEN_PRINCIPAL, {"digest": digest, "now": now}).first()
     if row is None:
         return None
     token_cache.remember(token_cache.Principal(row.id, row.role, row.expires_at, digest))

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from sqlalchemy import null, select
 
-from app import assessment, timeutil
+from app import assessment, statement_reads, timeutil
 from app.audit.operations import CURRENT, record
 from app.auth import token_cache
 from app.auth.models import User
@@ -75,7 +75,7 @@ def paper_items(paper_id: int) -> list[PaperItem]:
 
 def questions_json(attempt) -> str:
     """The candidate's questions in their order, options in their order — and no key (JSON text)."""
-    paper = paper_cache.paper(db.session.connection(), attempt.paper_id)
+    paper = paper_cache.paper(statement_reads.connection(), attempt.paper_id)
     drawn = getattr(attempt, "drawn", None)  # a start that drew its layout just now
     return paper.drawn_questions_json(drawn) if drawn is not None else paper.questions_json(attempt.layout)
 
@@ -206,7 +206,7 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
     sign-in from the token cache) the token is checked again in the write. The session's stored
     status is moved by the clock on reads (``sync_clock``); this decision reads the window itself.
     """
-    connection = db.session.connection()  # Core, not the ORM's execute: the start spike's one read
+    connection = statement_reads.connection()  # Core, autocommit: the start spike's one read
     found = connection.execute(
         start_statements(connection.dialect.name)[0], {"session_id": session_id, "user_id": user.id}
     ).first()

@@ -1,0 +1,53 @@
+"""Reads that need no transaction of their own, for the exam day's hottest requests (issue 25).
+
+Why: on PostgreSQL psycopg opens a transaction with a ``BEGIN`` round trip before a request's first
+statement and the request boundary ends it with a ``COMMIT`` round trip, even when the request only
+read. At the start spike (a hall pressing 开始考试 in the same second) a start's reads — its token
+and its one statement for the session, enrolment and attempt — then cost four round trips, each
+a few hundred microseconds of a worker's CPU and of a PostgreSQL backend's. Read in autocommit,
+they cost two.
+
+Which reads may: each is one statement that stands on its own (its snapshot is its own); whatever
+decides a write is checked again inside that write (the start's insert rechecks the token and
+takes the enrolment's lock; ``app/exams/attempts.py``). Anything that writes goes through
+``db.session`` or the group commit as before.
+
+On SQLite the request's own session connection serves (pysqlite opens no transaction for a read,
+and a second connection would only be a second checkout); so it does outside a request (CLI, tests
+calling operations) and in a request that has already written through ``db.session`` (its rows,
+not yet committed, are seen only there) — as the group commit does (app/exams/group_commit.py).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, has_request_context
+from sqlalchemy.engine import Connection
+
+from app.boundary import has_written
+from app.extensions import db
+
+_KEY = "_statement_reads"
+
+
+def connection() -> Connection:
+    """The request's connection for autocommit reads (one per request, returned at its end)."""
+    if not has_request_context() or db.engine.dialect.name != "postgresql" or _session_wrote():
+        return db.session.connection()
+    found = g.get(_KEY)
+    if found is not None and not found.closed:
+        return found
+    found = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    setattr(g, _KEY, found)
+    return found
+
+
+def _session_wrote() -> bool:
+    return db.session.registry.has() and has_written(db.session())
+
+
+def register(app: Flask) -> None:
+    @app.teardown_appcontext
+    def give_back(exc):
+        found = g.pop(_KEY, None)
+        if found is not None:
+            found.close()
