@@ -113,6 +113,13 @@ def _error_beside(page, field_id: str) -> str:
     return " ".join(page.locator(f"div.field:has(#{field_id}) p.error").all_inner_texts())
 
 
+def _focused_on_screen(page, field_id: str) -> None:
+    """The field with the error has the focus and is on screen (the page opens where the problem is)."""
+    assert page.evaluate("document.activeElement && document.activeElement.id") == field_id
+    box = page.locator(f"#{field_id}").bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"], box
+
+
 def _read(app, fn):
     with app.app_context():
         try:
@@ -228,6 +235,7 @@ def test_import_form_refusal_is_shown_beside_the_file_at_390(demo, chromium, sho
         form.locator("button[type=submit]").click()
         page.wait_for_load_state()
         assert "请选择要导入的文件" in _error_beside(page, "import-file")
+        _focused_on_screen(page, "import-file")
         form = page.locator("form[action$='/staff/import']")
         rows = "用户名,姓名,联系方式\r\ncand01,重名,\r\nok.name,,13800000000\r\n".encode()
         form.locator("input[type=file]").set_input_files(
@@ -304,6 +312,7 @@ def test_a_stranger_registers_is_approved_and_applies_without_a_command(demo, ch
             beside = _error_beside(page, "password")
             assert message in beside, (weak, beside)
             assert not re.search(r"[A-Za-z]{4,}", beside.replace("zhao.lei", "")), beside  # Chinese
+            _focused_on_screen(page, "password")
             assert page.input_value("#username") == "zhao.lei"
             assert page.input_value("#name") == "赵磊"
             assert page.input_value("#contact") == "13900001111"
@@ -491,6 +500,7 @@ def test_a_center_admin_staffs_a_session_on_pages_and_deactivates_a_grader(demo,
         admin.wait_for_load_state()
         assert "已被使用" in _error_beside(admin, "staff-username")
         assert admin.input_value("#staff-name") == "重名者"
+        _focused_on_screen(admin, "staff-username")  # not lost below the list of the center's people
         _at_both_widths(admin, shots, "staff-username-taken")
 
         # the scheduled session's staff form: the proctor into 第一考场, the grader without a room
