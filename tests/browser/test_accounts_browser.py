@@ -323,6 +323,7 @@ def test_a_stranger_registers_is_approved_and_applies_without_a_command(demo, ch
         _at_both_widths(page, shots, "register-weak-password")
         _register(page, "zhao.lei", "赵磊", "13900001111", "Zhao-Lei-2026")
         assert "审核通过后才能登录" in page.inner_text("main")
+        assert page.locator("main a", has_text="返回登录").count() == 1  # not a dead end
         _check(page, "registered, pending")
         assert _user(app, "zhao.lei")["pending"] is True
         _sign_in(page, base, "zhao.lei", "Zhao-Lei-2026")
