@@ -22,6 +22,7 @@ from tests.test_sessions_fixtures import exam_setup_fixture  # noqa: F401  (fixt
 @pytest.fixture(autouse=True)
 def empty_token_cache():
     token_cache.invalidate()
+    token_cache.forget_refill()  # the first miss of each test loads the hall's tokens
     yield
     token_cache.invalidate()
 
@@ -137,6 +138,43 @@ def test_a_start_is_one_read_and_one_insert_and_reads_each_paper_once(app, clien
             assert again.status_code == 201 and len(again.get_json()["questions"]) == 5
     assert not any("FROM paper_items" in s for s in statements.seen)
     assert app.extensions["paper_cache"].loads == 2
+
+
+def test_the_first_press_loads_the_halls_tokens_and_the_next_start_reads_none(app, client, token_for, exam_setup):
+    """Issue 25: at the spike a worker's first miss loads every token of the candidates sitting today
+    in one query; the next candidate's start then reads no token of its own — its token is checked
+    inside the write instead (in the insert itself on PostgreSQL)."""
+    first, second = token_for("stu1"), token_for("stu2")
+    with Statements(app) as statements:
+        assert client.post(f"/api/v1/sessions/{exam_setup['sid']}/attempt", headers=first).status_code == 201
+    assert sum("FROM api_tokens JOIN users" in s and "session_candidates" in s for s in statements.seen) == 1, (
+        statements.seen
+    )
+    assert token_cache.size() == 2
+    with Statements(app) as statements:
+        response = client.post(f"/api/v1/sessions/{exam_setup['sid']}/attempt", headers=second)
+    assert response.status_code == 201
+    assert not any(s.startswith("SELECT users.id, users.role") for s in statements.seen), statements.seen
+    postgres = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    insert = next(s for s in statements.seen if s.startswith("INSERT INTO attempts"))
+    if postgres:
+        assert "api_tokens" in insert  # the token's check is the insert's own condition
+    else:
+        assert sum("api_tokens" in s for s in statements.seen) == 1  # a check of its own, in the write
+
+
+def test_a_token_revoked_after_the_halls_load_cannot_start(app, client, token_for, exam_setup):
+    first, second = token_for("stu1"), token_for("stu2")
+    assert client.post(f"/api/v1/sessions/{exam_setup['sid']}/attempt", headers=first).status_code == 201
+    assert token_cache.size() == 2  # stu2's token is cached now
+    with app.app_context():
+        stu2 = db.session.scalar(select(User.id).where(User.username == "stu2"))
+        db.session.execute(delete(ApiToken).where(ApiToken.user_id == stu2))  # revoked in another process
+        db.session.commit()
+    assert client.post(f"/api/v1/sessions/{exam_setup['sid']}/attempt", headers=second).status_code == 401
+    assert token_cache.size() == 1  # forgotten at once
+    with app.app_context():
+        assert db.session.scalar(select(Attempt.id).where(Attempt.user_id == stu2)) is None
 
 
 def test_start_pressed_twice_at_once_gives_one_attempt(app, token_for, exam_setup):

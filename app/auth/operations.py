@@ -152,7 +152,12 @@ def principal_for_token(token: str) -> token_cache.Principal | None:
     principal = token_cache.lookup(digest, now)
     if principal is not None:
         return principal  # from the cache: ``digest`` set, the write checks the token again
-    row = statement_reads.connection().execute(_TOKEN_PRINCIPAL, {"digest": digest, "now": now}).first()
+    connection = statement_reads.connection()
+    if token_cache.refill(connection, now):  # the hall's tokens in one query (at most every 10 s)
+        principal = token_cache.lookup(digest, now)
+        if principal is not None:
+            return principal
+    row = connection.execute(_TOKEN_PRINCIPAL, {"digest": digest, "now": now}).first()
     if row is None:
         return None
     token_cache.remember(token_cache.Principal(row.id, row.role, row.expires_at, digest))

@@ -9,18 +9,27 @@ looks the token up in the database (``user_for_token``, one query).
 
 ``invalidate(...)`` drops entries in this process: call it when a token is revoked (its digest),
 when a user is deactivated or their role changes (their id), or with no argument to clear all.
+
+``refill(connection, now)``: on a miss, the registered loader (``register_refill``; the exam's:
+app/exams/hall_tokens.py, the tokens of the halls sitting now) fills the cache in one query, at most
+once per REFILL_SECONDS in this process (issue 25: at the start spike each worker's first press
+loads the whole hall, the other presses find their token here instead of one query each). A thread
+that finds another one loading does not wait for it.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
 from .models import Role
 
 MAX_ENTRIES = 10_000
+REFILL_SECONDS = 10.0
 
 
 class Principal(NamedTuple):
@@ -37,6 +46,9 @@ class Principal(NamedTuple):
 
 _entries: OrderedDict[str, Principal] = OrderedDict()
 _lock = threading.Lock()
+_loader: Callable | None = None  # loader(connection, now) -> [Principal, …]
+_refilling = threading.Lock()
+_refilled_at = float("-inf")
 
 
 def lookup(digest: str, now: datetime) -> Principal | None:
@@ -68,6 +80,36 @@ def invalidate(*, digest: str | None = None, user_id: int | None = None) -> None
         for key, principal in list(_entries.items()):
             if key == digest or principal.id == user_id:
                 del _entries[key]
+
+
+def register_refill(loader: Callable) -> None:
+    global _loader
+    _loader = loader
+
+
+def refill(connection, now: datetime) -> bool:
+    """Load the registered loader's principals, unless loaded within REFILL_SECONDS or being loaded
+    by another thread; True if this call loaded them."""
+    global _refilled_at
+    if _loader is None or time.monotonic() - _refilled_at < REFILL_SECONDS:
+        return False
+    if not _refilling.acquire(blocking=False):
+        return False
+    try:
+        if time.monotonic() - _refilled_at < REFILL_SECONDS:
+            return False
+        _refilled_at = time.monotonic()
+        for principal in _loader(connection, now)[:MAX_ENTRIES]:
+            remember(principal)
+        return True
+    finally:
+        _refilling.release()
+
+
+def forget_refill() -> None:
+    """The next miss may refill at once (tests; a cache cleared on purpose)."""
+    global _refilled_at
+    _refilled_at = float("-inf")
 
 
 def size() -> int:

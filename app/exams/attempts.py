@@ -38,7 +38,7 @@ from app.papers.models import PaperItem
 from app.sessions.lifecycle import sync_clock
 from app.sessions.models import ExamSession, SessionStatus, TheoryMode
 
-from . import grading, group_commit, paper_cache
+from . import grading, group_commit, paper_cache, warm  # noqa: F401  (warm: the token cache's refill)
 from .models import Answer, Attempt, AttemptStatus, CloseReason
 from .score_visibility import score_fields
 from .statements import extensions_of, save_statements, start_statements
@@ -245,13 +245,17 @@ def _insert_attempt(
     KEY SHARE on PostgreSQL, the write lock on SQLite), so the sum sees it; a grant arriving after
     the insert waits for this commit and then finds the attempt.
     """
-    if token_digest is not None and not token_still_valid(connection, token_digest, new.user_id, now):
-        token_cache.invalidate(digest=token_digest)
-        raise Unauthorized("令牌无效或已过期")
-    _, insert, existing, extensions, move_deadline = start_statements(connection.dialect.name)
+    statements = start_statements(connection.dialect.name)
+    insert, token = statements.insert, {}
+    checked = token_digest is not None and statements.insert_if_signed_in is not None
+    if checked:  # PostgreSQL: the token checked by the insert itself, in its round trip
+        insert, token = statements.insert_if_signed_in, {"digest": token_digest, "now": now}
+    elif token_digest is not None and not token_still_valid(connection, token_digest, new.user_id, now):
+        raise _signed_out(token_digest)
     inserted = connection.execute(
         insert,
         {
+            **token,
             "enrollment_id": enrollment_id,
             "session_id": session_id,
             "user_id": new.user_id,
@@ -263,10 +267,13 @@ def _insert_attempt(
             "layout_json": new.drawn.json(),  # joined from texts built with the paper: not encoded again
         },
     ).first()
-    if inserted is None:  # pressed twice at once: the other press created it
-        other = connection.execute(existing, {"enrollment": enrollment_id}).one()
+    if inserted is None:  # pressed twice at once: the other press created it (or the token is gone)
+        other = connection.execute(statements.existing, {"enrollment": enrollment_id}).first()
+        if other is None and checked:
+            raise _signed_out(token_digest)
         return NewAttempt(other.id, new.user_id, new.paper_id, other.deadline, None, other.layout, fresh=False)
     attempt_id = inserted.id
+    extensions, move_deadline = statements.extensions, statements.move_deadline
     if extensions is None:  # SQLite: summed in the insert's RETURNING, under the write lock taken first
         extra = inserted.extra_minutes
     else:  # PostgreSQL: a statement of its own, whose snapshot is taken after the insert's lock wait
@@ -276,6 +283,11 @@ def _insert_attempt(
     deadline = new.deadline + timedelta(minutes=extra - extra_read)
     connection.execute(move_deadline, {"attempt": attempt_id, "deadline": deadline})
     return NewAttempt(attempt_id, new.user_id, new.paper_id, deadline, new.drawn)
+
+
+def _signed_out(token_digest: str | None) -> Unauthorized:
+    token_cache.invalidate(digest=token_digest)
+    return Unauthorized("令牌无效或已过期")
 
 
 def own_attempt(attempt_id: int, user: User) -> Attempt:

@@ -6,10 +6,12 @@ connection: the start spike and the saves are the exam's hot paths (bench/reques
 from __future__ import annotations
 
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import String, Text, and_, bindparam, cast, func, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql import Insert, Select, Update
 
 from app.auth.operations import token_valid_query
 from app.sessions.models import Enrollment, ExamSession, SessionComponent
@@ -67,6 +69,7 @@ def start_statements(dialect: str):
     )
     if dialect == "postgresql":
         insert = insert.returning(attempts.c.id)
+        checked = _insert_if_signed_in(attempts, layout_json).returning(attempts.c.id)
     else:
         # Written out: SQLAlchemy renders RETURNING's columns unqualified, which a correlated
         # subquery cannot use. The kind is stored by name (``Enum(native_enum=False)``).
@@ -75,10 +78,35 @@ def start_statements(dialect: str):
             f"{attempts.name}.enrollment_id AND a.kind = '{ActionKind.extension.name}')"
         )
         insert, extensions = insert.returning(attempts.c.id, summed.label("extra_minutes")), None
+        checked = None  # SQLite: the token is checked by a statement of its own (no round trip)
     move_deadline = (
         attempts.update().where(attempts.c.id == bindparam("attempt")).values(deadline=bindparam("deadline"))
     )
-    return find, insert, existing, extensions, move_deadline
+    return StartStatements(find, insert, checked, existing, extensions, move_deadline)
+
+
+class StartStatements(NamedTuple):
+    find: Select
+    insert: Insert
+    insert_if_signed_in: Insert | None  # PostgreSQL: the token's check inside the insert
+    existing: Select
+    extensions: Select | None
+    move_deadline: Update
+
+
+def _insert_if_signed_in(attempts, layout_json):
+    """PostgreSQL: the attempt inserted only while the bearer token (``digest``) is still the user's,
+    unexpired and the user active — the check a start signed in from the token cache makes again
+    inside its write, in the insert's own round trip. No row back: pressed twice at once (the other
+    press inserted it), or the token no longer valid; the caller tells which."""
+    columns = ("enrollment_id", "session_id", "user_id", "paper_id", "status", "started_at", "deadline", "last_seen_at")
+    values = [bindparam(name, type_=attempts.c[name].type) for name in columns]
+    signed_in = token_valid_query(bindparam("digest", type_=String)).exists()
+    return (
+        pg_insert(attempts)
+        .from_select([*columns, "layout"], select(*values, layout_json).where(signed_in))
+        .on_conflict_do_nothing(index_elements=[attempts.c.enrollment_id])
+    )
 
 
 @cache

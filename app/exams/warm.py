@@ -21,6 +21,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import timeutil
+from app.auth import token_cache
+from app.auth.models import ApiToken, Role, User
 from app.auth.operations import _TOKEN_PRINCIPAL
 from app.extensions import db
 from app.sessions.models import Enrollment, ExamSession, SessionPaper, SessionStatus, TheoryMode
@@ -49,7 +51,7 @@ def warm_up(app: Flask) -> int:
         return 0
 
 
-def _coming(now):
+def coming_sessions(now):
     """The machine-exam sessions whose theory is open or starts within a day."""
     return (
         ExamSession.status.in_([SessionStatus.scheduled, SessionStatus.theory_open]),
@@ -63,14 +65,48 @@ def _warm(now) -> int:
     papers = db.session.scalars(
         select(SessionPaper.paper_id)
         .join(ExamSession, ExamSession.id == SessionPaper.session_id)
-        .where(*_coming(now))
+        .where(*coming_sessions(now))
         .distinct()
         .limit(paper_cache.MAX_PAPERS)
     ).all()
     for paper_id in papers:
         paper_cache.paper(connection, paper_id)
     _draw_ahead(connection, now)
+    for principal in hall_principals(connection, now):  # a refill on the first miss may still come
+        token_cache.remember(principal)
     return len(papers)
+
+
+def hall_principals(connection, now) -> list[token_cache.Principal]:
+    """The bearer tokens of the candidates sitting a machine exam within the day, for the token cache.
+
+    At the start spike a hall presses 开始考试 in the same second, each press the first request of
+    its token in that worker: each looked its token up (one query, on PostgreSQL a round trip of a
+    start's four). Now the worker's boot, and then the first miss in a worker (at most every
+    ``token_cache.REFILL_SECONDS``), load every unexpired token of the candidates enrolled in the
+    coming sessions in one query, and the other presses find theirs in the cache (issue 25). Only
+    views that check the token again inside their write read the cache (app/auth/token_cache.py):
+    a token revoked meanwhile is still refused there."""
+    rows = connection.execute(
+        select(User.id, User.role, ApiToken.expires_at, ApiToken.digest)
+        .select_from(ApiToken)
+        .join(User, User.id == ApiToken.user_id)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .join(ExamSession, ExamSession.id == Enrollment.session_id)
+        .where(
+            *coming_sessions(now),
+            ExamSession.theory_mode == TheoryMode.machine,
+            ApiToken.expires_at > now,
+            User.active.is_(True),
+            User.role == Role.candidate,
+        )
+        .distinct()
+        .limit(token_cache.MAX_ENTRIES)
+    ).all()
+    return [token_cache.Principal(row.id, row.role, row.expires_at, row.digest) for row in rows]
+
+
+token_cache.register_refill(hall_principals)
 
 
 def _draw_ahead(connection, now) -> int:
@@ -82,7 +118,7 @@ def _draw_ahead(connection, now) -> int:
         .join(ExamSession, ExamSession.id == enrollments.c.session_id)
         .outerjoin(attempts, attempts.c.enrollment_id == enrollments.c.id)
         .where(
-            *_coming(now),
+            *coming_sessions(now),
             ExamSession.theory_mode == TheoryMode.machine,
             enrollments.c.paper_id.is_not(None),
             attempts.c.id.is_(None),
