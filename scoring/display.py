@@ -38,3 +38,46 @@ def points_text(value, empty: str = "—") -> str:
     if text == empty or "." not in text:
         return text
     return text.rstrip("0").rstrip(".")
+
+
+def percent_text(rate, empty: str = "—", trim: bool = False) -> str:
+    """A rate (0–1) as a percentage, two decimals cut toward zero (0.84615 → "84.61%", never rounded up;
+    the texts give no other precision: T/SSOF 0001-2024 §7 names 满意度测评 without one). ``trim``:
+    without trailing zeros, for a configured figure such as a target (0.85 → "85%")."""
+    if rate is None or isinstance(rate, bool):
+        return empty
+    try:
+        number = rate if isinstance(rate, Decimal) else Decimal(repr(rate) if isinstance(rate, float) else str(rate))
+        text = f"{cut(number * 100):.2f}"
+    except (InvalidOperation, ValueError):
+        return str(rate)
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def signed_score_text(value, empty: str = "—") -> str:
+    """A difference of scores with its sign (a rater's severity: "+1.23", "-0.50", "0.00"), cut toward zero."""
+    text = score_text(value, empty)
+    if text == "-0.00":
+        return "0.00"
+    return f"+{text}" if text not in (empty, "0.00") and not text.startswith("-") else text
+
+
+def score_number(value) -> float | None:
+    """The shown score as a number, for a spreadsheet cell formatted ``0.00`` (59.995 → 59.99)."""
+    if value is None or isinstance(value, bool):
+        return None
+    return float(cut(value))
+
+
+def rate_number(rate) -> float | None:
+    """The shown rate as a fraction, for a cell formatted ``0.00%`` (0.846153… → 0.8461)."""
+    if rate is None or isinstance(rate, bool):
+        return None
+    number = rate if isinstance(rate, Decimal) else Decimal(repr(rate) if isinstance(rate, float) else str(rate))
+    return float(cut(number * 100) / 100)
+
+
+SCORE_FORMAT = "0.00"
+RATE_FORMAT = "0.00%"

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 
 from scoring.agreement import CONSISTENCY_LIMIT, SEVERITY_LIMIT
+from scoring.display import percent_text
 from scoring.item_statistics import LOW_DISCRIMINATION, TOO_EASY, TOO_HARD
 from scoring.plots import figure_png, setup_cjk_font
 from scoring.results import PASS_MARK, component_passed
@@ -55,7 +56,9 @@ def score_histogram_figure(scores_by_component: Mapping[str, Sequence[float]], n
         missing = len(raw) - len(scores)
         counted = f"{len(raw)}人，其中缺考/违纪{missing}人" if missing else f"{len(raw)}人"
         ax.set_title(
-            f"{label}\n（{counted}，合格率{rate:.0%}）" if narrow else f"{label}（{counted}，合格率{rate:.0%}）"
+            f"{label}\n（{counted}，合格率{percent_text(rate)}）"
+            if narrow
+            else f"{label}（{counted}，合格率{percent_text(rate)}）"
         )
         ax.set_xlim(0, 100)
         ax.set_xticks(BINS)

@@ -8,6 +8,7 @@ from datetime import date
 
 import matplotlib.pyplot as plt
 
+from scoring.display import percent_text
 from scoring.plots import figure_png, setup_cjk_font
 from scoring.surveys import LIKERT_LEVELS, MIN_ANONYMOUS
 
@@ -42,7 +43,7 @@ def likert_figure(title: str, counts: Mapping[str, int] | None, satisfied: Seque
     ax.set_yticks(positions, LIKERT_LEVELS)
     ax.invert_yaxis()
     for y, value in zip(positions, values, strict=True):
-        share = f"{value / total:.0%}" if total else "—"
+        share = percent_text(value / total) if total else "—"
         ax.text(value, y, f" {value}（{share}）", va="center", fontsize="small")
     ax.set_xlim(0, max(values + [1]) * 1.3)
     ax.set_xlabel("人数")
@@ -71,7 +72,9 @@ def comparison_figure(points: Sequence[tuple[date, float, str]], target: float):
     ax.plot(days, rates, marker="o", color="#0b63ce")
     for day, rate, label in zip(days, rates, (p[2] for p in points), strict=True):
         ax.annotate(label[:12], (day, rate), fontsize=7, xytext=(3, 4), textcoords="offset points")
-    ax.axhline(target * 100, color=TARGET_COLOR, linestyle="--", label=f"目标满意率（{target:.0%}）")
+    ax.axhline(
+        target * 100, color=TARGET_COLOR, linestyle="--", label=f"目标满意率（{percent_text(target, trim=True)}）"
+    )
     ax.set_ylim(0, 105)
     ax.set_ylabel("满意率（%）")
     ax.set_title("各次问卷的总体满意率（按开始日期）", fontsize="medium")

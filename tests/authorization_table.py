@@ -395,6 +395,10 @@ TABLE: dict[tuple[str, str], frozenset | dict[str, frozenset]] = {
     ("api.delete_session", "DELETE"): CENTER_A,
     # ---- results display (issue 27 item 11): when candidates see their theory score, a center's setting
     ("results.score_settings", "POST"): CENTER_ADMINS,
+    # ---- score visibility API (issue 27 item 11): the same setting, center A's admin or the platform's
+    # (center_id: center A, tests/authorization_world.py; another center's admin: 404)
+    ("api.get_score_visibility", "GET"): CENTER_A,
+    ("api.put_score_visibility", "PUT"): CENTER_A,
 }
 
 # Page buttons that refuse by flashing the reason and redirecting back (app.boundary.page_action), not

@@ -252,7 +252,7 @@ def test_statistics_page_and_charts(client, scenario, login, make_user):
     assert page.status_code == 200
     html = page.get_data(True)
     for text in ("试卷与试题分析", "信度不足（α低于0.64）", "信度可接受（α 0.64–0.75）", "过难（通过率低于0.2）",
-                 "过易（通过率高于0.95）", "区分度低（低于0.2）", "S-a4", "会员登记的第一步是？", "50.0%", "75.0%"):  # fmt: skip
+                 "过易（通过率高于0.95）", "区分度低（低于0.2）", "S-a4", "会员登记的第一步是？", "50.00%", "75.00%"):  # fmt: skip
         assert text in html, text
     assert 'class="table-scroll"' in html
     for chart in ("scores.png", "items.png"):

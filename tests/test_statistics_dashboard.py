@@ -151,7 +151,7 @@ def test_dashboard_counts(app, client, scenario, make_user, token_for, login, mo
     assert everyone["sessions"] == 4 and everyone["by_state"]["draft"] == 2  # the platform admin sees both centers
     html = page.get_data(True)
     assert page.status_code == 200
-    for text in ("统计", "评分中（暂定）", "75.0%", "草稿", "考生（人）", "2026年第一批社团会员管理员四级"):
+    for text in ("统计", "评分中（暂定）", "75.00%", "草稿", "考生（人）", "2026年第一批社团会员管理员四级"):
         assert text in html, text
     assert "别家批次" not in html
     assert png.status_code == 200 and png.data.startswith(b"\x89PNG")

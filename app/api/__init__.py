@@ -34,6 +34,7 @@ from . import (  # noqa: E402,F401
     qti,
     rating,
     results,
+    score_settings,
     sessions,
     standards,
     statistics,

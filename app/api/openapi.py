@@ -8,6 +8,8 @@ becomes an operation. From the code of each view it reads
 - the JSON body it takes: the pydantic model it parses with (``parse_body(Model)``, resolved in the
   handler's module), whose JSON Schema becomes the requestBody (``optional=True``: not required);
   a multipart upload (``request.files``) gets a multipart/form-data body;
+- the JSON it answers, where ``RESPONSES`` (app/api/responses.py) names a model for the endpoint: that
+  model's JSON Schema (open: more fields may come); otherwise any JSON;
 - the error statuses that apply (400 malformed JSON, 401, 403, 404 with path records or a body naming
   records (``RECORD_FIELDS``), 409/422 on
   writes, 429 when rate-limited), each answering the contract's error body.
@@ -22,6 +24,7 @@ from flask import current_app
 
 from app.http_input import ID_MAX
 
+from .responses import RESPONSES
 from .schemas import THROTTLED
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -110,6 +113,15 @@ def _tidy(schema):
     return schema
 
 
+def _component(model, schemas: dict) -> dict:
+    """``model``'s JSON Schema as a component (its nested models beside it); the ``$ref`` to it."""
+    schema = _tidy(model.model_json_schema(ref_template="#/components/schemas/{model}"))
+    for name, sub in schema.pop("$defs", {}).items():
+        schemas[name] = sub
+    schemas[model.__name__] = schema
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
 def _param_schema(converter) -> dict:
     name = type(converter).__name__
     if "Integer" in name or "Id64" in name:
@@ -139,11 +151,7 @@ def _operation(rule, method: str, view, schemas: dict) -> dict:
     takes_json = parsed is not None
     if parsed is not None:
         model, optional = parsed
-        schema = _tidy(model.model_json_schema(ref_template="#/components/schemas/{model}"))
-        for name, sub in schema.pop("$defs", {}).items():
-            schemas[name] = sub
-        schemas[model.__name__] = schema
-        body_schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+        body_schema = _component(model, schemas)
         op["requestBody"] = {"required": not optional, "content": {"application/json": {"schema": body_schema}}}
     elif method in WRITE_METHODS and "request.files" in source:
         op["requestBody"] = {
@@ -156,7 +164,9 @@ def _operation(rule, method: str, view, schemas: dict) -> dict:
     if success != "204":
         zipped = 'mimetype="application/zip"' in source  # a download (QTI package), not JSON
         body = {"application/zip": {"schema": {"type": "string", "format": "binary"}}} if zipped else None
-        responses[success]["content"] = body or {"application/json": {"schema": {}}}
+        answer = RESPONSES.get(rule.endpoint)
+        schema = _component(answer, schemas) if answer is not None else {}
+        responses[success]["content"] = body or {"application/json": {"schema": schema}}
     codes = set()
     if takes_json:
         codes |= {"400", "422"}

@@ -513,3 +513,16 @@ BODIES: dict[str, type[BaseModel]] = {
     "api.lodge_rating_appeal": Appeal,
     "api.decide_rating_appeal": AppealDecision,
 }
+
+
+# ---------------------------------------------------------------- score visibility (issue 27 item 11)
+
+
+class ScoreVisibility(Body):
+    """PUT /centers/<id>/score-visibility: when the center's candidates see their theory score. The value
+    is checked by the operation (app/exams/score_visibility.py), whose 422 names the field in Chinese."""
+
+    theory_release: Annotated[str, WithJsonSchema({"type": "string", "enum": ["at_once", "published"]})]
+
+
+BODIES["api.put_score_visibility"] = ScoreVisibility

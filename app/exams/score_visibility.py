@@ -19,8 +19,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.audit.operations import record
-from app.auth.models import Center
-from app.errors import Invalid
+from app.auth.models import Center, User
+from app.auth.scoping import ensure_same_center
+from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.sessions.models import ExamSession, SessionStatus
 from app.timeutil import UTCDateTime, utcnow
@@ -53,6 +54,30 @@ class ScoreDisplaySettings(db.Model):
 def release_of(center_id: int | None) -> ScoreRelease:
     row = db.session.get(ScoreDisplaySettings, center_id) if center_id is not None else None
     return ScoreRelease(row.theory_release) if row is not None else DEFAULT_RELEASE
+
+
+def center_for(user: User, center_id: int) -> Center:
+    """The center whose setting ``user`` reads or sets: the platform admin any, a center admin their own
+    (another center's, or none: 404, as for every center setting)."""
+    center = db.session.get(Center, center_id)
+    if center is None:
+        raise NotFound("机构不存在")
+    ensure_same_center(user, center.id, "机构不存在")
+    return center
+
+
+def settings_body(center: Center) -> dict:
+    """GET|PUT /centers/<id>/score-visibility: the center's choice, whether it made one, the default."""
+    row = db.session.get(ScoreDisplaySettings, center.id)
+    release = ScoreRelease(row.theory_release) if row is not None else DEFAULT_RELEASE
+    return {
+        "center": center.id,
+        "theory_release": release.value,
+        "label": RELEASE_LABELS[release],
+        "saved": row is not None,
+        "default": DEFAULT_RELEASE.value,
+        "choices": [{"value": r.value, "label": RELEASE_LABELS[r]} for r in ScoreRelease],
+    }
 
 
 def save_release(center: Center, value) -> ScoreRelease:

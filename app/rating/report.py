@@ -11,6 +11,7 @@ import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 
 from app.results.render import A4_INCHES, pdf_font
+from scoring.display import score_text
 
 from .models import RatingOrganization
 from .panel import compute, scores_of
@@ -67,7 +68,7 @@ def organization_pdf(org: RatingOrganization) -> bytes:
         with PdfPages(buffer) as pdf:
             fig = plt.figure(figsize=A4_INCHES)
             fig.text(0.5, 0.94, f"{org.round.name} 评估报告", ha="center", fontsize=18)
-            total = f"{org.total:.4f}".rstrip("0").rstrip(".") if org.total is not None else "未定分"
+            total = score_text(org.total, "未定分")  # two decimals cut, as on the pages (issue 27 item 11)
             fig.text(
                 0.5, 0.90, f"{org.center.name}　总分 {total}　等级 {org.grade or '未达等级'}", ha="center", fontsize=12
             )
@@ -76,14 +77,14 @@ def organization_pdf(org: RatingOrganization) -> bytes:
             ax.barh(labels, [r[2] for r in rows], color="#e5e7eb", label="满分")
             ax.barh(labels, [r[1] for r in rows], color="#2563eb", label="得分")
             for y, (_, earned, maximum) in enumerate(rows):
-                ax.text(maximum, y, f" {earned:.2f} / {maximum}", va="center", fontsize=9)
+                ax.text(maximum, y, f" {score_text(earned)} / {maximum}", va="center", fontsize=9)
             ax.invert_yaxis()
             ax.set_xlabel("分值")
             ax.legend(loc="lower right", fontsize=8)
             ax.set_title("一级指标得分与满分")
             lines = [f"失分指标 {len(lost)} 项（得分为评估专家评分的平均值）："]
             for item in lost:
-                lines.append(f"{item['code']} {item['title'][:30]}：{item['score']:.2f} / {item['points']}")
+                lines.append(f"{item['code']} {item['title'][:30]}：{score_text(item['score'])} / {item['points']}")
                 for comment in item["comments"]:
                     lines.extend("　　" + part for part in textwrap.wrap(f"专家意见：{comment}", 44))
             first, rest = lines[:14], lines[14:]

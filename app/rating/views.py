@@ -15,8 +15,10 @@ from app import timeutil, verify_limits
 from app.auth.decorators import roles_required
 from app.auth.models import Role
 from app.boundary import page_action
+from app.practical.marking import person_label
 from app.qrcodes import certificate_qr
 from app.uploads import store_upload, uploads_of
+from scoring.display import points_text, score_text
 
 from . import checklist, panel, publicity, report, rounds, self_assessment
 from . import serialize as out
@@ -33,6 +35,18 @@ def _number(value: str):
     except (TypeError, ValueError):
         return value
     return int(number) if number.is_integer() else number
+
+
+def _expert_labels(rnd) -> dict[str, str]:
+    """{username: 王专家（expert1）}: the round's experts named by name (issue 27 item 11)."""
+    return {e.user.username: person_label(e.user) for e in rnd.experts}
+
+
+def _labelled(agreement: dict, rnd) -> dict:
+    labels = _expert_labels(rnd)
+    for expert in agreement["experts"]:
+        expert["label"] = labels.get(expert["username"], expert["username"])
+    return agreement
 
 
 @bp.get("/")
@@ -81,6 +95,7 @@ def round_page(round_id: int):
         framework=rounds.framework_of(rnd),
         leaves=len(rounds.framework_of(rnd).leaves()),
         appeal_of=publicity.appeal_of,
+        labels=_expert_labels(rnd),
     )
 
 
@@ -156,7 +171,7 @@ def organization(round_id: int, center_id: int):
         may_edit=current_user.role == Role.center_admin and org.status.value == "self_assessment",
         may_score=current_user.role == Role.expert and panel.scoring_open(org, now),
         publicity=publicity.in_publicity(org.round, now),
-        agreement=panel.panel_agreement(org) if current_user.role == Role.admin else None,
+        agreement=_labelled(panel.panel_agreement(org), org.round) if current_user.role == Role.admin else None,
         panel_warning=rounds.panel_problem(org),
     )
 
@@ -179,7 +194,7 @@ def save_self(round_id: int, center_id: int, code: str):
     return page_action(
         lambda: self_assessment.save(org, current_user, code, data, timeutil.utcnow()),
         url_for("rating.organization", round_id=round_id, center_id=center_id) + f"#leaf-{code}",
-        lambda row: f"{code} 自评 {row.score:g} 分已保存",
+        lambda row: f"{code} 自评 {points_text(row.score)} 分已保存",
         failure="未能保存：",
     )
 
@@ -204,7 +219,7 @@ def save_expert(round_id: int, center_id: int, code: str):
     return page_action(
         lambda: panel.save(org, current_user, code, data, timeutil.utcnow()),
         url_for("rating.organization", round_id=round_id, center_id=center_id) + f"#leaf-{code}",
-        lambda row: f"{code} 评分 {row.score:g} 分已保存",
+        lambda row: f"{code} 评分 {points_text(row.score)} 分已保存",
         failure="未能保存：",
     )
 
@@ -216,7 +231,7 @@ def finalize(round_id: int, center_id: int):
     return page_action(
         lambda: panel.finalize(org, current_user, timeutil.utcnow()),
         url_for("rating.organization", round_id=round_id, center_id=center_id),
-        lambda o: f"已定分：总分 {o.total:.4f}，等级 {o.grade or '未达等级'}",
+        lambda o: f"已定分：总分 {score_text(o.total)}，等级 {o.grade or '未达等级'}",
         failure="未能定分：",
     )
 
@@ -248,7 +263,7 @@ def decide(round_id: int, center_id: int):
     return page_action(
         lambda: publicity.decide(org, current_user, data, timeutil.utcnow()),
         url_for("rating.organization", round_id=round_id, center_id=center_id),
-        lambda o: f"复核已决定：总分 {o.total:.4f}，等级 {o.grade or '未达等级'}",
+        lambda o: f"复核已决定：总分 {score_text(o.total)}，等级 {o.grade or '未达等级'}",
         failure="未能决定：",
     )
 

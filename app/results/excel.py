@@ -14,7 +14,7 @@ from app.eligibility.identity import identity_of
 from app.sessions.models import ExamSession
 from app.spreadsheets import as_text_cells
 from app.standards.registry import get_standard
-from scoring.display import score_text
+from scoring.display import SCORE_FORMAT, score_number, score_text
 
 HEADERS = ["姓名", "证件类型", "证件号码", "职业名称", "等级", "理论", "操作", "综合评审", "是否合格", "证书编号"]
 COLUMNS = ("theory", "practical", "review")  # 理论, 操作, 综合评审
@@ -28,7 +28,8 @@ def _score_cell(finals: dict, key: str, required: set[str]):
     score, status = finals.get(key, (None, "pending"))
     if score is None:
         return STATUS_TEXT.get(status, "")
-    return f"{score_text(score)}（保留）" if status == "carried" else score
+    # the shown score, cut to two decimals like the pages (59.995 → 59.99 beside 不合格; issue 27 item 11)
+    return f"{score_text(score)}（保留）" if status == "carried" else score_number(score)
 
 
 def _held_text(row: dict) -> str:
@@ -62,6 +63,9 @@ def roster_workbook(session: ExamSession, rows: list[dict], exceptions: list | N
         sheet.append(values)
     for row in sheet.iter_rows(min_row=2):  # once, after the rows (sheet[n] per row would scan every cell)
         as_text_cells(row)
+        for cell in row[5:8]:  # 理论, 操作, 综合评审
+            if isinstance(cell.value, float):
+                cell.number_format = SCORE_FORMAT
     for column, width in zip("ABCDEFGHIJ", (10, 12, 22, 16, 12, 8, 8, 10, 9, 26), strict=True):
         sheet.column_dimensions[column].width = width
     if exceptions:  # 1.9.3: going on below the standard's staffing, with the written reason

@@ -23,7 +23,7 @@ from app.sessions import staffing_exceptions
 from app.sessions.models import SessionStatus
 from app.sessions.planning import get_session, list_sessions
 from app.standards.registry import get_standard
-from scoring.display import score_text
+from scoring.display import percent_text, points_text, score_text, signed_score_text
 
 from . import certificates as cert_ops
 from . import operations as ops
@@ -38,6 +38,24 @@ def score(value) -> str:
     """A score on any page: two decimals, cut toward zero (59.995 → 59.99, never 60.00; issue 27 item 11).
     The stored value stays unrounded and the pass rule reads that."""
     return score_text(value)
+
+
+@bp.app_template_filter("points")
+def points(value) -> str:
+    """Points as entered (a rating leaf, a spread, hours): at most two decimals, cut, no trailing zeros."""
+    return points_text(value)
+
+
+@bp.app_template_filter("signed_score")
+def signed_score(value) -> str:
+    """A difference of scores with its sign (an expert's severity), cut by the same rule."""
+    return signed_score_text(value)
+
+
+@bp.app_template_filter("percent")
+def percent(value, trim: bool = False) -> str:
+    """A rate as a percentage, two decimals cut (84.615…% → 84.61%); ``trim`` for a configured target."""
+    return percent_text(value, trim=trim)
 
 
 def verify_url(number: str) -> str:

@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 
 from app import timeutil
 from app.spreadsheets import as_text_cells
+from scoring.display import RATE_FORMAT, SCORE_FORMAT, rate_number, score_number
 from scoring.surveys import LIKERT_LEVELS, MIN_ANONYMOUS
 
 from .models import SurveyImprovement
@@ -21,7 +22,20 @@ TYPE_NAMES = {"likert5": "五级满意度", "choice": "选择题", "text": "文�
 
 
 def _rate(value: float | None, withheld: bool = False):
-    return WITHHELD if withheld else ("" if value is None else value)
+    """A rate as the page shows it: two decimals of a percent, cut (84.615…% → 84.61%; issue 27 item 11)."""
+    return WITHHELD if withheld else ("" if value is None else rate_number(value))
+
+
+def _mean(value):
+    return "" if value is None or value == "" else score_number(value)
+
+
+def _formats(sheet, columns: dict[int, str]) -> None:
+    """Number formats by column (1-based) for the numeric cells written by ``_rate`` / ``_mean``."""
+    for row in sheet.iter_rows(min_row=2):
+        for index, fmt in columns.items():
+            if index <= len(row) and isinstance(row[index - 1].value, float):
+                row[index - 1].number_format = fmt
 
 
 def _sheet(book: Workbook, title: str, header: list[str]):
@@ -52,6 +66,9 @@ def report_workbook(report: SurveyReport, improvements: list[SurveyImprovement])
         ("目标满意率", report.settings.target_rate),
     ]:
         summary.append(list(row))
+    for label, cell in summary.iter_rows(min_row=2, max_col=2):
+        if label.value in ("回收率", "总体满意率", "目标满意率") and isinstance(cell.value, float):
+            cell.number_format = RATE_FORMAT
     likert = _sheet(
         book,
         "满意度",
@@ -67,8 +84,8 @@ def report_workbook(report: SurveyReport, improvements: list[SurveyImprovement])
                 continue
             low, high = q.ci95 or ("", "")
             likert.append(
-                [number, q.text, q.answered, *(q.counts[level] for level in LIKERT_LEVELS), q.mean, low, high,
-                 q.satisfaction_rate]
+                [number, q.text, q.answered, *(q.counts[level] for level in LIKERT_LEVELS), _mean(q.mean), _mean(low),
+                 _mean(high), _rate(q.satisfaction_rate)]
             )  # fmt: skip
         elif q.type == "choice":
             if q.withheld:
@@ -85,9 +102,11 @@ def report_workbook(report: SurveyReport, improvements: list[SurveyImprovement])
     records = _sheet(book, "整改措施", ["题号", "满意率", "目标", "原因分析", "发现日期", "整改措施", "措施日期"])
     for i in improvements:
         records.append(
-            ["总体" if i.question is None else i.question + 1, i.rate, i.target, i.cause, i.found_on, i.measure,
-             i.measure_on]
+            ["总体" if i.question is None else i.question + 1, _rate(i.rate), i.target, i.cause, i.found_on,
+             i.measure, i.measure_on]
         )  # fmt: skip
+    _formats(likert, {9: SCORE_FORMAT, 10: SCORE_FORMAT, 11: SCORE_FORMAT, 12: RATE_FORMAT})
+    _formats(records, {2: RATE_FORMAT, 3: RATE_FORMAT})
     for sheet in book.worksheets:
         for row in sheet.iter_rows(min_row=1):
             as_text_cells(row)
