@@ -13,6 +13,17 @@ the rest wait in the kernel's queue for whichever process is ready first. Connec
 holds (keep-alive) are served as before and do not count: counting them starved new connections
 while 64 kept-alive clients kept every thread busy (save p99 at 64 connections 1.1 s).
 
+Kept-alive connections (issue 25): 64 clients keeping their connections were seen held 64 to 0 by
+one process when the other woke late to the first burst — for the whole run, one core answering
+everything. The workers share a small board (``WorkerBoard``, anonymous shared memory mapped by the
+arbiter before it forks): each writes its connection count and whether it is accepting on every
+turn of its loop, and one holding ``BALANCE_SLACK`` more connections than another live, accepting
+worker stops accepting, so the kernel hands the next connection to the lighter one; one holding
+twice that more (a worker that booted late finds the clients kept by the first) answers one request
+per ``SHED_SECONDS`` with ``Connection: close``, and that client's next connection lands on the
+lighter worker. A worker that is not accepting (all its threads taken by new connections) or silent
+for ``BOARD_STALE_SECONDS`` (hung, dead) is never deferred to.
+
 Slow clients (issue 28 item 6): 33 connections trickling one header every 10 s held all 32 threads,
 since a thread reads a request's head with blocking reads. This worker reads every request's head —
 a new connection's and a kept-alive one's next — in its event loop, without a thread, and hands the
@@ -24,8 +35,10 @@ the connection is closed. Hundreds of slow clients then cost a socket each, not 
 from __future__ import annotations
 
 import errno
+import mmap
 import os
 import selectors
+import struct
 import time
 from collections import deque
 from functools import partial
@@ -34,6 +47,60 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 
 HEAD_SECONDS = float(os.environ.get("GUNICORN_HEAD_SECONDS", "10"))  # nginx's client_header_timeout is 60
 MAX_HEAD_BYTES = 64 * 1024  # gunicorn's own limits: 100 header fields of 8190 bytes, a 4094-byte line
+
+
+BALANCE_SLACK = 4  # connections one worker may hold beyond another before it stops accepting
+BOARD_STALE_SECONDS = 3.0  # a worker whose loop has not turned for this long is not deferred to
+SHED_SECONDS = 0.02  # at most one kept-alive connection closed per this interval to rebalance
+_SLOT = struct.Struct("qqqd")  # pid, connections, accepting, loop's last turn (time.monotonic)
+
+
+class WorkerBoard:
+    """Each worker's connection count, in shared memory the arbiter maps before forking (this module
+    is imported by the arbiter to load the worker class)."""
+
+    def __init__(self, slots: int = 64):
+        self.slots = slots
+        self.memory = mmap.mmap(-1, _SLOT.size * slots)  # MAP_SHARED | MAP_ANONYMOUS: seen by the children
+
+    def claim(self, pid: int) -> int:
+        """A free slot (never used, or its worker gone) for ``pid``; -1 when none is left."""
+        for index in range(self.slots):
+            owner, _, _, _ = self.read(index)
+            if owner == 0 or owner == pid or not _alive(owner):
+                self.write(index, pid, 0, 0)
+                return index
+        return -1
+
+    def read(self, index: int) -> tuple[int, int, int, float]:
+        return _SLOT.unpack_from(self.memory, index * _SLOT.size)
+
+    def write(self, index: int, pid: int, connections: int, accepting: int) -> None:
+        _SLOT.pack_into(self.memory, index * _SLOT.size, pid, connections, accepting, time.monotonic())
+
+    def lighter_worker_accepting(self, index: int, connections: int, slack: int = BALANCE_SLACK) -> bool:
+        """Whether another live worker that accepts holds ``slack`` fewer connections."""
+        now = time.monotonic()
+        for other in range(self.slots):
+            pid, theirs, accepting, turned = self.read(other)
+            if pid == 0 or other == index:
+                continue
+            if accepting and now - turned < BOARD_STALE_SECONDS and theirs + slack <= connections:
+                return True
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+BOARD = WorkerBoard()
 
 
 class HeadFirstConn(TConn):
@@ -60,14 +127,36 @@ class BalancedThreadWorker(ThreadWorker):
         self.heading: deque = deque()  # connections whose request head is still arriving, oldest first
         super().__init__(*args, **kwargs)
 
+    def init_process(self):
+        self.board_slot = BOARD.claim(os.getpid())
+        super().init_process()
+
     @property
     def worker_connections(self) -> int:
-        """gthread's run loop accepts while ``nr_conns < worker_connections``: 0 holds accepting back."""
-        return self._connection_limit if self.new_in_flight < self.cfg.threads else 0
+        """gthread's run loop accepts while ``nr_conns < worker_connections``: 0 holds accepting back.
+        Read on every turn of the loop, which also writes this worker's line of the board."""
+        accepting = self.new_in_flight < self.cfg.threads
+        slot = getattr(self, "board_slot", -1)
+        if slot >= 0:
+            connections = self.nr_conns
+            BOARD.write(slot, os.getpid(), connections, int(accepting))
+            if accepting and BOARD.lighter_worker_accepting(slot, connections):
+                return 0
+        return self._connection_limit if accepting else 0
 
     @worker_connections.setter
     def worker_connections(self, limit: int) -> None:
         self._connection_limit = limit
+
+    def handle_request(self, req, conn):
+        """Answer; close this kept-alive connection afterwards when another worker is much lighter."""
+        slot = getattr(self, "board_slot", -1)
+        if slot >= 0 and conn.initialized and BOARD.lighter_worker_accepting(slot, self.nr_conns, 2 * BALANCE_SLACK):
+            now = time.monotonic()
+            if now - getattr(self, "_shed_at", 0.0) >= SHED_SECONDS:
+                self._shed_at = now
+                req.must_close = True  # Connection: close; the client reconnects to the lighter worker
+        return super().handle_request(req, conn)
 
     def enqueue_req(self, conn):
         if not conn.initialized:  # a new connection (its first request, or waiting for it)
