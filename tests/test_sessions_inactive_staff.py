@@ -75,6 +75,7 @@ def test_deactivating_a_staffed_grader_goes_through_and_warns_which_session(app,
     page = _deactivate_on_staff_page(app, login, "g3")
     text = re.sub(r"<[^>]+>", "", page)
     assert "已停用 考评丙" in text
+    assert page.index("已停用 考评丙") < page.index("flash-warning")  # what was done, then what is left
     warning = re.search(r'class="flash flash-warning"[^>]*>([^<]*)<', page)
     assert warning, text[:2000]
     assert "考评丙（g3）" in warning.group(1) and "「十二月四级批次」" in warning.group(1)

@@ -213,22 +213,24 @@ def register_deactivation_note(note: DeactivationNote) -> DeactivationNote:
     return note
 
 
-def _deactivate(user_id: int) -> User:
+def _deactivate(user_id: int, notes: list[str]) -> User:
     user = staff_accounts.set_active(current_user, user_id, False)
-    for note in DEACTIVATION_NOTES:
-        for message in note(user):
-            flash(message, "warning")
+    notes.extend(message for note in DEACTIVATION_NOTES for message in note(user))
     return user
 
 
 @bp.post("/staff/<int:user_id>/deactivate")
 @roles_required(*ADMINS)
 def deactivate_user(user_id: int):
-    return page_action(
-        lambda: _deactivate(user_id),
+    notes: list[str] = []  # filled only when the deactivation went through
+    response = page_action(
+        lambda: _deactivate(user_id, notes),
         url_for("auth.staff"),
         lambda user: f"已停用 {user.display_name}：其登录已全部失效",
     )
+    for message in notes:  # after the 已停用 line
+        flash(message, "warning")
+    return response
 
 
 @bp.post("/staff/<int:user_id>/activate")
