@@ -384,6 +384,11 @@ def test_a_stranger_registers_is_approved_and_applies_without_a_command(demo, ch
             ".map(t => (t.caption && t.caption.innerText) || t.className)"
         )
         assert boxed == [], boxed
+        tall = page.evaluate(  # a stacked table's caption on one line, not one character wide
+            "[...document.querySelectorAll('main table caption')].filter(c => c.getBoundingClientRect().height > 40)"
+            ".map(c => c.innerText)"
+        )
+        assert tall == [], tall
         applied = _read(
             app,
             lambda: db.session.execute(
