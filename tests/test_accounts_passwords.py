@@ -4,6 +4,7 @@ code an admin issues (usable once, for PASSWORD_RESET_MINUTES, only for their ow
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from app.auth.passwords import common_passwords, password_problems
 from app.demo import DEMO_PASSWORD
 from app.errors import Invalid
 from app.extensions import db
-from tests.account_helpers import errors_of, post_form
+from tests.account_helpers import errors_of, field_block, post_form
 from tests.audit_helpers import entries, one, user_id
 from tests.conftest import PASSWORD
 
@@ -103,7 +104,7 @@ def test_change_shows_every_error_beside_its_field(make_user, login):
     assert errors_of(html, "current_password") == ["当前密码：不正确"]
     assert "密码至少 8 位" in errors_of(html, "new_password")[0]
     assert "密码不能与用户名相同" in errors_of(html, "new_password")[0]
-    assert errors_of(html, "new_password2") == ["确认密码：两次输入的密码不一致"]
+    assert errors_of(html, "new_password2") == ["确认新密码：两次输入的密码不一致"]
 
 
 def test_change_ends_the_other_sign_ins_and_keeps_this_one(app, client, make_user, login, token_for):
@@ -218,6 +219,42 @@ def test_reset_page_explains_and_shows_every_error(client):
     assert errors_of(html, "username") == ["用户名：请填写"]
     assert errors_of(html, "code") == ["重置码：请填写"]
     assert "至少 8 位" in errors_of(html, "password")[0]
+
+
+def _label_of(html: str, name: str) -> str:
+    return re.search(r"<label[^>]*>([^<]*)</label>", field_block(html, name)).group(1).split("（")[0].strip()
+
+
+@pytest.mark.parametrize(
+    ("page", "data"),
+    [
+        ("/account/password", {"current_password": "wrong-one", "new_password": "short", "new_password2": "other"}),
+        ("/password-reset", {"username": "", "code": "", "password": "short", "password2": "other"}),
+        ("/register", {"username": "王", "name": "", "contact": "1", "password": "short", "password2": "other"}),
+    ],
+)
+def test_each_error_names_its_field_by_the_label_shown(client, make_user, login, page, data):
+    make_user("zhang")
+    browser = login("zhang") if page == "/account/password" else client
+    html = post_form(browser, page, data).get_data(True)
+    for name in data:
+        errors = errors_of(html, name)
+        assert errors, (page, name)
+        label = _label_of(html, name)
+        assert all(e.startswith(f"{label}：") for e in errors), (page, name, label, errors)
+    if page != "/register":  # the pages that set a new password label both fields so
+        assert _label_of(html, "new_password2" if page == "/account/password" else "password2") == "确认新密码"
+
+
+def test_the_reset_api_names_the_fields_as_its_page_does(client):
+    response = client.post(
+        "/api/v1/auth/password-reset", json={"username": "", "code": "", "password": "short", "password2": "other"}
+    )
+    assert response.status_code == 422
+    errors = response.get_json()["error"]["details"]["errors"]
+    assert set(errors) == {"username", "code", "password", "password2"}  # the API's own keys
+    assert errors["password"].startswith("新密码：") and "至少 8 位" in errors["password"]
+    assert errors["password2"] == "确认新密码：两次输入的密码不一致"
 
 
 def test_guessing_codes_is_throttled(app, client, make_user):

@@ -182,3 +182,31 @@ def test_pages_need_the_right_role(make_user, login, client):
     assert login("boss").get("/eligibility/profile").status_code == 403
     nav = login("cand").get("/eligibility/profile").get_data(True)
     assert "我的申报资料" in nav and "我的申报" in nav
+
+
+def test_the_application_snapshot_tables_stack_on_a_phone(app):
+    # 申报时的资料 on the application page: every table one card per row at 390 px (.stack), each cell
+    # labelled by its column; the 学历 table's six columns once scrolled inside their box instead.
+    import re
+
+    profile = {
+        "birth_date": "1990-05-01",
+        "work": [{"occupation": "社团会员管理员", "start": "2010-03-01", "end": None}],
+        "certificates": [{"occupation": "社团会员管理员", "level": "五级", "issued": "2015-01-01"}],
+        "education": [
+            {"school": "技工学校", "program": "高级技工", "major": "社会工作", "status": "graduated",
+             "graduated": "2012-07-01", "assessed": False}
+        ],
+        "titles": [{"rank": "初级", "matches_field": True, "obtained": "2016-01-01"}],
+        "training": [{"level": "四级", "hours": 80, "completion_certificate": True, "completed": "2020-01-01"}],
+    }  # fmt: skip
+    with app.test_request_context():
+        html = str(app.jinja_env.get_template("eligibility/_result.html").module.snapshot(profile))
+    tables = re.findall(r"<table([^>]*)><caption>([^<]*)</caption>(.*?)</table>", html, re.S)
+    assert [caption for _, caption, _ in tables] == ["工作经历", "证书", "学历", "职称", "预备培训"]
+    for attrs, caption, body in tables:
+        assert "stack" in attrs, caption
+        headers = re.findall(r"<th>([^<]*)</th>", body)
+        cells = re.findall(r"<td([^>]*)>", body)
+        assert len(cells) == len(headers), caption
+        assert [re.search(r'data-label="([^"]*)"', c).group(1) for c in cells] == headers, caption

@@ -83,6 +83,55 @@ def test_a_bad_identity_number_saves_nothing_and_says_so_beside_the_field(app, m
         assert db.session.scalar(select(db.func.count()).select_from(Application)) == 0
 
 
+def test_a_new_candidate_saves_the_profile_before_having_a_number_for_the_id(app, make_user, login):
+    # the form preselects 居民身份证 with a blank number; nothing is stored yet: untouched, not required
+    make_user("cand", center="甲中心")
+    browser = login("cand")
+    html = _profile_page(browser)
+    assert _value_of(html, "id_number") == ""
+    response = browser.post(
+        "/eligibility/profile",
+        data={"csrf_token": csrf_from(html), "action": "save", "birth_date": "1990-05-01",
+              "id_type": "居民身份证", "id_number": ""},
+    )  # fmt: skip
+    assert response.status_code == 302, response.get_data(True)[:2000]
+    page = _profile_page(browser)
+    assert _value_of(page, "birth_date") == "1990-05-01" and "须为18位" not in page
+    with app.app_context():
+        assert identity_of(_user(app, "cand")).id_number == ""
+
+
+def test_a_stored_number_cannot_be_blanked_silently(app, make_user, login):
+    make_user("cand", center="甲中心")
+    browser = login("cand")
+    token = csrf_from(_profile_page(browser))
+    data = {"csrf_token": token, "action": "save", "birth_date": "1990-05-01", "id_type": "居民身份证"}
+    assert browser.post("/eligibility/profile", data={**data, "id_number": VALID_ID}).status_code == 302
+    response = browser.post("/eligibility/profile", data={**data, "id_number": ""})
+    assert response.status_code == 422 and "须为18位" in response.get_data(True)
+    with app.app_context():
+        assert identity_of(_user(app, "cand")).id_number == VALID_ID
+
+
+def test_the_summary_names_a_field_once(app, make_user, login):
+    make_user("cand", center="甲中心")
+    browser = login("cand")
+    html = _profile_page(browser)
+    response = browser.post(
+        "/eligibility/profile",
+        data={"csrf_token": csrf_from(html), "action": "save", "birth_date": "1990-05-01",
+              "id_type": "居民身份证", "id_number": "11010519491231002"},
+    )  # fmt: skip
+    page = response.get_data(True)
+    assert response.status_code == 422
+    summary = page[page.index("error-summary") : page.index("</div>", page.index("error-summary"))]
+    assert '<a href="#id_number">证件号码</a>：居民身份证号码须为18位' in summary, summary
+    assert "证件号码：证件号码" not in re.sub(r"<[^>]+>", "", page)
+    # beside the field the message still names it
+    beside = page[page.index('id="id_number-error"') :][:300]
+    assert "证件号码：" in beside
+
+
 def test_a_long_number_in_the_identity_field_is_a_message_on_the_form_not_a_bare_page(app, make_user, login):
     make_user("cand", center="甲中心")
     browser = login("cand")

@@ -61,12 +61,15 @@ def revoke_access(user: User, *, keep_session: str | None = None, keep_token: st
 
 
 def _new_password_errors(errors: FieldErrors, data: dict, username: str, field: str = "password") -> str:
+    """The new password (``field``) and its confirmation (``field``2). Both pages that set one, 修改密码
+    and 重设密码, label them 新密码 and 确认新密码: each message names its field by that label, whatever
+    the key (``new_password`` on one, ``password`` on the other)."""
     password = secret(data, field)
     problems = password_problems(password, username)
     if problems:
-        errors.add(field, "新密码：" + "；".join(problems) if field != "password" else "密码：" + "；".join(problems))
+        errors.add(field, "新密码：" + "；".join(problems))
     if secret(data, f"{field}2") != password:
-        errors.add(f"{field}2", "确认密码：两次输入的密码不一致")
+        errors.add(f"{field}2", "确认新密码：两次输入的密码不一致")
     return password
 
 

@@ -48,8 +48,14 @@ def profile_problems(candidate: dict) -> list[Invalid]:
 
 
 def identity_changed(user: User, id_type: str, id_number: str) -> bool:
+    """Whether the posted 证件 differs from the stored one. A blank number where none is stored is
+    untouched whatever the 证件类型 shows: the form preselects 居民身份证 for a new account, whose
+    stored 证件 is ("", ""), and a profile saved without a 证件 yet must not be refused for it."""
     stored = identity_ops.identity_of(user)
-    return ((id_type or "").strip(), (id_number or "").strip().upper()) != (stored.id_type, stored.id_number)
+    posted = ((id_type or "").strip(), (id_number or "").strip().upper())
+    if not posted[1] and not stored.id_number:
+        return False
+    return posted != (stored.id_type, stored.id_number)
 
 
 def identity_problems(user: User, id_type: str, id_number: str) -> list[Invalid]:

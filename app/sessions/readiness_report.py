@@ -1,6 +1,8 @@
 """A session's readiness (准备情况): its plan read off the records (rooms, seats, staff, forms) and
 checked by the pure rules of ``readiness.py`` against its standard, plus every assignment against its
 duty (``staffing.duty_problems``). Problems are warnings for the center, not locks (api-contract: Sessions).
+Only active accounts are counted toward 1.9.3's ratios (``staffing.staff_of``); a deactivated one still
+on the staff is named as ``staff_inactive``.
 """
 
 from __future__ import annotations

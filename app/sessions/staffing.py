@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app import timeutil
+from app.auth.account_pages import register_deactivation_note
 from app.auth.models import Role, User
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
@@ -33,7 +35,16 @@ def _staff_member(exam_session: ExamSession, username) -> User:
         raise Invalid(f"本机构没有用户名为 {username} 的工作人员", field="username")
     if user.role == Role.candidate:
         raise Invalid(f"用户 {user.username} 是考生，不是本机构的工作人员", field="username")
+    if not user.active:
+        # 1.9.3 counts the people who proctor and grade: a deactivated account can do neither.
+        raise Invalid(
+            f"用户名：{person(user)}的账号已停用，不能安排为考务人员（请先在机构人员中启用）", field="username"
+        )
     return user
+
+
+def person(user: User) -> str:
+    return f"{user.display_name}（{user.username}）"
 
 
 # Who may take which duty (1.9.3 names 监考人员、考评人员、综合评审委员 as separate duties): the
@@ -75,13 +86,23 @@ def check_proctor_room(role: StaffRole, room: Room | None) -> None:
 
 
 def duty_problems(exam_session: ExamSession) -> list[dict]:
-    """Assignments that no longer fit their duty (made before the check, or the room was changed)."""
+    """Assignments that no longer fit their duty (made before the check, or the room was changed), and
+    those of a deactivated account: not counted toward 1.9.3's ratios (``staff_of``), named here."""
     problems = []
     for assignment in exam_session.staff:
+        name = person(assignment.user)
+        if not assignment.user.active:
+            problems.append(
+                {
+                    "code": "staff_inactive",
+                    "message": f"{name}的账号已停用，不计入{STAFF_LABELS[assignment.role]}人数"
+                    "（1.9.3 监考人员、考评人员与考生配比）；请移除并另行安排",
+                }
+            )
+            continue
         try:
             check_duty(exam_session, assignment.user, assignment.role, assignment.room)
         except Invalid as exc:
-            name = f"{assignment.user.display_name}（{assignment.user.username}）"
             problems.append({"code": "staff_duty_mismatch", "message": f"{name}：{exc.message}"})
     return problems
 
@@ -143,4 +164,28 @@ def remove_staff(exam_session: ExamSession, assignment_id: int) -> None:
 
 
 def staff_of(exam_session: ExamSession, role: StaffRole) -> list[StaffAssignment]:
-    return [s for s in exam_session.staff if s.role == role]
+    """The assignments of one duty whose account is active: only they count toward 1.9.3's ratios
+    (监考人员与考生配比、每个考场不少于2名监考人员、考评人员3人以上单数、综合评审委员3人以上单数)."""
+    return [s for s in exam_session.staff if s.role == role and s.user.active]
+
+
+@register_deactivation_note
+def sessions_left_to_staff(user: User) -> list[str]:
+    """A deactivated person still on the staff of sessions not yet published: they no longer count
+    toward 1.9.3's ratios there, so the admin is told which sessions to staff again."""
+    assignments = db.session.scalars(
+        select(StaffAssignment)
+        .join(ExamSession, StaffAssignment.session_id == ExamSession.id)
+        .where(StaffAssignment.user_id == user.id, ExamSession.status != SessionStatus.published)
+        .order_by(ExamSession.theory_start, ExamSession.id)
+    ).all()
+    if not assignments:
+        return []
+    duties = "、".join(
+        f"「{a.session.name}」（{timeutil.beijing(a.session.theory_start)}开考，{STAFF_LABELS[a.role]}）"
+        for a in assignments
+    )
+    return [
+        f"注意：{person(user)}仍在以下考试批次的考务人员中：{duties}。停用后不再计入监考人员、考评人员配比"
+        "（1.9.3），请到这些批次的页面移除并另行安排"
+    ]

@@ -23,7 +23,7 @@ from app.demo import DEMO_CENTER, DEMO_PASSWORD
 from app.eligibility.models import Application
 from app.extensions import db
 from app.results.models import Certificate
-from app.sessions.models import StaffAssignment, StaffRole
+from app.sessions.models import ExamSession, StaffAssignment, StaffRole
 from tests.browser.test_exam_browser import CHROMIUM
 from tests.browser.test_usability_browser import (  # noqa: F401  (fixtures)
     LEAKS,
@@ -349,11 +349,17 @@ def test_a_stranger_registers_is_approved_and_applies_without_a_command(demo, ch
         page.goto(f"{base}/eligibility/profile")
         today = timeutil.utcnow().astimezone(timeutil.CHINA).date()
         page.fill("#birth_date", "1995-05-20")
+        # a new account saves before it has the 证件 number at hand: the preselected 居民身份证 with a
+        # blank number is untouched, not a change to check (once refused: 须为18位，现为0位)
+        assert page.input_value("#id_number") == ""
+        page.locator("button[value=save]").click()
+        page.wait_for_load_state()
+        assert "已保存" in _flash(page) and "须为18位" not in page.inner_text("main"), page.inner_text("main")[:500]
+        assert page.input_value("#birth_date") == "1995-05-20"
         page.locator("button[value='add:work']").click()
         page.wait_for_load_state()
         assert page.input_value("#birth_date") == "1995-05-20"
-        # the 证件 printed on the certificate (GB 11643: 18 characters, its check digit); a new
-        # account's page cannot be saved without it (the form's default 证件类型 counts as a change)
+        # the 证件 printed on the certificate (GB 11643: 18 characters, its check digit)
         page.fill("#id_number", "110105199505200029")
         page.fill("#work-0-occupation", "劳动保障协理员")
         page.fill("#work-0-start", (today - timedelta(days=730)).isoformat())
@@ -372,6 +378,17 @@ def test_a_stranger_registers_is_approved_and_applies_without_a_command(demo, ch
         assert re.search(r"/eligibility/applications/\d+$", page.url), page.url
         assert "已提交申报" in _flash(page)
         _at_both_widths(page, shots, "new-candidate-application")
+        # at 390 px 申报时的资料's tables (学历's six columns) are cards, none scrolling inside its box
+        boxed = page.evaluate(
+            "[...document.querySelectorAll('main table')].filter(t => t.scrollWidth > t.clientWidth + 1)"
+            ".map(t => (t.caption && t.caption.innerText) || t.className)"
+        )
+        assert boxed == [], boxed
+        tall = page.evaluate(  # a stacked table's caption on one line, not one character wide
+            "[...document.querySelectorAll('main table caption')].filter(c => c.getBoundingClientRect().height > 40)"
+            ".map(c => c.innerText)"
+        )
+        assert tall == [], tall
         applied = _read(
             app,
             lambda: db.session.execute(
@@ -552,6 +569,11 @@ def test_a_center_admin_staffs_a_session_on_pages_and_deactivates_a_grader(demo,
             _staff_row(admin, "grader9").locator("button", has_text="停用").click()
             admin.wait_for_load_state()
             assert "已停用" in _flash(admin)
+            # still on the scheduled session's staff: the admin is told which session to staff again
+            warning = " ".join(admin.locator(".flash-warning").all_inner_texts())
+            scheduled = _read(app, lambda: db.session.get(ExamSession, ids["scheduled"]).name)
+            assert "考评员新（grader9）" in warning and f"「{scheduled}」" in warning and "1.9.3" in warning, warning
+            _at_both_widths(admin, shots, "staff-deactivated-on-a-session")
             assert "已停用" in _staff_row(admin, "grader9").locator("td[data-label='状态']").inner_text()
             grader.reload()
             grader.wait_for_load_state()
@@ -562,6 +584,9 @@ def test_a_center_admin_staffs_a_session_on_pages_and_deactivates_a_grader(demo,
         assert not _signed_in(page) and "账号已停用" in page.inner_text("main")
         _check(page, "login of a deactivated grader")
         assert _user(app, "grader9")["active"] is False
+        # the session's readiness no longer counts them (1.9.3) and names them
+        admin.goto(f"{base}/sessions/{ids['scheduled']}")
+        assert "考评员新（grader9）的账号已停用" in admin.inner_text("main")
     finally:
         context.close()
         admin_context.close()
