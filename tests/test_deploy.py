@@ -217,3 +217,76 @@ def test_slow_clients_hold_no_thread_and_are_closed(served):
         sock.settimeout(10)
         assert sock.recv(4096) == b""  # closed by the server, no answer to a head that never ended
         sock.close()
+
+
+def _board_worker(board, slot, threads=16):
+    from types import SimpleNamespace
+
+    from deploy.gunicorn_worker import BalancedThreadWorker
+
+    worker = BalancedThreadWorker.__new__(BalancedThreadWorker)
+    worker.cfg, worker.new_in_flight, worker.nr_conns = SimpleNamespace(threads=threads), 0, 0
+    worker.worker_connections = 1000
+    worker.board_slot = slot
+    return worker
+
+
+def test_a_worker_holding_more_kept_alive_connections_defers_to_a_lighter_one(monkeypatch):
+    """Issue 25: 64 kept-alive clients were held 64 to 0 by the worker that woke first. Through the
+    shared board a worker 4 connections heavier than a live, accepting one stops accepting; a hung
+    or silent worker (its loop not turned for BOARD_STALE_SECONDS) and one not accepting are never
+    deferred to, so no connection waits on them."""
+    from deploy import gunicorn_worker
+    from deploy.gunicorn_worker import BALANCE_SLACK, BOARD_STALE_SECONDS, WorkerBoard
+
+    board = WorkerBoard(slots=4)
+    monkeypatch.setattr(gunicorn_worker, "BOARD", board)
+    heavy, light = _board_worker(board, board.claim(os.getpid())), _board_worker(board, 1)
+    board.write(1, os.getppid(), 0, 1)  # another live process, accepting, holding nothing
+    heavy.nr_conns = BALANCE_SLACK - 1
+    assert heavy.worker_connections == 1000
+    heavy.nr_conns = BALANCE_SLACK
+    assert heavy.worker_connections == 0  # the kernel hands the next connection to the lighter one
+    assert board.read(heavy.board_slot)[1:3] == (BALANCE_SLACK, 1)  # its line: connections, accepting
+    board.write(1, os.getppid(), 0, 0)  # the lighter one's threads are all taken by new connections
+    assert heavy.worker_connections == 1000
+    board.write(1, os.getppid(), 0, 1)
+    now = gunicorn_worker.time.monotonic()
+    monkeypatch.setattr(gunicorn_worker.time, "monotonic", lambda: now + BOARD_STALE_SECONDS + 1)
+    assert heavy.worker_connections == 1000  # the other one went silent: not waited for
+    assert light.worker_connections == 1000
+
+
+def test_a_slot_of_a_dead_worker_is_taken_again():
+    from deploy.gunicorn_worker import WorkerBoard
+
+    board = WorkerBoard(slots=2)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    board.write(0, gone.pid, 30, 1)
+    board.write(1, os.getppid(), 0, 1)
+    assert board.claim(os.getpid()) == 0  # the dead one's
+    assert WorkerBoard(slots=1).claim(os.getpid()) == 0
+    full = WorkerBoard(slots=1)
+    full.write(0, os.getppid(), 0, 1)
+    assert full.claim(os.getpid()) == -1  # no slot: the worker just does not balance
+
+
+def test_a_much_heavier_worker_closes_one_kept_alive_connection_per_interval(monkeypatch):
+    from types import SimpleNamespace
+
+    from deploy import gunicorn_worker
+    from deploy.gunicorn_worker import BALANCE_SLACK, WorkerBoard
+
+    board = WorkerBoard(slots=2)
+    monkeypatch.setattr(gunicorn_worker, "BOARD", board)
+    monkeypatch.setattr(gunicorn_worker.ThreadWorker, "handle_request", lambda self, req, conn: req.must_close)
+    heavy = _board_worker(board, board.claim(os.getpid()))
+    board.write(1, os.getppid(), 0, 1)
+    kept = SimpleNamespace(initialized=True)
+    heavy.nr_conns = 2 * BALANCE_SLACK - 1
+    assert heavy.handle_request(SimpleNamespace(must_close=False), kept) is False
+    heavy.nr_conns = 2 * BALANCE_SLACK
+    closed = [heavy.handle_request(SimpleNamespace(must_close=False), kept) for _ in range(5)]
+    assert closed == [True, False, False, False, False]  # one per SHED_SECONDS, not all at once
+    assert heavy.handle_request(SimpleNamespace(must_close=False), SimpleNamespace(initialized=False)) is False
