@@ -87,7 +87,8 @@ def test_an_empty_reason_and_bad_minutes_are_named_by_their_labels(app, exam_set
     assert response.status_code == 422
     assert "收卷原因：必须填写" in response.get_data(True)
     response = browser.post(
-        f"/exams/rooms/{room}/candidates/stu2/extension", data={"csrf_token": token, "minutes": "999", "reason": "机器故障"}
+        f"/exams/rooms/{room}/candidates/stu2/extension",
+        data={"csrf_token": token, "minutes": "999", "reason": "机器故障"},
     )
     page = response.get_data(True)
     assert response.status_code == 422
@@ -119,7 +120,9 @@ def test_exactly_the_limit_is_taken_and_success_redirects(app, exam_setup, login
     browser = login("proc1")
     token = csrf_from(browser.get(f"/exams/rooms/{room}").get_data(True))
     reason = "很" * LIMIT
-    response = browser.post(f"/exams/rooms/{room}/candidates/stu2/force-close", data={"csrf_token": token, "reason": reason})
+    response = browser.post(
+        f"/exams/rooms/{room}/candidates/stu2/force-close", data={"csrf_token": token, "reason": reason}
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/exams/rooms/{room}")
     assert "已强制收取 stu2 的答卷" in browser.get(f"/exams/rooms/{room}").get_data(True)
     assert _attempt_status(app, "stu2") == AttemptStatus.submitted

@@ -214,7 +214,9 @@ def _room_page(room, now, failed: dict | None = None, status: int = 200):
 def _run_action(action: str, enrollment: Enrollment, minutes: str, reason: str, now) -> str:
     username = enrollment.user.username
     if action == "extension":
-        proctoring.grant_extension(enrollment, int(minutes) if minutes.isdigit() else minutes, reason, current_user, now)
+        proctoring.grant_extension(
+            enrollment, int(minutes) if minutes.isdigit() else minutes, reason, current_user, now
+        )
         return f"已为 {username} 延长 {minutes} 分钟；考生的考试页面会提示新的截止时间"
     if action == "incident":
         proctoring.record_incident(enrollment, reason, current_user, now)
