@@ -12,11 +12,12 @@ from app.auth.roles import ADMINS
 from app.boundary import fail as _fail
 from app.eligibility.identity import identity_of, photo_path
 from app.errors import DomainError, NotFound
+from app.extensions import db
 from app.qrcodes import ticket_qr
 from app.standards.choices import grouped_level_choices
 from scoring.certificates import mask_id
 
-from . import enrolment, lifecycle, planning, readiness_report, staffing, staffing_exceptions
+from . import enrolment, held_certificates, lifecycle, planning, readiness_report, staffing, staffing_exceptions
 from .forms import CHINA, RoomForm, SessionForm, form_data, paper_standards, whole
 from .models import STAFF_LABELS, SessionStatus, StaffRole
 
@@ -156,6 +157,8 @@ def _detail(session_id: int, typed: dict | None = None, status: int = 200):
             rooms={r.id: r for r in exam_session.rooms},
             closed=lifecycle.is_closed(exam_session),
             typed=typed or {},
+            open_reason_max=staffing_exceptions.MAX_REASON,
+            held_reason_max=held_certificates.MAX_REASON,
         ),
         status,
     )
@@ -167,20 +170,52 @@ def detail(session_id: int):
     return _detail(session_id)
 
 
+# The fields of the session page's forms, by form, with the labels the page shows them under: a
+# refusal naming one of them is shown beside it (issue 27 item 5), the others above the page.
+FORM_FIELDS = {
+    "room": {
+        "name": "考场名称",
+        "kind": "类型",
+        "room_type": "理论考场类别",
+        "capacity": "容量",
+        "stations": "考核工位数",
+    },
+    "staff": {"username": "用户名", "role": "职责", "room": "考场", "panel": "考评小组"},
+    "candidate": {"username": "考生用户名", "room": "考场", "capacity_reason": "超员理由", "reason": "再次报名理由"},
+    "papers": {"reason": "重新组卷的理由", "forms": "套数", "max_overlap": "最大重题率", "seed": "随机种子"},
+    "open": {"reason": "书面理由"},
+}
+
+
 def _act(session_id: int, action, success, form: str | None = None):
-    """Run one page action. On failure nothing is kept (rollback) and the page is shown again with
-    the message and, for the form named ``form``, what was typed (so nothing needs retyping)."""
+    """Run one page action. On failure nothing is kept (rollback). For the form named ``form`` the page
+    is shown again with what was typed (nothing needs retyping) and the message beside the field it
+    names, by its label, and in a summary above the form; other refusals are flashed."""
     exam_session = planning.get_session(session_id, current_user)
     try:
         result = action(exam_session)
     except DomainError as exc:
-        _fail(exc)
-        if form:
-            return _detail(session_id, {form: request.form, "error": exc.code}, exc.status)
-    else:
-        message = success(result) if callable(success) else success
-        if message:
-            flash(message, "success")
+        if not form:
+            _fail(exc)
+            return redirect(url_for("sessions.detail", session_id=session_id))
+        labels = FORM_FIELDS[form]
+        field = exc.details.get("field")
+        errors = {}
+        if field in labels:
+            db.session.rollback()
+            errors[f"{form}-{field}"] = [exc.message]
+        else:
+            _fail(exc)
+        typed = {
+            form: request.form,
+            "error": exc.code,
+            "errors": errors,
+            "labels": {f"{form}-{name}": label for name, label in labels.items()},
+        }
+        return _detail(session_id, typed, exc.status)
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
     return redirect(url_for("sessions.detail", session_id=session_id))
 
 
@@ -296,7 +331,9 @@ def advance(session_id: int):
             return lifecycle.open_now(exam_session)
         return lifecycle.advance(exam_session, target)  # each component closes what ran past its deadline first
 
-    return _act(session_id, run, lambda exam_session: f"批次状态：{exam_session.status.label}")
+    # 开考 with its written reason: a refusal keeps the reason typed (the other steps carry no text)
+    form = "open" if target == lifecycle.OPEN_NOW else None
+    return _act(session_id, run, lambda exam_session: f"批次状态：{exam_session.status.label}", form=form)
 
 
 @bp.get("/<int:session_id>/tickets")
