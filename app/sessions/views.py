@@ -40,7 +40,33 @@ def _past_start(data: dict, form: SessionForm) -> str | None:
     return None
 
 
-def _render_form(data: dict, exam_session, warning: str | None = None, status: int = 200):
+# The session form's fields by the labels it shows (the operation's ``standard``/``level`` are one choice).
+SESSION_FIELDS = {
+    "name": "批次名称",
+    "target": "职业标准与等级",
+    "theory_mode": "理论知识考试方式",
+    "center": "机构名称",
+    "theory_start": "理论考试开始时间",
+    "theory_minutes": "理论知识考试时长（分钟）",
+    "practical_minutes": "操作技能考核时长（分钟）",
+    "review_minutes": "综合评审时长（分钟）",
+    "practical_start": "操作技能考核开始时间",
+    "practical_place": "操作技能考核地点",
+}
+
+
+def _beside(exc: DomainError, labels: dict, field: str | None = None, prefix: str = "") -> dict:
+    """A refusal as ``{field id: [message]}`` when it names one of ``labels``' fields (rolled back, not
+    flashed: the page shows it beside the field); else flashed above the page and ``{}``."""
+    field = field or exc.details.get("field")
+    if field in labels:
+        db.session.rollback()
+        return {f"{prefix}{field}": [exc.message]}
+    _fail(exc)
+    return {}
+
+
+def _render_form(data: dict, exam_session, warning: str | None = None, status: int = 200, errors=None):
     typed = data.get("standard", "") + "|" + data.get("level", "") if data.get("standard") else ""
     return (
         render_template(
@@ -51,9 +77,16 @@ def _render_form(data: dict, exam_session, warning: str | None = None, status: i
             target=typed,
             paper_standards=paper_standards(),
             warning=warning,
+            errors=errors or {},
+            labels=SESSION_FIELDS,
         ),
         status,
     )
+
+
+def _session_errors(exc: DomainError) -> dict:
+    field = exc.details.get("field")
+    return _beside(exc, SESSION_FIELDS, "target" if field in ("standard", "level") else field)
 
 
 def _local(moment) -> str:
@@ -80,8 +113,7 @@ def new():
         try:
             exam_session = planning.create_session(current_user, data)
         except DomainError as exc:
-            _fail(exc)
-            return _render_form(data, None, status=exc.status)
+            return _render_form(data, None, status=exc.status, errors=_session_errors(exc))
         flash("考试批次已创建", "success")
         return redirect(url_for("sessions.detail", session_id=exam_session.id))
     return _render_form(data, None)
@@ -106,9 +138,9 @@ def edit(session_id: int):
         try:
             planning.update_session(exam_session, data)
         except DomainError as exc:
-            _fail(exc)
+            errors = _session_errors(exc)
             exam_session = planning.get_session(session_id, current_user)
-            return _render_form(data, exam_session, status=exc.status)
+            return _render_form(data, exam_session, status=exc.status, errors=errors)
         flash("已保存", "success")
         return redirect(url_for("sessions.detail", session_id=exam_session.id))
     return _render_form(data, exam_session)
@@ -199,17 +231,10 @@ def _act(session_id: int, action, success, form: str | None = None):
             _fail(exc)
             return redirect(url_for("sessions.detail", session_id=session_id))
         labels = FORM_FIELDS[form]
-        field = exc.details.get("field")
-        errors = {}
-        if field in labels:
-            db.session.rollback()
-            errors[f"{form}-{field}"] = [exc.message]
-        else:
-            _fail(exc)
         typed = {
             form: request.form,
             "error": exc.code,
-            "errors": errors,
+            "errors": _beside(exc, labels, prefix=f"{form}-"),
             "labels": {f"{form}-{name}": label for name, label in labels.items()},
         }
         return _detail(session_id, typed, exc.status)
@@ -377,7 +402,7 @@ def edit_room(session_id: int, room_id: int):
     room = planning.get_room(exam_session, room_id)
     typed = {"name": room.name, "kind": room.kind.value, "capacity": room.capacity, "stations": room.stations}
     typed["room_type"] = room.room_type.value if room.room_type else ""
-    status = 200
+    status, errors = 200, {}
     if request.method == "POST":
         form = RoomForm()
         typed = {
@@ -390,14 +415,21 @@ def edit_room(session_id: int, room_id: int):
         try:
             planning.update_room(exam_session, room, typed)
         except DomainError as exc:
-            _fail(exc)
-            status = exc.status
+            errors, status = _beside(exc, FORM_FIELDS["room"]), exc.status
         else:
             flash(f"考场「{room.name}」已保存", "success")
             return redirect(url_for("sessions.detail", session_id=session_id))
     seated = len([e for e in exam_session.enrollments if e.room_id == room.id])
     return (
-        render_template("sessions/room_form.html", exam_session=exam_session, room=room, typed=typed, seated=seated),
+        render_template(
+            "sessions/room_form.html",
+            exam_session=exam_session,
+            room=room,
+            typed=typed,
+            seated=seated,
+            errors=errors,
+            labels=FORM_FIELDS["room"],
+        ),
         status,
     )
 
