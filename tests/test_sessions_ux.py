@@ -29,7 +29,8 @@ def page_text(response) -> str:
 
 
 def flashes(text: str) -> str:
-    return " ".join(re.findall(r'class="flash[^"]*"[^>]*>(.*?)<', text, re.S))
+    """What the page tells: its flashes, and the messages beside the fields (issue 27 item 5)."""
+    return " ".join(re.findall(r'class="(?:flash|error)[^"]*"[^>]*>(.*?)<', text, re.S))
 
 
 def plan(app, client, make_user, token_for, monkeypatch, *, capacity=2, candidates=3, start_in=timedelta(days=2)):

@@ -19,6 +19,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from app.exams.proctoring import REASON_MAX as PROCTOR_REASON_MAX
+from app.practical.marking import NOTE_MAX
+from app.practical.marking import REASON_MAX as MARK_REASON_MAX
 from app.rating.frameworks import Grade
 from app.surveys.schema import ImprovementIn, SurveyIn, TemplateIn
 
@@ -262,7 +265,7 @@ class StatusChange(Body):
 
 class Extension(Body):
     minutes: int = Field(ge=1)
-    reason: str
+    reason: str = Field(max_length=PROCTOR_REASON_MAX, description="延时原因")
 
 
 # ---------------------------------------------------------------- Machine exam — 机考
@@ -281,18 +284,18 @@ class SheetRequest(Body):
 
 
 class FinalizeRequest(Body):
-    note: str | None = None
+    note: str | None = Field(None, max_length=NOTE_MAX, description="说明 (required over the spread threshold)")
 
 
 class PanelFinalize(Body):
     panel: str | None = None
-    notes: dict[str, str] = {}
+    notes: dict[str, Annotated[str, Field(max_length=NOTE_MAX)]] = {}
     all: bool = False
 
 
 class MarkRequest(Body):
     mark: str | None = None
-    reason: str | None = None
+    reason: str | None = Field(None, max_length=MARK_REASON_MAX, description="违纪原因")
 
 
 class SplitRequest(Body):

@@ -12,7 +12,7 @@ from app import assessment, timeutil
 from app.auth.decorators import roles_required
 from app.auth.roles import PROCTORS, is_admin
 from app.banks.models import TYPE_LABELS
-from app.boundary import fail, page_action
+from app.boundary import fail
 from app.eligibility.identity import identity_of
 from app.errors import DomainError, Invalid, NotFound
 from app.extensions import db
@@ -171,47 +171,93 @@ def sort_rooms(rooms: list, now) -> list:
 @bp.get("/rooms/<int:room_id>")
 @roles_required(*PROCTORS)
 def room(room_id: int):
-    now = timeutil.utcnow()
-    room = proctoring.get_room(room_id, current_user)
+    return _room_page(proctoring.get_room(room_id, current_user), timeutil.utcnow())
+
+
+# The label of each field of a row's action forms, as the room page shows it (the messages name it).
+ACTION_FIELDS = {
+    ("extension", "minutes"): "延长（分钟）",
+    ("extension", "reason"): "延时原因",
+    ("incident", "reason"): "违纪情况",
+    ("force-close", "reason"): "收卷原因",
+}
+
+
+def _room_page(room, now, failed: dict | None = None, status: int = 200):
+    """The room; after a refused action (``failed``) that row's menu is open, what was typed is back in
+    its field and the message stands beside it and in the summary above the table (issue 27 item 5)."""
     rows = proctoring.room_status(room, now)
     for row in rows:
         row["alerts"] = proctoring.alerts_of(row, now)
-    return render_template(
-        "exams/room.html",
-        room=room,
-        rows=rows,
-        now=now,
-        summary=proctoring.room_summary(rows, now),
-        reason_max=proctoring.REASON_MAX,
-        labels=proctoring.STATE_LABELS,
-        close_labels=CLOSE_LABELS,
+    errors, labels = {}, {}
+    if failed:
+        errors[failed["id"]] = [failed["message"]]
+        labels[failed["id"]] = failed["label"]
+    return (
+        render_template(
+            "exams/room.html",
+            room=room,
+            rows=rows,
+            now=now,
+            summary=proctoring.room_summary(rows, now),
+            reason_max=proctoring.REASON_MAX,
+            labels=proctoring.STATE_LABELS,
+            close_labels=CLOSE_LABELS,
+            failed=failed,
+            errors=errors,
+            error_labels=labels,
+        ),
+        status,
     )
+
+
+def _run_action(action: str, enrollment: Enrollment, minutes: str, reason: str, now) -> str:
+    username = enrollment.user.username
+    if action == "extension":
+        proctoring.grant_extension(
+            enrollment, int(minutes) if minutes.isdigit() else minutes, reason, current_user, now
+        )
+        return f"已为 {username} 延长 {minutes} 分钟；考生的考试页面会提示新的截止时间"
+    if action == "incident":
+        proctoring.record_incident(enrollment, reason, current_user, now)
+        return f"已记录 {username} 的违纪情况"
+    if action == "force-close":
+        proctoring.force_close(enrollment, reason, current_user, now)
+        return f"已强制收取 {username} 的答卷"
+    raise Invalid("未知操作", field="action")
 
 
 @bp.post("/rooms/<int:room_id>/candidates/<username>/<action>")
 @roles_required(*PROCTORS)
 def act(room_id: int, username: str, action: str):
+    """延时 / 记录违纪 / 强制收卷 for one candidate. Done: flash and back to the room. Refused (a reason
+    missing or too long, the attempt already closed…): nothing is kept and the room is shown again
+    (422) with that row's menu open, the typed reason in its field and the message beside it."""
     now = timeutil.utcnow()
     room = proctoring.get_room(room_id, current_user)
-    reason = request.form.get("reason", "")
-
-    def run() -> str:
+    minutes, reason = request.form.get("minutes", ""), request.form.get("reason", "")
+    try:
         enrollment = proctoring.candidate_in_session(room.session_id, username, current_user)
-        if action == "extension":
-            minutes = request.form.get("minutes", "")
-            proctoring.grant_extension(
-                enrollment, int(minutes) if minutes.isdigit() else minutes, reason, current_user, now
-            )
-            return f"已为 {username} 延长 {minutes} 分钟；考生的考试页面会提示新的截止时间"
-        if action == "incident":
-            proctoring.record_incident(enrollment, reason, current_user, now)
-            return f"已记录 {username} 的违纪情况"
-        if action == "force-close":
-            proctoring.force_close(enrollment, reason, current_user, now)
-            return f"已强制收取 {username} 的答卷"
-        raise Invalid("未知操作", field="action")
-
-    return page_action(run, url_for("exams.room", room_id=room_id), lambda message: message)
+        message = _run_action(action, enrollment, minutes.strip(), reason, now)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        db.session.rollback()
+        field = exc.details.get("field")
+        label = ACTION_FIELDS.get((action, field))
+        failed = {
+            "username": username,
+            "action": action,
+            "field": field if label else None,
+            "id": f"{action}-{username}-{field}" if label else f"actions-{username}",
+            "label": label or f"{username} 的操作",
+            "message": exc.message,
+            "minutes": minutes,
+            "reason": reason,
+        }
+        return _room_page(proctoring.get_room(room_id, current_user), now, failed, 422)
+    flash(message, "success")
+    return redirect(url_for("exams.room", room_id=room_id))
 
 
 @bp.cli.command("close-expired")

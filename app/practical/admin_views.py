@@ -4,14 +4,15 @@ the review deadline, the record of changes, and the agreement charts."""
 
 from __future__ import annotations
 
-from flask import Response, flash, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import timeutil
 from app.auth.decorators import roles_required
 from app.auth.roles import ADMINS
 from app.boundary import page_action
-from app.errors import NotFound
+from app.errors import DomainError, NotFound
+from app.extensions import db
 from scoring.stats_plots import agreement_chart_png
 
 from . import marking, reports, sheets
@@ -24,7 +25,16 @@ from .traits import traits_of
 @bp.get(f"/<int:session_id>/{COMPONENT}/manage")
 @roles_required(*ADMINS)
 def manage(session_id: int, component: str):
-    session = viewer_session(session_id, component)
+    return _manage_page(viewer_session(session_id, component), component)
+
+
+# The label of each typed field of a candidate's row (定分's 说明, 违纪's 违纪原因): the messages name it.
+ROW_FIELDS = {("finalize", "note"): "说明", ("mark", "reason"): "违纪原因"}
+
+
+def _manage_page(session, component: str, failed: dict | None = None, status: int = 200):
+    """The panel page; after a refused 定分 or 标记 (``failed``) that candidate's row keeps what was
+    typed, with the message beside its field and in a summary above the table (issue 27 item 5)."""
     traits = traits_of(component)
     rows = reports.summary(session, component, current_user)
     splits = []
@@ -51,7 +61,40 @@ def manage(session_id: int, component: str):
         review_row=session.component_row(component) if traits.reads_materials else None,
         materials={e.id: review_ops.materials_of(e) for e in session.enrollments} if traits.reads_materials else {},
         china=timeutil.CHINA,
-    )
+        note_max=marking.NOTE_MAX,
+        reason_max=marking.REASON_MAX,
+        failed=failed,
+        errors={failed["id"]: [failed["message"]]} if failed else {},
+        error_labels={failed["id"]: failed["label"]} if failed else {},
+    ), status
+
+
+def _row_action(session_id: int, component: str, username: str, action: str, run, success):
+    """One candidate's 定分 or 标记: done, flash and back to the page; refused, nothing is kept and the
+    page is shown again (422) with the typed 说明 / 违纪原因 in that row and the message beside it."""
+    session = viewer_session(session_id, component)
+    try:
+        result = run(session)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        db.session.rollback()
+        field = exc.details.get("field")
+        label = ROW_FIELDS.get((action, field))
+        failed = {
+            "username": username,
+            "action": action,
+            "field": field if label else None,
+            "id": f"{field}-{username}" if label else f"row-{username}",
+            "label": label or username,
+            "message": exc.message,
+            "note": request.form.get("note", ""),
+            "reason": request.form.get("reason", ""),
+            "mark": request.form.get("mark", ""),
+        }
+        return _manage_page(viewer_session(session_id, component), component, failed, 422)
+    flash(success(result), "success")
+    return redirect(_manage_url(session_id, component))
 
 
 def _manage_url(session_id: int, component: str) -> str:
@@ -61,11 +104,13 @@ def _manage_url(session_id: int, component: str) -> str:
 @bp.post(f"/<int:session_id>/{COMPONENT}/<username>/finalize")
 @roles_required(*ADMINS)
 def finalize(session_id: int, component: str, username: str):
-    session = viewer_session(session_id, component)
     note = request.form.get("note", "")
-    return page_action(
-        lambda: marking.finalize(session, component, current_user, username, note, timeutil.utcnow()),
-        _manage_url(session_id, component),
+    return _row_action(
+        session_id,
+        component,
+        username,
+        "finalize",
+        lambda session: marking.finalize(session, component, current_user, username, note, timeutil.utcnow()),
         lambda r: f"{username} 已定分：{r.status.label}" + (f" {points(r.score)} 分" if r.score is not None else ""),
     )
 
@@ -73,12 +118,14 @@ def finalize(session_id: int, component: str, username: str):
 @bp.post(f"/<int:session_id>/{COMPONENT}/<username>/mark")
 @roles_required(*ADMINS)
 def mark(session_id: int, component: str, username: str):
-    session = viewer_session(session_id, component)
     kind = request.form.get("mark") or None
     reason = request.form.get("reason", "")
-    return page_action(
-        lambda: marking.mark(session, component, current_user, username, kind, reason, timeutil.utcnow()),
-        _manage_url(session_id, component),
+    return _row_action(
+        session_id,
+        component,
+        username,
+        "mark",
+        lambda session: marking.mark(session, component, current_user, username, kind, reason, timeutil.utcnow()),
         lambda r: (
             f"{username}：{'已取消标记' if r.mark is None else ('已标记缺考' if r.mark.value == 'absent' else '已标记违纪')}"
         ),

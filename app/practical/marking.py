@@ -17,6 +17,7 @@ from app.audit.operations import record
 from app.auth.models import User
 from app.errors import DomainError, Invalid
 from app.extensions import db
+from app.form_errors import text_bound
 from app.sessions.models import Enrollment, ExamSession
 from scoring import panel as panel_maths
 
@@ -24,6 +25,18 @@ from .access import check_component, enrollment_named, panel_members, panel_prob
 from .models import ComponentResult, Mark, RecordAction, ResultStatus, ScoringSettings
 from .sheets import ensure_open, existing_result, is_number, sheets_of, write_record
 from .traits import traits_of
+
+# Free text is bounded, never cut silently (issue 27 item 14): the pages' maxlength, the API's models
+# (app/api/schemas.py) and these operations read the same numbers.
+NOTE_MAX = 500  # 说明 of a finalize (required when the spread is over the threshold)
+REASON_MAX = 500  # 违纪原因 of a mark
+
+
+def _bounded(value: str, label: str, limit: int, field: str) -> str:
+    too_long = text_bound(value, label, limit)
+    if too_long:
+        raise Invalid(too_long, field=field)
+    return value
 
 
 def mark(
@@ -46,7 +59,8 @@ def mark(
     if not isinstance(kind, str) or kind not in {m.value for m in Mark}:
         raise Invalid("标记须为 absent（缺考）或 disqualified（违纪）", field="mark")
     if kind == Mark.disqualified and not reason:
-        raise Invalid("标记违纪须填写原因", field="reason")
+        raise Invalid("标记违纪须填写违纪原因", field="reason")
+    _bounded(reason, "违纪原因", REASON_MAX, "reason")
     old = {"mark": result.mark.value, "reason": result.mark_reason} if result.mark else None
     result.mark, result.mark_reason = Mark(kind), reason
     write_record(session, component, enrollment, actor, RecordAction.mark, old, {"mark": kind, "reason": reason}, now)
@@ -115,7 +129,7 @@ def finalize(session: ExamSession, component: str, actor: User, username: str, n
     check_component(session, component)
     enrollment = enrollment_named(session, username)
     result = ensure_open(session, component, enrollment)
-    note = note.strip() if isinstance(note, str) else ""
+    note = _bounded(note.strip() if isinstance(note, str) else "", "说明", NOTE_MAX, "note")
     if result.mark is not None:
         result.transition(ResultStatus(result.mark.value))
         result.score = None

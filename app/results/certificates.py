@@ -25,6 +25,7 @@ from app.auth.models import Center, Role, User
 from app.eligibility.identity import identity_of
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
+from app.form_errors import text_bound
 from app.locking import lock_row
 from app.sessions.models import ExamSession
 from app.standards.registry import all_standards, get_standard
@@ -261,6 +262,10 @@ def can_manage(user: User, certificate: Certificate) -> bool:
     return user.role == Role.admin or (user.role == Role.center_admin and user.center_id == certificate.center_id)
 
 
+# 撤销原因 is bounded (issue 27 item 14): the page's maxlength and the API (POST …/revoke) read this.
+REVOKE_REASON_MAX = 500
+
+
 def revoke(no: str, user: User, reason, now: datetime | None = None) -> Certificate:
     """Revoke with a reason (admin, or a center admin of the issuing center; 404 for another center)."""
     certificate = find(no)
@@ -268,8 +273,9 @@ def revoke(no: str, user: User, reason, now: datetime | None = None) -> Certific
         raise NotFound("证书编号不存在")
     if not isinstance(reason, str) or not reason.strip():
         raise Invalid("撤销原因：必须填写（不能只填空格）", field="reason")
-    if len(reason.strip()) > 2000:
-        raise Invalid("撤销原因：不能超过 2000 个字符", field="reason")
+    too_long = text_bound(reason.strip(), "撤销原因", REVOKE_REASON_MAX)
+    if too_long:
+        raise Invalid(too_long, field="reason")
     # One revocation at a time (issue 11): the row is locked and re-read before the check, so of
     # several at once one is recorded and the others find it revoked (409).
     lock_row(certificate)

@@ -217,6 +217,7 @@ def _certificate_page(cert, revoke_error: str | None = None, typed_reason: str =
         manage=cert_ops.can_manage(current_user, cert),
         revoke_error=revoke_error,
         typed_reason=typed_reason,
+        reason_max=cert_ops.REVOKE_REASON_MAX,
     ), status
 
 

@@ -12,11 +12,12 @@ from app.auth.roles import ADMINS
 from app.boundary import fail as _fail
 from app.eligibility.identity import identity_of, photo_path
 from app.errors import DomainError, NotFound
+from app.extensions import db
 from app.qrcodes import ticket_qr
 from app.standards.choices import grouped_level_choices
 from scoring.certificates import mask_id
 
-from . import enrolment, lifecycle, planning, readiness_report, staffing, staffing_exceptions
+from . import enrolment, held_certificates, lifecycle, planning, readiness_report, staffing, staffing_exceptions
 from .forms import CHINA, RoomForm, SessionForm, form_data, paper_standards, whole
 from .models import STAFF_LABELS, SessionStatus, StaffRole
 
@@ -39,7 +40,33 @@ def _past_start(data: dict, form: SessionForm) -> str | None:
     return None
 
 
-def _render_form(data: dict, exam_session, warning: str | None = None, status: int = 200):
+# The session form's fields by the labels it shows (the operation's ``standard``/``level`` are one choice).
+SESSION_FIELDS = {
+    "name": "批次名称",
+    "target": "职业标准与等级",
+    "theory_mode": "理论知识考试方式",
+    "center": "机构名称",
+    "theory_start": "理论考试开始时间",
+    "theory_minutes": "理论知识考试时长（分钟）",
+    "practical_minutes": "操作技能考核时长（分钟）",
+    "review_minutes": "综合评审时长（分钟）",
+    "practical_start": "操作技能考核开始时间",
+    "practical_place": "操作技能考核地点",
+}
+
+
+def _beside(exc: DomainError, labels: dict, field: str | None = None, prefix: str = "") -> dict:
+    """A refusal as ``{field id: [message]}`` when it names one of ``labels``' fields (rolled back, not
+    flashed: the page shows it beside the field); else flashed above the page and ``{}``."""
+    field = field or exc.details.get("field")
+    if field in labels:
+        db.session.rollback()
+        return {f"{prefix}{field}": [exc.message]}
+    _fail(exc)
+    return {}
+
+
+def _render_form(data: dict, exam_session, warning: str | None = None, status: int = 200, errors=None):
     typed = data.get("standard", "") + "|" + data.get("level", "") if data.get("standard") else ""
     return (
         render_template(
@@ -50,9 +77,16 @@ def _render_form(data: dict, exam_session, warning: str | None = None, status: i
             target=typed,
             paper_standards=paper_standards(),
             warning=warning,
+            errors=errors or {},
+            labels=SESSION_FIELDS,
         ),
         status,
     )
+
+
+def _session_errors(exc: DomainError) -> dict:
+    field = exc.details.get("field")
+    return _beside(exc, SESSION_FIELDS, "target" if field in ("standard", "level") else field)
 
 
 def _local(moment) -> str:
@@ -79,8 +113,7 @@ def new():
         try:
             exam_session = planning.create_session(current_user, data)
         except DomainError as exc:
-            _fail(exc)
-            return _render_form(data, None, status=exc.status)
+            return _render_form(data, None, status=exc.status, errors=_session_errors(exc))
         flash("考试批次已创建", "success")
         return redirect(url_for("sessions.detail", session_id=exam_session.id))
     return _render_form(data, None)
@@ -105,9 +138,9 @@ def edit(session_id: int):
         try:
             planning.update_session(exam_session, data)
         except DomainError as exc:
-            _fail(exc)
+            errors = _session_errors(exc)
             exam_session = planning.get_session(session_id, current_user)
-            return _render_form(data, exam_session, status=exc.status)
+            return _render_form(data, exam_session, status=exc.status, errors=errors)
         flash("已保存", "success")
         return redirect(url_for("sessions.detail", session_id=exam_session.id))
     return _render_form(data, exam_session)
@@ -156,6 +189,8 @@ def _detail(session_id: int, typed: dict | None = None, status: int = 200):
             rooms={r.id: r for r in exam_session.rooms},
             closed=lifecycle.is_closed(exam_session),
             typed=typed or {},
+            open_reason_max=staffing_exceptions.MAX_REASON,
+            held_reason_max=held_certificates.MAX_REASON,
         ),
         status,
     )
@@ -167,20 +202,45 @@ def detail(session_id: int):
     return _detail(session_id)
 
 
+# The fields of the session page's forms, by form, with the labels the page shows them under: a
+# refusal naming one of them is shown beside it (issue 27 item 5), the others above the page.
+FORM_FIELDS = {
+    "room": {
+        "name": "考场名称",
+        "kind": "类型",
+        "room_type": "理论考场类别",
+        "capacity": "容量",
+        "stations": "考核工位数",
+    },
+    "staff": {"username": "用户名", "role": "职责", "room": "考场", "panel": "考评小组"},
+    "candidate": {"username": "考生用户名", "room": "考场", "capacity_reason": "超员理由", "reason": "再次报名理由"},
+    "papers": {"reason": "重新组卷的理由", "forms": "套数", "max_overlap": "最大重题率", "seed": "随机种子"},
+    "open": {"reason": "书面理由"},
+}
+
+
 def _act(session_id: int, action, success, form: str | None = None):
-    """Run one page action. On failure nothing is kept (rollback) and the page is shown again with
-    the message and, for the form named ``form``, what was typed (so nothing needs retyping)."""
+    """Run one page action. On failure nothing is kept (rollback). For the form named ``form`` the page
+    is shown again with what was typed (nothing needs retyping) and the message beside the field it
+    names, by its label, and in a summary above the form; other refusals are flashed."""
     exam_session = planning.get_session(session_id, current_user)
     try:
         result = action(exam_session)
     except DomainError as exc:
-        _fail(exc)
-        if form:
-            return _detail(session_id, {form: request.form, "error": exc.code}, exc.status)
-    else:
-        message = success(result) if callable(success) else success
-        if message:
-            flash(message, "success")
+        if not form:
+            _fail(exc)
+            return redirect(url_for("sessions.detail", session_id=session_id))
+        labels = FORM_FIELDS[form]
+        typed = {
+            form: request.form,
+            "error": exc.code,
+            "errors": _beside(exc, labels, prefix=f"{form}-"),
+            "labels": {f"{form}-{name}": label for name, label in labels.items()},
+        }
+        return _detail(session_id, typed, exc.status)
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
     return redirect(url_for("sessions.detail", session_id=session_id))
 
 
@@ -296,7 +356,9 @@ def advance(session_id: int):
             return lifecycle.open_now(exam_session)
         return lifecycle.advance(exam_session, target)  # each component closes what ran past its deadline first
 
-    return _act(session_id, run, lambda exam_session: f"批次状态：{exam_session.status.label}")
+    # 开考 with its written reason: a refusal keeps the reason typed (the other steps carry no text)
+    form = "open" if target == lifecycle.OPEN_NOW else None
+    return _act(session_id, run, lambda exam_session: f"批次状态：{exam_session.status.label}", form=form)
 
 
 @bp.get("/<int:session_id>/tickets")
@@ -340,7 +402,7 @@ def edit_room(session_id: int, room_id: int):
     room = planning.get_room(exam_session, room_id)
     typed = {"name": room.name, "kind": room.kind.value, "capacity": room.capacity, "stations": room.stations}
     typed["room_type"] = room.room_type.value if room.room_type else ""
-    status = 200
+    status, errors = 200, {}
     if request.method == "POST":
         form = RoomForm()
         typed = {
@@ -353,14 +415,21 @@ def edit_room(session_id: int, room_id: int):
         try:
             planning.update_room(exam_session, room, typed)
         except DomainError as exc:
-            _fail(exc)
-            status = exc.status
+            errors, status = _beside(exc, FORM_FIELDS["room"]), exc.status
         else:
             flash(f"考场「{room.name}」已保存", "success")
             return redirect(url_for("sessions.detail", session_id=session_id))
     seated = len([e for e in exam_session.enrollments if e.room_id == room.id])
     return (
-        render_template("sessions/room_form.html", exam_session=exam_session, room=room, typed=typed, seated=seated),
+        render_template(
+            "sessions/room_form.html",
+            exam_session=exam_session,
+            room=room,
+            typed=typed,
+            seated=seated,
+            errors=errors,
+            labels=FORM_FIELDS["room"],
+        ),
         status,
     )
 
