@@ -14,7 +14,7 @@ from app.boundary import fail
 from app.errors import DomainError, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.form_errors import text_bound
-from app.training.page_forms import add_error, add_problems, refuse
+from app.training.page_forms import add_error, add_problems, in_page_order, refuse
 from app.uploads import uploads_of
 from scoring.continuing_education import CATEGORIES, DEFAULT_SOURCE
 
@@ -59,7 +59,7 @@ def _render_mine(year, typed: dict | None = None, errors: dict | None = None, st
     return render_template(
         "continuing_education/mine.html",
         typed=typed or {},
-        errors=errors or {},
+        errors=in_page_order(errors or {}, CLAIM_LABELS),
         labels=CLAIM_LABELS,
         year=year,
         summary=ops.summary(current_user, year),
@@ -125,7 +125,7 @@ def _render_queue(failed: int | None = None, typed: dict | None = None, errors: 
             rows=ops.pending_for(current_user),
             failed=failed,
             typed=typed or {},
-            errors=errors or {},
+            errors=in_page_order(errors or {}, labels),
             labels=labels,
             reason_max=REASON_MAX,
         ),
@@ -234,7 +234,7 @@ def _render_settings(body, rows, errors, typed=None, labels=None, status=200):
             categories=CATEGORIES,
             rows=rows,
             typed=typed,
-            errors=errors,
+            errors=in_page_order(errors, labels or SETTINGS_LABELS),
             labels=labels or dict(SETTINGS_LABELS),
             form_max=FORM_MAX,
             rule_max=RULE_MAX,

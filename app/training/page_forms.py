@@ -21,10 +21,13 @@ def refuse(exc: DomainError) -> None:
         raise exc
 
 
-def without_label(message: str, label: str) -> str:
-    """ "培训学时：应大于 0" beside the field labelled 培训学时 reads "应大于 0"."""
+def without_label(message: str, label: str = "") -> str:
+    """ "培训学时：应大于 0" beside the field labelled 培训学时 reads "应大于 0": the operations' messages
+    open with the label they name the field by (``证书第 2 项·等级：``), which the page shows already."""
     head, sep, rest = message.partition("：")
-    return rest if sep and rest and head == label else message
+    if sep and rest and (head == label or (len(head) <= 24 and not any(c in "，。；" for c in head))):
+        return rest
+    return message
 
 
 def problems(exc: DomainError) -> list[tuple[str, str]]:
@@ -66,3 +69,8 @@ def add_error(errors: dict[str, list[str]], labels: dict[str, str], name: str | 
         errors.setdefault(name, []).append(without_label(message, labels[name]))
     else:
         errors.setdefault("", []).append(message)
+
+
+def in_page_order(errors: dict[str, list[str]], labels: dict[str, str]) -> dict[str, list[str]]:
+    """The summary in the order of the page (``labels`` lists the inputs so), what names none first."""
+    return {name: errors[name] for name in ["", *labels, *errors] if name in errors}
