@@ -226,7 +226,14 @@ def test_qualification_errors_beside_their_fields(app, boss):
     assert 'id="no" maxlength="60"' in html
     before = counts(app)
     future = (today() + timedelta(days=2)).isoformat()
-    data = {"occupation": "社团会员管理员", "level": "九级", "issued": future, "no": "A-1", "rank": "中级", "obtained": ""}
+    data = {
+        "occupation": "社团会员管理员",
+        "level": "九级",
+        "issued": future,
+        "no": "A-1",
+        "rank": "中级",
+        "obtained": "",
+    }
     response = post(boss, page, page, data)
     html = response.get_data(True)
     assert response.status_code == 422
