@@ -92,36 +92,54 @@ def _hours_rule(value: object, index: int):
     return value
 
 
-def save_requirement(user: User, center: Center, data: dict) -> CERequirement:
-    """PUT: the fields sent replace the current ones (a field left out keeps its value)."""
-    current, current_forms, _ = requirement_of(center.id)
-    if "annual_hours" in data:
-        annual = inputs.number(data, "annual_hours", "每年学时", minimum=0)
-    else:
-        annual = float(current.annual_hours)
-    minimum = data.get("minimum", current.minimum)
+def _minimum(minimum: object, annual: float | None, problems: inputs.Problems) -> dict[str, float]:
     if not isinstance(minimum, dict):
-        raise Invalid("科目最低学时：应为对象 {科目: 学时}", field="minimum")
-    clean_minimum = {}
+        problems.add(Invalid("科目最低学时：应为对象 {科目: 学时}", field="minimum"))
+        return {}
+    clean = {}
     for key, value in minimum.items():
         if key not in CATEGORIES:
-            raise Invalid(f"科目最低学时：未知科目 {key}（可选：公需科目、专业科目）", field="minimum")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise Invalid(f"科目最低学时：{key} 应为非负数", field="minimum")
-        clean_minimum[key] = float(value)
-    if sum(clean_minimum.values()) > annual:
-        raise Invalid("科目最低学时：合计不能超过每年学时", field="minimum")
-    forms = data.get("forms", current_forms)
+            problems.add(Invalid(f"科目最低学时：未知科目 {key}（可选：公需科目、专业科目）", field="minimum"))
+        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            problems.add(Invalid(f"科目最低学时：{key} 应为非负数", field="minimum"), f"minimum.{key}")
+        else:
+            clean[key] = float(value)
+    if annual is not None and sum(clean.values()) > annual:
+        problems.add(Invalid("科目最低学时：合计不能超过每年学时", field="minimum"))
+    return clean
+
+
+def _forms(forms: object, problems: inputs.Problems) -> list[dict]:
     if not isinstance(forms, list) or not forms:
-        raise Invalid("继续教育形式：应为非空列表", field="forms")
-    clean_forms = []
+        problems.add(Invalid("继续教育形式：应为非空列表", field="forms"))
+        return []
+    clean: list[dict] = []
     for index, row in enumerate(forms):
         if not isinstance(row, dict):
-            raise Invalid(f"继续教育形式第 {index + 1} 项：应为对象", field="forms", index=index)
-        form = inputs.text(row, "form", f"继续教育形式第 {index + 1} 项·形式", max_length=40)
-        if any(f["form"] == form for f in clean_forms):
-            raise Invalid(f"继续教育形式：{form} 重复", field="forms", index=index)
-        clean_forms.append({"form": form, "hours_rule": _hours_rule(row.get("hours_rule"), index)})
+            problems.add(Invalid(f"继续教育形式第 {index + 1} 项：应为对象", field="forms", index=index))
+            continue
+        label = f"继续教育形式第 {index + 1} 项·形式"
+        form = problems.take_at(f"forms.{index}.form", inputs.text, row, "form", label, max_length=40)
+        rule = problems.take_at(f"forms.{index}.hours_rule", _hours_rule, row.get("hours_rule"), index)
+        if form is not None and any(f["form"] == form for f in clean):
+            problems.add(Invalid(f"继续教育形式：{form} 重复", field="forms", index=index), f"forms.{index}.form")
+        elif form is not None:
+            clean.append({"form": form, "hours_rule": rule if rule is not None else ""})
+    return clean
+
+
+def save_requirement(user: User, center: Center, data: dict) -> CERequirement:
+    """PUT: the fields sent replace the current ones (a field left out keeps its value). Every
+    problem is found (``inputs.Problems``); the first is raised."""
+    current, current_forms, _ = requirement_of(center.id)
+    problems = inputs.Problems()
+    if "annual_hours" in data:
+        annual = problems.take(inputs.number, data, "annual_hours", "每年学时", minimum=0)
+    else:
+        annual = float(current.annual_hours)
+    clean_minimum = _minimum(data.get("minimum", current.minimum), annual, problems)
+    clean_forms = _forms(data.get("forms", current_forms), problems)
+    problems.raise_if_any()
     row = db.session.get(CERequirement, center.id)
     if row is None:
         row = CERequirement(center_id=center.id)
@@ -174,24 +192,27 @@ def claim(user: User, data: dict) -> CERecord:
     if center_id is None:
         raise Forbidden("您不属于任何机构，无法申报继续教育学时")
     _, forms, _ = requirement_of(center_id)
+    problems = inputs.Problems()  # every problem at once (issue 27 item 5); the first is raised
     year = data.get("year")
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
-        raise Invalid("年度：应为四位年份", field="year")
-    form = inputs.text(data, "form", "继续教育形式", max_length=40)
-    if form not in [f["form"] for f in forms]:
-        raise Invalid(f"继续教育形式：应为 {'、'.join(f['form'] for f in forms)} 之一", field="form")
+        problems.add(Invalid("年度：应为四位年份", field="year"))
+        year = None
+    form = problems.take(inputs.text, data, "form", "继续教育形式", max_length=40)
+    if form is not None and form not in [f["form"] for f in forms]:
+        problems.add(Invalid(f"继续教育形式：应为 {'、'.join(f['form'] for f in forms)} 之一", field="form"))
     category = data.get("category")
     if category not in CATEGORIES:
-        raise Invalid("科目类别：应为 公需科目 或 专业科目", field="category")
-    title = inputs.text(data, "title", "内容名称")
-    day = inputs.day(data.get("date"), "date", "日期")
-    if day.year != year:
-        raise Invalid("日期：应在申报年度内", field="date")
-    if day > timeutil.utcnow().astimezone(timeutil.CHINA).date():
-        raise Invalid("日期：不能晚于今天", field="date")
-    hours = inputs.number(data, "hours", "申报学时", minimum=0)
-    if hours <= 0:
-        raise Invalid("申报学时：应大于 0", field="hours")
+        problems.add(Invalid("科目类别：应为 公需科目 或 专业科目", field="category"))
+    title = problems.take(inputs.text, data, "title", "内容名称")
+    day = problems.take(inputs.day, data.get("date"), "date", "日期")
+    if day is not None and year is not None and day.year != year:
+        problems.add(Invalid("日期：应在申报年度内", field="date"))
+    elif day is not None and day > timeutil.utcnow().astimezone(timeutil.CHINA).date():
+        problems.add(Invalid("日期：不能晚于今天", field="date"))
+    hours = problems.take(inputs.number, data, "hours", "申报学时", minimum=0)
+    if hours is not None and hours <= 0:
+        problems.add(Invalid("申报学时：应大于 0", field="hours"))
+    problems.raise_if_any()
     files = owned_uploads(user, data.get("evidence"))
     row = CERecord(
         user_id=user.id,
@@ -244,19 +265,21 @@ def decide(user: User, record_id: int, *, approve: bool, hours: object = None, r
     lock_row(row)
     if row.status != CEStatus.pending:
         raise Conflict(CONFLICT_DECIDED.format(label=row.status.label), code="already_decided")
+    problems = inputs.Problems()  # the 认定学时 and the text both judged (issue 27 item 5)
     if approve:
-        if hours is None:
-            credited = row.hours
-        else:
-            if isinstance(hours, bool) or not isinstance(hours, int | float):
-                raise Invalid("认定学时：应为数字", field="hours")
+        credited = row.hours
+        if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float)):
+            problems.add(Invalid("认定学时：应为数字", field="hours"))
+        elif hours is not None:
             credited = float(hours)
-        problem = credit_problem(row.hours, credited)
+        problem = credit_problem(row.hours, credited) if not problems else None
         if problem:
-            raise Invalid(f"认定学时：{problem}", field="hours")
+            problems.add(Invalid(f"认定学时：{problem}", field="hours"))
+        text = problems.take(_bounded_reason, reason.strip() if isinstance(reason, str) else "", "认定意见")
+        problems.raise_if_any()
         row.credited = credited
         row.status = CEStatus.approved
-        row.reason = _bounded_reason(reason.strip() if isinstance(reason, str) else "", "认定意见")
+        row.reason = text
     else:
         if not isinstance(reason, str) or not reason.strip():
             raise Invalid("不予认定理由：必须填写", field="reason")

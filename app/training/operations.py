@@ -85,24 +85,7 @@ def _venue(data: dict) -> dict:
 # ---------------------------------------------------------------- programs
 
 
-def create_training(user: User, data: dict) -> Training:
-    """POST /trainings: hours default to the level's 1.8.1 hours and may not be below them; every
-    trainer a staff account of the center meeting 1.8.2; the venue meeting 1.8.3."""
-    if user.center_id is None:
-        raise Forbidden("只有机构管理员可以创建培训班")
-    name = inputs.text(data, "name", "培训班名称")
-    standard = get_standard(data.get("standard"), field="standard")
-    level_id = data.get("level")
-    if not isinstance(level_id, str):
-        raise Invalid("等级：必须选择等级", field="level")
-    level = get_level(standard, level_id)
-    kind = data.get("kind", "both")
-    if kind not in KINDS:
-        raise Invalid("培训类型：应为 theory、practical 或 both", field="kind")
-    start = inputs.day(data.get("start"), "start", "开始日期")
-    end = inputs.day(data.get("end"), "end", "结束日期")
-    if end < start:
-        raise Invalid("结束日期：不能早于开始日期", field="end")
+def _training_hours(standard: Standard, level, data: dict) -> float:
     # 1.8.1 培训参考时长: 不少于 the level's 标准学时
     required = level.training_hours
     hours = inputs.number(data, "hours", "培训学时", required=required is None, minimum=0)
@@ -117,7 +100,12 @@ def create_training(user: User, data: dict) -> Training:
         )
     if hours <= 0:
         raise Invalid("培训学时：应大于 0", field="hours")
-    trainers = data.get("trainers", [])
+    return hours
+
+
+def _trainers(user: User, standard: Standard | None, level, start: date | None, trainers: object):
+    """[(trainer, basis)]: staff accounts of the center, once each, meeting 1.8.2 (judged once the
+    standard, the level and the start date are known)."""
     if not isinstance(trainers, list):
         raise Invalid("培训教师：应为用户名列表", field="trainers")
     chosen: list[tuple[User, str]] = []
@@ -132,17 +120,49 @@ def create_training(user: User, data: dict) -> Training:
             )
         if any(t.id == trainer.id for t, _ in chosen):
             raise Invalid(f"培训教师：{username} 重复", field="trainers", index=index, details={"trainer": username})
-        problem, basis = trainer_problem(standard, level.id, trainer, start)
-        if problem:
-            raise Invalid(
-                f"培训教师：{trainer.display_name}（{username}）不符合 {problem}",
-                field="trainers",
-                index=index,
-                details={"trainer": username, "rule": problem},
-            )
+        basis = ""
+        if standard is not None and level is not None and start is not None:
+            problem, basis = trainer_problem(standard, level.id, trainer, start)
+            if problem:
+                raise Invalid(
+                    f"培训教师：{trainer.display_name}（{username}）不符合 {problem}",
+                    field="trainers",
+                    index=index,
+                    details={"trainer": username, "rule": problem},
+                )
         chosen.append((trainer, basis))
-    venue = _venue(data)
-    check_venue(standard, kind, venue)
+    return chosen
+
+
+def create_training(user: User, data: dict) -> Training:
+    """POST /trainings: hours default to the level's 1.8.1 hours and may not be below them; every
+    trainer a staff account of the center meeting 1.8.2; the venue meeting 1.8.3. Every problem is
+    found (``inputs.Problems``); the first is raised, in the order the fields are read."""
+    if user.center_id is None:
+        raise Forbidden("只有机构管理员可以创建培训班")
+    problems = inputs.Problems()
+    name = problems.take(inputs.text, data, "name", "培训班名称")
+    standard = problems.take(get_standard, data.get("standard"), field="standard")
+    level_id = data.get("level")
+    level = None
+    if not isinstance(level_id, str):
+        problems.add(Invalid("等级：必须选择等级", field="level"))
+    elif standard is not None:
+        level = problems.take(get_level, standard, level_id)
+    kind = data.get("kind", "both")
+    if kind not in KINDS:
+        problems.add(Invalid("培训类型：应为 theory、practical 或 both", field="kind"))
+        kind = None
+    start = problems.take(inputs.day, data.get("start"), "start", "开始日期")
+    end = problems.take(inputs.day, data.get("end"), "end", "结束日期")
+    if start is not None and end is not None and end < start:
+        problems.add(Invalid("结束日期：不能早于开始日期", field="end"))
+    hours = problems.take(_training_hours, standard, level, data) if level is not None else None
+    chosen = problems.take(_trainers, user, standard, level, start, data.get("trainers", []))
+    venue = problems.take(_venue, data)
+    if venue is not None and standard is not None and kind is not None:
+        problems.take(check_venue, standard, kind, venue)
+    problems.raise_if_any()
     training = Training(
         center_id=user.center_id,
         name=name,
@@ -216,16 +236,19 @@ def add_trainee(training: Training, username: object) -> Trainee:
 
 
 def add_class(training: Training, data: dict) -> TrainingClass:
+    """A class (课次): its Beijing date and times, its 学时 and topic; every problem found at once."""
     ensure_open(training)
-    day = inputs.day(data.get("date"), "date", "上课日期")
-    start = inputs.clock(data.get("start"), "start", "开始时间")
-    end = inputs.clock(data.get("end"), "end", "结束时间")
-    if end <= start:
-        raise Invalid("结束时间：应晚于开始时间", field="end")
-    hours = inputs.number(data, "hours", "课时", minimum=0)
-    if hours <= 0:  # a class's 学时 as the center counts them (not checked against its clock time)
-        raise Invalid("课时：应大于 0", field="hours")
-    topic = inputs.text(data, "topic", "课程内容", required=False)
+    problems = inputs.Problems()
+    day = problems.take(inputs.day, data.get("date"), "date", "上课日期")
+    start = problems.take(inputs.clock, data.get("start"), "start", "开始时间")
+    end = problems.take(inputs.clock, data.get("end"), "end", "结束时间")
+    if start is not None and end is not None and end <= start:
+        problems.add(Invalid("结束时间：应晚于开始时间", field="end"))
+    hours = problems.take(inputs.number, data, "hours", "课时", minimum=0)
+    if hours is not None and hours <= 0:  # a class's 学时 as the center counts them (not its clock time)
+        problems.add(Invalid("课时：应大于 0", field="hours"))
+    topic = problems.take(inputs.text, data, "topic", "课程内容", required=False)
+    problems.raise_if_any()
     item = TrainingClass(training_id=training.id, date=day, start_time=start, end_time=end, hours=hours, topic=topic)
     db.session.add(item)
     db.session.flush()

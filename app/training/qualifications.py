@@ -47,36 +47,51 @@ def _rows(data: dict, key: str) -> list:
     return rows
 
 
+def _certificate(row: object, i: int, levels: set[str], today: date, problems: inputs.Problems) -> dict | None:
+    where = f"certificates[{i}]"
+    if not isinstance(row, dict):
+        problems.add(Invalid(f"证书第 {i + 1} 项：应为对象", field=where, index=i))
+        return None
+    occupation = problems.take(inputs.text, row, "occupation", f"证书第 {i + 1} 项·职业")
+    level = problems.take(inputs.text, row, "level", f"证书第 {i + 1} 项·等级", max_length=20)
+    head = level.split("/")[0] if level is not None else None
+    if head is not None and head not in levels:
+        problems.add(Invalid(f"证书第 {i + 1} 项·等级：未知等级 {level}", field=f"{where}.level", index=i))
+    issued = problems.take(inputs.day, row.get("issued"), f"{where}.issued", f"证书第 {i + 1} 项·发证日期")
+    if issued is not None and issued > today:
+        problems.add(Invalid(f"证书第 {i + 1} 项·发证日期：不能晚于今天", field=f"{where}.issued", index=i))
+    no = problems.take(inputs.text, row, "no", f"证书第 {i + 1} 项·证书编号", required=False, max_length=60)
+    if issued is None or occupation is None or head not in levels or no is None:
+        return None
+    return {"occupation": occupation, "level": head, "issued": issued.isoformat(), "no": no}
+
+
+def _title(row: object, i: int, today: date, problems: inputs.Problems) -> dict | None:
+    where = f"titles[{i}]"
+    if not isinstance(row, dict):
+        problems.add(Invalid(f"职称第 {i + 1} 项：应为对象", field=where, index=i))
+        return None
+    rank = problems.take(inputs.text, row, "rank", f"职称第 {i + 1} 项·等级", max_length=10)
+    rank = {"副高": "高级", "正高": "高级"}.get(rank, rank)
+    if rank is not None and rank not in TITLE_ORDER:
+        problems.add(Invalid(f"职称第 {i + 1} 项·等级：应为 初级、中级 或 高级", field=f"{where}.rank", index=i))
+    flag = f"{where}.matches_field"
+    matches = problems.take(inputs.flag, row.get("matches_field"), flag, f"职称第 {i + 1} 项·专业对应")
+    obtained = problems.take(inputs.day, row.get("obtained"), f"{where}.obtained", f"职称第 {i + 1} 项·取得日期")
+    if obtained is not None and obtained > today:
+        problems.add(Invalid(f"职称第 {i + 1} 项·取得日期：不能晚于今天", field=f"{where}.obtained", index=i))
+    if rank not in TITLE_ORDER or matches is None or obtained is None:
+        return None
+    return {"rank": rank, "matches_field": matches, "obtained": obtained.isoformat()}
+
+
 def parse(data: dict, today: date) -> tuple[list[dict], list[dict]]:
+    """Every row read, every problem kept (``inputs.Problems``); the first one raised."""
     levels = _level_ids()
-    certificates, titles = [], []
-    for i, row in enumerate(_rows(data, "certificates")):
-        where = f"certificates[{i}]"
-        if not isinstance(row, dict):
-            raise Invalid(f"证书第 {i + 1} 项：应为对象", field=where, index=i)
-        occupation = inputs.text(row, "occupation", f"证书第 {i + 1} 项·职业")
-        level = inputs.text(row, "level", f"证书第 {i + 1} 项·等级", max_length=20)
-        head = level.split("/")[0]
-        if head not in levels:
-            raise Invalid(f"证书第 {i + 1} 项·等级：未知等级 {level}", field=f"{where}.level", index=i)
-        issued = inputs.day(row.get("issued"), f"{where}.issued", f"证书第 {i + 1} 项·发证日期")
-        if issued > today:
-            raise Invalid(f"证书第 {i + 1} 项·发证日期：不能晚于今天", field=f"{where}.issued", index=i)
-        no = inputs.text(row, "no", f"证书第 {i + 1} 项·证书编号", required=False, max_length=60)
-        certificates.append({"occupation": occupation, "level": head, "issued": issued.isoformat(), "no": no})
-    for i, row in enumerate(_rows(data, "titles")):
-        where = f"titles[{i}]"
-        if not isinstance(row, dict):
-            raise Invalid(f"职称第 {i + 1} 项：应为对象", field=where, index=i)
-        rank = inputs.text(row, "rank", f"职称第 {i + 1} 项·等级", max_length=10)
-        rank = {"副高": "高级", "正高": "高级"}.get(rank, rank)
-        if rank not in TITLE_ORDER:
-            raise Invalid(f"职称第 {i + 1} 项·等级：应为 初级、中级 或 高级", field=f"{where}.rank", index=i)
-        matches = inputs.flag(row.get("matches_field"), f"{where}.matches_field", f"职称第 {i + 1} 项·专业对应")
-        obtained = inputs.day(row.get("obtained"), f"{where}.obtained", f"职称第 {i + 1} 项·取得日期")
-        if obtained > today:
-            raise Invalid(f"职称第 {i + 1} 项·取得日期：不能晚于今天", field=f"{where}.obtained", index=i)
-        titles.append({"rank": rank, "matches_field": matches, "obtained": obtained.isoformat()})
+    problems = inputs.Problems()
+    certificates = [_certificate(row, i, levels, today, problems) for i, row in enumerate(_rows(data, "certificates"))]
+    titles = [_title(row, i, today, problems) for i, row in enumerate(_rows(data, "titles"))]
+    problems.raise_if_any()
     return certificates, titles
 
 
