@@ -83,8 +83,10 @@ def text_bound(value: str | None, label: str, limit: int) -> str | None:
 
 
 class FormErrors:
-    def __init__(self, fields: dict[str, tuple[str, str]]) -> None:
+    def __init__(self, fields: dict[str, tuple[str, str]], by_code: dict[str, str] | None = None) -> None:
+        """``by_code``: an error code naming no field that belongs to one (``template_exists`` → ``name``)."""
         self.fields = dict(fields)
+        self.by_code = by_code or {}
         self._errors: dict[str, list[str]] = {}
         self.status = 422
 
@@ -97,7 +99,9 @@ class FormErrors:
         return ""
 
     def add(self, exc: DomainError, field: str | None = None) -> None:
-        key = self.target(field if field is not None else exc.details.get("field") or "")
+        if field is None:
+            field = exc.details.get("field") or self.by_code.get(exc.code) or ""
+        key = self.target(field)
         messages = self._errors.setdefault(key, [])
         if exc.message not in messages:
             messages.append(exc.message)

@@ -128,7 +128,11 @@ def save_self(round_id: int, center_id: int, code: str):
 def submit_self(round_id: int, center_id: int):
     org = rounds.organization_for_center_admin(round_id, center_id, current_user)
     return _finish(
-        org, FormErrors({}), lambda: self_assessment.submit(org, current_user, timeutil.utcnow()), "自评已提交", "submit"
+        org,
+        FormErrors({}),
+        lambda: self_assessment.submit(org, current_user, timeutil.utcnow()),
+        "自评已提交",
+        "submit",
     )
 
 

@@ -88,7 +88,9 @@ def create_round():
         errors.check(rounds.text_field, data, "name", "批次名称", limit=NAME_LIMIT)
     errors.check(rounds.whole_field, data, "year", "评估年度", low=2000, high=2200)
     errors.check(rounds.due_field, data)
-    errors.check(rounds.whole_field, data, "publicity_days", "公示天数", low=1, high=90, default=rounds.DEFAULT_PUBLICITY_DAYS)
+    errors.check(
+        rounds.whole_field, data, "publicity_days", "公示天数", low=1, high=90, default=rounds.DEFAULT_PUBLICITY_DAYS
+    )
     if not errors.has("experts"):
         errors.check(rounds.expert_users, data["experts"])
     done, _ = errors.run(lambda: rounds.create_round(current_user, data))

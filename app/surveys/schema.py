@@ -150,20 +150,32 @@ def _label(loc: tuple) -> str:
     return f"第 {numbers[0] + 1} 题的{label}" if numbers and loc[0] == "questions" and len(loc) > 2 else label
 
 
+def _invalid(error: dict) -> Invalid:
+    loc = tuple(error["loc"])
+    field = ".".join(str(part) for part in loc) or (error.get("ctx") or {}).get("field", "body")
+    index = next((part for part in loc if isinstance(part, int)), None)
+    if error["type"] == "survey":
+        message = (f"{_label(loc)}：" if loc else "") + error["msg"]
+    else:
+        message = MESSAGES.get(error["type"], "{label}有误").format(label=_label(loc))
+    return Invalid(message, field=field, index=index)
+
+
 def parse(model: type[_Strict], data: dict):
     """``model`` from ``data``, or 422 naming the first bad field by its dotted path and list index."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        loc = tuple(error["loc"])
-        field = ".".join(str(part) for part in loc) or (error.get("ctx") or {}).get("field", "body")
-        index = next((part for part in loc if isinstance(part, int)), None)
-        if error["type"] == "survey":
-            message = (f"{_label(loc)}：" if loc else "") + error["msg"]
-        else:
-            message = MESSAGES.get(error["type"], "{label}有误").format(label=_label(loc))
-        raise Invalid(message, field=field, index=index) from None
+        raise _invalid(exc.errors(include_url=False)[0]) from None
+
+
+def problems(model: type[_Strict], data: dict) -> list[Invalid]:
+    """Every error of ``data`` against ``model`` (the page forms show them all at once), [] when valid."""
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        return [_invalid(error) for error in exc.errors(include_url=False)]
+    return []
 
 
 def parse_moment(value: str | None, field: str, default: datetime | None) -> datetime | None:
