@@ -121,7 +121,7 @@ class FormErrors:
 
     def bound(self, field: str, value: object, limit: int) -> None:
         """Free text longer than ``limit``: the message names the field by its label."""
-        label = self.fields[field][1] if field in self.fields else field
+        label = self.fields[field][1].rsplit(" · ", 1)[-1] if field in self.fields else field  # "1.1 … · 说明" → 说明
         message = text_bound(value if isinstance(value, str) else None, label, limit)
         if message:
             self.add(Invalid(message, field=field))

@@ -21,6 +21,7 @@ from app.uploads import checked_kind, owned_uploads, read_upload, store_upload, 
 from . import panel, publicity, rounds, self_assessment
 from . import serialize as out
 from .evidence_sources import facts_for
+from .frameworks import input_label
 from .views import ORG, VIEWERS, _number, bp
 
 NOTE_LIMIT = 2000  # self_assessment.save's and panel.save's bound of 说明 / 评分说明
@@ -50,6 +51,7 @@ def _render(org, errors: FormErrors | None = None, failed: str = ""):
         publicity=publicity.in_publicity(org.round, now),
         agreement=panel.panel_agreement(org) if current_user.role == Role.admin else None,
         panel_warning=rounds.panel_problem(org),
+        input_label=input_label,
         errors=errors.errors if errors else {},
         labels=errors.labels if errors else {},
         typed=request.form if errors else {},
@@ -89,10 +91,10 @@ def save_self(round_id: int, center_id: int, code: str):
         "note": (f"note-{code}", f"{item} · 说明"),
         "evidence": (f"evidence-{code}", f"{item} · 引用证明材料"),
     }
-    for name in formula.inputs if formula else []:
-        fields[f"inputs.{name}"] = (f"{name}-{code}", f"{item} · {name}")
     if formula:
-        fields["inputs"] = (f"{formula.inputs[0]}-{code}", f"{item} · 计算依据")
+        fields["inputs"] = (f"{formula.inputs[0]}-{code}", f"{item} · {input_label(formula.inputs[0])}")
+    for name in formula.inputs if formula else []:
+        fields[f"inputs.{name}"] = (f"{name}-{code}", f"{item} · {input_label(name)}")
     errors = FormErrors(fields)
     data = {"score": _number(request.form.get("score")), "note": request.form.get("note", "")}
     if formula is not None:
