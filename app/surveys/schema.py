@@ -33,6 +33,12 @@ LABELS = {
     "required": "必答",
     "name": "模板名称",
     "survey": "问卷",
+    "question": "题目",
+    "cause": "原因分析",
+    "found_on": "发现日期",
+    "measure": "整改措施",
+    "measure_on": "措施日期",
+    "answers": "答案",
 }
 
 
