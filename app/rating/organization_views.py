@@ -21,7 +21,7 @@ from app.uploads import checked_kind, owned_uploads, read_upload, store_upload, 
 from . import panel, publicity, rounds, self_assessment
 from . import serialize as out
 from .evidence_sources import facts_for
-from .frameworks import input_label
+from .frameworks import input_label, with_input_labels
 from .views import ORG, VIEWERS, _number, bp
 
 NOTE_LIMIT = 2000  # self_assessment.save's and panel.save's bound of 说明 / 评分说明
@@ -52,6 +52,7 @@ def _render(org, errors: FormErrors | None = None, failed: str = ""):
         agreement=panel.panel_agreement(org) if current_user.role == Role.admin else None,
         panel_warning=rounds.panel_problem(org),
         input_label=input_label,
+        with_input_labels=with_input_labels,
         errors=errors.errors if errors else {},
         labels=errors.labels if errors else {},
         typed=request.form if errors else {},
