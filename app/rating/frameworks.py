@@ -14,6 +14,7 @@ unscored checklist (ssof-capacity, T/SSOF 0001-2024 appendices A and B: no point
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
@@ -30,6 +31,39 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 class FrameworkError(Exception):
     """A framework file that cannot be used; the message names the file and the node's code."""
+
+
+# The Chinese names of the formula inputs the frameworks use (the pages and messages name an input by
+# these, never by its key), each what its leaf's title and 材料明细 count.
+INPUT_LABELS = {
+    "members": "会员（代表）总数",
+    "council": "理事人数",
+    "standing_council": "常务理事人数",
+    "full_time_staff": "专职工作人员人数",
+    "staff": "从业人员人数",
+    "under_50": "50岁以下人员人数",
+    "college": "大专以上学历人数",
+    "liabilities": "负债总额",
+    "assets": "资产总额",
+    "net_assets_start": "期初净资产",
+    "net_assets_end": "期末净资产",
+    "business_expense": "业务活动支出",
+    "total_expense": "总支出",
+    "members_by_year": "各年度会员数",
+    "dues_paid": "缴纳会费的会员人数",
+    "attended": "参加活动的会员人数",
+}
+
+
+def input_label(name: str) -> str:
+    return INPUT_LABELS.get(name, name)
+
+
+def with_input_labels(text: str) -> str:
+    """A message of the formulas (``不能大于 members``) with each input key as its Chinese name."""
+    for name in sorted(INPUT_LABELS, key=len, reverse=True):
+        text = re.sub(rf"(?<![A-Za-z_]){name}(?![A-Za-z_0-9])", INPUT_LABELS[name], text)
+    return text
 
 
 class Formula(BaseModel):

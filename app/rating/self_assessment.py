@@ -21,7 +21,7 @@ from app.uploads import EvidenceFile, describe, owned_uploads, register_viewer
 from scoring.rating import FormulaInputError, formula_score
 
 from .evidence_sources import facts_for
-from .frameworks import Node
+from .frameworks import Node, input_label, with_input_labels
 from .models import OrgStatus, RatingExpert, RatingOrganization, RatingRecord, SelfScore
 from .rounds import framework_of, leaf_of
 
@@ -39,11 +39,12 @@ def score_field(data: dict, leaf: Node, key: str = "score") -> float:
 def computed_score(leaf: Node, inputs: object) -> float:
     """A formula leaf's score from its inputs (full points when the rule holds, else 0)."""
     if not isinstance(inputs, dict):
-        raise Invalid(f"计算依据：指标 {leaf.code} 须填写 {'、'.join(leaf.formula.inputs)}", field="inputs")
+        names = "、".join(input_label(name) for name in leaf.formula.inputs)
+        raise Invalid(f"计算依据：指标 {leaf.code} 须填写 {names}", field="inputs")
     try:
         return float(formula_score(leaf.formula.params, leaf.points, inputs))
     except FormulaInputError as exc:
-        raise Invalid(f"计算依据 {exc.name}：{exc}", field=f"inputs.{exc.name}") from None
+        raise Invalid(f"{input_label(exc.name)}：{with_input_labels(str(exc))}", field=f"inputs.{exc.name}") from None
 
 
 def ensure_open(org: RatingOrganization, now: datetime) -> None:

@@ -8,25 +8,25 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app import timeutil, verify_limits
 from app.auth.decorators import roles_required
 from app.auth.models import Role
-from app.boundary import page_action
+from app.errors import Invalid
+from app.form_errors import FormErrors
 from app.practical.marking import person_label
 from app.qrcodes import certificate_qr
-from app.uploads import store_upload, uploads_of
-from scoring.display import points_text, score_text
 
-from . import checklist, panel, publicity, report, rounds, self_assessment
+from . import checklist, panel, publicity, report, rounds
 from . import serialize as out
-from .evidence_sources import facts_for
 
 bp = Blueprint("rating", __name__, url_prefix="/rating")
 VIEWERS = (Role.admin.value, Role.center_admin.value, Role.expert.value)
 ORG = "/rounds/<int:round_id>/organizations/<int:center_id>"
+CENTER_NAME_LIMIT = 200
+MEASURE_LIMIT = 2000  # checklist.save's bound of 整改措施
 
 
 def _number(value: str):
@@ -37,28 +37,48 @@ def _number(value: str):
     return int(number) if number.is_integer() else number
 
 
+ROUND_FIELDS = {
+    "framework": ("framework", "评估指标体系"),
+    "name": ("name", "批次名称"),
+    "year": ("year", "评估年度"),
+    "self_assessment_due": ("due", "自评截止日期"),
+    "publicity_days": ("days", "公示天数"),
+    "experts": ("experts", "评估专家"),
+}
+NAME_LIMIT = 200  # rounds.text_field's bound of 批次名称
+EXPERTS_LIMIT = 2000
+
+
 def _expert_labels(rnd) -> dict[str, str]:
     """{username: 王专家（expert1）}: the round's experts named by name (issue 27 item 11)."""
     return {e.user.username: person_label(e.user) for e in rnd.experts}
 
 
-def _labelled(agreement: dict, rnd) -> dict:
+def labelled(agreement: dict, rnd) -> dict:
+    """The panel's agreement with each expert's name beside the username (organization_views)."""
     labels = _expert_labels(rnd)
     for expert in agreement["experts"]:
         expert["label"] = labels.get(expert["username"], expert["username"])
     return agreement
 
 
-@bp.get("/")
-@roles_required(*VIEWERS)
-def index():
+def _render_index(errors: FormErrors | None = None, typed=None):
     return render_template(
         "rating/index.html",
         rounds=rounds.rounds_for(current_user),
         frameworks=[f for f in rounds.all_frameworks().values()],
         publicity_source=rounds.PUBLICITY_SOURCE,
         default_days=rounds.DEFAULT_PUBLICITY_DAYS,
-    )
+        errors=errors.errors if errors else {},
+        labels=errors.labels if errors else {},
+        typed=typed or {},
+    ), (errors.status if errors else 200)
+
+
+@bp.get("/")
+@roles_required(*VIEWERS)
+def index():
+    return _render_index()
 
 
 @bp.post("/rounds")
@@ -67,21 +87,34 @@ def create_round():
     form = request.form
     data = {
         "framework": form.get("framework"),
-        "name": form.get("name"),
+        "name": form.get("name", ""),
         "year": _number(form.get("year")),
         "self_assessment_due": form.get("self_assessment_due"),
         "publicity_days": _number(form.get("publicity_days")),
         "experts": [u.strip() for u in (form.get("experts") or "").replace("，", ",").split(",") if u.strip()],
     }
-    return page_action(
-        lambda: rounds.create_round(current_user, data), url_for("rating.index"), "评估批次已创建", failure="未能创建："
+    # Every field checked on its own, so that all their errors show at once (issue 27 item 5).
+    errors = FormErrors(ROUND_FIELDS)
+    errors.bound("experts", form.get("experts", ""), EXPERTS_LIMIT)
+    errors.bound("name", data["name"], NAME_LIMIT)
+    errors.check(rounds.get_framework, data["framework"], field="framework")
+    if not errors.has("name"):
+        errors.check(rounds.text_field, data, "name", "批次名称", limit=NAME_LIMIT)
+    errors.check(rounds.whole_field, data, "year", "评估年度", low=2000, high=2200)
+    errors.check(rounds.due_field, data)
+    errors.check(
+        rounds.whole_field, data, "publicity_days", "公示天数", low=1, high=90, default=rounds.DEFAULT_PUBLICITY_DAYS
     )
+    if not errors.has("experts"):
+        errors.check(rounds.expert_users, data["experts"])
+    done, _ = errors.run(lambda: rounds.create_round(current_user, data))
+    if done:
+        flash("评估批次已创建", "success")
+        return redirect(url_for("rating.index"))
+    return _render_index(errors, form)
 
 
-@bp.get("/rounds/<int:round_id>")
-@roles_required(Role.admin.value, Role.expert.value)
-def round_page(round_id: int):
-    rnd = rounds.round_for_viewer(round_id, current_user)
+def _render_round(rnd, errors: FormErrors | None = None, typed=None, failed: str = ""):
     now = timeutil.utcnow()
     rows = []
     for org in rnd.organizations:
@@ -95,19 +128,37 @@ def round_page(round_id: int):
         framework=rounds.framework_of(rnd),
         leaves=len(rounds.framework_of(rnd).leaves()),
         appeal_of=publicity.appeal_of,
-        labels=_expert_labels(rnd),
-    )
+        expert_labels=_expert_labels(rnd),
+        errors=errors.errors if errors else {},
+        labels=errors.labels if errors else {},
+        typed=typed or {},
+        failed=failed,
+    ), (errors.status if errors else 200)
+
+
+@bp.get("/rounds/<int:round_id>")
+@roles_required(Role.admin.value, Role.expert.value)
+def round_page(round_id: int):
+    return _render_round(rounds.round_for_viewer(round_id, current_user))
+
+
+def _round_action(rnd, errors: FormErrors, action, success, failed: str):
+    """Run the round's operation; success: flash and back to the round, else the round page with 422."""
+    done, result = errors.run(action)
+    if done:
+        flash(success(result) if callable(success) else success, "success")
+        return redirect(url_for("rating.round_page", round_id=rnd.id))
+    return _render_round(rounds.get_round(rnd.id), errors, request.form, failed)
 
 
 @bp.post("/rounds/<int:round_id>/organizations")
 @roles_required(Role.admin.value)
 def enroll(round_id: int):
     rnd = rounds.get_round(round_id)
-    return page_action(
-        lambda: rounds.enroll(rnd, {"center": request.form.get("center")}),
-        url_for("rating.round_page", round_id=round_id),
-        "已加入评估对象",
-        failure="未能加入：",
+    errors = FormErrors({"center": ("center", "机构名称")})
+    errors.bound("center", request.form.get("center", ""), CENTER_NAME_LIMIT)
+    return _round_action(
+        rnd, errors, lambda: rounds.enroll(rnd, {"center": request.form.get("center")}), "已加入评估对象", "enroll"
     )
 
 
@@ -115,26 +166,24 @@ def enroll(round_id: int):
 @roles_required(Role.admin.value)
 def grades(round_id: int):
     rnd = rounds.get_round(round_id)
-    data = {
-        "grades": [{"grade": g["grade"], "min": _number(request.form.get(f"min_{g['grade']}"))} for g in rnd.grades]
-    }
-    return page_action(
-        lambda: rounds.set_grades(rnd, data),
-        url_for("rating.round_page", round_id=round_id),
-        "等级线已保存",
-        failure="未能保存：",
-    )
+    fields = {f"min_{g['grade']}": (f"min_{g['grade']}", f"{g['grade']} 最低分") for g in rnd.grades}
+    errors = FormErrors({**fields, "grades": ("grades", "等级线")})
+    data = {"grades": []}
+    for g in rnd.grades:
+        key = f"min_{g['grade']}"
+        value = _number(request.form.get(key, "").strip())
+        if isinstance(value, str):
+            errors.add(Invalid(f"{g['grade']} 最低分：请填写数字", field=key))
+        data["grades"].append({"grade": g["grade"], "min": value})
+    return _round_action(rnd, errors, lambda: rounds.set_grades(rnd, data), "等级线已保存", "grades")
 
 
 @bp.post("/rounds/<int:round_id>/publish")
 @roles_required(Role.admin.value)
 def publish(round_id: int):
     rnd = rounds.get_round(round_id)
-    return page_action(
-        lambda: publicity.publish(rnd, current_user, timeutil.utcnow()),
-        url_for("rating.round_page", round_id=round_id),
-        "已开始公示",
-        failure="未能公示：",
+    return _round_action(
+        rnd, FormErrors({}), lambda: publicity.publish(rnd, current_user, timeutil.utcnow()), "已开始公示", "publish"
     )
 
 
@@ -142,129 +191,12 @@ def publish(round_id: int):
 @roles_required(Role.admin.value)
 def announce(round_id: int):
     rnd = rounds.get_round(round_id)
-    return page_action(
+    return _round_action(
+        rnd,
+        FormErrors({}),
         lambda: publicity.announce(rnd, current_user, timeutil.utcnow()),
-        url_for("rating.round_page", round_id=round_id),
         "评估结果已公告",
-        failure="未能公告：",
-    )
-
-
-@bp.get(ORG)
-@roles_required(*VIEWERS)
-def organization(round_id: int, center_id: int):
-    org = rounds.organization_for_viewer(round_id, center_id, current_user)
-    now = timeutil.utcnow()
-    framework = rounds.framework_of(org.round)
-    mine = {s.code: s for s in panel.scores_of(org, current_user)} if current_user.role == Role.expert else {}
-    return render_template(
-        "rating/organization.html",
-        org=org,
-        framework=framework,
-        status=out.status_of(org, now),
-        own=self_assessment.own_scores(org),
-        mine=mine,
-        progress=self_assessment.progress(org),
-        facts=facts_for(org.center_id, org.round.year),
-        uploads=uploads_of(current_user) if current_user.role == Role.center_admin else [],
-        appeal=publicity.appeal_of(org),
-        may_edit=current_user.role == Role.center_admin and org.status.value == "self_assessment",
-        may_score=current_user.role == Role.expert and panel.scoring_open(org, now),
-        publicity=publicity.in_publicity(org.round, now),
-        agreement=_labelled(panel.panel_agreement(org), org.round) if current_user.role == Role.admin else None,
-        panel_warning=rounds.panel_problem(org),
-    )
-
-
-@bp.post(f"{ORG}/self/<code>")
-@roles_required(Role.center_admin.value)
-def save_self(round_id: int, center_id: int, code: str):
-    org = rounds.organization_for_center_admin(round_id, center_id, current_user)
-    leaf = rounds.framework_of(org.round).node(code)
-    data = {"score": _number(request.form.get("score")), "note": request.form.get("note", "")}
-    if leaf is not None and leaf.formula is not None:
-        data["inputs"] = {
-            name: [_number(v) for v in request.form.get(name, "").replace("，", ",").split(",") if v.strip()]
-            if name == "members_by_year"
-            else _number(request.form.get(name))
-            for name in leaf.formula.inputs
-        }
-    data["evidence"] = [int(v) for v in request.form.getlist("evidence") if v.isdigit()]
-    data["platform_evidence"] = request.form.get("platform_evidence") == "1"
-    return page_action(
-        lambda: self_assessment.save(org, current_user, code, data, timeutil.utcnow()),
-        url_for("rating.organization", round_id=round_id, center_id=center_id) + f"#leaf-{code}",
-        lambda row: f"{code} 自评 {points_text(row.score)} 分已保存",
-        failure="未能保存：",
-    )
-
-
-@bp.post(f"{ORG}/self-submit")
-@roles_required(Role.center_admin.value)
-def submit_self(round_id: int, center_id: int):
-    org = rounds.organization_for_center_admin(round_id, center_id, current_user)
-    return page_action(
-        lambda: self_assessment.submit(org, current_user, timeutil.utcnow()),
-        url_for("rating.organization", round_id=round_id, center_id=center_id),
-        "自评已提交",
-        failure="未能提交：",
-    )
-
-
-@bp.post(f"{ORG}/experts/<code>")
-@roles_required(Role.expert.value)
-def save_expert(round_id: int, center_id: int, code: str):
-    org = rounds.get_organization(rounds.round_for_viewer(round_id, current_user), center_id)
-    data = {"score": _number(request.form.get("score")), "comment": request.form.get("comment", "")}
-    return page_action(
-        lambda: panel.save(org, current_user, code, data, timeutil.utcnow()),
-        url_for("rating.organization", round_id=round_id, center_id=center_id) + f"#leaf-{code}",
-        lambda row: f"{code} 评分 {points_text(row.score)} 分已保存",
-        failure="未能保存：",
-    )
-
-
-@bp.post(f"{ORG}/finalize")
-@roles_required(Role.admin.value)
-def finalize(round_id: int, center_id: int):
-    org = rounds.get_organization(rounds.get_round(round_id), center_id)
-    return page_action(
-        lambda: panel.finalize(org, current_user, timeutil.utcnow()),
-        url_for("rating.organization", round_id=round_id, center_id=center_id),
-        lambda o: f"已定分：总分 {score_text(o.total)}，等级 {o.grade or '未达等级'}",
-        failure="未能定分：",
-    )
-
-
-@bp.post(f"{ORG}/appeal")
-@roles_required(Role.center_admin.value)
-def appeal(round_id: int, center_id: int):
-    org = rounds.organization_for_center_admin(round_id, center_id, current_user)
-    codes = [c.strip() for c in (request.form.get("codes") or "").replace("，", ",").split(",") if c.strip()]
-    data = {"reason": request.form.get("reason"), "codes": codes}
-    return page_action(
-        lambda: publicity.lodge(org, current_user, data, timeutil.utcnow()),
-        url_for("rating.organization", round_id=round_id, center_id=center_id),
-        "复核申请已提交",
-        failure="未能提交：",
-    )
-
-
-@bp.post(f"{ORG}/appeal/decide")
-@roles_required(Role.admin.value)
-def decide(round_id: int, center_id: int):
-    org = rounds.get_organization(rounds.get_round(round_id), center_id)
-    scores = {}
-    for line in (request.form.get("scores") or "").splitlines():
-        code, _, value = line.partition("=")
-        if code.strip():
-            scores[code.strip()] = _number(value.strip())
-    data = {"decision": request.form.get("decision"), "scores": scores}
-    return page_action(
-        lambda: publicity.decide(org, current_user, data, timeutil.utcnow()),
-        url_for("rating.organization", round_id=round_id, center_id=center_id),
-        lambda o: f"复核已决定：总分 {score_text(o.total)}，等级 {o.grade or '未达等级'}",
-        failure="未能决定：",
+        "announce",
     )
 
 
@@ -276,29 +208,41 @@ def report_pdf(round_id: int, center_id: int):
     return send_file(io.BytesIO(content), mimetype="application/pdf", download_name=f"评估报告-{org.center.name}.pdf")
 
 
-@bp.get("/checklists/<framework_id>")
-@roles_required(Role.center_admin.value)
-def checklist_page(framework_id: str):
-    framework = checklist.framework_for(framework_id)
+def _render_checklist(framework, errors: FormErrors | None = None, typed=None, failed: str = ""):
     return render_template(
         "rating/checklist.html",
         framework=framework,
         given=checklist.answers(framework, current_user.center_id),
         levels=checklist.LEVELS,
-    )
+        errors=errors.errors if errors else {},
+        labels=errors.labels if errors else {},
+        typed=typed or {},
+        failed=failed,
+    ), (errors.status if errors else 200)
+
+
+@bp.get("/checklists/<framework_id>")
+@roles_required(Role.center_admin.value)
+def checklist_page(framework_id: str):
+    return _render_checklist(checklist.framework_for(framework_id))
 
 
 @bp.post("/checklists/<framework_id>/<code>")
 @roles_required(Role.center_admin.value)
 def checklist_save(framework_id: str, code: str):
     framework = checklist.framework_for(framework_id)
-    data = {"level": request.form.get("level"), "measure": request.form.get("measure", "")}
-    return page_action(
-        lambda: checklist.save(framework, current_user.center_id, current_user, code, data),
-        url_for("rating.checklist_page", framework_id=framework_id) + f"#item-{code}",
-        "已保存",
-        failure="未能保存：",
+    node = framework.node(code)
+    item = f"{code} {node.title}" if node is not None else code
+    errors = FormErrors(
+        {"level": (f"level-{code}", f"{item} · 达到情况"), "measure": (f"measure-{code}", f"{item} · 整改措施")}
     )
+    data = {"level": request.form.get("level"), "measure": request.form.get("measure", "")}
+    errors.bound("measure", data["measure"], MEASURE_LIMIT)
+    done, _ = errors.run(lambda: checklist.save(framework, current_user.center_id, current_user, code, data))
+    if done:
+        flash("已保存", "success")
+        return redirect(url_for("rating.checklist_page", framework_id=framework_id) + f"#item-{code}")
+    return _render_checklist(framework, errors, request.form, code)
 
 
 @bp.get("/certificates/<rating_no>")
@@ -316,20 +260,4 @@ def certificate(rating_no: str):
     )
 
 
-@bp.post(f"{ORG}/upload")
-@roles_required(Role.center_admin.value)
-def upload(round_id: int, center_id: int):
-    """The center admin's own upload (PDF/JPEG/PNG), then cited by the leaves it supports."""
-    rounds.organization_for_center_admin(round_id, center_id, current_user)
-    file = request.files.get("file")
-    return page_action(
-        lambda: store_upload(
-            current_user,
-            request.form.get("label", ""),
-            file.filename if file else None,
-            file.stream if file else io.BytesIO(),
-        ),
-        url_for("rating.organization", round_id=round_id, center_id=center_id) + "#evidence",
-        "材料已上传，可在各指标中引用",
-        failure="未能上传：",
-    )
+from . import organization_views  # noqa: E402,F401  (the organization pages, on this blueprint)

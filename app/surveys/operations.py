@@ -39,8 +39,7 @@ def create_survey(admin: User, data: dict, now: datetime) -> Survey:
         questions = list(get_template(body.template, admin, field="template").questions)
     opens = parse_moment(body.opens, "opens", now)
     closes = parse_moment(body.closes, "closes", None)
-    if closes is not None and closes <= opens:
-        raise Invalid("截止时间必须晚于开始时间", field="closes")
+    check_window(opens, closes)
     kind, ref, name, users = audiences.resolve(admin, body.audience)
     survey = Survey(
         center_id=admin.center_id,
@@ -65,6 +64,11 @@ def create_survey(admin: User, data: dict, now: datetime) -> Survey:
         {"title": survey.title, "audience": name, "anonymous": survey.anonymous, "invited": len(users)},
     )
     return survey
+
+
+def check_window(opens: datetime, closes: datetime | None) -> None:
+    if closes is not None and closes <= opens:
+        raise Invalid("截止时间必须晚于开始时间", field="closes")
 
 
 def close_survey(survey: Survey, now: datetime) -> Survey:
@@ -173,44 +177,59 @@ def named_respondents(survey: Survey) -> list[User] | None:
 def check_answers(questions: list[dict], answers) -> list:
     """One answer per question, in order: a likert5 level; a choice option (a list of options when the
     question is multiple); free text. ``null`` (or "" / []) only for a question that is not required."""
-    if not isinstance(answers, list):
-        raise Invalid("答案：必须是列表，每题一个答案，按题目顺序", field="answers")
-    if len(answers) != len(questions):
-        raise Invalid(f"答案：应有 {len(questions)} 个（每题一个），收到 {len(answers)} 个", field="answers")
-    clean = []
-    for index, (question, answer) in enumerate(zip(questions, answers, strict=True)):
-        field = f"answers.{index}"
-        where = f"第 {index + 1} 题（{question['text'][:20]}）"
-        if answer is None or answer == "" or answer == []:
-            if question.get("required", question["type"] != "text"):
-                raise Invalid(f"{where}为必答题", field=field, index=index)
-            clean.append(None)
-            continue
-        kind = question["type"]
-        if kind == "likert5":
-            if not isinstance(answer, str) or answer not in LIKERT_LEVELS:
-                raise Invalid(f"{where}：答案须为 {'、'.join(LIKERT_LEVELS)} 之一", field=field, index=index)
-        elif kind == "choice" and question.get("multiple"):
-            options = question["options"]
-            if not isinstance(answer, list) or not all(isinstance(a, str) and a in options for a in answer):
-                raise Invalid(f"{where}：答案须为所列选项组成的列表", field=field, index=index)
-            if len(set(answer)) != len(answer):
-                raise Invalid(f"{where}：同一选项不能选两次", field=field, index=index)
-            answer = [o for o in options if o in answer]  # the options' order, not the click order
-        elif kind == "choice":
-            if not isinstance(answer, str) or answer not in question["options"]:
-                raise Invalid(f"{where}：答案须为所列选项之一", field=field, index=index)
-        else:
-            if not isinstance(answer, str):
-                raise Invalid(f"{where}：答案须为文字", field=field, index=index)
-            answer = answer.strip()
-            if len(answer) > MAX_TEXT_ANSWER:
-                raise Invalid(f"{where}：不能超过 {MAX_TEXT_ANSWER} 字", field=field, index=index)
-            answer = answer or None
-            if answer is None and question.get("required"):
-                raise Invalid(f"{where}为必答题", field=field, index=index)
-        clean.append(answer)
+    clean, found = answer_problems(questions, answers)
+    if found:
+        raise found[0]
     return clean
+
+
+def answer_problems(questions: list[dict], answers) -> tuple[list, list[Invalid]]:
+    """The clean answers and every problem of them, one per question (the page shows them all at once)."""
+    if not isinstance(answers, list):
+        return [], [Invalid("答案：必须是列表，每题一个答案，按题目顺序", field="answers")]
+    if len(answers) != len(questions):
+        return [], [Invalid(f"答案：应有 {len(questions)} 个（每题一个），收到 {len(answers)} 个", field="answers")]
+    clean, found = [], []
+    for index, (question, answer) in enumerate(zip(questions, answers, strict=True)):
+        try:
+            clean.append(_checked_answer(index, question, answer))
+        except Invalid as exc:
+            found.append(exc)
+            clean.append(None)
+    return clean, found
+
+
+def _checked_answer(index: int, question: dict, answer):
+    field = f"answers.{index}"
+    where = f"第 {index + 1} 题（{question['text'][:20]}）"
+    if answer is None or answer == "" or answer == []:
+        if question.get("required", question["type"] != "text"):
+            raise Invalid(f"{where}为必答题", field=field, index=index)
+        return None
+    kind = question["type"]
+    if kind == "likert5":
+        if not isinstance(answer, str) or answer not in LIKERT_LEVELS:
+            raise Invalid(f"{where}：答案须为 {'、'.join(LIKERT_LEVELS)} 之一", field=field, index=index)
+    elif kind == "choice" and question.get("multiple"):
+        options = question["options"]
+        if not isinstance(answer, list) or not all(isinstance(a, str) and a in options for a in answer):
+            raise Invalid(f"{where}：答案须为所列选项组成的列表", field=field, index=index)
+        if len(set(answer)) != len(answer):
+            raise Invalid(f"{where}：同一选项不能选两次", field=field, index=index)
+        answer = [o for o in options if o in answer]  # the options' order, not the click order
+    elif kind == "choice":
+        if not isinstance(answer, str) or answer not in question["options"]:
+            raise Invalid(f"{where}：答案须为所列选项之一", field=field, index=index)
+    else:
+        if not isinstance(answer, str):
+            raise Invalid(f"{where}：答案须为文字", field=field, index=index)
+        answer = answer.strip()
+        if len(answer) > MAX_TEXT_ANSWER:
+            raise Invalid(f"{where}：不能超过 {MAX_TEXT_ANSWER} 字（现为 {len(answer)} 字）", field=field, index=index)
+        answer = answer or None
+        if answer is None and question.get("required"):
+            raise Invalid(f"{where}为必答题", field=field, index=index)
+    return answer
 
 
 def respond(survey_id: int, user: User, data: dict, now: datetime) -> Survey:

@@ -33,6 +33,12 @@ LABELS = {
     "required": "必答",
     "name": "模板名称",
     "survey": "问卷",
+    "question": "题目",
+    "cause": "原因分析",
+    "found_on": "发现日期",
+    "measure": "整改措施",
+    "measure_on": "措施日期",
+    "answers": "答案",
 }
 
 
@@ -147,7 +153,20 @@ def _label(loc: tuple) -> str:
     names = [str(part) for part in loc if isinstance(part, str)]
     label = LABELS.get(names[-1], names[-1]) if names else "请求体"
     numbers = [part for part in loc if isinstance(part, int)]
+    if len(loc) == 2 and loc[0] == "questions" and numbers:  # the question as a whole: 第 3 题
+        return f"第 {numbers[0] + 1} 题"
     return f"第 {numbers[0] + 1} 题的{label}" if numbers and loc[0] == "questions" and len(loc) > 2 else label
+
+
+def _invalid(error: dict) -> Invalid:
+    loc = tuple(error["loc"])
+    field = ".".join(str(part) for part in loc) or (error.get("ctx") or {}).get("field", "body")
+    index = next((part for part in loc if isinstance(part, int)), None)
+    if error["type"] == "survey":
+        message = (f"{_label(loc)}：" if loc else "") + error["msg"]
+    else:
+        message = MESSAGES.get(error["type"], "{label}有误").format(label=_label(loc))
+    return Invalid(message, field=field, index=index)
 
 
 def parse(model: type[_Strict], data: dict):
@@ -155,15 +174,16 @@ def parse(model: type[_Strict], data: dict):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        loc = tuple(error["loc"])
-        field = ".".join(str(part) for part in loc) or (error.get("ctx") or {}).get("field", "body")
-        index = next((part for part in loc if isinstance(part, int)), None)
-        if error["type"] == "survey":
-            message = (f"{_label(loc)}：" if loc else "") + error["msg"]
-        else:
-            message = MESSAGES.get(error["type"], "{label}有误").format(label=_label(loc))
-        raise Invalid(message, field=field, index=index) from None
+        raise _invalid(exc.errors(include_url=False)[0]) from None
+
+
+def problems(model: type[_Strict], data: dict) -> list[Invalid]:
+    """Every error of ``data`` against ``model`` (the page forms show them all at once), [] when valid."""
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        return [_invalid(error) for error in exc.errors(include_url=False)]
+    return []
 
 
 def parse_moment(value: str | None, field: str, default: datetime | None) -> datetime | None:

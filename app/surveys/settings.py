@@ -49,16 +49,26 @@ def settings_of(center_id: int) -> Effective:
     return Effective(db.session.get(SurveySettings, center_id))
 
 
-def save_settings(center: Center, data: dict) -> Effective:
+def checked_levels(data: dict) -> list[str]:
     levels = data.get("satisfied_levels", list(DEFAULT_SATISFIED))
     if not isinstance(levels, list) or not all(isinstance(x, str) for x in levels) or not satisfied_prefix_ok(levels):
         raise Invalid(
             "计为满意的等级：须为量表顶端的连续等级（非常满意；非常满意、满意；或非常满意、满意、基本满意）",
             field="satisfied_levels",
         )
+    return levels
+
+
+def checked_target(data: dict) -> float:
     target = data.get("target_rate", DEFAULT_TARGET)
     if isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target <= 1:
         raise Invalid("目标满意率：须为大于 0、不超过 1 的小数（如 0.9 表示 90%）", field="target_rate")
+    return target
+
+
+def save_settings(center: Center, data: dict) -> Effective:
+    levels = checked_levels(data)
+    target = checked_target(data)
     row = db.session.get(SurveySettings, center.id)
     old = Effective(row).as_dict()
     if row is None:
