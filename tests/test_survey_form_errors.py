@@ -78,7 +78,7 @@ def test_a_survey_refused_in_the_editor_shows_every_error_and_keeps_what_was_typ
     found = summary(html)
     assert "问卷标题：问卷标题不能超过 200 个字（现为 201 个字）" in found
     assert "截止时间：截止时间必须晚于开始时间" in found
-    assert "第 2 题：第 2 题：选择题至少需要两个非空选项" in found  # three fields at once
+    assert "第 2 题：选择题至少需要两个非空选项" in found  # three fields at once, each label once
     assert 'id="title-error"' in html and 'id="closes-error"' in html and 'id="q-1-error"' in html
     assert f'value="{"题" * 201}"' in html and f'value="{opens}"' in html and ">网站</textarea>" in html
     assert 'value="获知渠道"' in html
@@ -137,7 +137,7 @@ def test_the_report_page_forms(app, client, login, survey_world):
     html = text(refused)
     assert refused.status_code == 422
     found = summary(html)
-    assert "整改措施：请填写整改措施" in found and "措施日期：措施日期：须为 YYYY-MM-DD 格式的日期" in found
+    assert "整改措施：请填写整改措施" in found and "措施日期：须为 YYYY-MM-DD 格式的日期" in found
     assert ">等候时间过长</textarea>" in html and 'value="下周"' in html
     earlier = (today - timedelta(days=1)).isoformat()
     reversed_dates = admin.post(
@@ -169,8 +169,8 @@ def test_settings_refused_keep_the_typed_percentage(app, login, survey_world):
     html = text(refused)
     assert refused.status_code == 422
     found = summary(html)
-    assert "计为满意的等级：计为满意的等级：须为量表顶端的连续等级" in found
-    assert "目标满意率（%）：目标满意率：须为大于 0、不超过 100 的百分数" in found
+    assert "计为满意的等级：须为量表顶端的连续等级" in found
+    assert "目标满意率（%）：须为大于 0、不超过 100 的百分数" in found
     assert 'value="150"' in html and 'id="target_percent-error"' in html
     assert snapshot(app) == before
     saved = admin.post("/surveys/settings", data={"csrf_token": token, "satisfied": "2", "target_percent": "80"})
