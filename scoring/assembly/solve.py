@@ -10,6 +10,7 @@ from itertools import combinations
 
 import numpy as np
 
+from .aggregate import check_forms
 from .checks import check_capacities, check_reach, tightest
 from .diagnose import diagnose, time_out
 from .models import draw_pool, solve_direct, solve_joint, solve_partitioned, solve_sequential, stream
@@ -116,6 +117,7 @@ def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, pr
             slacks = check_reach(problem, bp, deadline, slacks)
             if note is not None:
                 note(tightest(slacks))
+        check_forms(problem, bp, deadline)
         forms = _solve_whole_sequential(problem, bp, seed, deadline, presolve, stats)
     if forms is None and bp.forms > 1:
         forms = _solve_whole_repair(problem, bp, seed, deadline, presolve, stats)
