@@ -14,7 +14,7 @@ import pytest
 from bench.tight_banks import ONE, ONE_SECTIONS, SMALL, _bp, check_papers, drawn_one, planted_ok
 from scoring.assembly import Bank, Infeasible, assemble, filter_bank
 from scoring.assembly import solve as assembly
-from scoring.assembly.aggregate import forms_possible
+from scoring.assembly.aggregate import forms_possible, usage_counts
 from scoring.assembly.models import Flags
 from tests.test_assembly import blueprint, synthetic
 
@@ -103,3 +103,18 @@ def test_the_relaxation_gives_up_quietly_when_out_of_time():
     records, bp, _ = planted_ok(np.random.default_rng(7), SMALL, 6, 0.1, 0.0, False, 0.5, at=0.70)
     problem = filter_bank(Bank.from_records(records), bp)
     assert forms_possible(problem, bp, 6, time.monotonic() - 1) == "time"  # proves nothing
+
+
+def test_the_guided_stage_deals_an_aggregated_solution_to_conforming_forms(monkeypatch):
+    monkeypatch.setattr(assembly, "SEQUENTIAL_TRIES", 0)  # straight to the guided stage
+    records = drawn_one(5, ONE_SECTIONS["20"], "seed", 1)  # the seed banks' priors, in tenths
+    bp = _bp(ONE_SECTIONS["20"], 6, 0.1, (0.70, 0.70), ONE)
+    bank = Bank.from_records(records)
+    first, again = (assemble(bank, bp, seed=3, time_limit=60) for _ in range(2))
+    modes = [r["mode"] for r in first.stats["rounds"]]
+    assert "guided" in modes and modes[-1] == "guided" and first.stats["rounds"][-1]["ok"]
+    assert check_papers(first, records, bp) is None
+    assert [f.item_ids for f in first.forms] == [f.item_ids for f in again.forms]  # the same seed
+    problem = filter_bank(bank, bp)
+    counts = usage_counts(problem, bp, np.random.default_rng(0), FAR)
+    assert counts.max() <= 2 and int(counts.sum()) == 6 * bp.items_per_form  # ≤ 2 forms an item

@@ -146,6 +146,7 @@ def test_planted_tight_bank_is_solved_on_the_whole_bank():
 @pytest.mark.parametrize("tries, mode", [(3, "whole-sequential"), (0, "direct-highs")])
 def test_seed_matters_on_the_whole_bank_paths(monkeypatch, tries, mode):
     monkeypatch.setattr(assembly, "SEQUENTIAL_TRIES", tries)  # 0: straight to the joint model
+    monkeypatch.setattr(assembly, "GUIDED_TRIES", 0)
     monkeypatch.setattr(assembly, "solve_structure_then_band", lambda *a, **k: (None, "time"))
     records, bp = _tight_bank(seed=5, forms=2)
     bank = Bank.from_records(records)

@@ -31,12 +31,29 @@ def forms_possible(problem: Problem, bp: Blueprint, forms: int, deadline: float,
     """'infeasible' when the aggregated model proves ``forms`` forms impossible; else 'ok' (or
     'time' / 'other' when it was not settled in time)."""
     flags = flags or Flags()
+    limit = bp.overlap_limit if flags.overlap else bp.items_per_form
+    if len(problem.bank) == 0:
+        return "infeasible"
+    _, status = _solve(problem, bp, forms, deadline, flags, forms if limit > 0 else 1, None)  # L = 0: one form each
+    return status
+
+
+def usage_counts(problem: Problem, bp: Blueprint, rng: np.random.Generator, deadline: float) -> np.ndarray | None:
+    """One solution of the aggregated model with no item in more than two forms (the item-class
+    model's restriction, pairs.py), under a seeded random objective: per item, how many forms hold
+    it. None when there is none in time. (Its support is the pool of solve.py's guided stage.)"""
+    top = 2 if bp.overlap_limit > 0 else 1
+    x, _ = _solve(problem, bp, bp.forms, deadline, Flags(), top, rng.random(len(problem.bank) * top))
+    if x is None:
+        return None
+    return (x.reshape(len(problem.bank), top) > 0.5) @ np.arange(1, top + 1)
+
+
+def _solve(problem: Problem, bp: Blueprint, forms: int, deadline: float, flags: Flags, top: int, c):
+    """The aggregated model with z_i ≤ ``top``; returns (x or None, status)."""
     b = problem.bank
     n = len(b)
     limit = bp.overlap_limit if flags.overlap else bp.items_per_form
-    top = forms if limit > 0 else 1  # with L = 0 no item is in two forms
-    if n == 0:
-        return "infeasible"
     ks = np.arange(1, top + 1)
     model = Model(n * top, n * top)  # column i * top + (k − 1): item i in exactly k forms
 
@@ -66,9 +83,8 @@ def forms_possible(problem: Problem, bp: Blueprint, forms: int, deadline: float,
     if top > 1 and limit < bp.items_per_form:
         pairs_of = np.tile(ks * (ks - 1) / 2, n)
         model.add(np.arange(n * top), pairs_of, 0, forms * (forms - 1) // 2 * limit)
-    model.c = np.zeros(n * top)
-    _, status = run(model, deadline, False)
-    return status
+    model.c = np.zeros(n * top) if c is None else c
+    return run(model, deadline, False)
 
 
 def check_forms(problem: Problem, bp: Blueprint, deadline: float) -> None:
