@@ -96,8 +96,8 @@ def _solve_whole_guided(problem: Problem, bp: Blueprint, seed: int, deadline: fl
     forms hold each item, every form's rows summed, the band included) names the items to use —
     about F × n − C(F,2) × L of them — and the item-class model (pairs.py) with every row, the
     band's equalities included, deals them to the forms. Measured on bench/tight_banks.py (one6):
-    the 230-item 一级 banks with the seed banks' difficulties, where the repair and class stages
-    took 10–30 s or timed out, answer in 0.3–1 s CPU a try, 3 tries in 4 succeeding; on others the
+    the 230-item 一级 banks with the seed banks' difficulties, where the repair stage failed and the
+    class stage took 10–30 s or timed out, answer in 0.3–1 s CPU a try, 3 tries in 4 succeeding; on others the
     support is too narrow and a try fails in 0.1 s. Each try has GUIDED_SHARE of the time left. A
     heuristic: a try that fails proves nothing."""
     for attempt in range(GUIDED_TRIES):
@@ -146,9 +146,9 @@ def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, pr
         check_forms(problem, bp, deadline)
         forms = _solve_whole_sequential(problem, bp, seed, deadline, presolve, stats)
     if forms is None and bp.forms > 1:
-        forms = _solve_whole_guided(problem, bp, seed, deadline, presolve, stats)
-    if forms is None and bp.forms > 1:
         forms = _solve_whole_repair(problem, bp, seed, deadline, presolve, stats)
+    if forms is None and bp.forms > 1:  # after the repair stage: a guided try that fails can take seconds
+        forms = _solve_whole_guided(problem, bp, seed, deadline, presolve, stats)
     if forms is None and bp.forms > 2 and 0 < bp.overlap_limit < bp.items_per_form:
         forms = _solve_whole_classes(problem, bp, seed, deadline, presolve, stats)
     if forms is None:
