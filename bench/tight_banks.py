@@ -14,13 +14,18 @@ Each instance is a bank for 3-01-01-04's 4.1 四级 weights, built so that the a
   longer fit (the issue's case: 6 forms of 90, max_overlap 0.05, 455 usable items);
 * precision — a band no sum of two-decimal difficulties can hit (zero width or narrower than 1/n %);
 * reach — a band just past the exact highest mean a paper can reach with its areas;
-* capacity — an area short of points, or a type short of items.
+* capacity — an area short of points, or a type short of items;
+* one6 — issue 25 item 3 drawn broadly: 230-item 一级 banks (no planted forms) with five spreads of
+  difficulty in hundredths or tenths and four section structures, band [0.70, 0.70], 6 forms,
+  overlap 0.1 (and 5/7 forms, overlap 0/0.2 on every fifth bank); right when the answer agrees with
+  a settled reference within 10 s, else when it is honest.
 
 Every instance runs through ``scoring.assembly.assemble`` as the API runs it (forked, guarded
 worker, ``--time-limit``), and through an exact reference model in the same process: OR-Tools
 CP-SAT over all usable items with every constraint, difficulties as integer hundredths, no pools,
 no checks, 2 workers. Every returned paper is re-checked here from the bank's own records. Prints
-one line per instance, then per kind: answered correctly / total, median and worst seconds.
+one line per instance (wall seconds, the ratio to the baseline, CPU seconds of the solve), then per
+kind: answered correctly / total, median and worst seconds.
 """
 
 from __future__ import annotations
