@@ -14,19 +14,26 @@ Each instance is a bank for 3-01-01-04's 4.1 四级 weights, built so that the a
   longer fit (the issue's case: 6 forms of 90, max_overlap 0.05, 455 usable items);
 * precision — a band no sum of two-decimal difficulties can hit (zero width or narrower than 1/n %);
 * reach — a band just past the exact highest mean a paper can reach with its areas;
-* capacity — an area short of points, or a type short of items.
+* capacity — an area short of points, or a type short of items;
+* one6 — issue 25 item 3 drawn broadly: 230-item 一级 banks (no planted forms) with five spreads of
+  difficulty in hundredths or tenths and four section structures, band [0.70, 0.70], 6 forms,
+  overlap 0.1 (and 5/7 forms, overlap 0/0.2 on every fifth bank); right when the answer agrees with
+  a settled reference within 10 s, else when it is honest.
 
 Every instance runs through ``scoring.assembly.assemble`` as the API runs it (forked, guarded
 worker, ``--time-limit``), and through an exact reference model in the same process: OR-Tools
 CP-SAT over all usable items with every constraint, difficulties as integer hundredths, no pools,
 no checks, 2 workers. Every returned paper is re-checked here from the bank's own records. Prints
-one line per instance, then per kind: answered correctly / total, median and worst seconds.
+one line per instance (wall seconds, the ratio to the baseline, CPU seconds of the solve), then per
+kind: answered correctly / total, median and worst seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import multiprocessing
+import resource
 import statistics
 import sys
 import time
@@ -297,6 +304,7 @@ def instances(count: int, seed: int) -> list[Instance]:
     records = [r for r in records if r["id"] != judges[0]]
     out.append(Instance("capacity type judge F=2", "capacity", records, bp, {"type"}))
     out += zero_width_one(seed)  # its own stream: the instances above stay as they were
+    out += one_family(seed)
     return out
 
 
@@ -350,6 +358,72 @@ def zero_width_one(seed: int) -> list[Instance]:
             records.append(_item(len(records) + 1, area, k, SMALL, d, level_rank=ONE.rank))
         bp = _bp(SMALL, 6, 0.1, (0.70, 0.70), ONE)
         out.append(Instance(f"random6 一级 ov=0.1 [0.7] {size} items", "random6", records, bp))
+    return out
+
+
+ONE_SECTIONS = {  # every total a multiple of 20 points, so 4.1 一级's 5 % rows are whole points
+    "18": SMALL,  # 18 items, 20 points
+    "20": (Section("judge", 10, 1), Section("single", 10, 1)),  # 20 items, 20 points
+    "35": (Section("judge", 10, 1), Section("single", 20, 1), Section("multiple", 5, 2)),  # 40 points
+    "38": (Section("judge", 10, 1), Section("single", 26, 1), Section("multiple", 2, 2)),  # 40 points
+}
+SPREADS = ("uniform", "clustered", "easy", "seed", "normal")
+
+
+def spread(rng, kind: str, size: int, decimals: int) -> np.ndarray:
+    """Difficulties (expected share correct) of a drawn bank: uniform 0.3–0.95; clustered around
+    0.70 (sd 0.04); mostly easy (1 − Beta(2, 6)); as the seed banks set them (question_banks/README:
+    0.75 / 0.66 / 0.60 / 0.52 / 0.48 by kind of item, ± 0.04); normal around 0.68 (sd 0.1). Rounded
+    to ``decimals`` (2: hundredths, 1: tenths)."""
+    if kind == "uniform":
+        d = rng.uniform(0.3, 0.95, size)
+    elif kind == "clustered":
+        d = rng.normal(0.70, 0.04, size)
+    elif kind == "easy":
+        d = 1 - rng.beta(2, 6, size)
+    elif kind == "seed":
+        d = rng.choice([0.75, 0.66, 0.60, 0.52, 0.48], size) + rng.uniform(-0.04, 0.04, size)
+    else:
+        d = rng.normal(0.68, 0.1, size)
+    return np.round(np.clip(d, 0.05, 0.98), decimals)
+
+
+def drawn_one(seed: int, sections, kind: str, decimals: int, size: int = 230, mixed: bool = False) -> list[dict]:
+    """A drawn 一级 bank (no planted forms): each item's area by the 4.1 一级 weights, its section by
+    the sections' counts, its level 一级 (``mixed``: any of the five, all usable for 一级)."""
+    rng = np.random.default_rng(seed)
+    areas = list(W1)
+    area_p = np.array([W1[a] for a in areas]) / 100
+    section_p = np.array([s.count for s in sections], dtype=float) / sum(s.count for s in sections)
+    difficulty = spread(rng, kind, size, decimals)
+    records = []
+    for j in range(size):
+        area = areas[int(rng.choice(len(areas), p=area_p))]
+        k = int(rng.choice(len(sections), p=section_p))
+        rank = int(rng.integers(0, ONE.rank + 1)) if mixed else ONE.rank
+        records.append(_item(j + 1, area, k, sections, difficulty[j], level_rank=rank))
+    return records
+
+
+ONE_VARIANTS = ((5, 0.1), (7, 0.1), (6, 0.0), (6, 0.2))  # forms, overlap: around the reported case
+
+
+def one_family(seed: int) -> list[Instance]:
+    """Issue 25 item 3, drawn broadly (kind one6): ~230-item 一级 banks, band [0.70, 0.70], 6 forms,
+    overlap 0.1, for every spread × precision × sections; on every fifth of them also 5 and 7 forms
+    and overlap 0 and 0.2. Right when the answer agrees with a settled reference within 10 s."""
+    out = []
+    number = 0
+    for kind in SPREADS:
+        for decimals in (2, 1):
+            for label, sections in ONE_SECTIONS.items():
+                number += 1
+                records = drawn_one(seed * 1000 + number, sections, kind, decimals, mixed=number % 2 == 0)
+                variants = [(6, 0.1)] + (list(ONE_VARIANTS) if number % 5 == 1 else [])
+                for forms, overlap in variants:
+                    bp = _bp(sections, forms, overlap, (0.70, 0.70), ONE)
+                    name = f"one6 {kind} d{decimals} n={label} F={forms} ov={overlap:g}"
+                    out.append(Instance(name, "one6", records, bp))
     return out
 
 
@@ -454,6 +528,15 @@ def check_papers(result, records, bp) -> str | None:
     return None
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its reaped children (the guarded workers): on a shared machine
+    the wall time says as much about the neighbours as about the solver."""
+    while multiprocessing.active_children():  # reaps the finished workers, so that their time counts
+        time.sleep(0.01)
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_engine(inst: Instance, time_limit: float, seed: int) -> tuple[str, float, str]:
     started = time.perf_counter()
     try:
@@ -494,26 +577,28 @@ def main() -> int:
     rows = []
     for inst in cases:
         usable = len(_usable(inst.records, inst.blueprint))
+        cpu0 = cpu_seconds()
         outcome, seconds, note = run_engine(inst, args.time_limit, seed=args.seed)
+        cpu = cpu_seconds() - cpu0
         ref, ref_seconds = "-", float("nan")
         if not args.no_reference:
             t0 = time.perf_counter()
             ref = reference(inst.records, inst.blueprint, args.time_limit)
             ref_seconds = time.perf_counter() - t0
-        if inst.kind == "random6":  # right when it agrees with a settled reference; else honest
+        if inst.kind in ("random6", "one6"):  # right when it agrees with a settled reference; else honest
             settled = ref in ("feasible", "infeasible")
             ok = (outcome == ref and seconds <= 10.0) if settled else outcome in ("feasible", "infeasible", "timeout")
         elif inst.kind in ("planted", "zero6"):
             ok = outcome == "feasible"
         else:
             ok = outcome == "infeasible" and note.split(":")[0] in inst.expect and seconds <= 2.0
-        if inst.kind == "random6":
+        if inst.kind in ("random6", "one6"):
             ref_ok = ref in ("feasible", "infeasible")
         else:
             ref_ok = ref == ("feasible" if inst.kind in ("planted", "zero6") else "infeasible")
         rows.append((inst, ok, seconds, ref_ok, ref_seconds))
         print(f"{'ok ' if ok else 'BAD'} {inst.name:<44} usable {usable:5d}  {outcome:<10} {seconds:6.2f} s "
-              f"({seconds / base:6.1f}×)  "
+              f"({seconds / base:6.1f}×, cpu {cpu:6.2f} s)  "
               f"ref {ref:<10} {ref_seconds:6.2f} s   {note[:90]}", flush=True)  # fmt: skip
     print()
     print(
@@ -525,7 +610,8 @@ def main() -> int:
         (f"planted w={w:g}", lambda r, w=w: r[0].kind == "planted" and r[0].width == w) for w in (0.01, 0.05, 0.25)
     ]
     groups += [
-        (kind, lambda r, k=kind: r[0].kind == k) for kind in ("counting", "precision", "reach", "capacity", "random6")
+        (kind, lambda r, k=kind: r[0].kind == k)
+        for kind in ("counting", "precision", "reach", "capacity", "random6", "one6")
     ]
     for label, keep in groups:
         chosen = [r for r in rows if keep(r)]

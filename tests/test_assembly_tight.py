@@ -98,7 +98,15 @@ def test_band_at_the_exact_highest_mean_is_met():
     assert sorted(form.item_ids) == [1, 2, 5]
 
 
+def _no_aggregate(monkeypatch):
+    # these banks are in fact infeasible — 11 singles × 6 forms = 66 uses of 24 single items put
+    # at least 60 shared pairs against the 15 × 3 = 45 allowed, which the aggregated relaxation
+    # proves (tests/test_assembly_aggregate.py) — so it is switched off to reach the time-out path
+    monkeypatch.setattr(assembly, "check_forms", lambda *a, **k: None)
+
+
 def test_time_out_is_honest_and_names_the_tightest_constraint(monkeypatch):
+    _no_aggregate(monkeypatch)
     monkeypatch.setattr(assembly, "solve_direct", lambda *a, **k: (None, "time", "cpsat"))
     records = _judges_removed(synthetic(per_cell=3), 8)
     with pytest.raises(TimeLimitExceeded) as info:
@@ -115,6 +123,7 @@ def test_time_out_in_the_guarded_worker_names_the_likely_cause_too(monkeypatch):
 
         time.sleep(30)
 
+    _no_aggregate(monkeypatch)
     monkeypatch.setattr(assembly, "solve_direct", stuck)
     monkeypatch.setattr(assembly, "GRACE_SECONDS", 0.1)
     with pytest.raises(TimeLimitExceeded) as info:
@@ -137,6 +146,7 @@ def test_planted_tight_bank_is_solved_on_the_whole_bank():
 @pytest.mark.parametrize("tries, mode", [(3, "whole-sequential"), (0, "direct-highs")])
 def test_seed_matters_on_the_whole_bank_paths(monkeypatch, tries, mode):
     monkeypatch.setattr(assembly, "SEQUENTIAL_TRIES", tries)  # 0: straight to the joint model
+    monkeypatch.setattr(assembly, "GUIDED_TRIES", 0)
     monkeypatch.setattr(assembly, "solve_structure_then_band", lambda *a, **k: (None, "time"))
     records, bp = _tight_bank(seed=5, forms=2)
     bank = Bank.from_records(records)

@@ -58,7 +58,12 @@ def test_symmetry_breaking_puts_the_first_item_in_form_zero_or_nowhere():
         assert holding in ([], [0], [0, 1], [0, 2])  # never form 1 or 2 without form 0
 
 
+def _no_guided(monkeypatch):
+    monkeypatch.setattr(assembly, "GUIDED_TRIES", 0)  # the stage before repair (test_assembly_aggregate.py)
+
+
 def _no_repair(monkeypatch):
+    _no_guided(monkeypatch)
     monkeypatch.setattr(assembly, "solve_structure_then_band", lambda *a, **k: (None, "time"))
 
 
@@ -157,6 +162,7 @@ def test_repair_meets_a_zero_width_band_from_a_structure_that_misses_it():
 
 def test_repair_stage_answers_first_on_the_whole_bank_and_the_same_seed_gives_the_same_papers(monkeypatch):
     monkeypatch.setattr(assembly, "SEQUENTIAL_TRIES", 0)
+    _no_guided(monkeypatch)
     records, bp, _ = _planted_zero(seed=7)
     bank = Bank.from_records(records)
     first, again = (assemble(bank, bp, seed=3, time_limit=60) for _ in range(2))

@@ -15,9 +15,12 @@ How (the design notes, "solving the assembly MILP with HiGHS"; issue 14 for tigh
 3. A large bank: seeded candidate pools (a few times what each cell needs, half least-used, half
    near the band); per pool the forms on disjoint parts, then one at a time (twice, the second on a
    fresh pool), then jointly; the pool stages are bounded by work (nodes), not time.
-4. A small bank (at most TIGHT_FACTOR × what the forms need), or when the pools give up: one form
-   at a time on the whole bank (four seeded orders), then the whole bank in one joint model on
-   HiGHS (models.py on the engine and the cut that makes it fast).
+4. A small bank (at most TIGHT_FACTOR × what the forms need), or when the pools give up: first
+   the aggregated relaxation (aggregate.py: how many forms hold each item; infeasible is a proof,
+   named at once), then one form at a time on the whole bank (four seeded orders), structure then
+   band (repair.py), the guided stage (an aggregated solution's items dealt to the forms), the
+   item-class model (pairs.py), then the whole bank in one joint model on HiGHS (models.py on the
+   engine and the cut that makes it fast).
 5. Infeasible on the whole bank (diagnose.py): relax one family at a time to name the one that cannot be met.
    Out of time: say so, without claiming that anything must be relaxed, and name the tightest
    constraint as the likely cause.
