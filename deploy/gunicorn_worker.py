@@ -14,15 +14,15 @@ holds (keep-alive) are served as before and do not count: counting them starved 
 while 64 kept-alive clients kept every thread busy (save p99 at 64 connections 1.1 s).
 
 Kept-alive connections (issue 25): 64 clients keeping their connections were seen held 64 to 0 by
-one process when the other woke late to the first burst — for the whole run, one core answering
-everything. The workers share a small board (``WorkerBoard``, anonymous shared memory mapped by the
-arbiter before it forks): each writes its connection count and whether it is accepting on every
-turn of its loop, and one holding ``BALANCE_SLACK`` more connections than another live, accepting
-worker stops accepting, so the kernel hands the next connection to the lighter one; one holding
-twice that more (a worker that booted late finds the clients kept by the first) answers one request
-per ``SHED_SECONDS`` with ``Connection: close``, and that client's next connection lands on the
-lighter worker. A worker that is not accepting (all its threads taken by new connections) or silent
-for ``BOARD_STALE_SECONDS`` (hung, dead) is never deferred to.
+one process when the other booted late — for the whole run, one core answering everything. The
+workers share a small board (``WorkerBoard``, anonymous shared memory the arbiter maps before it
+forks): each writes its connection count and whether it is accepting on every turn of its loop. One
+holding ``SHED_SLACK`` more connections than another live, accepting worker answers one kept-alive
+request per ``SHED_SECONDS`` with ``Connection: close``; that client connects again, and the lighter
+worker, readier, mostly takes it. Accepting is never held back for the board's sake: deferring to a
+worker whose threads held its event loop off the GIL left both idle at a start spike (p99 0.8 → 5 s
+in bench/exam_load.py). A worker silent for ``BOARD_STALE_SECONDS`` (hung, dead) or not accepting
+is never shed to.
 
 Slow clients (issue 28 item 6): 33 connections trickling one header every 10 s held all 32 threads,
 since a thread reads a request's head with blocking reads. This worker reads every request's head —
@@ -49,7 +49,7 @@ HEAD_SECONDS = float(os.environ.get("GUNICORN_HEAD_SECONDS", "10"))  # nginx's c
 MAX_HEAD_BYTES = 64 * 1024  # gunicorn's own limits: 100 header fields of 8190 bytes, a 4094-byte line
 
 
-BALANCE_SLACK = 4  # connections one worker may hold beyond another before it stops accepting
+SHED_SLACK = 8  # connections one worker may hold beyond another before it sheds kept-alive ones
 BOARD_STALE_SECONDS = 3.0  # a worker whose loop has not turned for this long is not deferred to
 SHED_SECONDS = 0.02  # at most one kept-alive connection closed per this interval to rebalance
 _SLOT = struct.Struct("qqqd")  # pid, connections, accepting, loop's last turn (time.monotonic)
@@ -66,7 +66,7 @@ class WorkerBoard:
     def claim(self, pid: int) -> int:
         """A free slot (never used, or its worker gone) for ``pid``; -1 when none is left."""
         for index in range(self.slots):
-            owner, _, _, _ = self.read(index)
+            owner = self.read(index)[0]
             if owner == 0 or owner == pid or not _alive(owner):
                 self.write(index, pid, 0, 0)
                 return index
@@ -78,7 +78,7 @@ class WorkerBoard:
     def write(self, index: int, pid: int, connections: int, accepting: int) -> None:
         _SLOT.pack_into(self.memory, index * _SLOT.size, pid, connections, accepting, time.monotonic())
 
-    def lighter_worker_accepting(self, index: int, connections: int, slack: int = BALANCE_SLACK) -> bool:
+    def lighter_worker_accepting(self, index: int, connections: int, slack: int = SHED_SLACK) -> bool:
         """Whether another live worker that accepts holds ``slack`` fewer connections."""
         now = time.monotonic()
         for other in range(self.slots):
@@ -138,10 +138,7 @@ class BalancedThreadWorker(ThreadWorker):
         accepting = self.new_in_flight < self.cfg.threads
         slot = getattr(self, "board_slot", -1)
         if slot >= 0:
-            connections = self.nr_conns
-            BOARD.write(slot, os.getpid(), connections, int(accepting))
-            if accepting and BOARD.lighter_worker_accepting(slot, connections):
-                return 0
+            BOARD.write(slot, os.getpid(), self.nr_conns, int(accepting))
         return self._connection_limit if accepting else 0
 
     @worker_connections.setter
@@ -151,7 +148,8 @@ class BalancedThreadWorker(ThreadWorker):
     def handle_request(self, req, conn):
         """Answer; close this kept-alive connection afterwards when another worker is much lighter."""
         slot = getattr(self, "board_slot", -1)
-        if slot >= 0 and conn.initialized and BOARD.lighter_worker_accepting(slot, self.nr_conns, 2 * BALANCE_SLACK):
+        kept_alive = slot >= 0 and conn.initialized
+        if kept_alive and BOARD.lighter_worker_accepting(slot, self.nr_conns):
             now = time.monotonic()
             if now - getattr(self, "_shed_at", 0.0) >= SHED_SECONDS:
                 self._shed_at = now

@@ -231,30 +231,27 @@ def _board_worker(board, slot, threads=16):
     return worker
 
 
-def test_a_worker_holding_more_kept_alive_connections_defers_to_a_lighter_one(monkeypatch):
-    """Issue 25: 64 kept-alive clients were held 64 to 0 by the worker that woke first. Through the
-    shared board a worker 4 connections heavier than a live, accepting one stops accepting; a hung
-    or silent worker (its loop not turned for BOARD_STALE_SECONDS) and one not accepting are never
-    deferred to, so no connection waits on them."""
+def test_the_board_names_a_lighter_live_accepting_worker_never_a_silent_or_full_one(monkeypatch):
+    """Issue 25: each worker writes its connections on every turn of its loop; a heavier one sheds
+    only towards a live, accepting worker, and accepting itself is never held back."""
     from deploy import gunicorn_worker
-    from deploy.gunicorn_worker import BALANCE_SLACK, BOARD_STALE_SECONDS, WorkerBoard
+    from deploy.gunicorn_worker import BOARD_STALE_SECONDS, SHED_SLACK, WorkerBoard
 
     board = WorkerBoard(slots=4)
     monkeypatch.setattr(gunicorn_worker, "BOARD", board)
-    heavy, light = _board_worker(board, board.claim(os.getpid())), _board_worker(board, 1)
-    board.write(1, os.getppid(), 0, 1)  # another live process, accepting, holding nothing
-    heavy.nr_conns = BALANCE_SLACK - 1
-    assert heavy.worker_connections == 1000
-    heavy.nr_conns = BALANCE_SLACK
-    assert heavy.worker_connections == 0  # the kernel hands the next connection to the lighter one
-    assert board.read(heavy.board_slot)[1:3] == (BALANCE_SLACK, 1)  # its line: connections, accepting
-    board.write(1, os.getppid(), 0, 0)  # the lighter one's threads are all taken by new connections
-    assert heavy.worker_connections == 1000
+    heavy = _board_worker(board, board.claim(os.getpid()))
+    heavy.nr_conns = SHED_SLACK
+    assert heavy.worker_connections == 1000  # written on the board, still accepting
+    assert board.read(heavy.board_slot)[1:3] == (SHED_SLACK, 1)
+    board.write(1, os.getppid(), 0, 1)
+    assert board.lighter_worker_accepting(heavy.board_slot, SHED_SLACK)
+    assert not board.lighter_worker_accepting(heavy.board_slot, SHED_SLACK - 1)
+    board.write(1, os.getppid(), 0, 0)  # not accepting
+    assert not board.lighter_worker_accepting(heavy.board_slot, SHED_SLACK)
     board.write(1, os.getppid(), 0, 1)
     now = gunicorn_worker.time.monotonic()
     monkeypatch.setattr(gunicorn_worker.time, "monotonic", lambda: now + BOARD_STALE_SECONDS + 1)
-    assert heavy.worker_connections == 1000  # the other one went silent: not waited for
-    assert light.worker_connections == 1000
+    assert not board.lighter_worker_accepting(heavy.board_slot, SHED_SLACK)  # silent: hung or dead
 
 
 def test_a_slot_of_a_dead_worker_is_taken_again():
@@ -276,7 +273,7 @@ def test_a_much_heavier_worker_closes_one_kept_alive_connection_per_interval(mon
     from types import SimpleNamespace
 
     from deploy import gunicorn_worker
-    from deploy.gunicorn_worker import BALANCE_SLACK, WorkerBoard
+    from deploy.gunicorn_worker import SHED_SLACK, WorkerBoard
 
     board = WorkerBoard(slots=2)
     monkeypatch.setattr(gunicorn_worker, "BOARD", board)
@@ -284,9 +281,9 @@ def test_a_much_heavier_worker_closes_one_kept_alive_connection_per_interval(mon
     heavy = _board_worker(board, board.claim(os.getpid()))
     board.write(1, os.getppid(), 0, 1)
     kept = SimpleNamespace(initialized=True)
-    heavy.nr_conns = 2 * BALANCE_SLACK - 1
+    heavy.nr_conns = SHED_SLACK - 1
     assert heavy.handle_request(SimpleNamespace(must_close=False), kept) is False
-    heavy.nr_conns = 2 * BALANCE_SLACK
+    heavy.nr_conns = SHED_SLACK
     closed = [heavy.handle_request(SimpleNamespace(must_close=False), kept) for _ in range(5)]
     assert closed == [True, False, False, False, False]  # one per SHED_SECONDS, not all at once
     assert heavy.handle_request(SimpleNamespace(must_close=False), SimpleNamespace(initialized=False)) is False
