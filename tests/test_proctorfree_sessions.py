@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from app import timeutil
 from app.extensions import db
 from app.sessions.models import ExamSession, Room, StaffAssignment
 from tests.conftest import csrf_from
 from tests.test_sessions_ux import plan
+
+
+def _month_ahead() -> str:
+    """A start a month from now, as the form's datetime-local field sends it (Beijing time)."""
+    return (timeutil.utcnow() + timedelta(days=30)).astimezone(timeutil.CHINA).strftime("%Y-%m-%dT09:00")
 
 
 def _field(text: str, field_id: str) -> str:
@@ -94,7 +101,7 @@ def test_the_session_form_names_its_field_beside_it(app, client, make_user, toke
     assert 'maxlength="200"' in _field(page, "name")
     with app.app_context():
         before = db.session.get(ExamSession, sid).name
-    form = {"csrf_token": csrf_from(page), "name": "批" * 201, "theory_start": "2099-01-01T09:00", "theory_minutes": "90",
+    form = {"csrf_token": csrf_from(page), "name": "批" * 201, "theory_start": _month_ahead(), "theory_minutes": "90",
             "practical_minutes": "60"}  # fmt: skip
     r = browser.post(f"/sessions/{sid}/edit", data=form)
     assert r.status_code == 422
