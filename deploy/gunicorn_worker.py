@@ -79,11 +79,14 @@ class WorkerBoard:
         _SLOT.pack_into(self.memory, index * _SLOT.size, pid, connections, accepting, time.monotonic())
 
     def lighter_worker_accepting(self, index: int, connections: int, slack: int = SHED_SLACK) -> bool:
-        """Whether another live worker that accepts holds ``slack`` fewer connections."""
+        """Whether another live worker that accepts holds ``slack`` fewer connections. Asked on every
+        kept-alive request: the scan stops at the first slot never used (``claim`` fills from the front)."""
         now = time.monotonic()
         for other in range(self.slots):
             pid, theirs, accepting, turned = self.read(other)
-            if pid == 0 or other == index:
+            if pid == 0:
+                return False
+            if other == index:
                 continue
             if accepting and now - turned < BOARD_STALE_SECONDS and theirs + slack <= connections:
                 return True

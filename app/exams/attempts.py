@@ -208,7 +208,7 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
     """
     connection = statement_reads.connection()  # Core, autocommit: the start spike's one read
     found = connection.execute(
-        start_statements(connection.dialect.name)[0], {"session_id": session_id, "user_id": user.id}
+        start_statements(connection.dialect.name).find, {"session_id": session_id, "user_id": user.id}
     ).first()
     if found is None:
         raise NotFound("考试批次不存在")

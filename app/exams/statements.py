@@ -30,7 +30,7 @@ def extensions_of(enrollment_id):
 
 @cache
 def start_statements(dialect: str):
-    """The start's statements, built once: (find, insert, existing, extensions, move_deadline)."""
+    """The start's statements, built once (``StartStatements``)."""
     sessions, enrollments = ExamSession.__table__, Enrollment.__table__
     attempts, actions, components = Attempt.__table__, ProctorAction.__table__, SessionComponent.__table__
     extra = extensions_of(enrollments.c.id).scalar_subquery()

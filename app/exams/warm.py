@@ -136,7 +136,7 @@ def _hot_reads(connection, now) -> None:
     empty digest)."""
     dialect = connection.dialect.name
     connection.execute(_TOKEN_PRINCIPAL, {"digest": "", "now": now}).first()
-    connection.execute(start_statements(dialect)[0], {"session_id": 0, "user_id": 0}).first()
+    connection.execute(start_statements(dialect).find, {"session_id": 0, "user_id": 0}).first()
     check, _ = save_statements(dialect)
     connection.execute(check, {"attempt_id": 0, "digest": None, "user_id": 0, "now": now}).first()
 

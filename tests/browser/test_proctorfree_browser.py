@@ -12,7 +12,9 @@ import os
 import pytest
 
 from tests.browser.test_exam_browser import CHROMIUM
-from tests.browser.test_usability_browser import OVERFLOW_JS, _login, chromium, demo, shots  # noqa: F401
+from tests.browser.test_usability_browser import chromium, demo, shots  # noqa: F401
+from tests.browser.test_ux_browser import _no_sideways
+from tests.browser.test_ux_browser import _page as _page_at
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,15 +28,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _page(chromium, demo, username: str):  # noqa: F811
-    context = chromium.new_context(viewport=PHONE, locale="zh-CN")
-    page = context.new_page()
-    _login(page, demo["url"], username)
-    return context, page
-
-
-def _no_sideways(page) -> None:
-    found = page.evaluate(OVERFLOW_JS)
-    assert found["scroll"] <= found["width"], found
+    return _page_at(chromium, demo, username, PHONE)
 
 
 def _inside(box: dict) -> None:
