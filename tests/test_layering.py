@@ -37,7 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
     ),
     ("app.write_health",),
     ("app.boundary", "app.standards"),
-    ("app.statement_reads", "app.connection_ping"),
+    ("app.statement_reads", "app.connection_ping", "app.driver_statements"),
     ("app.auth.accounts",),
     ("app.audit", "app.uploads"),
     ("app.auth",),

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from sqlalchemy import null, select
 
-from app import assessment, statement_reads, timeutil
+from app import assessment, driver_statements, statement_reads, timeutil
 from app.audit.operations import CURRENT, record
 from app.auth import token_cache
 from app.auth.models import User
@@ -207,9 +207,9 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
     status is moved by the clock on reads (``sync_clock``); this decision reads the window itself.
     """
     connection = statement_reads.connection()  # Core, autocommit: the start spike's one read
-    found = connection.execute(
-        start_statements(connection.dialect.name).find, {"session_id": session_id, "user_id": user.id}
-    ).first()
+    found = driver_statements.first(
+        connection, start_statements(connection.dialect.name).find, {"session_id": session_id, "user_id": user.id}
+    )
     if found is None:
         raise NotFound("考试批次不存在")
     if found.enrollment_id is None:
@@ -252,7 +252,8 @@ def _insert_attempt(
         insert, token = statements.insert_if_signed_in, {"digest": token_digest, "now": now}
     elif token_digest is not None and not token_still_valid(connection, token_digest, new.user_id, now):
         raise _signed_out(token_digest)
-    inserted = connection.execute(
+    inserted = driver_statements.first(
+        connection,
         insert,
         {
             **token,
@@ -266,7 +267,7 @@ def _insert_attempt(
             "last_seen_at": now,
             "layout_json": new.drawn.json(),  # joined from texts built with the paper: not encoded again
         },
-    ).first()
+    )
     if inserted is None:  # pressed twice at once: the other press created it (or the token is gone)
         other = connection.execute(statements.existing, {"enrollment": enrollment_id}).first()
         if other is None and checked:
@@ -277,7 +278,7 @@ def _insert_attempt(
     if extensions is None:  # SQLite: summed in the insert's RETURNING, under the write lock taken first
         extra = inserted.extra_minutes
     else:  # PostgreSQL: a statement of its own, whose snapshot is taken after the insert's lock wait
-        extra = connection.execute(extensions, {"enrollment": enrollment_id}).scalar()
+        extra = driver_statements.first(connection, extensions, {"enrollment": enrollment_id})[0]
     if extra == extra_read:
         return NewAttempt(attempt_id, new.user_id, new.paper_id, new.deadline, new.drawn)
     deadline = new.deadline + timedelta(minutes=extra - extra_read)
@@ -332,9 +333,9 @@ def _write_answer(
     the same statement (the request's sign-in may have come from a cache). Raises before writing.
     """
     check, upsert = save_statements(connection.dialect.name)
-    row = connection.execute(
-        check, {"attempt_id": attempt_id, "user_id": user_id, "digest": digest, "now": now}
-    ).first()
+    row = driver_statements.first(
+        connection, check, {"attempt_id": attempt_id, "user_id": user_id, "digest": digest, "now": now}
+    )
     if row is not None and not row.signed_in:
         token_cache.invalidate(digest=digest)
         raise Unauthorized("令牌无效或已过期")
@@ -356,7 +357,7 @@ def _write_answer(
     # A cleared answer is kept as a NULL value (read as "not answered"), so that it too is ordered
     # by arrival against a save of the same question.
     parameters = {"attempt_id": attempt_id, "qid": qid, "value": null() if value is None else value, "saved_at": now}
-    connection.execute(upsert, parameters)
+    driver_statements.first(connection, upsert, parameters)
     return Saved(now, row.deadline)
 
 

@@ -188,9 +188,14 @@ class Batcher:
 
 def begin(connection: Connection) -> None:
     """Open the batch's transaction holding the write lock (SQLite); on PostgreSQL the connection's
-    lock timeout was set when the leader's connection was opened, and the first statement begins."""
+    lock timeout was set when the leader's connection was opened, and the first statement sends
+    BEGIN. Begun explicitly either way: the writes run on the driver's cursor
+    (app/driver_statements.py), which SQLAlchemy does not see — without its transaction begun, its
+    commit would commit nothing."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if not connection.in_transaction():
+        connection.begin()
 
 
 def _fail(job: _Job, exc: BaseException) -> None:
