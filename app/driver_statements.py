@@ -81,7 +81,7 @@ class DriverStatement:
             # SQLAlchemy meets the error itself (invalidation, faults, write health): see the module
             result = connection.execute(self.statement, values)
             return result.first() if result.returns_rows else None
-        if row is None:
+        if row is None or not self._results:  # (PostgreSQL: SQLAlchemy's own RETURNING of an insert's key)
             return None
         return self.Row._make(
             value if process is None else process(value) for process, value in zip(self._results, row, strict=True)
