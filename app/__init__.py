@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 # models: every table known to the metadata and Alembic; components: every assessment component
 # registered; boundary: the after-commit hooks on the database session.
-from app import api, boundary, components, connection_ping, models, statement_reads, timeutil  # noqa: F401
+from app import api, boundary, components, connection_ping, models, session_cookies, statement_reads, timeutil  # noqa: F401
 from app.api.common import domain_error_response, error_response
 from app.audit.views import bp as audit_bp
 from app.auth.operations import LOGIN_SESSION_KEY, user_for_login_session
@@ -82,6 +82,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_request_boundary(app)
     register_security_headers(app)
     configure_secure_cookies(app)
+    session_cookies.register(app)  # the signed cookie without its per-request set-up
     register_errorhandlers(app)
     register_cli(app)
     register_template_helpers(app)

@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, ...]] = [
         "app.form_errors",
         "app.db_identity",
         "app.verify_limits",
+        "app.session_cookies",
     ),
     ("app.write_health",),
     ("app.boundary", "app.standards"),

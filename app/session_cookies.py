@@ -1,0 +1,29 @@
+"""Flask's signed session cookie, without its per-request set-up (issue 25).
+
+Flask builds the cookie's signing serializer anew on every request, before it looks for a cookie —
+and itsdangerous, building one, encodes an empty dict to learn what its serializer returns. An
+exam's API requests (bearer tokens, no cookie) paid for it on every start and every save. Here the
+serializer is built once per secret key and its fallbacks (a rotated key builds a new one);
+everything else is Flask's own code.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    def __init__(self) -> None:
+        self._serializer = None  # (secret key and fallbacks, serializer)
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = self._serializer
+        if cached is None or cached[0] != keys:
+            cached = self._serializer = (keys, super().get_signing_serializer(app))
+        return cached[1]
+
+
+def register(app: Flask) -> None:
+    app.session_interface = SessionCookies()
