@@ -74,7 +74,7 @@ class DriverStatement:
             cursor = connection.connection.driver_connection.cursor()
             try:
                 cursor.execute(self.sql, self.parameters(values))
-                row = cursor.fetchone() if cursor.description is not None else None
+                row = cursor.fetchone() if self._results else None  # (psycopg builds the description: not asked)
             finally:
                 cursor.close()
         except connection.dialect.loaded_dbapi.Error:
