@@ -403,13 +403,19 @@ def drawn_one(seed: int, sections, kind: str, decimals: int, size: int = 230, mi
     if kind == "bank":
         return sampled_one(rng, sections, decimals, size)
     difficulty = spread(rng, kind if kind != "areas" else "normal", size, decimals)
-    centre = dict(zip(areas, rng.uniform(0.55, 0.85, len(areas)), strict=True))  # kind areas: per area
+    centre = {}  # kind areas: each area's own centre (drawn only there: the other kinds' banks stay as they were)
+    if kind == "areas":
+        centre = dict(zip(areas, rng.uniform(0.55, 0.85, len(areas)), strict=True))
     records = []
     for j in range(size):
         area = areas[int(rng.choice(len(areas), p=area_p))]
         k = int(rng.choice(len(sections), p=section_p))
         rank = int(rng.integers(0, ONE.rank + 1)) if mixed else ONE.rank
-        d = difficulty[j] if kind != "areas" else np.round(np.clip(rng.normal(centre[area], 0.06), 0.05, 0.98), decimals)
+        d = (
+            difficulty[j]
+            if kind != "areas"
+            else np.round(np.clip(rng.normal(centre[area], 0.06), 0.05, 0.98), decimals)
+        )
         records.append(_item(j + 1, area, k, sections, d, level_rank=rank))
     return records
 
