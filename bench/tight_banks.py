@@ -1,6 +1,7 @@
 """Benchmark: 组卷 on tight banks — planted solutions and instances infeasible by construction.
 
     .venv/bin/python bench/tight_banks.py [--planted 48] [--time-limit 10] [--seed 14] [--quick]
+                                          [--only one6] [--match steps,bank]
 
 Each instance is a bank for 3-01-01-04's 4.1 四级 weights, built so that the answer is known:
 
@@ -15,10 +16,13 @@ Each instance is a bank for 3-01-01-04's 4.1 四级 weights, built so that the a
 * precision — a band no sum of two-decimal difficulties can hit (zero width or narrower than 1/n %);
 * reach — a band just past the exact highest mean a paper can reach with its areas;
 * capacity — an area short of points, or a type short of items;
-* one6 — issue 25 item 3 drawn broadly: 230-item 一级 banks (no planted forms) with five spreads of
-  difficulty in hundredths or tenths and four section structures, band [0.70, 0.70], 6 forms,
-  overlap 0.1 (and 5/7 forms, overlap 0/0.2 on every fifth bank); right when the answer agrees with
-  a settled reference within 10 s, else when it is honest.
+* one6 — issue 25 item 3 drawn broadly: 230-item 一级 banks (no planted forms) with eight spreads
+  of difficulty in hundredths or tenths (uniform, clustered, mostly easy, the seed banks' priors,
+  normal, 0.05 steps, a centre per area, and 230 items sampled from the 3-01-01-04 seed bank with
+  its levels and enemy groups) and four section structures, band [0.70, 0.70], 6 forms, overlap
+  0.1 (and 5/7 forms, overlap 0/0.2 on every fifth bank): 116 instances, zero-width bands with 6
+  forms among them; right when the answer agrees with a settled reference within 10 s, else when
+  it is honest (``--match bank,steps`` runs the instances whose names hold those words).
 
 Every instance runs through ``scoring.assembly.assemble`` as the API runs it (forked, guarded
 worker, ``--time-limit``), and through an exact reference model in the same process: OR-Tools
@@ -592,6 +596,8 @@ def main() -> int:
     parser.add_argument("--planted", type=int, default=48)
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--engine-limit", type=float, default=None,
+                        help="the engine's time limit (default --time-limit; the API's ASSEMBLY_TIME_LIMIT is 30)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="12 planted instances")
     parser.add_argument("--no-reference", action="store_true")
     parser.add_argument("--direct", default="highs", help="engines of the whole-bank model, in order: highs, cpsat")
@@ -618,7 +624,7 @@ def main() -> int:
     for inst in cases:
         usable = len(_usable(inst.records, inst.blueprint))
         cpu0 = cpu_seconds()
-        outcome, seconds, note = run_engine(inst, args.time_limit, seed=args.seed)
+        outcome, seconds, note = run_engine(inst, args.engine_limit or args.time_limit, seed=args.seed)
         cpu = cpu_seconds() - cpu0
         ref, ref_seconds = "-", float("nan")
         if not args.no_reference:
