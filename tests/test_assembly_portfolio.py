@@ -22,10 +22,18 @@ ONE_AREA = {"基础知识": 100}
 def _hub_bank(with_hub: bool = True) -> tuple[list[dict], Blueprint]:
     """Three forms of two judge items, mean exactly 0.70, any two sharing at most one item: only
     {hub, y_k} reaches 0.70 (0.90 + 0.50), so the hub must be in all three forms."""
-    records = [dict(id=k, type="judge", area="基础知识", level_rank=0, points=1, difficulty=0.50) for k in (1, 2, 3)]
-    records += [dict(id=k, type="judge", area="基础知识", level_rank=0, points=1, difficulty=0.55) for k in (4, 5)]
+    records = [
+        dict(id=k, type="judge", area="基础知识", level_rank=0, points=1, difficulty=0.50, enemy_group=None)
+        for k in (1, 2, 3)
+    ]
+    records += [
+        dict(id=k, type="judge", area="基础知识", level_rank=0, points=1, difficulty=0.55, enemy_group=None)
+        for k in (4, 5)
+    ]
     if with_hub:
-        records.append(dict(id=9, type="judge", area="基础知识", level_rank=0, points=1, difficulty=0.90))
+        records.append(
+            dict(id=9, type="judge", area="基础知识", level_rank=0, points=1, difficulty=0.90, enemy_group=None)
+        )
     bp = Blueprint(level="四级", level_rank=1, weights=ONE_AREA, sections=(Section("judge", 2, 1),), forms=3,
                    max_overlap=0.5, difficulty=(0.70, 0.70))  # fmt: skip
     return records, bp
