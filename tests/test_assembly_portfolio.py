@@ -39,13 +39,16 @@ def _hub_bank(with_hub: bool = True) -> tuple[list[dict], Blueprint]:
     return records, bp
 
 
-def test_the_portfolio_interleaves_repair_guided_and_narrow_tries(monkeypatch):
-    order = assembly.portfolio()
-    assert order[:3] == [("R", 0), ("G", 0), ("N", 0)]  # one of each kind before any second try
+@pytest.mark.parametrize("coarse", [True, False])
+def test_the_portfolio_interleaves_repair_guided_and_narrow_tries(monkeypatch, coarse):
+    order = assembly.portfolio(coarse)
+    assert order[0] == ("R", 0)
+    assert order[1] == (("G", 0) if coarse else ("N", 0))  # tenths: guided first; hundredths: narrow
     assert sorted(k for kind, k in order if kind == "R") == list(range(repair.STRUCTURES))
+    assert sorted(k for kind, k in order if kind == "N") == [0, 1, 2]
     assert sorted(k for kind, k in order if kind == "G") == list(range(assembly.GUIDED_TRIES))
     monkeypatch.setattr(assembly, "GUIDED_TRIES", 0)
-    assert all(kind != "G" for kind, _ in assembly.portfolio())
+    assert all(kind != "G" for kind, _ in assembly.portfolio(coarse))
 
 
 def test_an_item_needed_in_three_forms_skips_the_pair_restricted_stages(monkeypatch):

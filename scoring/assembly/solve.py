@@ -38,6 +38,7 @@ CLASSES_SHARE = 0.6  # of the time left, for the item-class model before the per
 SEQUENTIAL_TRIES = 4  # one-form-at-a-time attempts on the whole bank before the joint model
 GUIDED_TRIES = 3  # aggregated solutions tried as pools by the guided stage
 GUIDED_SECONDS = 3.0  # each guided try at most (where one succeeds: measured 0.4–2.7 s)
+COARSE_VALUES = 12  # at most this many distinct difficulties: guided tries first (portfolio)
 NARROW_SECONDS = 3.5  # each narrow repair attempt at most (where one succeeds: measured 2–3 s)
 
 
@@ -122,20 +123,27 @@ def _repair_try(problem: Problem, bp: Blueprint, seed: int, attempt: int, deadli
     return forms, status
 
 
-def portfolio() -> list[tuple[str, int]]:
+def portfolio(coarse: bool) -> list[tuple[str, int]]:
     """The heuristic tries, in order: repair attempts (R), guided tries (G) and narrow repair
-    attempts (N) interleaved, cheapest first. Measured on bench/tight_banks.py (one6, the 16 banks
-    that one form at a time did not settle): each kind settles banks the others do not — R in
-    0.2–1.5 s an attempt, G in 0.4–2.7 s, N in 2–3 s — and a failing run of one kind cost 3.5–9 s
-    when it ran to its end before the next began (one bank timed out at 10 s); interleaved, the
-    worst of the 16 was ~7 s in-process against 13 s (caps of 3 s on G and N)."""
-    order = [("R", 0), ("G", 0), ("N", 0), ("R", 1), ("G", 1), ("R", 2), ("N", 1), ("R", 3), ("G", 2), ("R", 4),
-             ("R", 5), ("N", 2)]  # fmt: skip
+    attempts (N), interleaved. Measured on bench/tight_banks.py (one6, the 16 banks that one form
+    at a time did not settle, each kind's tries timed alone): each kind settles banks the others do
+    not — R in 0.2–1.5 s an attempt, G in 0.4–2.7 s, N in 2–3 s — and a failing run of one kind cost
+    3.5–9 s when it ran to its end before the next began (one bank timed out at 10 s). G settled
+    the banks whose difficulties take few values (``coarse``: tenths, where many items are
+    interchangeable) and timed out on every bank in hundredths; N the other way round. So the
+    order depends on it: replayed on those timings, the worst of the 16 is ~4 s (13 s before)."""
+    if coarse:
+        order = [("R", 0), ("G", 0), ("R", 1), ("G", 1), ("R", 2), ("N", 0), ("G", 2), ("R", 3), ("N", 1), ("R", 4),
+                 ("R", 5), ("N", 2)]  # fmt: skip
+    else:
+        order = [("R", 0), ("N", 0), ("R", 1), ("R", 2), ("N", 1), ("R", 3), ("G", 0), ("R", 4), ("N", 2), ("R", 5),
+                 ("G", 1), ("G", 2)]  # fmt: skip
     return [(kind, k) for kind, k in order if not (kind == "G" and k >= GUIDED_TRIES)]
 
 
 def _solve_whole_portfolio(problem: Problem, bp: Blueprint, seed: int, deadline: float, presolve: bool, stats):
-    """Several forms: the interleaved heuristic tries of ``portfolio``. Each repair attempt is bounded
+    """Several forms: the interleaved heuristic tries of ``portfolio`` (coarse: the usable items'
+    difficulties take at most COARSE_VALUES values). Each repair attempt is bounded
     by its moves and REPAIR_SHARE of the time left, each guided try by GUIDED_SECONDS, each narrow
     attempt by NARROW_SECONDS (seconds, not shares: with a share of what is left, a 10 s limit cut
     the narrow attempt that settles a 7-form bank in 2.3 s to 1.1 s; the exact models keep what the
@@ -147,7 +155,8 @@ def _solve_whole_portfolio(problem: Problem, bp: Blueprint, seed: int, deadline:
         stats["rounds"].append({"pool": len(problem.bank), "mode": "pairs-infeasible", "ok": False})
         return None, False
     repair_open = narrow_open = True
-    for kind, attempt in portfolio():
+    coarse = len(np.unique(problem.dint)) <= COARSE_VALUES
+    for kind, attempt in portfolio(coarse):
         now = time.monotonic()
         left = deadline - now
         if left <= 0:
