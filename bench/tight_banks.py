@@ -1,6 +1,7 @@
 """Benchmark: 组卷 on tight banks — planted solutions and instances infeasible by construction.
 
     .venv/bin/python bench/tight_banks.py [--planted 48] [--time-limit 10] [--seed 14] [--quick]
+                                          [--only one6] [--match steps,bank]
 
 Each instance is a bank for 3-01-01-04's 4.1 四级 weights, built so that the answer is known:
 
@@ -15,10 +16,13 @@ Each instance is a bank for 3-01-01-04's 4.1 四级 weights, built so that the a
 * precision — a band no sum of two-decimal difficulties can hit (zero width or narrower than 1/n %);
 * reach — a band just past the exact highest mean a paper can reach with its areas;
 * capacity — an area short of points, or a type short of items;
-* one6 — issue 25 item 3 drawn broadly: 230-item 一级 banks (no planted forms) with five spreads of
-  difficulty in hundredths or tenths and four section structures, band [0.70, 0.70], 6 forms,
-  overlap 0.1 (and 5/7 forms, overlap 0/0.2 on every fifth bank); right when the answer agrees with
-  a settled reference within 10 s, else when it is honest.
+* one6 — issue 25 item 3 drawn broadly: 230-item 一级 banks (no planted forms) with eight spreads
+  of difficulty in hundredths or tenths (uniform, clustered, mostly easy, the seed banks' priors,
+  normal, 0.05 steps, a centre per area, and 230 items sampled from the 3-01-01-04 seed bank with
+  its levels and enemy groups) and four section structures, band [0.70, 0.70], 6 forms, overlap
+  0.1 (and 5/7 forms, overlap 0/0.2 on every fifth bank): 116 instances, zero-width bands with 6
+  forms among them; right when the answer agrees with a settled reference within 10 s, else when
+  it is honest (``--match bank,steps`` runs the instances whose names hold those words).
 
 Every instance runs through ``scoring.assembly.assemble`` as the API runs it (forked, guarded
 worker, ``--time-limit``), and through an exact reference model in the same process: OR-Tools
@@ -368,6 +372,9 @@ ONE_SECTIONS = {  # every total a multiple of 20 points, so 4.1 一级's 5 % row
     "38": (Section("judge", 10, 1), Section("single", 26, 1), Section("multiple", 2, 2)),  # 40 points
 }
 SPREADS = ("uniform", "clustered", "easy", "seed", "normal")
+WIDER = ("steps", "areas", "bank")  # drawn after SPREADS, so the instances above keep their numbers
+SEED_BANK = ROOT / "question_banks" / "3-01-01-04.json"
+LEVELS = ("五级", "四级", "三级", "二级", "一级")
 
 
 def spread(rng, kind: str, size: int, decimals: int) -> np.ndarray:
@@ -383,6 +390,8 @@ def spread(rng, kind: str, size: int, decimals: int) -> np.ndarray:
         d = 1 - rng.beta(2, 6, size)
     elif kind == "seed":
         d = rng.choice([0.75, 0.66, 0.60, 0.52, 0.48], size) + rng.uniform(-0.04, 0.04, size)
+    elif kind == "steps":  # as a center might type them: 0.40, 0.45, … 0.95 (tenths at d1)
+        d = rng.choice(np.arange(8, 20) * 0.05, size)
     else:
         d = rng.normal(0.68, 0.1, size)
     return np.round(np.clip(d, 0.05, 0.98), decimals)
@@ -395,13 +404,45 @@ def drawn_one(seed: int, sections, kind: str, decimals: int, size: int = 230, mi
     areas = list(W1)
     area_p = np.array([W1[a] for a in areas]) / 100
     section_p = np.array([s.count for s in sections], dtype=float) / sum(s.count for s in sections)
-    difficulty = spread(rng, kind, size, decimals)
+    if kind == "bank":
+        return sampled_one(rng, sections, decimals, size)
+    difficulty = spread(rng, kind if kind != "areas" else "normal", size, decimals)
+    centre = {}  # kind areas: each area's own centre (drawn only there: the other kinds' banks stay as they were)
+    if kind == "areas":
+        centre = dict(zip(areas, rng.uniform(0.55, 0.85, len(areas)), strict=True))
     records = []
     for j in range(size):
         area = areas[int(rng.choice(len(areas), p=area_p))]
         k = int(rng.choice(len(sections), p=section_p))
         rank = int(rng.integers(0, ONE.rank + 1)) if mixed else ONE.rank
-        records.append(_item(j + 1, area, k, sections, difficulty[j], level_rank=rank))
+        d = (
+            difficulty[j]
+            if kind != "areas"
+            else np.round(np.clip(rng.normal(centre[area], 0.06), 0.05, 0.98), decimals)
+        )
+        records.append(_item(j + 1, area, k, sections, d, level_rank=rank))
+    return records
+
+
+def sampled_one(rng, sections, decimals: int, size: int) -> list[dict]:
+    """``size`` items drawn from the seed bank of 3-01-01-04 (question_banks/), among those a paper
+    of ``sections`` for 一级 can use: their areas, levels, types, difficulties (at ``decimals``) and
+    enemy groups (every seed item has one, about three items a group) as generated."""
+    import json
+
+    kinds = {(s.type, s.points) for s in sections}
+    items = [
+        r
+        for r in json.loads(SEED_BANK.read_text(encoding="utf-8"))["items"]
+        if r["area"] in W1 and (r["type"], r.get("points", 1)) in kinds
+    ]
+    picked = rng.choice(len(items), size, replace=False)
+    records = []
+    for j, i in enumerate(sorted(picked)):
+        r = items[i]
+        d = round(float(r.get("difficulty", 0.5)), decimals)
+        records.append(dict(id=j + 1, type=r["type"], area=r["area"], level_rank=LEVELS.index(r["level"]),
+                            points=r.get("points", 1), difficulty=d, enemy_group=r.get("enemy_group"), usage=0))  # fmt: skip
     return records
 
 
@@ -414,7 +455,7 @@ def one_family(seed: int) -> list[Instance]:
     and overlap 0 and 0.2. Right when the answer agrees with a settled reference within 10 s."""
     out = []
     number = 0
-    for kind in SPREADS:
+    for kind in SPREADS + WIDER:
         for decimals in (2, 1):
             for label, sections in ONE_SECTIONS.items():
                 number += 1
@@ -555,12 +596,15 @@ def main() -> int:
     parser.add_argument("--planted", type=int, default=48)
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--engine-limit", type=float, default=None,
+                        help="the engine's time limit (default --time-limit; the API's ASSEMBLY_TIME_LIMIT is 30)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="12 planted instances")
     parser.add_argument("--no-reference", action="store_true")
     parser.add_argument("--direct", default="highs", help="engines of the whole-bank model, in order: highs, cpsat")
     parser.add_argument("--symmetry", action="store_true", help="symmetry breaking between forms")
     parser.add_argument("--only", default="", help="kinds to run, comma-separated (e.g. zero6,reach)")
     parser.add_argument("--width", type=float, default=None, help="only instances of this band width")
+    parser.add_argument("--match", default="", help="only instances whose name holds one of these, comma-separated")
     args = parser.parse_args()
     assembly_models.ENGINES["cpsat"] = assembly_cpsat.run_cpsat
     assembly_models.DIRECT_ENGINES = tuple(args.direct.split(","))
@@ -568,6 +612,8 @@ def main() -> int:
     cases = instances(12 if args.quick else args.planted, args.seed)
     if args.only:
         cases = [c for c in cases if c.kind in args.only.split(",")]
+    if args.match:
+        cases = [c for c in cases if any(m in c.name for m in args.match.split(","))]
     if args.width is not None:
         cases = [c for c in cases if c.kind in ("planted", "zero6") and c.width == args.width]
     base = baseline(args.seed)
@@ -578,7 +624,7 @@ def main() -> int:
     for inst in cases:
         usable = len(_usable(inst.records, inst.blueprint))
         cpu0 = cpu_seconds()
-        outcome, seconds, note = run_engine(inst, args.time_limit, seed=args.seed)
+        outcome, seconds, note = run_engine(inst, args.engine_limit or args.time_limit, seed=args.seed)
         cpu = cpu_seconds() - cpu0
         ref, ref_seconds = "-", float("nan")
         if not args.no_reference:

@@ -22,7 +22,7 @@ FAR = 1e12  # no deadline
 
 
 def _forbid_solves(monkeypatch):
-    for name in ("_solve_whole_sequential", "_solve_whole_repair", "_solve_whole_classes", "solve_direct"):
+    for name in ("_solve_whole_sequential", "_solve_whole_portfolio", "_solve_whole_classes", "solve_direct"):
         monkeypatch.setattr(assembly, name, lambda *a, **k: pytest.fail("the relaxation must answer first"))
 
 

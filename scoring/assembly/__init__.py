@@ -17,10 +17,12 @@ How (the design notes, "solving the assembly MILP with HiGHS"; issue 14 for tigh
    fresh pool), then jointly; the pool stages are bounded by work (nodes), not time.
 4. A small bank (at most TIGHT_FACTOR × what the forms need), or when the pools give up: first
    the aggregated relaxation (aggregate.py: how many forms hold each item; infeasible is a proof,
-   named at once), then one form at a time on the whole bank (four seeded orders), structure then
-   band (repair.py), the guided stage (an aggregated solution's items dealt to the forms), the
-   item-class model (pairs.py), then the whole bank in one joint model on HiGHS (models.py on the
-   engine and the cut that makes it fast).
+   named at once), then one form at a time on the whole bank (four seeded orders), then the
+   heuristic tries interleaved, each capped (solve.portfolio: structure then band, repair.py; the
+   guided stage, an aggregated solution's items dealt to the forms; structure with a narrowed band
+   then band) — skipped when the aggregated model proves that some item must be in three forms —,
+   the item-class model (pairs.py), then the whole bank in one joint model on HiGHS (models.py on
+   the engine and the cut that makes it fast).
 5. Infeasible on the whole bank (diagnose.py): relax one family at a time to name the one that cannot be met.
    Out of time: say so, without claiming that anything must be relaxed, and name the tightest
    constraint as the likely cause.

@@ -17,12 +17,19 @@ How:
    verified like any other — or after ``MOVES`` moves, and starts again from step 1 with another
    seed. Work is bounded by moves, not time, so whether it succeeds does not depend on the load.
 
+A narrow variant (``narrow``): step 1 keeps the band rows, widened by NARROW of the mean on each
+side, so that the structure already lies near the band and step 2 only closes the rest. Slower an
+attempt (2–3 s against 0.2–1 s), it settles banks on which no band-free structure could be repaired
+(bench/tight_banks.py, one6); solve.py interleaves the attempts of both with the guided stage.
+
 A heuristic: it proves nothing when it fails, and the exact models then take the time left.
 """
 
 from __future__ import annotations
 
+import math
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -33,6 +40,7 @@ from .types import Blueprint, Problem
 MOVES = 3000  # tabu moves per structure before a fresh structure
 TENURE = (5, 12)  # an item just moved stays put for this many moves (drawn per move)
 STRUCTURES = 6  # structures tried before giving up
+NARROW = 0.003  # the narrow variant's structure band: the requested one ± this much of the mean
 
 
 def _band_cost(sums: np.ndarray, band: tuple[int, int]) -> np.ndarray:
@@ -119,19 +127,37 @@ def tabu_band(problem: Problem, bp: Blueprint, pool: np.ndarray, cls: np.ndarray
     return np.where(cls == len(classes), -1, cls) if cost == 0 else None
 
 
+def narrowed(problem: Problem, bp: Blueprint) -> Problem:
+    """The problem with its band widened by NARROW of the mean on each side (at least one unit)."""
+    w = max(1, math.ceil(NARROW * bp.items_per_form * problem.scale))
+    return replace(problem, band=(problem.band[0] - w, problem.band[1] + w))
+
+
 def solve_structure_then_band(problem: Problem, bp: Blueprint, pool: np.ndarray, seed: int, deadline: float,
-                              presolve: bool):  # fmt: skip
-    """Step 1 then step 2 of the module docstring, up to STRUCTURES times with fresh seeds.
-    Returns (forms as bank indices, or None, status)."""
+                              presolve: bool, attempts=range(STRUCTURES), narrow: bool = False):  # fmt: skip
+    """Step 1 then step 2 of the module docstring, once per attempt in ``attempts`` (each its own
+    seeded stream, so attempt k is the same whichever call runs it). ``narrow``: the structure
+    model keeps the band rows, widened by NARROW (``narrowed``), and the tabu search closes the
+    rest; measured on bench/tight_banks.py (one6) it settles banks where no band-free structure
+    could be repaired (2–3 s an attempt). Returns (forms as bank indices, or None, status)."""
     classes = classes_of(bp.forms)
-    for attempt in range(STRUCTURES):
+    status = "time"
+    for attempt in attempts:
         if time.monotonic() >= deadline:
             return None, "time"
-        forms, status = solve_classes(
-            problem, bp, pool, stream(seed, 11, attempt), deadline, presolve, flags=Flags(difficulty=False)
-        )
+        if narrow:
+            structure = narrowed(problem, bp)
+            forms, status = solve_classes(structure, bp, pool, stream(seed, 15, attempt), deadline, presolve)
+            if forms is None and status == "infeasible":
+                return None, status  # a wider band is infeasible: so is every narrow attempt
+        else:
+            forms, status = solve_classes(
+                problem, bp, pool, stream(seed, 11, attempt), deadline, presolve, flags=Flags(difficulty=False)
+            )
+            if forms is None:
+                return None, status  # without the band it is infeasible (or out of time): nothing to repair
         if forms is None:
-            return None, status  # without the band it is infeasible (or out of time): nothing to repair
+            continue
         position = np.full(len(problem.bank), -1, dtype=np.int64)
         position[pool] = np.arange(len(pool))
         holders: list[list[int]] = [[] for _ in pool]
@@ -140,11 +166,12 @@ def solve_structure_then_band(problem: Problem, bp: Blueprint, pool: np.ndarray,
                 holders[j].append(f)
         index = {members: c for c, members in enumerate(classes)}
         cls = np.array([index[tuple(h)] if h else -1 for h in holders], dtype=np.int64)
-        found = tabu_band(problem, bp, pool, cls, stream(seed, 12, attempt), deadline)
+        found = tabu_band(problem, bp, pool, cls, stream(seed, 16 if narrow else 12, attempt), deadline)
         if found is not None:
             out = []
             for f in range(bp.forms):
                 mask = np.array([c >= 0 and f in classes[c] for c in found], dtype=bool)
                 out.append(pool[mask])
             return out, "ok"
-    return None, "time"
+        status = "time"
+    return None, status

@@ -10,7 +10,7 @@ from itertools import combinations
 
 import numpy as np
 
-from .aggregate import check_forms, usage_counts
+from .aggregate import AGGREGATE_SECONDS, check_forms, pairs_possible, usage_counts
 from .checks import check_capacities, check_reach, tightest
 from .diagnose import diagnose, time_out
 from .models import draw_pool, solve_direct, solve_joint, solve_partitioned, solve_sequential, stream
@@ -33,11 +33,13 @@ DEFAULT_TIME_LIMIT = 60.0
 GRACE_SECONDS = 1.0  # the hard guard kills the worker this long after the solver's own limit
 POOL_FACTORS = (2.0, 4.0)
 TIGHT_FACTOR = 3.0  # usable items ≤ 3 × forms × items per form: the whole bank is the pool
-REPAIR_SHARE = 0.5  # of the time left, for structure-then-band (repair.py) before the exact models
+REPAIR_SHARE = 0.5  # of the time left, at most, for each structure-then-band attempt (repair.py)
 CLASSES_SHARE = 0.6  # of the time left, for the item-class model before the per-form joint model
 SEQUENTIAL_TRIES = 4  # one-form-at-a-time attempts on the whole bank before the joint model
 GUIDED_TRIES = 3  # aggregated solutions tried as pools by the guided stage
-GUIDED_SHARE = 0.15  # of the time left, for each guided try (measured 0.1–2.5 s CPU a try)
+GUIDED_SECONDS = 3.0  # each guided try at most (where one succeeds: measured 0.4–2.7 s)
+COARSE_VALUES = 12  # at most this many distinct difficulties: guided tries first (portfolio)
+NARROW_SECONDS = 3.5  # each narrow repair attempt at most (where one succeeds: measured 2–3 s)
 
 
 def _solve_pools(problem: Problem, bp: Blueprint, seed: int, deadline: float, presolve: bool, stats: dict):
@@ -91,40 +93,89 @@ def _solve_whole_classes(problem: Problem, bp: Blueprint, seed: int, deadline: f
     return forms
 
 
-def _solve_whole_guided(problem: Problem, bp: Blueprint, seed: int, deadline: float, presolve: bool, stats):
-    """Several forms: a seeded solution of the aggregated model (aggregate.usage_counts: how many
-    forms hold each item, every form's rows summed, the band included) names the items to use —
-    about F × n − C(F,2) × L of them — and the item-class model (pairs.py) with every row, the
+def _guided_try(problem: Problem, bp: Blueprint, seed: int, attempt: int, deadline: float, presolve: bool, stats):
+    """One try of the guided stage: a seeded solution of the aggregated model (aggregate.usage_counts:
+    how many forms hold each item, every form's rows summed, the band included) names the items to
+    use — about F × n − C(F,2) × L of them — and the item-class model (pairs.py) with every row, the
     band's equalities included, deals them to the forms. Measured on bench/tight_banks.py (one6):
-    the 230-item 一级 banks with the seed banks' difficulties, where the repair stage failed and the
-    class stage took 10–30 s or timed out, answer in 0.3–1 s CPU a try, 3 tries in 4 succeeding; on others the
-    support is too narrow and a try fails in 0.1 s. Each try has GUIDED_SHARE of the time left. A
-    heuristic: a try that fails proves nothing."""
-    for attempt in range(GUIDED_TRIES):
-        if time.monotonic() >= deadline:
-            return None
-        budget = time.monotonic() + GUIDED_SHARE * (deadline - time.monotonic())
-        counts = usage_counts(problem, bp, stream(seed, 13, attempt), budget)
-        if counts is None:
-            return None
-        pool = np.flatnonzero(counts > 0)
-        forms, _ = solve_classes(problem, bp, pool, stream(seed, 14, attempt), budget, presolve)
-        stats["rounds"].append({"pool": len(pool), "mode": "guided", "ok": forms is not None})
-        if forms is not None:
-            return forms
-    return None
-
-
-def _solve_whole_repair(problem: Problem, bp: Blueprint, seed: int, deadline: float, presolve: bool, stats):
-    """Several forms: the item classes without the band, then the band by same-cell exchanges
-    (repair.py), with REPAIR_SHARE of the time left. Measured on bench/tight_banks.py it settles the
-    tightest zero-width banks in 0.5–3 s where the item-class model with the band rows took 4–28 s
-    (depending on the seed). A heuristic: None proves nothing, the exact models follow."""
-    budget = time.monotonic() + REPAIR_SHARE * (deadline - time.monotonic())
-    whole = np.arange(len(problem.bank))
-    forms, _ = solve_structure_then_band(problem, bp, whole, seed, budget, presolve)
-    stats["rounds"].append({"pool": len(whole), "mode": "structure-band", "ok": forms is not None})
+    where it succeeds, 0.4–2.7 s; where the support is too narrow, it fails in 0.1 s or searches
+    until its cap. A heuristic: a try that fails proves nothing."""
+    counts = usage_counts(problem, bp, stream(seed, 13, attempt), deadline)
+    if counts is None:
+        return None
+    pool = np.flatnonzero(counts > 0)
+    forms, _ = solve_classes(problem, bp, pool, stream(seed, 14, attempt), deadline, presolve)
+    stats["rounds"].append({"pool": len(pool), "mode": "guided", "ok": forms is not None})
     return forms
+
+
+def _repair_try(problem: Problem, bp: Blueprint, seed: int, attempt: int, deadline: float, presolve: bool, stats,
+                narrow: bool = False):  # fmt: skip
+    """One attempt of structure then band (repair.py): the item classes without the band (narrow:
+    with the band widened by repair.NARROW), then the band by same-cell exchanges. Measured on
+    bench/tight_banks.py it settles the tightest zero-width banks in 0.2–1.5 s an attempt where the
+    item-class model with the band rows took 4–28 s. A heuristic: None proves nothing."""
+    whole = np.arange(len(problem.bank))
+    tries = range(attempt, attempt + 1)
+    forms, status = solve_structure_then_band(problem, bp, whole, seed, deadline, presolve, tries, narrow)
+    mode = "structure-narrow" if narrow else "structure-band"
+    stats["rounds"].append({"pool": len(whole), "mode": mode, "ok": forms is not None})
+    return forms, status
+
+
+def portfolio(coarse: bool) -> list[tuple[str, int]]:
+    """The heuristic tries, in order: repair attempts (R), guided tries (G) and narrow repair
+    attempts (N), interleaved. Measured on bench/tight_banks.py (one6, the 16 banks that one form
+    at a time did not settle, each kind's tries timed alone): each kind settles banks the others do
+    not — R in 0.2–1.5 s an attempt, G in 0.4–2.7 s, N in 2–3 s — and a failing run of one kind cost
+    3.5–9 s when it ran to its end before the next began (one bank timed out at 10 s). G settled
+    the banks whose difficulties take few values (``coarse``: tenths, where many items are
+    interchangeable) and timed out on every bank in hundredths; N the other way round. So the
+    order depends on it: replayed on those timings, the worst of the 16 is ~4 s (13 s before)."""
+    if coarse:
+        order = [("R", 0), ("G", 0), ("R", 1), ("G", 1), ("R", 2), ("N", 0), ("G", 2), ("R", 3), ("N", 1), ("R", 4),
+                 ("R", 5), ("N", 2)]  # fmt: skip
+    else:
+        order = [("R", 0), ("N", 0), ("R", 1), ("R", 2), ("N", 1), ("R", 3), ("G", 0), ("R", 4), ("N", 2), ("R", 5),
+                 ("G", 1), ("G", 2)]  # fmt: skip
+    return [(kind, k) for kind, k in order if not (kind == "G" and k >= GUIDED_TRIES)]
+
+
+def _solve_whole_portfolio(problem: Problem, bp: Blueprint, seed: int, deadline: float, presolve: bool, stats):
+    """Several forms: the interleaved heuristic tries of ``portfolio`` (coarse: the usable items'
+    difficulties take at most COARSE_VALUES values). Each repair attempt is bounded
+    by its moves and REPAIR_SHARE of the time left, each guided try by GUIDED_SECONDS, each narrow
+    attempt by NARROW_SECONDS (seconds, not shares: with a share of what is left, a 10 s limit cut
+    the narrow attempt that settles a 7-form bank in 2.3 s to 1.1 s; the exact models keep what the
+    tries leave, and all of it where aggregate.pairs_possible skips them).
+    Skipped when the aggregated model proves that no solution has every item in at most two forms
+    (aggregate.pairs_possible): all three are that restriction. Returns (forms or None, whether that
+    restriction is still open)."""
+    if pairs_possible(problem, bp, min(deadline, time.monotonic() + AGGREGATE_SECONDS)) == "infeasible":
+        stats["rounds"].append({"pool": len(problem.bank), "mode": "pairs-infeasible", "ok": False})
+        return None, False
+    repair_open = narrow_open = True
+    coarse = len(np.unique(problem.dint)) <= COARSE_VALUES
+    for kind, attempt in portfolio(coarse):
+        now = time.monotonic()
+        left = deadline - now
+        if left <= 0:
+            break
+        forms = None
+        if kind == "R" and repair_open:
+            forms, status = _repair_try(problem, bp, seed, attempt, now + REPAIR_SHARE * left, presolve, stats)
+            repair_open = status != "infeasible"  # infeasible without the band: no attempt can help
+            narrow_open = narrow_open and repair_open
+        elif kind == "N" and narrow_open:
+            budget = now + NARROW_SECONDS
+            forms, status = _repair_try(problem, bp, seed, attempt, budget, presolve, stats, narrow=True)
+            narrow_open = status != "infeasible"  # infeasible with the widened band: so with the band
+        elif kind == "G":
+            budget = now + GUIDED_SECONDS
+            forms = _guided_try(problem, bp, seed, attempt, budget, presolve, stats)
+        if forms is not None:
+            return forms, True
+    return None, True
 
 
 def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, presolve: bool, note=None) -> Result:
@@ -145,11 +196,10 @@ def _assemble_inline(bank: Bank, bp: Blueprint, seed: int, time_limit: float, pr
                 note(tightest(slacks))
         check_forms(problem, bp, deadline)
         forms = _solve_whole_sequential(problem, bp, seed, deadline, presolve, stats)
+    pairs_open = True  # False: no solution with every item in at most two forms (aggregate.pairs_possible)
     if forms is None and bp.forms > 1:
-        forms = _solve_whole_repair(problem, bp, seed, deadline, presolve, stats)
-    if forms is None and bp.forms > 1:  # after the repair stage: a guided try that fails can take seconds
-        forms = _solve_whole_guided(problem, bp, seed, deadline, presolve, stats)
-    if forms is None and bp.forms > 2 and 0 < bp.overlap_limit < bp.items_per_form:
+        forms, pairs_open = _solve_whole_portfolio(problem, bp, seed, deadline, presolve, stats)
+    if forms is None and pairs_open and bp.forms > 2 and 0 < bp.overlap_limit < bp.items_per_form:
         forms = _solve_whole_classes(problem, bp, seed, deadline, presolve, stats)
     if forms is None:
         forms, status, engine = solve_direct(problem, bp, stream(seed, 9), deadline, presolve)
