@@ -65,8 +65,7 @@ class DriverStatement:
         that returns no rows."""
         events = connection.dispatch
         if events.before_cursor_execute or events.after_cursor_execute:  # someone watches statements
-            result = connection.execute(self.statement, values)
-            return result.first() if result.returns_rows else None
+            return self._through_sqlalchemy(connection, values)
         autocommit = connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
         if not (autocommit or connection.in_transaction()):
             raise RuntimeError("DriverStatement needs a begun transaction or autocommit")  # never auto-begin
@@ -74,18 +73,23 @@ class DriverStatement:
             cursor = connection.connection.driver_connection.cursor()
             try:
                 cursor.execute(self.sql, self.parameters(values))
-                row = cursor.fetchone() if self._results else None  # (psycopg builds the description: not asked)
+                # only a statement with columns of its own: an insert may carry SQLAlchemy's RETURNING
+                # of its key (PostgreSQL), and psycopg builds the whole description when asked for it
+                row = cursor.fetchone() if self._results else None
             finally:
                 cursor.close()
         except connection.dialect.loaded_dbapi.Error:
             # SQLAlchemy meets the error itself (invalidation, faults, write health): see the module
-            result = connection.execute(self.statement, values)
-            return result.first() if result.returns_rows else None
-        if row is None or not self._results:  # (PostgreSQL: SQLAlchemy's own RETURNING of an insert's key)
+            return self._through_sqlalchemy(connection, values)
+        if row is None:
             return None
         return self.Row._make(
             value if process is None else process(value) for process, value in zip(self._results, row, strict=True)
         )
+
+    def _through_sqlalchemy(self, connection: Connection, values: dict):
+        result = connection.execute(self.statement, values)
+        return result.first() if result.returns_rows else None
 
 
 @cache

@@ -20,7 +20,7 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import select
 
-from app import timeutil
+from app import driver_statements, timeutil
 from app.auth import token_cache
 from app.auth.models import ApiToken, Role, User
 from app.auth.operations import _TOKEN_PRINCIPAL
@@ -133,12 +133,13 @@ def _draw_ahead(connection, now) -> int:
 
 def _hot_reads(connection, now) -> None:
     """The token's, the start's and the save's reads, with ids that match nothing (no token has the
-    empty digest)."""
+    empty digest). The start's and the save's run as the requests run them, on the driver's cursor
+    (app/driver_statements.py): compiled here, not by a hall's first start."""
     dialect = connection.dialect.name
-    connection.execute(_TOKEN_PRINCIPAL, {"digest": "", "now": now}).first()
-    connection.execute(start_statements(dialect).find, {"session_id": 0, "user_id": 0}).first()
+    connection.execute(_TOKEN_PRINCIPAL, {"digest": "", "now": now}).first()  # (begins the transaction)
+    driver_statements.first(connection, start_statements(dialect).find, {"session_id": 0, "user_id": 0})
     check, _ = save_statements(dialect)
-    connection.execute(check, {"attempt_id": 0, "digest": None, "user_id": 0, "now": now}).first()
+    driver_statements.first(connection, check, {"attempt_id": 0, "digest": None, "user_id": 0, "now": now})
 
 
 def _open_pool(now) -> int:

@@ -141,30 +141,27 @@ def solve_structure_then_band(problem: Problem, bp: Blueprint, pool: np.ndarray,
     rest; measured on bench/tight_banks.py (one6) it settles banks where no band-free structure
     could be repaired (2–3 s an attempt). Returns (forms as bank indices, or None, status)."""
     classes = classes_of(bp.forms)
+    index = {members: c for c, members in enumerate(classes)}
+    position = np.full(len(problem.bank), -1, dtype=np.int64)
+    position[pool] = np.arange(len(pool))
+    # narrow: the band rows kept, widened; else the structure without them
+    structure, flags, stage = (narrowed(problem, bp), None, 15) if narrow else (problem, Flags(difficulty=False), 11)
     status = "time"
     for attempt in attempts:
         if time.monotonic() >= deadline:
             return None, "time"
-        if narrow:
-            structure = narrowed(problem, bp)
-            forms, status = solve_classes(structure, bp, pool, stream(seed, 15, attempt), deadline, presolve)
-            if forms is None and status == "infeasible":
-                return None, status  # a wider band is infeasible: so is every narrow attempt
-        else:
-            forms, status = solve_classes(
-                problem, bp, pool, stream(seed, 11, attempt), deadline, presolve, flags=Flags(difficulty=False)
-            )
-            if forms is None:
-                return None, status  # without the band it is infeasible (or out of time): nothing to repair
+        forms, status = solve_classes(
+            structure, bp, pool, stream(seed, stage, attempt), deadline, presolve, flags=flags
+        )
         if forms is None:
-            continue
-        position = np.full(len(problem.bank), -1, dtype=np.int64)
-        position[pool] = np.arange(len(pool))
+            if narrow and status != "infeasible":
+                continue  # this attempt found none: the next one draws another structure
+            # without the band (or with a wider one) it is infeasible, or out of time: nothing to repair
+            return None, status
         holders: list[list[int]] = [[] for _ in pool]
         for f, chosen in enumerate(forms):
             for j in position[chosen]:
                 holders[j].append(f)
-        index = {members: c for c, members in enumerate(classes)}
         cls = np.array([index[tuple(h)] if h else -1 for h in holders], dtype=np.int64)
         found = tabu_band(problem, bp, pool, cls, stream(seed, 16 if narrow else 12, attempt), deadline)
         if found is not None:
