@@ -25,6 +25,7 @@ once and the caller's transaction is rolled back as it would have been.
 from __future__ import annotations
 
 from collections import namedtuple
+from contextlib import contextmanager
 from functools import cache
 
 from sqlalchemy.engine import Connection, Dialect
@@ -73,14 +74,21 @@ class DriverStatement:
             cursor = connection.connection.driver_connection.cursor()
             try:
                 cursor.execute(self.sql, self.parameters(values))
-                # only a statement with columns of its own: an insert may carry SQLAlchemy's RETURNING
-                # of its key (PostgreSQL), and psycopg builds the whole description when asked for it
-                row = cursor.fetchone() if self._results else None
+                row = self._fetch(cursor)
             finally:
                 cursor.close()
         except connection.dialect.loaded_dbapi.Error:
             # SQLAlchemy meets the error itself (invalidation, faults, write health): see the module
             return self._through_sqlalchemy(connection, values)
+        return self.row(row)
+
+    def _fetch(self, cursor):
+        # only a statement with columns of its own: an insert may carry SQLAlchemy's RETURNING of its
+        # key (PostgreSQL), and psycopg builds the whole description when asked for it
+        return cursor.fetchone() if self._results else None
+
+    def row(self, row):
+        """The driver's row as SQLAlchemy would give it (each column through its result processor)."""
         if row is None:
             return None
         return self.Row._make(
@@ -102,3 +110,50 @@ def driver_statement(statement: Executable, dialect: Dialect, keys: tuple[str, .
 def first(connection: Connection, statement: Executable, values: dict):
     """``connection.execute(statement, values).first()`` on the driver's cursor (see the module)."""
     return driver_statement(statement, connection.dialect, tuple(sorted(values))).first(connection, values)
+
+
+# ---------------------------------------------------------------- sent ahead, in a pipeline
+
+
+class Sent:
+    """A statement sent in a pipeline (``send``): its row is read with ``first()`` once the
+    pipeline has been synced."""
+
+    def __init__(self, statement: DriverStatement, cursor):
+        self._statement, self._cursor = statement, cursor
+
+    def first(self):
+        try:
+            return self._statement.row(self._statement._fetch(self._cursor))
+        finally:
+            self._cursor.close()
+
+
+def pipelines(connection: Connection) -> bool:
+    """Whether statements can be sent ahead on this connection: PostgreSQL (psycopg's pipeline mode),
+    and nobody watching statements (a listener must see each one: those run through SQLAlchemy,
+    which cannot run inside a pipeline)."""
+    events = connection.dispatch
+    return connection.dialect.name == "postgresql" and not (events.before_cursor_execute or events.after_cursor_execute)
+
+
+@contextmanager
+def pipeline(connection: Connection):
+    """psycopg's pipeline mode on the connection's driver connection: statements sent inside are
+    queued without waiting for their results; leaving it syncs once and receives every result (the
+    first error is raised there). Only ``send`` may run inside, never SQLAlchemy's ``execute``: it
+    reads a cursor's description before the result has arrived. Needs a begun transaction."""
+    if not connection.in_transaction():
+        raise RuntimeError("a pipeline needs a begun transaction")  # never auto-begin
+    with connection.connection.driver_connection.pipeline():
+        yield
+
+
+def send(connection: Connection, statement: Executable, values: dict) -> Sent:
+    """Send ``statement`` inside ``pipeline(connection)`` without waiting for its result. A driver
+    error is raised (here or when the pipeline is left) as the driver's own: the caller rolls the
+    transaction back and runs the statement again with ``first`` (group_commit.py does)."""
+    compiled = driver_statement(statement, connection.dialect, tuple(sorted(values)))
+    cursor = connection.connection.driver_connection.cursor()
+    cursor.execute(compiled.sql, compiled.parameters(values))
+    return Sent(compiled, cursor)

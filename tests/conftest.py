@@ -16,6 +16,7 @@ from sqlalchemy import text
 from app import create_app
 from app.auth.operations import create_user
 from app.cli import init_db
+from app.exams.group_commit import Batcher
 from app.extensions import db, limiter
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -174,3 +175,16 @@ def corrupted_copy(source, tmp_path, old: str, new: str):
     bad = tmp_path / source.name
     bad.write_text(text.replace(old, new), encoding="utf-8")
     return bad
+
+
+@pytest.fixture
+def probe(app):
+    """A scratch table ``gc_probe(n UNIQUE)`` and a fresh batcher on the app's engine (the group
+    commit's tests: test_group_commit.py, test_save_pipeline.py)."""
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS gc_probe"))
+            connection.execute(text("CREATE TABLE gc_probe (n INTEGER PRIMARY KEY)"))
+        yield Batcher(db.engine)
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE gc_probe"))

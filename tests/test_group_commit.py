@@ -15,18 +15,6 @@ from app.exams.group_commit import Batcher, SaveFailed
 from app.extensions import db
 
 
-@pytest.fixture
-def probe(app):
-    """A scratch table ``gc_probe(n UNIQUE)`` and a fresh batcher on the app's engine."""
-    with app.app_context():
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS gc_probe"))
-            connection.execute(text("CREATE TABLE gc_probe (n INTEGER PRIMARY KEY)"))
-        yield Batcher(db.engine)
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE gc_probe"))
-
-
 def stored(app) -> list[int]:
     with app.app_context(), db.engine.connect() as connection:
         return [row.n for row in connection.execute(text("SELECT n FROM gc_probe ORDER BY n"))]

@@ -31,7 +31,7 @@ from app.audit.operations import CURRENT, record
 from app.auth import token_cache
 from app.auth.models import User
 from app.auth.operations import token_still_valid
-from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from app.extensions import db
 from app.locking import lock_row
 from app.papers.models import PaperItem
@@ -41,7 +41,7 @@ from app.sessions.models import ExamSession, SessionStatus, TheoryMode
 from . import grading, group_commit, paper_cache, warm  # noqa: F401  (warm: the token cache's refill)
 from .models import Answer, Attempt, AttemptStatus, CloseReason
 from .score_visibility import score_fields
-from .statements import extensions_of, save_statements, start_statements
+from .statements import checked_upsert, extensions_of, save_statements, start_statements
 
 # ---------------------------------------------------------------- time
 
@@ -230,8 +230,8 @@ def start_attempt(session_id: int, user, now: datetime, token_digest: str | None
     # worker booted (warm.py) or here, outside the shared write; the same for a second press.
     drawn = paper_cache.drawn(connection, found.paper_id, found.enrollment_id)
     new = NewAttempt(id=0, user_id=user.id, paper_id=found.paper_id, deadline=deadline, drawn=drawn)
-    write = partial(_insert_attempt, new, found.enrollment_id, session_id, now, token_digest, found.extra_minutes)
-    return group_commit.run(write)
+    arguments = (new, found.enrollment_id, session_id, now, token_digest, found.extra_minutes)
+    return group_commit.run(partial(_insert_attempt, *arguments), send=partial(_send_start, *arguments))
 
 
 def _insert_attempt(
@@ -246,43 +246,81 @@ def _insert_attempt(
     the insert waits for this commit and then finds the attempt.
     """
     statements = start_statements(connection.dialect.name)
-    insert, token = statements.insert, {}
     checked = token_digest is not None and statements.insert_if_signed_in is not None
-    if checked:  # PostgreSQL: the token checked by the insert itself, in its round trip
-        insert, token = statements.insert_if_signed_in, {"digest": token_digest, "now": now}
-    elif token_digest is not None and not token_still_valid(connection, token_digest, new.user_id, now):
+    if token_digest is not None and not checked and not token_still_valid(connection, token_digest, new.user_id, now):
         raise _signed_out(token_digest)
-    inserted = driver_statements.first(
-        connection,
-        insert,
-        {
-            **token,
-            "enrollment_id": enrollment_id,
-            "session_id": session_id,
-            "user_id": new.user_id,
-            "paper_id": new.paper_id,
-            "status": AttemptStatus.in_progress,
-            "started_at": now,
-            "deadline": new.deadline,
-            "last_seen_at": now,
-            "layout_json": new.drawn.json(),  # joined from texts built with the paper: not encoded again
-        },
-    )
-    if inserted is None:  # pressed twice at once: the other press created it (or the token is gone)
-        other = connection.execute(statements.existing, {"enrollment": enrollment_id}).first()
-        if other is None and checked:
-            raise _signed_out(token_digest)
-        return NewAttempt(other.id, new.user_id, new.paper_id, other.deadline, None, other.layout, fresh=False)
-    attempt_id = inserted.id
-    extensions, move_deadline = statements.extensions, statements.move_deadline
-    if extensions is None:  # SQLite: summed in the insert's RETURNING, under the write lock taken first
+    insert, parameters = _insert_of(statements, new, enrollment_id, session_id, now, token_digest if checked else None)
+    inserted = driver_statements.first(connection, insert, parameters)
+    if inserted is None:
+        return _started_before(new, enrollment_id, token_digest if checked else None, connection)
+    if statements.extensions is None:  # SQLite: summed in the insert's RETURNING, under the write lock taken first
         extra = inserted.extra_minutes
     else:  # PostgreSQL: a statement of its own, whose snapshot is taken after the insert's lock wait
-        extra = driver_statements.first(connection, extensions, {"enrollment": enrollment_id})[0]
+        extra = driver_statements.first(connection, statements.extensions, {"enrollment": enrollment_id})[0]
+    return _inserted(new, inserted.id, extra, extra_read, connection)
+
+
+def _send_start(
+    new: NewAttempt, enrollment_id: int, session_id: int, now: datetime, token_digest, extra_read: int, connection
+):
+    """The start sent ahead in the batch's pipeline (PostgreSQL, group_commit.py): the insert (with
+    the token's check) and the extensions' sum after it, sent together instead of one round trip
+    each. The sum runs after the insert as in ``_insert_attempt`` (a pipeline keeps the order: its
+    snapshot is still taken after the insert's lock wait)."""
+    statements = start_statements(connection.dialect.name)
+    insert, parameters = _insert_of(statements, new, enrollment_id, session_id, now, token_digest)
+    sent_insert = driver_statements.send(connection, insert, parameters)
+    sent_extra = driver_statements.send(connection, statements.extensions, {"enrollment": enrollment_id})
+
+    def finish() -> NewAttempt:
+        inserted, extra = sent_insert.first(), sent_extra.first()[0]
+        if inserted is None:
+            return _started_before(new, enrollment_id, token_digest, connection)
+        return _inserted(new, inserted.id, extra, extra_read, connection)
+
+    return finish
+
+
+def _insert_of(statements, new: NewAttempt, enrollment_id: int, session_id: int, now: datetime, checked_digest):
+    """The insert and its parameters; with ``checked_digest`` (PostgreSQL) the one that checks the
+    bearer token itself, in its round trip."""
+    insert, token = statements.insert, {}
+    if checked_digest is not None:
+        insert, token = statements.insert_if_signed_in, {"digest": checked_digest, "now": now}
+    return insert, {
+        **token,
+        "enrollment_id": enrollment_id,
+        "session_id": session_id,
+        "user_id": new.user_id,
+        "paper_id": new.paper_id,
+        "status": AttemptStatus.in_progress,
+        "started_at": now,
+        "deadline": new.deadline,
+        "last_seen_at": now,
+        "layout_json": new.drawn.json(),  # joined from texts built with the paper: not encoded again
+    }
+
+
+def _started_before(new: NewAttempt, enrollment_id: int, checked_digest, connection) -> NewAttempt:
+    """No row inserted: pressed twice at once (the other press created it), or — the token checked
+    by the insert — the token no longer valid."""
+    other = connection.execute(
+        start_statements(connection.dialect.name).existing, {"enrollment": enrollment_id}
+    ).first()
+    if other is None and checked_digest is not None:
+        raise _signed_out(checked_digest)
+    return NewAttempt(other.id, new.user_id, new.paper_id, other.deadline, None, other.layout, fresh=False)
+
+
+def _inserted(new: NewAttempt, attempt_id: int, extra: int, extra_read: int, connection) -> NewAttempt:
+    """The inserted attempt, its deadline moved by an extension granted since the start's read."""
+    paper_cache.cache().note_attempt(attempt_id, new.user_id, new.paper_id)  # its saves can be sent ahead
     if extra == extra_read:
         return NewAttempt(attempt_id, new.user_id, new.paper_id, new.deadline, new.drawn)
     deadline = new.deadline + timedelta(minutes=extra - extra_read)
-    connection.execute(move_deadline, {"attempt": attempt_id, "deadline": deadline})
+    connection.execute(
+        start_statements(connection.dialect.name).move_deadline, {"attempt": attempt_id, "deadline": deadline}
+    )
     return NewAttempt(attempt_id, new.user_id, new.paper_id, deadline, new.drawn)
 
 
@@ -319,7 +357,8 @@ def save_answer(attempt, qid: int, value, now: datetime) -> Saved:
     the answer is committed (grouped with the saves arriving together); 404 for another's attempt.
     """
     digest = getattr(attempt, "token_digest", None)
-    return group_commit.run(partial(_write_answer, attempt.id, attempt.user_id, digest, qid, value, now))
+    arguments = (attempt.id, attempt.user_id, digest, qid, value, now)
+    return group_commit.run(partial(_write_answer, *arguments), send=partial(_send_answer, *arguments))
 
 
 def _write_answer(
@@ -336,17 +375,9 @@ def _write_answer(
     row = driver_statements.first(
         connection, check, {"attempt_id": attempt_id, "user_id": user_id, "digest": digest, "now": now}
     )
-    if row is not None and not row.signed_in:
-        token_cache.invalidate(digest=digest)
-        raise Unauthorized("令牌无效或已过期")
-    if row is None or row.user_id != user_id:
-        raise NotFound("答卷不存在")
-    if row.status != AttemptStatus.in_progress:
-        raise Conflict("已交卷，不能再修改答案", code="attempt_closed")
-    if now >= row.deadline:
-        raise Conflict(
-            "已超过截止时间，答案未保存", code="past_deadline", details={"deadline": timeutil.iso(row.deadline)}
-        )
+    refusal = _save_refusal(row, user_id, digest, now)
+    if refusal is not None:
+        raise refusal
     question = paper_cache.paper(connection, row.paper_id).by_qid.get(qid)
     if question is None:
         raise NotFound(f"本答卷没有题目 {qid}")
@@ -354,11 +385,67 @@ def _write_answer(
         value = grading.normalize(question.type, question.option_count, value)
     except ValueError as exc:
         raise Invalid(str(exc), field="answer") from None
+    paper_cache.cache().note_attempt(attempt_id, user_id, row.paper_id)  # the next save can be sent ahead
     # A cleared answer is kept as a NULL value (read as "not answered"), so that it too is ordered
     # by arrival against a save of the same question.
     parameters = {"attempt_id": attempt_id, "qid": qid, "value": null() if value is None else value, "saved_at": now}
     driver_statements.first(connection, upsert, parameters)
     return Saved(now, row.deadline)
+
+
+def _save_refusal(row, user_id: int, digest: str | None, now: datetime) -> DomainError | None:
+    """Why the attempt's row (the save's check) refuses the save, in this order; None: it does not."""
+    if row is not None and not row.signed_in:
+        token_cache.invalidate(digest=digest)
+        return Unauthorized("令牌无效或已过期")
+    if row is None or row.user_id != user_id:
+        return NotFound("答卷不存在")
+    if row.status != AttemptStatus.in_progress:
+        return Conflict("已交卷，不能再修改答案", code="attempt_closed")
+    if now >= row.deadline:
+        return Conflict(
+            "已超过截止时间，答案未保存", code="past_deadline", details={"deadline": timeutil.iso(row.deadline)}
+        )
+    return None
+
+
+def _send_answer(attempt_id: int, user_id: int, digest: str | None, qid: int, value, now: datetime, connection):
+    """The save sent ahead in the batch's pipeline (PostgreSQL, group_commit.py): one statement that
+    checks and upserts (``checked_upsert``) instead of two round trips. Only when this process has
+    seen the attempt's paper (paper_cache's hint) and the answer is valid for its question; else None,
+    and ``_write_answer`` runs — it also gives the refusals of a bad question or answer, in its order.
+    Finished by reading the check's row: refused as ``_write_answer`` would refuse it (nothing was
+    written); a hint no longer right (another paper) is met by running ``_write_answer`` after all."""
+    hint = paper_cache.cache().paper_of_attempt(attempt_id, user_id)
+    question = None if hint is None else hint[1].by_qid.get(qid)
+    if question is None:
+        return None
+    try:
+        answer = grading.normalize(question.type, question.option_count, value)
+    except ValueError:
+        return None
+    parameters = {
+        "attempt_id": attempt_id,
+        "user_id": user_id,
+        "paper_id": hint[0],
+        "digest": digest,
+        "now": now,
+        "qid": qid,
+        "value": null() if answer is None else answer,
+        "saved_at": now,
+    }
+    sent = driver_statements.send(connection, checked_upsert(), parameters)
+
+    def finish() -> Saved:
+        row = sent.first()
+        if row is not None and row.ok:
+            return Saved(now, row.deadline)
+        refusal = _save_refusal(row, user_id, digest, now)
+        if refusal is not None:
+            raise refusal
+        return _write_answer(attempt_id, user_id, digest, qid, value, now, connection)
+
+    return finish
 
 
 def submit(attempt: Attempt, now: datetime) -> Attempt:

@@ -24,6 +24,7 @@ from . import grading
 
 MAX_PAPERS = 64  # each holds its questions' texts in every order of up to 4 options (~0.5 MB for 100)
 MAX_DRAWN = 5000  # layouts drawn ahead (warm.py), ~2 KB each for 100 questions
+MAX_ATTEMPT_HINTS = 100_000  # (attempt, user) → paper, ~200 bytes each
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ class PaperCache:
         # (paper id, enrolment id) → that candidate's layout, drawn before the start (warm.py); a
         # layout is a pure function of the paper (frozen) and the enrolment's seed, so it stays right.
         self._drawn: OrderedDict[tuple[int, int], grading.Drawn] = OrderedDict()
+        # (attempt id, user id) → the attempt's paper, seen by this process (a start, a checked save):
+        # a hint the save sends ahead on (attempts._send_answer); the statement checks it again
+        self._attempt_papers: dict[tuple[int, int], int] = {}
         self._lock = threading.Lock()
         self.loads = 0  # papers read from the database (tests check that a paper is read once)
 
@@ -99,6 +103,20 @@ class PaperCache:
         with self._lock:
             ahead = self._drawn.pop((paper_id, enrollment_id), None)
         return ahead if ahead is not None else paper.shapes.draw(seed(enrollment_id))
+
+    def note_attempt(self, attempt_id: int, user_id: int, paper_id: int) -> None:
+        if len(self._attempt_papers) >= MAX_ATTEMPT_HINTS:
+            self._attempt_papers.clear()  # a new exam day's attempts fill it again at their first save
+        self._attempt_papers[attempt_id, user_id] = paper_id
+
+    def paper_of_attempt(self, attempt_id: int, user_id: int) -> tuple[int, CachedPaper] | None:
+        """The attempt's paper as last seen, if it is in the cache — never read from the database."""
+        paper_id = self._attempt_papers.get((attempt_id, user_id))
+        if paper_id is None:
+            return None
+        with self._lock:
+            paper = self._papers.get(paper_id)
+        return None if paper is None else (paper_id, paper)
 
     def get(self, connection: Connection, paper_id: int) -> CachedPaper:
         with self._lock:

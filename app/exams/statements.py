@@ -16,7 +16,7 @@ from sqlalchemy.sql import Insert, Select, Update
 from app.auth.operations import token_valid_query
 from app.sessions.models import Enrollment, ExamSession, SessionComponent
 
-from .models import ActionKind, Answer, Attempt, ProctorAction
+from .models import ActionKind, Answer, Attempt, AttemptStatus, ProctorAction
 
 
 def extensions_of(enrollment_id):
@@ -133,3 +133,44 @@ def save_statements(dialect: str):
         where=answers.c.saved_at <= upsert.excluded.saved_at,  # the later arrival wins (issue 11)
     )
     return check, upsert
+
+
+@cache
+def checked_upsert():
+    """PostgreSQL: the save's check and upsert as one statement, to be sent ahead in the batch's
+    pipeline (group_commit.py). The attempt's row is read under FOR SHARE as ``save_statements``'
+    check reads it, and the answer upserted only when ``ok``: the attempt is the user's, on the paper
+    the caller validated the answer against (``paper_id``, from paper_cache's hint), in progress, not
+    past its deadline at ``now``, and the bearer token (``digest``) still valid. The row returned is
+    the check's, with ``ok``: a save refused here wrote nothing."""
+    attempts, answers = Attempt.__table__, Answer.__table__
+    digest = bindparam("digest", type_=String)
+    now = bindparam("now", type_=attempts.c.deadline.type)
+    found = (
+        select(
+            attempts.c.user_id,
+            attempts.c.paper_id,
+            attempts.c.status,
+            attempts.c.deadline,
+            or_(digest.is_(None), token_valid_query(digest).exists()).label("signed_in"),
+        )
+        .where(attempts.c.id == bindparam("attempt_id"))
+        .with_for_update(read=True)
+        .cte("found")
+    )
+    ok = and_(
+        found.c.user_id == bindparam("user_id"),
+        found.c.paper_id == bindparam("paper_id"),
+        found.c.status == AttemptStatus.in_progress,
+        found.c.deadline > now,  # refused at now >= deadline, as the check does
+        found.c.signed_in,
+    )
+    columns = ("attempt_id", "qid", "value", "saved_at")
+    values = select(*(bindparam(name, type_=answers.c[name].type) for name in columns)).where(ok)
+    upsert = pg_insert(answers).from_select(list(columns), values)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[answers.c.attempt_id, answers.c.qid],
+        set_={"value": upsert.excluded.value, "saved_at": upsert.excluded.saved_at},
+        where=answers.c.saved_at <= upsert.excluded.saved_at,  # the later arrival wins (issue 11)
+    )
+    return select(*found.c, ok.label("ok")).add_cte(upsert.cte("written"))
