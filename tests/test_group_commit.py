@@ -13,6 +13,7 @@ from sqlalchemy import text
 from app.errors import Conflict
 from app.exams.group_commit import Batcher, SaveFailed
 from app.extensions import db
+from tests.conftest import USE_POSTGRES
 
 
 def stored(app) -> list[int]:
@@ -55,7 +56,9 @@ def run_together(batcher: Batcher, works: list) -> list:
 
 
 def test_writes_arriving_together_share_one_transaction(app, probe):
-    """Eight writes: the first is committed alone while the other seven queue; they share the next."""
+    """Eight writes: the first is committed alone while the other seven queue; they share the next
+    (one leader at a time, as on SQLite)."""
+    probe.leaders = 1
     entered, queued = threading.Event(), threading.Event()
 
     def hold_until_queued():
@@ -74,9 +77,77 @@ def test_writes_arriving_together_share_one_transaction(app, probe):
     assert stored(app) == list(range(8))
 
 
+@pytest.mark.skipif(not USE_POSTGRES, reason="two batches at once: PostgreSQL")
+def test_on_postgresql_a_second_batch_commits_while_the_first_is_still_running(app, probe):
+    """While a batch is held inside its transaction (waiting on a round trip, its commit), the writes
+    arriving meanwhile are led by a second leader on a connection of its own, not queued behind it."""
+    assert probe.leaders == 2
+    entered, released = threading.Event(), threading.Event()
+    held = []
+
+    def hold():
+        entered.set()
+        held.append(released.wait(10))  # True: released before the timeout
+
+    first = threading.Thread(target=probe.run, args=(insert(0, then=hold),))
+    first.start()
+    assert entered.wait(10)
+    outcomes = run_together(probe, [insert(n) for n in range(1, 4)])  # done while the first is held
+    assert outcomes == [1, 2, 3] and stored(app) == [1, 2, 3]
+    released.set()
+    first.join(30)
+    assert held == [True]
+    assert stored(app) == [0, 1, 2, 3] and len(probe._idle) == 2
+
+
+@pytest.mark.skipif(not USE_POSTGRES, reason="two batches at once: PostgreSQL")
+def test_two_batches_caught_in_a_deadlock_end_without_a_hang(app, probe):
+    """Two batches at once can lock two rows in opposite orders (as two worker processes always
+    could): PostgreSQL breaks the deadlock, the other batch commits, and the broken one is answered
+    503 (retry), never 200 for what was not committed."""
+    first_in, barrier = threading.Event(), threading.Barrier(2, timeout=10)
+
+    def both(first, second, then=None):
+        def work(connection):
+            upsert = text("INSERT INTO gc_probe (n) VALUES (:n) ON CONFLICT DO NOTHING")
+            connection.execute(upsert, {"n": first})
+            if then:
+                then()
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:  # run again alone: no partner to wait for
+                pass
+            connection.execute(upsert, {"n": second})
+            return first
+
+        return work
+
+    outcomes: list = []
+
+    def one(work):
+        try:
+            outcomes.append(probe.run(work))
+        except Exception as exc:  # noqa: BLE001 - the outcome under test
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=one, args=(both(1, 2, then=first_in.set),))]
+    threads[0].start()
+    assert first_in.wait(10)  # the first batch holds row 1; the second is led beside it
+    threads.append(threading.Thread(target=one, args=(both(2, 1),)))
+    threads[1].start()
+    for thread in threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in threads)
+    committed = [o for o in outcomes if isinstance(o, int)]
+    refused = [o for o in outcomes if not isinstance(o, int)]
+    assert len(committed) >= 1 and all(isinstance(o, SaveFailed) and o.status == 503 for o in refused)
+    assert stored(app) == [1, 2]
+
+
 def test_a_failing_write_fails_only_its_own_request(app, probe):
     """One write breaks (a duplicate key): the batch rolls back, the others commit when tried alone,
-    and the broken one gets SaveFailed (503) — never its result."""
+    and the broken one gets SaveFailed (503) — never its result. (One leader: the four in one batch.)"""
+    probe.leaders = 1
     entered = threading.Event()
 
     def wait_for_batch():
@@ -125,9 +196,9 @@ def test_the_batches_share_one_connection_until_one_fails(app, probe, monkeypatc
 
     with app.app_context():
         probe.run(insert(1))
-        first = probe._connection
+        [first] = probe._idle
         probe.run(insert(2))
-        assert probe._connection is first  # kept: no checkout per batch
+        assert probe._idle == [first]  # kept: no checkout per batch
 
         def broken_commit(self):
             raise OSError("connection lost")
@@ -136,7 +207,7 @@ def test_the_batches_share_one_connection_until_one_fails(app, probe, monkeypatc
         with pytest.raises(SaveFailed):
             probe.run(insert(3))
         monkeypatch.undo()
-        assert probe._connection is None and first.closed
+        assert probe._idle == [] and first.closed
         probe.run(insert(4))
-        assert probe._connection is not None and probe._connection is not first
+        assert len(probe._idle) == 1 and probe._idle[0] is not first
     assert stored(app) == [1, 2, 4]

@@ -14,6 +14,13 @@ between batches; ``BEGIN IMMEDIATE`` on SQLite: the write lock is taken before a
 the checks a write makes hold until its commit) and commits; then it wakes each waiting request with
 its own result. Writes that arrived meanwhile form the next batch, led by one of their requests.
 
+PostgreSQL (issue 25): two batches may run at once (``LEADERS``), each on a leader connection of its
+own, so that a batch waiting on its round trips and its commit does not hold up the writes arriving
+behind it; and the writes that can (``run(work, send=...)``: a save, a start) are sent ahead in one
+psycopg pipeline, a batch then waiting for one round trip rather than one or more per write. Two
+batches at once can, like the batches of two worker processes always could, lock rows in opposite
+orders: PostgreSQL breaks the deadlock and the broken batch fails as below.
+
 Failures: a write that raises a ``DomainError`` (409, 404, 422) is answered with it and the batch
 goes on — such a write must raise before it changes anything. Any other failure (a full disk, a
 lock timeout, a constraint) rolls the batch back, and its writes are tried again one transaction
@@ -48,6 +55,10 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 256  # writes per transaction; more wait for the next one
+# batches a process may run at once: SQLite has one writer; on PostgreSQL a second batch runs while
+# the first waits on its round trips and its commit (issue 25: with one, 64 saving connections kept
+# the workers a third idle)
+LEADERS = {"postgresql": 2}
 PG_LOCK_TIMEOUT = "5s"  # a batch waiting on a row lock (a submit in progress) gives up after this
 
 
@@ -69,6 +80,7 @@ Send = Callable[[Connection], Callable[[], Any] | None]
 class _Job:
     work: Work
     send: Send | None = None
+    taken: bool = False  # in a leader's batch
     sent: bool = False  # sent ahead in a pipeline (a failure then is met again with ``work``)
     done: bool = False
     result: Any = None
@@ -77,16 +89,17 @@ class _Job:
 
 @dataclass(eq=False)
 class Batcher:
-    """One per worker process and database engine: the queue of writes and the current leader."""
+    """One per worker process and database engine: the queue of writes and its leaders."""
 
     engine: Engine
     max_batch: int = MAX_BATCH
+    leaders: int = 0  # batches at once; 0: by the database (LEADERS, else one)
     _queue: list[_Job] = field(default_factory=list)
-    _leading: bool = False
+    _leading: int = 0
     _changed: threading.Condition = field(default_factory=threading.Condition)
     transactions: int = 0  # committed batches (read by tests and the benchmark)
     _lock_file: int | None = None
-    _connection: Connection | None = None  # the leaders' own (_leader_connection)
+    _idle: list[Connection] = field(default_factory=list)  # the leaders' own, between batches
 
     def __post_init__(self) -> None:
         # SQLite: the leaders of the worker processes queue on a file lock (flock) before taking the
@@ -95,13 +108,15 @@ class Batcher:
         path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
         if path and path != ":memory:" and not path.startswith("file:"):
             self._lock_file = os.open(f"{path}-commit.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        # Engine.dispose() (tests, a pool reset) closes the leaders' connection too, when no batch runs.
+        self.leaders = self.leaders or LEADERS.get(self.engine.dialect.name, 1)
+        # Engine.dispose() (tests, a pool reset) closes the leaders' idle connections too.
         event.listen(self.engine, "engine_disposed", self._on_dispose)
 
     def _on_dispose(self, engine) -> None:
         with self._changed:
-            if not self._leading:
-                self._drop_leader_connection()
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            _discard(connection)
 
     def run(self, work: Work, send: Send | None = None):
         """Run ``work(connection)`` in a shared transaction; return its result once committed.
@@ -111,17 +126,19 @@ class Batcher:
             self._queue.append(job)
         while True:
             with self._changed:
-                while self._leading and not job.done:
+                while not job.done and (job.taken or self._leading >= self.leaders):
                     self._changed.wait()
                 if job.done:
                     return _outcome(job)
-                self._leading = True  # lead: take what is queued (a batch cut at max_batch leaves the rest)
+                self._leading += 1  # lead: take what is queued (a batch cut at max_batch leaves the rest)
                 batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
+                for taken in batch:
+                    taken.taken = True
             try:
                 self._commit(batch)
             finally:
                 with self._changed:
-                    self._leading = False
+                    self._leading -= 1
                     self._changed.notify_all()
 
     def _commit(self, batch: list[_Job]) -> None:
@@ -157,31 +174,27 @@ class Batcher:
                 # the kept connection with the rest of the pool
                 db_identity.check(connection)
             except BaseException:
-                self._drop_leader_connection()  # rolled back and closed: the next batch opens a fresh one
+                _discard(connection)  # rolled back and closed: the next batch opens a fresh one
                 raise
-        self.transactions += 1
+            with self._changed:
+                self._idle.append(connection)
+                self.transactions += 1
         for job, result, error in outcomes:  # acknowledged only now, after the commit
             job.result, job.error, job.done = result, error, True
 
     def _leader_connection(self) -> Connection:
-        """The connection the leaders' batches run on, kept between batches (one leader at a time):
-        no pool checkout and ping per batch, and on PostgreSQL its lock timeout is set once."""
-        if self._connection is None or self._connection.closed or self._connection.invalidated:
-            connection = self.engine.connect()
-            if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql(f"SET lock_timeout = '{PG_LOCK_TIMEOUT}'")
-                connection.commit()
-            self._connection = connection
-        return self._connection
-
-    def _drop_leader_connection(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                connection.invalidate()  # a failed batch may have left it broken: never reused
-                connection.close()
-            except Exception:  # noqa: BLE001 - already gone
-                log.debug("closing the group commit's connection failed", exc_info=True)
+        """A connection for this batch, kept between batches (one per leader at most): no pool
+        checkout and ping per batch, and on PostgreSQL its lock timeout is set once."""
+        with self._changed:
+            while self._idle:
+                connection = self._idle.pop()
+                if not (connection.closed or connection.invalidated):
+                    return connection
+        connection = self.engine.connect()
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SET lock_timeout = '{PG_LOCK_TIMEOUT}'")
+            connection.commit()
+        return connection
 
     @contextmanager
     def _between_processes(self):
@@ -221,6 +234,14 @@ def _send_ahead(connection: Connection, jobs: list[_Job]) -> dict[_Job, Callable
             if job.send is not None and (finish := job.send(connection)) is not None:
                 finishes[job], job.sent = finish, True
     return finishes
+
+
+def _discard(connection: Connection) -> None:
+    try:
+        connection.invalidate()  # a failed batch may have left it broken: never reused
+        connection.close()
+    except Exception:  # noqa: BLE001 - already gone
+        log.debug("closing the group commit's connection failed", exc_info=True)
 
 
 def _fail(job: _Job, exc: BaseException) -> None:
