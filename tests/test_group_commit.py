@@ -38,12 +38,13 @@ def insert(n: int, then=None):
 
 
 def run_together(batcher: Batcher, works: list) -> list:
-    """Each work from its own thread (as requests would); returns each result or the exception."""
+    """Each work (or ``(work, send)``) from its own thread (as requests would); returns each result
+    or the exception."""
     outcomes: list = [None] * len(works)
 
     def one(i):
         try:
-            outcomes[i] = batcher.run(works[i])
+            outcomes[i] = batcher.run(*works[i]) if isinstance(works[i], tuple) else batcher.run(works[i])
         except Exception as exc:  # noqa: BLE001 - the outcome under test
             outcomes[i] = exc
 

@@ -15,13 +15,13 @@ from app.auth import token_cache
 from app.auth.models import ApiToken
 from app.exams import attempts as attempts_module
 from app.exams import paper_cache
-from app.exams.group_commit import Batcher, SaveFailed
+from app.exams.group_commit import SaveFailed
 from app.exams.models import Attempt
 from app.exams.statements import checked_upsert
 from app.extensions import db
 from tests.conftest import USE_POSTGRES
 from tests.test_exam_api import start
-from tests.test_group_commit import insert, stored
+from tests.test_group_commit import insert, run_together, stored
 from tests.test_sessions_fixtures import exam_setup_fixture  # noqa: F401  (fixture)
 
 postgres_only = pytest.mark.skipif(not USE_POSTGRES, reason="psycopg's pipeline (make test-postgres)")
@@ -59,27 +59,9 @@ def send_insert(n: int):
     return send
 
 
-def run_sent(batcher: Batcher, jobs: list) -> list:
-    outcomes: list = [None] * len(jobs)
-
-    def one(i):
-        work, send = jobs[i]
-        try:
-            outcomes[i] = batcher.run(work, send)
-        except Exception as exc:  # noqa: BLE001 - the outcome under test
-            outcomes[i] = exc
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
-
-
 @postgres_only
 def test_writes_sent_ahead_are_committed_with_their_results(app, probe):
-    outcomes = run_sent(probe, [(insert(n), send_insert(n)) for n in range(1, 9)])
+    outcomes = run_together(probe, [(insert(n), send_insert(n)) for n in range(1, 9)])
     assert outcomes == list(range(1, 9))
     assert stored(app) == list(range(1, 9))
 
@@ -91,7 +73,7 @@ def test_a_statement_failing_in_the_pipeline_fails_only_its_own_write(app, probe
     with app.app_context():
         probe.run(insert(100))
     jobs = [(insert(n), send_insert(n)) for n in (1, 2, 100, 3)]
-    outcomes = run_sent(probe, jobs)
+    outcomes = run_together(probe, jobs)
     assert outcomes[0] == 1 and outcomes[1] == 2 and outcomes[3] == 3
     assert isinstance(outcomes[2], SaveFailed) and outcomes[2].status == 503
     with app.app_context():
@@ -107,7 +89,7 @@ def test_sqlite_never_sends_ahead(app, probe):
     def never(connection):
         raise AssertionError("sent ahead on SQLite")
 
-    assert run_sent(probe, [(insert(1), never), (insert(2), never)]) == [1, 2]
+    assert run_together(probe, [(insert(1), never), (insert(2), never)]) == [1, 2]
 
 
 def first_judge(body):
