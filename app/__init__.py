@@ -124,7 +124,8 @@ def _engine_options(app: Flask) -> None:
         if url.database in (None, "", ":memory:"):  # one in-memory database: a static pool of one
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
             return
-    # GUNICORN_THREADS: set by deploy/gunicorn.conf.py for its workers (16 there, and here outside it)
+    # GUNICORN_THREADS: set by deploy/gunicorn.conf.py for its workers (16 there, and here outside it);
+    # the two more: the group commit's leader connections (two on PostgreSQL, app/exams/group_commit.py)
     options.setdefault("pool_size", max(5, int(os.environ.get("GUNICORN_THREADS", "16")) + 2))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
