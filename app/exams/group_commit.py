@@ -56,8 +56,8 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 256  # writes per transaction; more wait for the next one
 # batches a process may run at once: SQLite has one writer; on PostgreSQL a second batch runs while
-# the first waits on its round trips and its commit (issue 25: with one, 64 saving connections kept
-# the workers a third idle)
+# the first waits on its round trips and its commit (issue 25: bench/exam_load.py's start spike on
+# PostgreSQL, p99 0.96–1.36 s with one, 0.76–1.09 s with two)
 LEADERS = {"postgresql": 2}
 PG_LOCK_TIMEOUT = "5s"  # a batch waiting on a row lock (a submit in progress) gives up after this
 
@@ -222,9 +222,8 @@ def begin(connection: Connection) -> None:
 
 def _send_ahead(connection: Connection, jobs: list[_Job]) -> dict[_Job, Callable[[], Any]]:
     """PostgreSQL: the batch's writes that can be sent ahead go in one pipeline — a batch of saves
-    and starts then waits for one round trip, not two or three each, while the leader holds up every
-    request of its batch (issue 25: 64 saving connections kept the workers a third idle, waiting on the
-    leader's round trips). Each is finished afterwards, in queue order, outside the pipeline. An error
+    and starts then waits for one round trip, not one or two each, while the leader holds up every
+    request of its batch (issue 25). Each is finished afterwards, in queue order, outside the pipeline. An error
     of the database fails the batch as any other would (each write is then tried alone, with ``work``)."""
     if not driver_statements.pipelines(connection) or not any(job.send is not None for job in jobs):
         return {}
