@@ -64,8 +64,7 @@ class DriverStatement:
     def first(self, connection: Connection, values: dict):
         """The statement's first row (a named tuple; None without one), or None for a statement
         that returns no rows."""
-        events = connection.dispatch
-        if events.before_cursor_execute or events.after_cursor_execute:  # someone watches statements
+        if _watched(connection):
             return self._through_sqlalchemy(connection, values)
         autocommit = connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
         if not (autocommit or connection.in_transaction()):
@@ -133,8 +132,13 @@ def pipelines(connection: Connection) -> bool:
     """Whether statements can be sent ahead on this connection: PostgreSQL (psycopg's pipeline mode),
     and nobody watching statements (a listener must see each one: those run through SQLAlchemy,
     which cannot run inside a pipeline)."""
+    return connection.dialect.name == "postgresql" and not _watched(connection)
+
+
+def _watched(connection: Connection) -> bool:
+    """Someone listens to the connection's statements (only tests do): they run through SQLAlchemy."""
     events = connection.dispatch
-    return connection.dialect.name == "postgresql" and not (events.before_cursor_execute or events.after_cursor_execute)
+    return bool(events.before_cursor_execute or events.after_cursor_execute)
 
 
 @contextmanager

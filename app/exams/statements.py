@@ -109,44 +109,13 @@ def _insert_if_signed_in(attempts, layout_json):
     )
 
 
-@cache
-def save_statements(dialect: str):
-    """The save's two statements, built once (compiled once per dialect by SQLAlchemy's cache)."""
-    attempts, answers = Attempt.__table__, Answer.__table__
+def _attempt_check():
+    """The save's check of its attempt: owner, paper, status and deadline, read under FOR SHARE (on
+    PostgreSQL it waits for a submit holding FOR UPDATE), and whether the bearer token (``digest``;
+    None: a session's sign-in) is still valid."""
+    attempts = Attempt.__table__
     digest = bindparam("digest", type_=String)
-    token_valid = token_valid_query(digest).exists()
-    check = (
-        select(
-            attempts.c.user_id,
-            attempts.c.paper_id,
-            attempts.c.status,
-            attempts.c.deadline,
-            or_(digest.is_(None), token_valid).label("signed_in"),
-        )
-        .where(attempts.c.id == bindparam("attempt_id"))
-        .with_for_update(read=True)  # PostgreSQL FOR SHARE: waits for a submit holding FOR UPDATE
-    )
-    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(answers)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[answers.c.attempt_id, answers.c.qid],
-        set_={"value": upsert.excluded.value, "saved_at": upsert.excluded.saved_at},
-        where=answers.c.saved_at <= upsert.excluded.saved_at,  # the later arrival wins (issue 11)
-    )
-    return check, upsert
-
-
-@cache
-def checked_upsert():
-    """PostgreSQL: the save's check and upsert as one statement, to be sent ahead in the batch's
-    pipeline (group_commit.py). The attempt's row is read under FOR SHARE as ``save_statements``'
-    check reads it, and the answer upserted only when ``ok``: the attempt is the user's, on the paper
-    the caller validated the answer against (``paper_id``, from paper_cache's hint), in progress, not
-    past its deadline at ``now``, and the bearer token (``digest``) still valid. The row returned is
-    the check's, with ``ok``: a save refused here wrote nothing."""
-    attempts, answers = Attempt.__table__, Answer.__table__
-    digest = bindparam("digest", type_=String)
-    now = bindparam("now", type_=attempts.c.deadline.type)
-    found = (
+    return (
         select(
             attempts.c.user_id,
             attempts.c.paper_id,
@@ -156,21 +125,45 @@ def checked_upsert():
         )
         .where(attempts.c.id == bindparam("attempt_id"))
         .with_for_update(read=True)
-        .cte("found")
     )
+
+
+def _later_arrival_wins(upsert: Insert) -> Insert:
+    """The answer's upsert: of two saves of one answer the later arrival wins, whatever order they
+    commit in (issue 11)."""
+    answers = Answer.__table__
+    return upsert.on_conflict_do_update(
+        index_elements=[answers.c.attempt_id, answers.c.qid],
+        set_={"value": upsert.excluded.value, "saved_at": upsert.excluded.saved_at},
+        where=answers.c.saved_at <= upsert.excluded.saved_at,
+    )
+
+
+@cache
+def save_statements(dialect: str):
+    """The save's two statements, built once (compiled once per dialect by SQLAlchemy's cache)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return _attempt_check(), _later_arrival_wins(insert(Answer.__table__))
+
+
+@cache
+def checked_upsert():
+    """PostgreSQL: the save's check and upsert as one statement, to be sent ahead in the batch's
+    pipeline (group_commit.py). The attempt's row is read as ``save_statements``' check reads it,
+    and the answer upserted only when ``ok``: the attempt is the user's, on the paper the caller
+    validated the answer against (``paper_id``, from paper_cache's hint), in progress, not past its
+    deadline at ``now``, and the bearer token still valid. The row returned is the check's, with
+    ``ok``: a save refused here wrote nothing."""
+    attempts, answers = Attempt.__table__, Answer.__table__
+    found = _attempt_check().cte("found")
     ok = and_(
         found.c.user_id == bindparam("user_id"),
         found.c.paper_id == bindparam("paper_id"),
         found.c.status == AttemptStatus.in_progress,
-        found.c.deadline > now,  # refused at now >= deadline, as the check does
+        found.c.deadline > bindparam("now", type_=attempts.c.deadline.type),  # refused at now >= deadline
         found.c.signed_in,
     )
     columns = ("attempt_id", "qid", "value", "saved_at")
     values = select(*(bindparam(name, type_=answers.c[name].type) for name in columns)).where(ok)
-    upsert = pg_insert(answers).from_select(list(columns), values)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[answers.c.attempt_id, answers.c.qid],
-        set_={"value": upsert.excluded.value, "saved_at": upsert.excluded.saved_at},
-        where=answers.c.saved_at <= upsert.excluded.saved_at,  # the later arrival wins (issue 11)
-    )
+    upsert = _later_arrival_wins(pg_insert(answers).from_select(list(columns), values))
     return select(*found.c, ok.label("ok")).add_cte(upsert.cte("written"))
