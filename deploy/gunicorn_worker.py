@@ -17,7 +17,8 @@ Kept-alive connections (issue 25): 64 clients keeping their connections were see
 one process when the other booted late — for the whole run, one core answering everything. The
 workers share a small board (``WorkerBoard``, anonymous shared memory the arbiter maps before it
 forks): each writes its connection count and whether it is accepting on every turn of its loop. One
-holding ``SHED_SLACK`` more connections than another live, accepting worker answers one kept-alive
+holding ``SHED_SLACK`` more connections than another live, accepting worker (or a ``SHED_SHARE``-th
+of its own, when that is more) answers one kept-alive
 request per ``SHED_SECONDS`` with ``Connection: close``; that client connects again, and the lighter
 worker, readier, mostly takes it. Accepting is never held back for the board's sake: deferring to a
 worker whose threads held its event loop off the GIL left both idle at a start spike (p99 0.8 → 5 s
@@ -49,7 +50,14 @@ HEAD_SECONDS = float(os.environ.get("GUNICORN_HEAD_SECONDS", "10"))  # nginx's c
 MAX_HEAD_BYTES = 64 * 1024  # gunicorn's own limits: 100 header fields of 8190 bytes, a 4094-byte line
 
 
-SHED_SLACK = 8  # connections one worker may hold beyond another before it sheds kept-alive ones
+# connections one worker may hold beyond another before it sheds kept-alive ones: SHED_SLACK, or a
+# SHED_SHARE-th of its own when that is more. A closed loop's latency is a worker's connections over
+# its rate, so 34 against 30 of 64 kept the heavier one's saves an eighth slower, and the save p99 at
+# 64 connections with them (issue 25: bench/exam_load.py on PostgreSQL, six interleaved pairs: p99
+# 97–119 ms, median 103.5, with a slack of 2 against 101–134 ms, median 113.6, with 8; lower in five
+# of the six); the share keeps a hall of 500 from reconnecting all day for a difference of two.
+SHED_SLACK = 2
+SHED_SHARE = 16
 BOARD_STALE_SECONDS = 3.0  # a worker whose loop has not turned for this long is not deferred to
 SHED_SECONDS = 0.02  # at most one kept-alive connection closed per this interval to rebalance
 _SLOT = struct.Struct("qqqd")  # pid, connections, accepting, loop's last turn (time.monotonic)
@@ -78,9 +86,10 @@ class WorkerBoard:
     def write(self, index: int, pid: int, connections: int, accepting: int) -> None:
         _SLOT.pack_into(self.memory, index * _SLOT.size, pid, connections, accepting, time.monotonic())
 
-    def lighter_worker_accepting(self, index: int, connections: int, slack: int = SHED_SLACK) -> bool:
-        """Whether another live worker that accepts holds ``slack`` fewer connections. Asked on every
+    def lighter_worker_accepting(self, index: int, connections: int) -> bool:
+        """Whether another live worker that accepts holds the slack fewer connections. Asked on every
         kept-alive request: the scan stops at the first slot never used (``claim`` fills from the front)."""
+        slack = max(SHED_SLACK, connections // SHED_SHARE)
         now = time.monotonic()
         for other in range(self.slots):
             pid, theirs, accepting, turned = self.read(other)

@@ -254,6 +254,23 @@ def test_the_board_names_a_lighter_live_accepting_worker_never_a_silent_or_full_
     assert not board.lighter_worker_accepting(heavy.board_slot, SHED_SLACK)  # silent: hung or dead
 
 
+def test_the_slack_before_shedding_grows_with_a_workers_connections():
+    """Issue 25: two connections' difference is shed at 64 (34 against 30 kept the heavier worker's
+    saves an eighth slower), but a worker holding hundreds sheds only at a SHED_SHARE-th of them."""
+    from deploy.gunicorn_worker import SHED_SHARE, SHED_SLACK, WorkerBoard
+
+    board = WorkerBoard(slots=2)
+    heavy = board.claim(os.getpid())
+    board.write(1, os.getppid(), 31, 1)
+    assert board.lighter_worker_accepting(heavy, 31 + SHED_SLACK)
+    assert not board.lighter_worker_accepting(heavy, 31 + SHED_SLACK - 1)
+    many = 20 * SHED_SHARE  # a hall of hundreds: the slack is a share of them, not SHED_SLACK
+    board.write(1, os.getppid(), many - SHED_SLACK, 1)
+    assert not board.lighter_worker_accepting(heavy, many)
+    board.write(1, os.getppid(), many - many // SHED_SHARE, 1)
+    assert board.lighter_worker_accepting(heavy, many)
+
+
 def test_a_slot_of_a_dead_worker_is_taken_again():
     from deploy.gunicorn_worker import WorkerBoard
 

@@ -274,9 +274,16 @@ def batcher() -> Batcher:
     return existing
 
 
+def _session_has_written() -> bool:
+    """Whether this request's ``db.session`` holds a change. A request that has no session yet (an
+    exam's save, its start) is not given one just to ask: creating and removing it was a twentieth of
+    a save's instructions."""
+    return db.session.registry.has() and has_written(db.session())
+
+
 def run(work: Work, send: Send | None = None):
     """Run one write: grouped with others inside a request, else in the caller's own transaction.
     ``send`` (optional): the same write sent ahead in the batch's pipeline (``Send``)."""
-    if not has_request_context() or not current_app.config.get("GROUP_COMMIT", True) or has_written(db.session()):
+    if not has_request_context() or not current_app.config.get("GROUP_COMMIT", True) or _session_has_written():
         return work(db.session.connection())
     return batcher().run(work, send)
