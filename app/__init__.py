@@ -125,7 +125,7 @@ def _engine_options(app: Flask) -> None:
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
             return
     # GUNICORN_THREADS: set by deploy/gunicorn.conf.py for its workers (16 there, and here outside it);
-    # the two more: the group commit's leader connections (two on PostgreSQL, app/exams/group_commit.py)
+    # the two more: the group commit's leader connection (app/exams/group_commit.py) and a page's second one
     options.setdefault("pool_size", max(5, int(os.environ.get("GUNICORN_THREADS", "16")) + 2))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 

@@ -14,12 +14,12 @@ between batches; ``BEGIN IMMEDIATE`` on SQLite: the write lock is taken before a
 the checks a write makes hold until its commit) and commits; then it wakes each waiting request with
 its own result. Writes that arrived meanwhile form the next batch, led by one of their requests.
 
-PostgreSQL (issue 25): two batches may run at once (``LEADERS``), each on a leader connection of its
-own, so that a batch waiting on its round trips and its commit does not hold up the writes arriving
-behind it; and the writes that can (``run(work, send=...)``: a save, a start) are sent ahead in one
-psycopg pipeline, a batch then waiting for one round trip rather than one or more per write. Two
-batches at once can, like the batches of two worker processes always could, lock rows in opposite
-orders: PostgreSQL breaks the deadlock and the broken batch fails as below.
+PostgreSQL (issue 25): the writes that can (``run(work, send=...)``: a save, a start) are sent ahead
+in one psycopg pipeline, a batch then waiting for one round trip rather than one or more per write.
+A batcher may run several batches at once (``leaders``; ``LEADERS`` by database, one unless set),
+each on a leader connection of its own. Two batches at once can, like the batches of two worker
+processes always could, lock rows in opposite orders: PostgreSQL breaks the deadlock and the broken
+batch fails as below.
 
 Failures: a write that raises a ``DomainError`` (409, 404, 422) is answered with it and the batch
 goes on — such a write must raise before it changes anything. Any other failure (a full disk, a
@@ -55,10 +55,14 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 256  # writes per transaction; more wait for the next one
-# batches a process may run at once: SQLite has one writer; on PostgreSQL a second batch runs while
-# the first waits on its round trips and its commit (issue 25: bench/exam_load.py's start spike on
-# PostgreSQL, p99 0.96–1.36 s with one, 0.76–1.09 s with two)
-LEADERS = {"postgresql": 2}
+# batches a process may run at once, by database (default one): SQLite has one writer. PostgreSQL
+# could run a second batch while the first waits on its round trips and its commit (``Batcher``'s
+# ``leaders``), and did at first (issue 25: exam_load's start spike p99 0.96–1.36 s with one, 0.76–1.09
+# s with two). Since each batch is sent ahead in one pipeline, one batch at a time is faster: larger
+# batches, fewer commits (PostgreSQL, interleaved pairs: bench/start_spike.py p99 649–715 ms against
+# 729–919, server CPU per start 1.9–2.2 against 2.3–2.7 ms; exam_load at 64 connections 1263–1499
+# saves/s, p99 75–84 ms, against 1118–1200 and 90–111 ms).
+LEADERS: dict[str, int] = {}
 PG_LOCK_TIMEOUT = "5s"  # a batch waiting on a row lock (a submit in progress) gives up after this
 
 
