@@ -280,8 +280,8 @@ def batcher() -> Batcher:
 
 def _session_has_written() -> bool:
     """Whether this request's ``db.session`` holds a change. A request that has no session yet (an
-    exam's save, its start) is not given one just to ask: creating and removing it was a twentieth of
-    a save's instructions."""
+    exam's save, its start) is not given one just to ask: creating and removing it was 7% of a
+    save's instructions (bench/request_instructions.py: 1.92 → 1.78 M)."""
     return db.session.registry.has() and has_written(db.session())
 
 
