@@ -207,7 +207,7 @@ def register_request_boundary(app: Flask) -> None:
     def commit(response):
         # Only what holds a change: a request that read (an exam start's reads, /healthz, every page
         # view) skips the commit's work — a fifth of a bare request's instructions (issue 12).
-        if db.session.registry.has() and boundary.has_written(db.session()):
+        if boundary.session_has_written():
             db.session.commit()
         return response
 

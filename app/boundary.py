@@ -3,8 +3,9 @@
 - ``after_commit(fn)``: work outside the database (writing or deleting an uploaded file) that must
   happen only once the transaction is committed, and never when it is rolled back. Registered on
   the SQLAlchemy session, so it holds for requests, the CLI and tests alike.
-- ``has_written(session)``: whether the session holds anything to commit (the request's commit and
-  the group commit ask).
+- ``has_written(session)``: whether the session holds anything to commit; ``session_has_written()``
+  asks it of ``db.session`` without creating one (the request's commit, the group commit and the
+  autocommit reads ask).
 - ``page_action``: a page's POST that runs one operation and redirects. On a domain error it rolls
   back what the operation flushed, flashes the reason (and every bad row) and redirects, so that a
   302 after a failure commits nothing (404 is not caught: it renders the not-found page).
@@ -56,6 +57,13 @@ def _drop_after_rollback(session: Session, previous_transaction) -> None:
         session.info.pop(_KEY, None)
         for fn in session.info.pop(_UNDO_KEY, []):
             fn()
+
+
+def session_has_written() -> bool:
+    """Whether ``db.session`` holds a change. A request (or app context) that has no session yet — an
+    exam's save, its start — is not given one just to ask: creating and removing it was 7% of a save's
+    instructions (bench/request_instructions.py: 1.92 → 1.78 M)."""
+    return db.session.registry.has() and has_written(db.session())
 
 
 def has_written(session: Session) -> bool:

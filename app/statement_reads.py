@@ -23,7 +23,7 @@ from __future__ import annotations
 from flask import Flask, g, has_request_context
 from sqlalchemy.engine import Connection
 
-from app.boundary import has_written
+from app.boundary import session_has_written
 from app.extensions import db
 
 _KEY = "_statement_reads"
@@ -31,7 +31,7 @@ _KEY = "_statement_reads"
 
 def connection() -> Connection:
     """The request's connection for autocommit reads (one per request, returned at its end)."""
-    if not has_request_context() or db.engine.dialect.name != "postgresql" or _session_wrote():
+    if not has_request_context() or db.engine.dialect.name != "postgresql" or session_has_written():
         return db.session.connection()
     found = g.get(_KEY)
     if found is not None and not found.closed:
@@ -39,10 +39,6 @@ def connection() -> Connection:
     found = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
     setattr(g, _KEY, found)
     return found
-
-
-def _session_wrote() -> bool:
-    return db.session.registry.has() and has_written(db.session())
 
 
 def register(app: Flask) -> None:

@@ -48,7 +48,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from app import db_identity, driver_statements
-from app.boundary import has_written
+from app.boundary import session_has_written
 from app.errors import DomainError
 from app.extensions import db
 
@@ -278,16 +278,9 @@ def batcher() -> Batcher:
     return existing
 
 
-def _session_has_written() -> bool:
-    """Whether this request's ``db.session`` holds a change. A request that has no session yet (an
-    exam's save, its start) is not given one just to ask: creating and removing it was 7% of a
-    save's instructions (bench/request_instructions.py: 1.92 → 1.78 M)."""
-    return db.session.registry.has() and has_written(db.session())
-
-
 def run(work: Work, send: Send | None = None):
     """Run one write: grouped with others inside a request, else in the caller's own transaction.
     ``send`` (optional): the same write sent ahead in the batch's pipeline (``Send``)."""
-    if not has_request_context() or not current_app.config.get("GROUP_COMMIT", True) or _session_has_written():
+    if not has_request_context() or not current_app.config.get("GROUP_COMMIT", True) or session_has_written():
         return work(db.session.connection())
     return batcher().run(work, send)
