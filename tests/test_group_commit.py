@@ -82,7 +82,7 @@ def test_writes_arriving_together_share_one_transaction(app, probe):
 def test_on_postgresql_a_second_batch_commits_while_the_first_is_still_running(app, probe):
     """While a batch is held inside its transaction (waiting on a round trip, its commit), the writes
     arriving meanwhile are led by a second leader on a connection of its own, not queued behind it."""
-    probe.leaders = 2  # (the deployed default is one: LEADERS)
+    probe.leaders = 2  # (the deployed LEADERS is one)
     entered, released = threading.Event(), threading.Event()
     held = []
 

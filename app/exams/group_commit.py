@@ -16,8 +16,8 @@ its own result. Writes that arrived meanwhile form the next batch, led by one of
 
 PostgreSQL (issue 25): the writes that can (``run(work, send=...)``: a save, a start) are sent ahead
 in one psycopg pipeline, a batch then waiting for one round trip rather than one or more per write.
-A batcher may run several batches at once (``leaders``; ``LEADERS`` by database, one unless set),
-each on a leader connection of its own. Two batches at once can, like the batches of two worker
+A batcher may run several batches at once (``leaders``; one as deployed: ``LEADERS``), each on a
+leader connection of its own. Two batches at once can, like the batches of two worker
 processes always could, lock rows in opposite orders: PostgreSQL breaks the deadlock and the broken
 batch fails as below.
 
@@ -55,14 +55,14 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 256  # writes per transaction; more wait for the next one
-# batches a process may run at once, by database (default one): SQLite has one writer. PostgreSQL
-# could run a second batch while the first waits on its round trips and its commit (``Batcher``'s
-# ``leaders``), and did at first (issue 25: exam_load's start spike p99 0.96–1.36 s with one, 0.76–1.09
+# batches a process runs at once: one on every database. SQLite has one writer. PostgreSQL could run
+# a second batch while the first waits on its round trips and its commit (``Batcher``'s ``leaders``),
+# and did at first (issue 25: exam_load's start spike p99 0.96–1.36 s with one, 0.76–1.09
 # s with two). Since each batch is sent ahead in one pipeline, one batch at a time is faster: larger
 # batches, fewer commits (PostgreSQL, interleaved pairs: bench/start_spike.py p99 649–715 ms against
 # 729–919, server CPU per start 1.9–2.2 against 2.3–2.7 ms; exam_load at 64 connections 1263–1499
 # saves/s, p99 75–84 ms, against 1118–1200 and 90–111 ms).
-LEADERS: dict[str, int] = {}
+LEADERS = 1
 PG_LOCK_TIMEOUT = "5s"  # a batch waiting on a row lock (a submit in progress) gives up after this
 
 
@@ -97,7 +97,7 @@ class Batcher:
 
     engine: Engine
     max_batch: int = MAX_BATCH
-    leaders: int = 0  # batches at once; 0: by the database (LEADERS, else one)
+    leaders: int = LEADERS  # batches at once
     _queue: list[_Job] = field(default_factory=list)
     _leading: int = 0
     _changed: threading.Condition = field(default_factory=threading.Condition)
@@ -112,7 +112,6 @@ class Batcher:
         path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
         if path and path != ":memory:" and not path.startswith("file:"):
             self._lock_file = os.open(f"{path}-commit.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        self.leaders = self.leaders or LEADERS.get(self.engine.dialect.name, 1)
         # Engine.dispose() (tests, a pool reset) closes the leaders' idle connections too.
         event.listen(self.engine, "engine_disposed", self._on_dispose)
 
