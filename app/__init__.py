@@ -30,6 +30,7 @@ from app.errors import DomainError, Invalid, http_message
 from app.exams.views import bp as exams_bp
 from app.extensions import check_decorated_limits_only, csrf, db, limiter, login_manager, migrate
 from app.faults import Fault, database_fault
+from app.flask_app import PlatformFlask
 from app.form_errors import error_list as form_error_list
 from app.http_input import (
     CheckedJSONProvider,
@@ -60,7 +61,7 @@ ROOT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(
+    app = PlatformFlask(
         __name__,
         instance_path=os.environ.get("INSTANCE_PATH") or os.path.join(ROOT_DIR, "instance"),
         static_folder=os.path.join(ROOT_DIR, "static"),

@@ -162,9 +162,10 @@ def text_form_fields(*names: str) -> None:
 def check_form_fields() -> None:
     """before_request: a NUL in a query or form field (PostgreSQL text cannot hold one), or a form
     field holding a whole number beyond 64 bits, is refused (422)."""
-    for key, values in request.args.lists():
-        if any("\x00" in value for value in values):
-            raise Invalid(f"「{key}」含有不允许的字符（NUL）", field=key)
+    if request.query_string:  # the query parsed only when there is one (not for an answer save)
+        for key, values in request.args.lists():
+            if any("\x00" in value for value in values):
+                raise Invalid(f"「{key}」含有不允许的字符（NUL）", field=key)
     if request.method not in {"POST", "PUT", "PATCH"} or request.path.startswith("/api/"):
         return
     for key, values in request.form.lists():

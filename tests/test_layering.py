@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, ...]] = [
         "app.db_identity",
         "app.verify_limits",
         "app.session_cookies",
+        "app.flask_app",
     ),
     ("app.write_health",),
     ("app.boundary", "app.standards"),

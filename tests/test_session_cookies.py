@@ -40,3 +40,41 @@ def test_the_serializer_is_kept_until_the_secret_key_changes(app):
     finally:
         app.secret_key = old
         app.config["SECRET_KEY_FALLBACKS"] = []
+
+
+def _cookie_headers(response) -> tuple:
+    return sorted(response.headers.getlist("Set-Cookie")), response.headers.get("Vary")
+
+
+def test_the_short_ways_answer_as_flask_does(app, client, make_user, monkeypatch):
+    """Without a Cookie header, and with an empty unmodified session, the interface returns early:
+    every request below gets the same Set-Cookie and Vary headers from Flask's own interface."""
+    make_user("cand1")
+
+    def visit():
+        answers = [
+            client.get("/healthz"),
+            client.get("/api/v1/standards", headers={"Authorization": "Bearer nope"}),
+        ]
+        page = client.get("/login")  # no cookie yet: the CSRF token starts the session
+        answers.append(page)
+        answers.append(
+            client.post("/login", data={"username": "cand1", "password": PASSWORD, "csrf_token": csrf_from(page.text)})
+        )
+        answers.append(client.get("/account/password"))  # with the session cookie
+        answers.append(client.get("/api/v1/standards"))  # signed in by the cookie
+        client.get("/logout")
+        client._cookies.clear()
+        return [(answer.status_code, _cookie_headers(answer)) for answer in answers]
+
+    ours = visit()
+    monkeypatch.setattr(app, "session_interface", SecureCookieSessionInterface())
+    flasks = visit()
+    assert [status for status, _ in ours] == [200, 401, 200, 302, 200, 200]
+
+    # Set-Cookie values carry a signature with a timestamp: compare which cookies, not their values
+    def names(answers):
+        return [(status, [c.split("=", 1)[0] for c in cookies], vary) for status, (cookies, vary) in answers]
+
+    assert names(ours) == names(flasks)
+    assert names(ours)[1] == (401, [], "Cookie")  # a bearer call: no cookie; Flask-Login read the session
