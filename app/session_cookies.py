@@ -27,8 +27,9 @@ class SessionCookies(SecureCookieSessionInterface):
 
     def open_session(self, app: Flask, request):
         # No Cookie header at all (every bearer-token API call): the empty session at once, without
-        # parsing the cookies Flask would look the session's name up in.
-        if "HTTP_COOKIE" not in request.environ:
+        # parsing the cookies Flask would look the session's name up in. Without a secret key there
+        # is no serializer, and Flask's None (a null session) stands.
+        if "HTTP_COOKIE" not in request.environ and self.get_signing_serializer(app) is not None:
             return self.session_class()
         return super().open_session(app, request)
 

@@ -404,6 +404,9 @@ async def closed_loop(
     return len(latencies) / (time.perf_counter() - began), latencies, errors
 
 
+OPENING_SLICE = 1.0  # seconds of /healthz before the measured slices: connections opened and balanced
+
+
 async def paired(port: int, savers: list[dict], seconds: float, clients: int, slices: int = 6):
     """Saves and /healthz in alternating slices at ``clients`` connections, so that both meet the same
     machine (other load on it comes and goes); returns (saves/s, healthz/s, save latencies ms, errors).
@@ -413,7 +416,8 @@ async def paired(port: int, savers: list[dict], seconds: float, clients: int, sl
     at once every second — a small start spike each time, and the workers' rebalancing after it —
     and nearly a tenth of the 64-connection saves were a connection's first. Measured in the same
     hour, SQLite and PostgreSQL: p99 128 and 136 ms over new connections, 91 and 115 ms over kept
-    ones. What opening costs is the start spike's measure.) An unmeasured slice of /healthz opens them and lets the workers balance them."""
+    ones. What opening costs is the start spike's measure.) An unmeasured slice of /healthz
+    (``OPENING_SLICE``) opens them and lets the workers balance them."""
     connections = [Connection(port) for _ in range(clients)]
     saves = health = 0.0
     latencies: list[float] = []
@@ -435,9 +439,6 @@ async def paired(port: int, savers: list[dict], seconds: float, clients: int, sl
         for connection in connections:
             connection.close()
     return saves, health, latencies, errors
-
-
-OPENING_SLICE = 1.0  # seconds of /healthz before the measured slices: connections opened and balanced
 
 
 def start_spike(port: int, sid: int, tokens: list[str], timeout: float = 60.0):

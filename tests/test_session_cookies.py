@@ -78,3 +78,18 @@ def test_the_short_ways_answer_as_flask_does(app, client, make_user, monkeypatch
 
     assert names(ours) == names(flasks)
     assert names(ours)[1] == (401, [], "Cookie")  # a bearer call: no cookie; Flask-Login read the session
+
+
+def test_without_a_secret_key_the_session_is_flasks_null_one(app):
+    """The short way for a request without a Cookie header keeps Flask's answer when there is no key
+    to sign with: None, which Flask turns into a null session that refuses to be written."""
+    old = app.secret_key
+    app.secret_key = None
+    try:
+        with app.test_request_context("/api/v1/standards"):
+            from flask import request
+
+            assert app.session_interface.open_session(app, request) is None
+            assert SecureCookieSessionInterface().open_session(app, request) is None
+    finally:
+        app.secret_key = old
