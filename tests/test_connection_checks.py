@@ -64,14 +64,23 @@ def test_an_idle_connection_dropped_by_the_server_is_replaced_before_use(app, mo
             assert replaced.execute(text("SELECT 1")).scalar() == 1
 
 
-@postgres_only
-def test_the_starts_reads_run_in_autocommit_and_see_the_requests_own_writes_after_one(app):
+def test_the_starts_reads_hold_nothing_and_see_the_requests_own_writes_after_one(app):
+    """PostgreSQL: an autocommit connection (no BEGIN, no COMMIT round trips). SQLite: a connection
+    of its own whose reads open no transaction at the driver (pysqlite begins one only before a
+    write), so a writer takes the lock while it is held; the ORM session opens nothing either."""
     from app.auth.models import Role
     from app.auth.operations import create_user
 
     with app.test_request_context("/api/v1/sessions/1/attempt", method="POST"):
         reads = statement_reads()
-        assert reads.connection.dbapi_connection.autocommit is True
+        assert reads.execute(text("SELECT count(*) FROM users")).scalar() >= 0
+        if USE_POSTGRES:
+            assert reads.connection.dbapi_connection.autocommit is True
+        else:
+            assert reads.connection.dbapi_connection.in_transaction is False
+            with db.engine.connect() as writer:  # the write lock is free while the reads' connection is held
+                writer.exec_driver_sql("BEGIN IMMEDIATE")
+                writer.exec_driver_sql("ROLLBACK")
         assert not db.session().in_transaction()  # the session opened nothing
         assert statement_reads() is reads  # one per request
         create_user("zhou", "Sx-9aa-bbb!", Role.candidate)
@@ -80,12 +89,22 @@ def test_the_starts_reads_run_in_autocommit_and_see_the_requests_own_writes_afte
         assert after is db.session.connection()
         assert after.execute(text("SELECT count(*) FROM users WHERE username = 'zhou'")).scalar() == 1
         db.session.rollback()
+    assert reads.closed  # given back at the request's end
     with app.app_context():
         assert db.session.scalar(text("SELECT count(*) FROM users WHERE username = 'zhou'")) == 0
 
 
-def test_sqlite_reads_use_the_sessions_own_connection(app):
-    if USE_POSTGRES:
-        pytest.skip("SQLite: no autocommit connection of its own")
-    with app.test_request_context("/"):
+def test_outside_a_request_reads_use_the_sessions_connection(app):
+    with app.app_context():
+        assert statement_reads() is db.session.connection()
+
+
+def test_an_in_memory_database_reads_on_the_sessions_connection(tmp_path):
+    """One driver connection serves every checkout there: a connection of the reads' own would share
+    it and, given back, roll back what the session wrote."""
+    from app import create_app
+    from tests.conftest import _config
+
+    memory = create_app(_config("sqlite://", tmp_path))
+    with memory.test_request_context("/api/v1/sessions/1/attempt", method="POST"):
         assert statement_reads() is db.session.connection()

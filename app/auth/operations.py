@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import String, bindparam, delete, select
 from werkzeug.security import check_password_hash
 
-from app import statement_reads, timeutil
+from app import driver_statements, statement_reads, timeutil
 from app.audit.operations import record
 from app.errors import DomainError, Invalid, Unauthorized
 from app.extensions import db
@@ -197,8 +197,11 @@ _TOKEN_VALID = token_valid_query()
 
 
 def token_still_valid(connection, digest: str, user_id: int, now) -> bool:
-    """The bearer token is the user's, unexpired, and the user active (checked inside a write)."""
-    return connection.execute(_TOKEN_VALID, {"digest": digest, "user_id": user_id, "now": now}).first() is not None
+    """The bearer token is the user's, unexpired, and the user active (checked inside a write). On the
+    driver's cursor (app/driver_statements.py): on SQLite every exam start checks it, and SQLAlchemy's
+    execution around the statement was 6 % of the start's time (issue 25)."""
+    values = {"digest": digest, "user_id": user_id, "now": now}
+    return driver_statements.first(connection, _TOKEN_VALID, values) is not None
 
 
 def revoke_token(token: str) -> bool:
