@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from app.rating.frameworks import FRAMEWORKS_DIR, load_framework_file
-from scoring.rating import FormulaInputError, exact_total, formula_score, grade_for, leaf_result
+from scoring.rating import FormulaInputError, exact_sum, exact_total, formula_score, grade_for, leaf_result
 
 FRAMEWORK = load_framework_file(FRAMEWORKS_DIR / "changzhou-vocational.yaml")
 GRADES = FRAMEWORK.grade_list()
@@ -94,3 +94,16 @@ def test_leaf_mean_spread_and_exact_total():
     result = leaf_result([4, 4, 3])
     assert result.exact == Fraction(11, 3) and result.spread == 1 and result.score == pytest.approx(11 / 3)
     assert exact_total({"a": Fraction(1, 3), "b": Fraction(2, 3), "c": 950}) == 951
+
+
+def test_sums_are_exact_over_mixed_denominators():
+    """Scores are read as the decimals they were written as and added exactly (over one common
+    denominator): 0.1 + 0.2 is 3/10, not 0.30000000000000004; halves, tenths, thirds and integers mix."""
+    assert exact_sum([0.1, 0.2]) == Fraction(3, 10)
+    assert exact_sum([2.5, 0.25, Fraction(1, 3), 7, 0.05]) == Fraction(5, 2) + Fraction(1, 4) + Fraction(
+        1, 3
+    ) + 7 + Fraction(1, 20)
+    assert exact_sum([]) == 0 and exact_sum([-0.5, 0.5]) == 0
+    assert leaf_result([3.5, 4, 3.3]).exact == Fraction(18, 5)  # 10.8 / 3, exactly
+    tenths = {f"leaf{k}": 0.1 for k in range(10)}  # sum() of ten 0.1 floats is 0.9999999999999999
+    assert exact_total(tenths) == 1 and grade_for(exact_total({**tenths, "rest": 950}), GRADES) == "5A"

@@ -5,6 +5,7 @@ boundary (5 answers on an anonymous survey), and charts in the CJK font without 
 from __future__ import annotations
 
 import math
+import random
 import warnings
 from datetime import date
 
@@ -142,3 +143,22 @@ def test_chart_labels_are_drawn_in_the_cjk_font():
     assert any(
         "目标满意率" in label for label in assert_cjk_font(comparison_figure([(date(2026, 1, 1), 0.5, "一")], 0.9))
     )
+
+
+def test_the_summary_from_counts_matches_the_scores_one_by_one():
+    """likert_summary works from the five counts (mean and spread as exact fractions); the figures are
+    those of the scores taken one by one, and the mean's interval is mean_ci's of the same scores."""
+    rng = random.Random(25)
+    answers = [rng.choice(s.LIKERT_LEVELS + (None,)) for _ in range(10_000)]
+    summary = s.likert_summary(answers, DEFAULT)
+    scores = [float(s.LIKERT_SCORES[a]) for a in answers if a is not None]
+    mean = math.fsum(scores) / len(scores)
+    sd = math.sqrt(math.fsum((v - mean) ** 2 for v in scores) / (len(scores) - 1))
+    assert summary.valid == len(scores) and summary.mean == mean
+    assert summary.sd == pytest.approx(sd, rel=1e-12)
+    assert summary.ci95 == pytest.approx(s.mean_ci(scores), rel=1e-12)
+
+
+def test_an_option_the_question_does_not_offer_is_a_bug_not_a_count():
+    with pytest.raises(ValueError, match="外卖|not an option"):
+        s.choice_counts([["培训", "外卖"]], ["培训", "考试"])

@@ -148,3 +148,58 @@ def test_review_page_tells_platform_training_from_declared(demo, client):
     assert "平台记录" in page and "本人申报，需核验证明" in page
     staff = sign_in(demo, "center_admin").get("/staff").get_data(True)
     assert "/training/qualifications/grader1" in staff
+
+
+def _clone(row, **changes):
+    values = {attr.key: getattr(row, attr.key) for attr in row.__mapper__.column_attrs if attr.key != "id"}
+    return type(row)(**{**values, **changes})
+
+
+def test_the_pages_together_are_the_whole_registry(demo):
+    """people_page (the registry page: one query for a page's holders and their certificates) against
+    people (the whole list, unpaged): for the platform admin and a center admin, with and without
+    filters, the pages put together are exactly the list — holders with two certificates (one of
+    another center, or of another level) on a page's edge included — and only the last says no more."""
+    from app.auth.models import Center, Role
+    from app.sessions.models import ExamSession
+    from app.talent import operations as talent
+
+    with demo.app_context():
+        model = db.session.scalars(select(Certificate).order_by(Certificate.id)).first()
+        sessions = [
+            model.result.session_id,
+            db.session.scalar(select(ExamSession.id).where(ExamSession.id != model.result.session_id)),
+        ]
+        other = Center(name="另一评价中心")
+        db.session.add(other)
+        db.session.flush()
+        for k in range(17):
+            person = User(username=f"reg{k:02d}", name=f"登记{k}", role=Role.candidate, password_hash="x")
+            db.session.add(person)
+            db.session.flush()
+            for copy in range(2 if k % 3 == 0 else 1):
+                enrollment = _clone(model.result.enrollment, user_id=person.id, session_id=sessions[copy], room_id=None, seat=None,
+                                    ticket_no=f"REG{k:02d}{copy}")  # fmt: skip
+                db.session.add(enrollment)
+                db.session.flush()
+                result = _clone(model.result, enrollment_id=enrollment.id, user_id=person.id, session_id=sessions[copy])
+                db.session.add(result)
+                db.session.flush()
+                level = "三级" if copy else model.level
+                center = other.id if copy and k % 2 else model.center_id
+                db.session.add(_clone(model, result_id=result.id, user_id=person.id, number=f"REG-{k:02d}-{copy}",
+                                      serial=900 + 2 * k + copy, level=level, center_id=center,
+                                      holder_name=person.name))  # fmt: skip
+        db.session.commit()
+        for username in ("admin", "center_admin"):
+            viewer = db.session.scalar(select(User).where(User.username == username))
+            for filters in ({}, {"level": "三级"}, {"q": "reg0"}, {"level": model.level, "q": "登记1"}):
+                whole = talent.people(viewer, **filters)
+                pages, page, more = [], 1, True
+                while more:
+                    shown, more = talent.people_page(viewer, page, per_page=4, **filters)
+                    assert len(shown) <= 4 and (shown or page == 1)
+                    pages += shown
+                    page += 1
+                assert pages == whole, (username, filters)
+                assert len(whole) > 4 or filters  # the unfiltered registry spans several pages

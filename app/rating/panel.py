@@ -93,11 +93,13 @@ def missing_scores(org: RatingOrganization, rows=None, members=None) -> dict[str
     given: dict[int, set[str]] = {}
     for row in scores_of(org) if rows is None else rows:
         given.setdefault(row.expert_id, set()).add(row.code)
+    every = set(leaves)
     out = {}
     for expert in panel_of(org) if members is None else members:
-        lacking = [c for c in leaves if c not in given.get(expert.id, set())]
-        if lacking:
-            out[expert.username] = lacking
+        scored = given.get(expert.id, set())
+        if scored >= every:
+            continue
+        out[expert.username] = [c for c in leaves if c not in scored]
     return out
 
 
@@ -113,14 +115,10 @@ def panel_result(
     and the exact total of the result (each mean an exact fraction: 10/3, not 3.3333333333333335).
     ``rows`` / ``members``: as in missing_scores."""
     members = {u.id for u in (panel_of(org) if members is None else members)}
-    per_leaf: dict[str, list[Fraction]] = {}
-    as_fraction: dict[float, Fraction] = {}  # each distinct score parsed once (a round repeats few values)
+    per_leaf: dict[str, list[float]] = {}
     for row in scores_of(org) if rows is None else rows:
         if row.expert_id in members:
-            value = as_fraction.get(row.score)
-            if value is None:
-                value = as_fraction[row.score] = exact(row.score)
-            per_leaf.setdefault(row.code, []).append(value)
+            per_leaf.setdefault(row.code, []).append(row.score)
     results = panel_leaves(per_leaf)
     order = [n.code for n in framework_of(org.round).leaves()]
     leaves = {c: {"score": results[c].score, "spread": results[c].spread} for c in order if c in results}

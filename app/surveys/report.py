@@ -11,6 +11,7 @@ breakdown is shown (a withheld question's answers would otherwise be the differe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from scoring import surveys as stats
 
@@ -56,8 +57,9 @@ def build(survey: Survey) -> SurveyReport:
     answers = ops.responses_of(survey)
     responses = len(answers)
     questions, likerts = [], []
+    columns = list(zip_longest(*answers))  # one tuple per question, None where a response is shorter
     for index, question in enumerate(survey.questions):
-        column = [row[index] if index < len(row) else None for row in answers]
+        column = columns[index] if index < len(columns) else (None,) * responses
         questions.append(_question(survey, index, question, column, settings, likerts))
     overall_withheld = stats.withheld(survey.anonymous, responses)
     rate = None if overall_withheld else stats.overall_rate(likerts)
@@ -74,9 +76,9 @@ def build(survey: Survey) -> SurveyReport:
     )
 
 
-def _question(survey: Survey, index: int, question: dict, column: list, settings: Effective, likerts: list):
+def _question(survey: Survey, index: int, question: dict, column: tuple, settings: Effective, likerts: list):
     kind = question["type"]
-    answered = sum(1 for a in column if a is not None and a != [])
+    answered = len(column) - column.count(None) - column.count([])  # an empty multiple choice is no answer
     report = QuestionReport(
         index=index,
         text=question["text"],

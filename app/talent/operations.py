@@ -11,7 +11,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
 from app.auth.models import Role, User
 from app.continuing_education.models import CERecord, CERequirement, CEStatus
@@ -57,36 +57,43 @@ def _query(user: User, standard: str | None = None, level=None, q: str | None = 
 
 def people(user: User, *, standard=None, level=None, q=None, year=None) -> list[dict]:
     """Every holder matching the filters (the API and the export), in username order."""
-    return _describe(user, list(db.session.scalars(_query(user, standard, level, q, year))))
+    query = _query(user, standard, level, q, year).options(contains_eager(Certificate.user))
+    return _describe(user, list(db.session.scalars(query)))
 
 
 def people_page(user: User, page: int, per_page: int = PER_PAGE, **filters) -> tuple[list[dict], bool]:
-    """One page of holders (the registry page) and whether another follows. The page's holders are
-    found by one query (per_page + 1 rows, never a count over the whole registry), then their
-    certificates, trainings and continuing education in one query each (bench/registry_scale.py)."""
+    """One page of holders (the registry page) and whether another follows: the page's certificates in
+    one query — those of the page's holders (per_page + 1 of them, never a count over the whole
+    registry) with the holders themselves —, then their trainings and continuing education
+    (bench/registry_scale.py)."""
     # a holder: a user with a matching certificate — EXISTS (User correlates to the outer query), so
     # the username index is walked and the query stops after the page: no GROUP BY over the registry
     matching = _filtered(select(Certificate.id).where(Certificate.user_id == User.id), user, **filters)
-    holders = select(User.id).where(matching.exists())
-    ids = list(
-        db.session.scalars(holders.order_by(User.username).limit(per_page + 1).offset((max(page, 1) - 1) * per_page))
+    holders = (
+        select(User.id)
+        .where(matching.exists())
+        .order_by(User.username)
+        .limit(per_page + 1)
+        .offset((max(page, 1) - 1) * per_page)
+        .correlate(None)  # its own users, not those of the query it is nested in
     )
-    more = len(ids) > per_page
-    ids = ids[:per_page]
-    if not ids:
-        return [], False
-    certificates = db.session.scalars(
-        _query(user, **filters).where(Certificate.user_id.in_(ids)).options(joinedload(Certificate.user))
-    )
-    return _describe(user, list(certificates)), more
+    query = _query(user, **filters).where(Certificate.user_id.in_(holders.scalar_subquery()))
+    certificates = list(db.session.scalars(query.options(contains_eager(Certificate.user))))
+    page_of = list(dict.fromkeys(c.user_id for c in certificates))  # the holders, in username order
+    more = len(page_of) > per_page
+    if more:
+        last = page_of[per_page]
+        certificates = [c for c in certificates if c.user_id != last]
+    return _describe(user, certificates), more
 
 
 def _describe(user: User, certificates: list[Certificate]) -> list[dict]:
-    """The holders of ``certificates`` (ordered by holder) with their trainings and this year's
-    continuing education, each read for all of them at once."""
-    user_ids = list(dict.fromkeys(c.user_id for c in certificates))
+    """The holders of ``certificates`` (ordered by holder, each with their user loaded) with their
+    trainings and this year's continuing education, each read for all of them at once."""
+    own_center = {c.user_id: c.user.center_id for c in certificates}
+    user_ids = list(own_center)
     ce_year = this_year()
-    ce = _ce_summaries(user_ids, ce_year)
+    ce = _ce_summaries(user_ids, ce_year, own_center)
     trainings = _trainings(user_ids)
     by_user: dict[int, dict] = {}
     for c in certificates:
@@ -134,30 +141,35 @@ def _trainings(user_ids: list[int]) -> dict[int, list[dict]]:
     return out
 
 
-def _ce_summaries(user_ids: list[int], year: int) -> dict[int, dict]:
+def _ce_summaries(user_ids: list[int], year: int, own_center: dict[int, int | None]) -> dict[int, dict]:
     """{user id: {"total", "met"}} as continuing_education.operations.summary gives them (the
-    requirement of the person's center, else of the center of their first certificate, else the
-    default), for many people in a few queries instead of three per person."""
+    requirement of the person's center — ``own_center``, read with the people —, else of the center
+    of their first certificate, else the default), for many people in a few queries instead of three
+    per person."""
     out: dict[int, dict] = {}
     for chunk in _chunks(user_ids):
-        own = dict(db.session.execute(select(User.id, User.center_id).where(User.id.in_(chunk))).all())
-        first = dict(
-            db.session.execute(
-                select(Certificate.user_id, Certificate.center_id).where(
-                    Certificate.id.in_(
-                        select(func.min(Certificate.id))
-                        .where(Certificate.user_id.in_(chunk))
-                        .group_by(Certificate.user_id)
-                    )
-                )  # fmt: skip
-            ).all()
-        )
-        center_of = {uid: own.get(uid) if own.get(uid) is not None else first.get(uid) for uid in chunk}
+        centerless = [uid for uid in chunk if own_center.get(uid) is None]
+        first = {}
+        if centerless:
+            first = dict(
+                db.session.execute(
+                    select(Certificate.user_id, Certificate.center_id).where(
+                        Certificate.id.in_(
+                            select(func.min(Certificate.id))
+                            .where(Certificate.user_id.in_(centerless))
+                            .group_by(Certificate.user_id)
+                        )
+                    )  # fmt: skip
+                ).all()
+            )
+        center_of = {uid: own_center.get(uid) if own_center.get(uid) is not None else first.get(uid) for uid in chunk}
         centers = {c for c in center_of.values() if c is not None}
-        saved = {
-            r.center_id: r
-            for r in db.session.scalars(select(CERequirement).where(CERequirement.center_id.in_(centers)))
-        }
+        saved = {}
+        if centers:
+            saved = {
+                r.center_id: r
+                for r in db.session.scalars(select(CERequirement).where(CERequirement.center_id.in_(centers)))
+            }
         records: dict[int, list] = {}
         for uid, category, credited in db.session.execute(
             select(CERecord.user_id, CERecord.category, CERecord.credited).where(
