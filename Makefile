@@ -82,6 +82,9 @@ bench: install-dev
 	$(PY) bench/tight_banks.py
 	$(PY) bench/exam_load.py
 	$(PY) bench/request_instructions.py
+	$(PY) bench/registry_scale.py
+	$(PY) bench/survey_scale.py
+	$(PY) bench/rating_scale.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

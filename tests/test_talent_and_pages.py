@@ -6,6 +6,7 @@ ticks the list; a claim is made and decided through the pages."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -155,42 +156,61 @@ def _clone(row, **changes):
     return type(row)(**{**values, **changes})
 
 
+def _registry(demo) -> Certificate:
+    """17 more holders on the demonstration data, cloned from its first certificate: every third
+    with a second one (another session, 三级, of another center when k is odd), some with a center of
+    their own or a first certificate of the other center, whose CE requirement is saved; every other
+    one, and those with a center of their own, with an approved CE record of this year."""
+    from app.auth.models import Center, Role
+    from app.continuing_education.models import CERequirement, CEStatus
+    from app.continuing_education.operations import this_year
+    from app.sessions.models import ExamSession
+
+    model = db.session.scalars(select(Certificate).order_by(Certificate.id)).first()
+    sessions = [
+        model.result.session_id,
+        db.session.scalar(select(ExamSession.id).where(ExamSession.id != model.result.session_id)),
+    ]
+    other = Center(name="另一评价中心")
+    db.session.add(other)
+    db.session.flush()
+    db.session.add(CERequirement(center_id=other.id, annual_hours=12.0, minimum={}))
+    for k in range(17):
+        own = other.id if k % 4 == 1 else None
+        person = User(username=f"reg{k:02d}", name=f"登记{k}", role=Role.candidate, password_hash="x", center_id=own)
+        db.session.add(person)
+        db.session.flush()
+        for copy in range(2 if k % 3 == 0 else 1):
+            enrollment = _clone(model.result.enrollment, user_id=person.id, session_id=sessions[copy], room_id=None,
+                                seat=None, ticket_no=f"REG{k:02d}{copy}")  # fmt: skip
+            db.session.add(enrollment)
+            db.session.flush()
+            result = _clone(model.result, enrollment_id=enrollment.id, user_id=person.id, session_id=sessions[copy])
+            db.session.add(result)
+            db.session.flush()
+            level = "三级" if copy else model.level
+            center = other.id if (copy and k % 2) or (not copy and k % 5 == 2) else model.center_id
+            db.session.add(_clone(model, result_id=result.id, user_id=person.id, number=f"REG-{k:02d}-{copy}",
+                                  serial=900 + 2 * k + copy, level=level, center_id=center,
+                                  holder_name=person.name))  # fmt: skip
+        if k % 2 == 0 or own:
+            year = this_year()
+            db.session.add(CERecord(user_id=person.id, center_id=model.center_id, year=year, form="培训",
+                                    category="专业科目", title="继续教育", date=date(year, 3, 1), hours=8.0 + k,
+                                    credited=8.0 + k, status=CEStatus.approved))  # fmt: skip
+    db.session.commit()
+    return model
+
+
 def test_the_pages_together_are_the_whole_registry(demo):
     """people_page (the registry page: one query for a page's holders and their certificates) against
     people (the whole list, unpaged): for the platform admin and a center admin, with and without
     filters, the pages put together are exactly the list — holders with two certificates (one of
     another center, or of another level) on a page's edge included — and only the last says no more."""
-    from app.auth.models import Center, Role
-    from app.sessions.models import ExamSession
     from app.talent import operations as talent
 
     with demo.app_context():
-        model = db.session.scalars(select(Certificate).order_by(Certificate.id)).first()
-        sessions = [
-            model.result.session_id,
-            db.session.scalar(select(ExamSession.id).where(ExamSession.id != model.result.session_id)),
-        ]
-        other = Center(name="另一评价中心")
-        db.session.add(other)
-        db.session.flush()
-        for k in range(17):
-            person = User(username=f"reg{k:02d}", name=f"登记{k}", role=Role.candidate, password_hash="x")
-            db.session.add(person)
-            db.session.flush()
-            for copy in range(2 if k % 3 == 0 else 1):
-                enrollment = _clone(model.result.enrollment, user_id=person.id, session_id=sessions[copy], room_id=None, seat=None,
-                                    ticket_no=f"REG{k:02d}{copy}")  # fmt: skip
-                db.session.add(enrollment)
-                db.session.flush()
-                result = _clone(model.result, enrollment_id=enrollment.id, user_id=person.id, session_id=sessions[copy])
-                db.session.add(result)
-                db.session.flush()
-                level = "三级" if copy else model.level
-                center = other.id if copy and k % 2 else model.center_id
-                db.session.add(_clone(model, result_id=result.id, user_id=person.id, number=f"REG-{k:02d}-{copy}",
-                                      serial=900 + 2 * k + copy, level=level, center_id=center,
-                                      holder_name=person.name))  # fmt: skip
-        db.session.commit()
+        model = _registry(demo)
         for username in ("admin", "center_admin"):
             viewer = db.session.scalar(select(User).where(User.username == username))
             for filters in ({}, {"level": "三级"}, {"q": "reg0"}, {"level": model.level, "q": "登记1"}):
@@ -203,3 +223,24 @@ def test_the_pages_together_are_the_whole_registry(demo):
                     page += 1
                 assert pages == whole, (username, filters)
                 assert len(whole) > 4 or filters  # the unfiltered registry spans several pages
+
+
+def test_the_registry_states_each_persons_continuing_education_as_their_summary(demo):
+    """The registry reads everyone's CE at once; each person's figures are those of their own summary
+    (continuing_education.operations.summary, one person at a time): the requirement of their own
+    center, else of their first certificate's center, else the default."""
+    from app.continuing_education.operations import summary, this_year
+    from app.talent import operations as talent
+
+    with demo.app_context():
+        _registry(demo)
+        admin = db.session.scalar(select(User).where(User.username == "admin"))
+        shown = talent.people(admin)
+        year = this_year()
+        met = set()
+        for person in shown:
+            user = db.session.scalar(select(User).where(User.username == person["username"]))
+            expected = summary(user, year)
+            assert person["continuing_education"] == {"year": year, "total": expected["total"], "met": expected["met"]}
+            met.add(expected["met"])
+        assert met == {True, False}  # the other center's 12 hours are met by some, the default by none

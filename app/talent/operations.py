@@ -148,28 +148,32 @@ def _ce_summaries(user_ids: list[int], year: int, own_center: dict[int, int | No
     per person."""
     out: dict[int, dict] = {}
     for chunk in _chunks(user_ids):
+        terms: dict[int, tuple] = {}  # user id: (annual hours, minimum) of the center's saved requirement
         centerless = [uid for uid in chunk if own_center.get(uid) is None]
-        first = {}
-        if centerless:
-            first = dict(
-                db.session.execute(
-                    select(Certificate.user_id, Certificate.center_id).where(
-                        Certificate.id.in_(
-                            select(func.min(Certificate.id))
-                            .where(Certificate.user_id.in_(centerless))
-                            .group_by(Certificate.user_id)
-                        )
-                    )  # fmt: skip
-                ).all()
+        if centerless:  # the center of their first certificate and its requirement, in one query
+            first = (
+                select(func.min(Certificate.id))
+                .where(Certificate.user_id.in_(centerless))
+                .group_by(Certificate.user_id)
             )
-        center_of = {uid: own_center.get(uid) if own_center.get(uid) is not None else first.get(uid) for uid in chunk}
-        centers = {c for c in center_of.values() if c is not None}
-        saved = {}
+            for uid, saved, hours, minimum in db.session.execute(
+                select(Certificate.user_id, CERequirement.center_id, CERequirement.annual_hours, CERequirement.minimum)
+                .outerjoin(CERequirement, CERequirement.center_id == Certificate.center_id)
+                .where(Certificate.id.in_(first))
+            ):
+                if saved is not None:
+                    terms[uid] = (hours, minimum)
+        centers = {own_center[uid] for uid in chunk if own_center.get(uid) is not None}
         if centers:
             saved = {
-                r.center_id: r
-                for r in db.session.scalars(select(CERequirement).where(CERequirement.center_id.in_(centers)))
+                center: (hours, minimum)
+                for center, hours, minimum in db.session.execute(
+                    select(CERequirement.center_id, CERequirement.annual_hours, CERequirement.minimum).where(
+                        CERequirement.center_id.in_(centers)
+                    )
+                )
             }
+            terms.update((uid, saved[own_center[uid]]) for uid in chunk if own_center.get(uid) in saved)
         records: dict[int, list] = {}
         for uid, category, credited in db.session.execute(
             select(CERecord.user_id, CERecord.category, CERecord.credited).where(
@@ -178,13 +182,8 @@ def _ce_summaries(user_ids: list[int], year: int, own_center: dict[int, int | No
         ):
             records.setdefault(uid, []).append((category, credited or 0))
         for uid in chunk:
-            row = saved.get(center_of[uid])
-            requirement = (
-                Requirement(row.annual_hours, dict(row.minimum))
-                if row is not None
-                else Requirement(DEFAULT_ANNUAL_HOURS, dict(DEFAULT_MINIMUM))
-            )
-            body = summarize(year, records.get(uid, []), requirement)
+            hours, minimum = terms.get(uid, (DEFAULT_ANNUAL_HOURS, DEFAULT_MINIMUM))
+            body = summarize(year, records.get(uid, []), Requirement(hours, dict(minimum)))
             out[uid] = {"total": body["total"], "met": body["met"]}
     return out
 
